@@ -1,0 +1,35 @@
+# The README's two commands on a fresh Debian 12 machine: `make run` and `make test`.
+# Both install missing packages first (scripts/install-deps.sh is quiet when nothing is missing).
+
+BUILD_DIR := build/dev
+JOBS ?= 2
+
+.PHONY: all deps configure build run test update-goldens clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+# Configure only once: Ninja re-runs CMake by itself when a CMakeLists.txt or a glob changes.
+$(BUILD_DIR)/build.ninja:
+	@$(MAKE) --no-print-directory deps
+	cmake --preset dev
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	cmake --build --preset dev
+
+run: build
+	./$(BUILD_DIR)/licit check examples/cn-japan-2026.licit
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+# Rewrites every golden .out from the current binary; review the result with `git diff`.
+update-goldens: build
+	LICIT_UPDATE_GOLDENS=1 ctest --test-dir $(BUILD_DIR) -R '^golden/' -j$(JOBS)
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Licit needs to build and test. Checks each package first so a
+# machine that already has everything stays quiet and never needs root or the network.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache
+  antlr4 libantlr4-runtime-dev default-jre-headless  # the ANTLR tool is a Java program
+  libfmt-dev catch2 libsimdjson-dev llvm-19-dev iso-codes
+  clang libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for the fuzz preset
+  pkg-config
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [[ "$status" != "install ok installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+if [[ $(id -u) -eq 0 ]]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+else
+  echo "install-deps: missing packages (${missing[*]}) and not root, and sudo is unavailable;" >&2
+  echo "install-deps: run as root: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
