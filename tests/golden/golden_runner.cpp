@@ -219,12 +219,13 @@ std::string UnifiedDiff(const std::string& expected, const std::string& actual) 
     if (i < n && j < m && a[i] == b[j]) {
       script.push_back({' ', a[i], i + 1, j + 1});
       ++i, ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      script.push_back({'+', b[j], i + 1, j + 1});
-      ++j;
-    } else {
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      // Deletions before insertions, so a changed line reads "-old" then "+new".
       script.push_back({'-', a[i], i + 1, j + 1});
       ++i;
+    } else {
+      script.push_back({'+', b[j], i + 1, j + 1});
+      ++j;
     }
   }
   constexpr size_t kContext = 3;

@@ -1,0 +1,23 @@
+// The `licit` subcommands. Each lives in its own cmd_<name>.cpp and is listed in main.cpp's
+// table; adding a command means one file and one table row.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace licit::cli {
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;  // one line for `licit --help`
+  std::string_view help;     // the full `licit <name> --help` text, with an example
+  // Runs the command on the words after its name and returns the exit code. Null for commands
+  // that are planned but not implemented yet.
+  int (*run)(std::span<const std::string> args);
+};
+
+extern const Command kCheckCommand;
+extern const Command kDumpCommand;
+
+}  // namespace licit::cli

@@ -1,0 +1,131 @@
+// `licit`: the command-line front end. Dispatches to one Command per subcommand (commands.h) and
+// turns anything thrown below into exit code 70, so a bug never looks like a policy verdict.
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "tools/licit/commands.h"
+#include "tools/licit/options.h"
+
+#ifndef LICIT_VERSION
+#define LICIT_VERSION "0.0.0"
+#endif
+
+namespace licit::cli {
+namespace {
+
+// Commands of tools.md that are specified but not built yet: listed in help, and they exit 2.
+constexpr Command kRunCommand = {"run", "screen a file of records (coming)",
+                                 "Usage: licit run FILE... --records R [--out O]\n", nullptr};
+constexpr Command kEvalCommand = {"eval", "decide one record (coming)",
+                                  "Usage: licit eval FILE... --record '{...}'\n", nullptr};
+constexpr Command kExplainCommand = {"explain", "explain the decision for one record (coming)",
+                                     "Usage: licit explain FILE... --record '{...}'\n", nullptr};
+constexpr Command kTestCommand = {"test", "run the policy's test blocks (coming)",
+                                  "Usage: licit test FILE...\n", nullptr};
+constexpr Command kFmtCommand = {"fmt", "format policy files canonically (coming)",
+                                 "Usage: licit fmt [--check] FILE...\n", nullptr};
+constexpr Command kReplCommand = {"repl", "interactive prompt with a policy loaded (coming)",
+                                  "Usage: licit repl [FILE...]\n", nullptr};
+
+const std::vector<const Command*>& AllCommands() {
+  static const std::vector<const Command*> commands = {
+      &kCheckCommand, &kDumpCommand, &kRunCommand,  &kEvalCommand,
+      &kExplainCommand, &kTestCommand, &kFmtCommand, &kReplCommand,
+  };
+  return commands;
+}
+
+const Command* FindCommand(std::string_view name) {
+  for (const Command* c : AllCommands()) {
+    if (c->name == name) return c;
+  }
+  return nullptr;
+}
+
+std::string MainHelp() {
+  std::string out =
+      "Licit: a compiler for export-control rules.\n\n"
+      "Usage: licit COMMAND [OPTIONS] [FILE...]\n\n"
+      "Commands:\n";
+  for (const Command* c : AllCommands()) {
+    out += fmt::format("  {:<9}{}\n", c->name, c->summary);
+  }
+  out +=
+      "\nOptions for every command:\n"
+      "  --diagnostics=text|json  --color=auto|always|never  --werror  -h, --help\n"
+      "\nOther:\n"
+      "  licit --version          print the version\n"
+      "  licit help COMMAND       same as `licit COMMAND --help`\n"
+      "\nExit status: 0 ok, 1 policy errors, 2 usage error, 70 internal error.\n"
+      "\nExample:\n"
+      "  licit check examples/cn-japan-2026.licit\n";
+  return out;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    WriteStderr(MainHelp());
+    return kExitUsage;
+  }
+  const std::string& first = args[0];
+  if (first == "-h" || first == "--help") {
+    WriteStdout(MainHelp());
+    return kExitOk;
+  }
+  if (first == "--version" || first == "-V") {
+    WriteStdout(fmt::format("licit {}\n", LICIT_VERSION));
+    return kExitOk;
+  }
+  if (first == "help") {
+    if (args.size() == 1) {
+      WriteStdout(MainHelp());
+      return kExitOk;
+    }
+    const Command* c = FindCommand(args[1]);
+    if (!c) return UsageError("", fmt::format("unknown command `{}`", args[1]));
+    WriteStdout(c->help);
+    if (!c->run) WriteStdout("This command is not implemented yet.\n");
+    return kExitOk;
+  }
+  if (first.starts_with("-")) {
+    return UsageError("", fmt::format("unknown option `{}` (options go after the command)", first));
+  }
+  const Command* command = FindCommand(first);
+  if (!command) return UsageError("", fmt::format("unknown command `{}`", first));
+  std::span<const std::string> rest(args.begin() + 1, args.end());
+  if (!command->run) {
+    // --help on a planned command still answers, so help is uniform across commands.
+    for (const auto& a : rest) {
+      if (a == "-h" || a == "--help") {
+        WriteStdout(command->help);
+        WriteStdout("This command is not implemented yet.\n");
+        return kExitOk;
+      }
+    }
+    WriteStderr(fmt::format("licit: `{}` is not implemented yet\n", command->name));
+    return kExitUsage;
+  }
+  return command->run(rest);
+}
+
+}  // namespace
+}  // namespace licit::cli
+
+int main(int argc, char** argv) {
+  // Our code does not throw; this guards against the standard library and third-party code
+  // (std::bad_alloc, ANTLR) so a crash is reported as a bug, never as a policy verdict.
+  try {
+    return licit::cli::Main(argc, argv);
+  } catch (const std::exception& e) {
+    licit::cli::WriteStderr(
+        fmt::format("licit: internal error: {}; please report this as a bug\n", e.what()));
+  } catch (...) {
+    licit::cli::WriteStderr("licit: internal error: unknown exception; please report this as a bug\n");
+  }
+  return licit::cli::kExitInternal;
+}

@@ -1,0 +1,190 @@
+#include "tools/licit/options.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace licit::cli {
+
+bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpec>& extra,
+                  CommonOptions* out, std::string* error) {
+  bool only_positional = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (only_positional || arg == "-" || arg.empty() || arg[0] != '-') {
+      out->positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_positional = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      out->help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      *error = fmt::format("unknown option `{}`", arg);
+      return false;
+    }
+    std::string name = arg.substr(2);
+    std::optional<std::string> inline_value;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      inline_value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    // Options taking a value accept both `--name=value` and `--name value`.
+    auto take_value = [&](std::string* dst) {
+      if (inline_value) {
+        *dst = *inline_value;
+        return true;
+      }
+      if (i + 1 >= args.size()) {
+        *error = fmt::format("option `--{}` needs a value", name);
+        return false;
+      }
+      *dst = args[++i];
+      return true;
+    };
+    auto reject_value = [&]() {
+      if (!inline_value) return true;
+      *error = fmt::format("option `--{}` takes no value", name);
+      return false;
+    };
+
+    if (name == "diagnostics") {
+      std::string v;
+      if (!take_value(&v)) return false;
+      if (v == "text") {
+        out->diagnostics = DiagnosticsFormat::kText;
+      } else if (v == "json") {
+        out->diagnostics = DiagnosticsFormat::kJson;
+      } else {
+        *error = fmt::format("`--diagnostics` must be `text` or `json`, not `{}`", v);
+        return false;
+      }
+      continue;
+    }
+    if (name == "color" || name == "colour") {
+      std::string v;
+      if (!take_value(&v)) return false;
+      if (v == "auto") {
+        out->color = ColorMode::kAuto;
+      } else if (v == "always") {
+        out->color = ColorMode::kAlways;
+      } else if (v == "never") {
+        out->color = ColorMode::kNever;
+      } else {
+        *error = fmt::format("`--color` must be `auto`, `always` or `never`, not `{}`", v);
+        return false;
+      }
+      continue;
+    }
+    if (name == "werror") {
+      if (!reject_value()) return false;
+      out->werror = true;
+      continue;
+    }
+    bool matched = false;
+    for (const OptionSpec& spec : extra) {
+      if (spec.name != name) continue;
+      matched = true;
+      if (spec.value) {
+        if (!take_value(spec.value)) return false;
+      } else {
+        if (!reject_value()) return false;
+        *spec.flag = true;
+      }
+      break;
+    }
+    if (!matched) {
+      *error = fmt::format("unknown option `--{}`", name);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool UseColor(ColorMode mode) {
+  switch (mode) {
+    case ColorMode::kAlways:
+      return true;
+    case ColorMode::kNever:
+      return false;
+    case ColorMode::kAuto: {
+      const char* no_color = std::getenv("NO_COLOR");
+      return isatty(STDERR_FILENO) && (no_color == nullptr || *no_color == '\0');
+    }
+  }
+  return false;
+}
+
+int UsageError(std::string_view command, std::string_view message) {
+  std::string help = command.empty() ? "licit --help" : fmt::format("licit {} --help", command);
+  WriteStderr(fmt::format("licit: {}\nRun `{}` for usage.\n", message, help));
+  return kExitUsage;
+}
+
+int ReportDiagnostics(const SourceManager& sources, DiagnosticSink& diags,
+                      const CommonOptions& options) {
+  // Position order reads naturally and keeps goldens stable whatever order phases report in.
+  diags.SortByLocation();
+  if (options.diagnostics == DiagnosticsFormat::kJson) {
+    WriteStdout(RenderJson(sources, diags.all()));
+  } else {
+    RenderOptions render;
+    render.color = UseColor(options.color);
+    WriteStderr(RenderAllText(sources, diags.all(), render));
+  }
+  bool failed = diags.has_errors() || (options.werror && diags.warning_count() > 0);
+  return failed ? kExitPolicyErrors : kExitOk;
+}
+
+std::optional<std::string> ReadFileText(const std::string& path, std::string* error) {
+  // POSIX calls rather than ifstream: ifstream "opens" a directory and reads it as empty.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    *error = std::strerror(EISDIR);
+    return std::nullopt;
+  }
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = std::strerror(errno);
+      close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
+void WriteStdout(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+void WriteStderr(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace licit::cli

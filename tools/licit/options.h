@@ -1,0 +1,65 @@
+// Option parsing and output helpers shared by every `licit` subcommand. No external argument
+// library: the CLI's options are few and uniform (`--name`, `--name=value`, `--name value`).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/base/source.h"
+#include "compiler/diagnostics/diagnostic.h"
+
+namespace licit::cli {
+
+// Exit codes, per tools.md section 1. Scripts depend on them: never renumber.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitPolicyErrors = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInternal = 70;
+
+enum class DiagnosticsFormat { kText, kJson };
+enum class ColorMode { kAuto, kAlways, kNever };
+
+// The options every command accepts, plus the positional arguments.
+struct CommonOptions {
+  DiagnosticsFormat diagnostics = DiagnosticsFormat::kText;
+  ColorMode color = ColorMode::kAuto;
+  bool werror = false;
+  bool help = false;
+  std::vector<std::string> positional;
+};
+
+// A command-specific option. Exactly one of `value` (an option taking a value) or `flag` is set.
+struct OptionSpec {
+  std::string_view name;  // without the leading "--"
+  std::string* value = nullptr;
+  bool* flag = nullptr;
+};
+
+// Parses a command's arguments (the words after the command name). `-` and anything after `--`
+// are positional. On a usage mistake returns false and sets *error to a one-line message.
+bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpec>& extra,
+                  CommonOptions* out, std::string* error);
+
+// Whether diagnostics on stderr get ANSI colours: `auto` means stderr is a terminal and NO_COLOR
+// is unset or empty (https://no-color.org).
+bool UseColor(ColorMode mode);
+
+// Prints a usage mistake and a hint to stderr and returns kExitUsage.
+int UsageError(std::string_view command, std::string_view message);
+
+// Prints the diagnostics as the options ask (text on stderr, or one JSON document on stdout) and
+// returns the exit code they imply: 1 with errors, or with warnings under --werror, else 0.
+int ReportDiagnostics(const SourceManager& sources, DiagnosticSink& diags,
+                      const CommonOptions& options);
+
+// Reads a whole file; nullopt with *error set (strerror text) when it cannot be read.
+std::optional<std::string> ReadFileText(const std::string& path, std::string* error);
+
+// Writes to stdout exactly as given (no locale or newline translation).
+void WriteStdout(std::string_view text);
+void WriteStderr(std::string_view text);
+
+}  // namespace licit::cli
