@@ -1,0 +1,41 @@
+// The checker's entry points: load root files and their imports, resolve names, type-check and
+// report every diagnostic of language.md section 9. The result feeds lowering (ir/) and dumps.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/base/source.h"
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/syntax/ast.h"
+
+namespace licit::sema {
+
+// Everything checking produced for one compilation: every loaded module (roots first, then
+// imports, stdlib modules included) with its resolved names and types in side tables.
+// Defined in compiler/sema/checked.h.
+class CheckedProgram;
+
+struct CheckOptions {
+  // When non-empty, `import std.x` reads <stdlib_dir>/std/x.licit instead of the embedded copy
+  // (lets tests exercise a modified standard library).
+  std::string stdlib_dir;
+};
+
+// Compiles the root files given by path and everything they import. Unreadable files are
+// diagnostics (E0001). Never returns null: with errors the program is still usable for dumps.
+std::unique_ptr<CheckedProgram> CheckFiles(SourceManager& sources,
+                                           const std::vector<std::string>& paths,
+                                           DiagnosticSink& diags, const CheckOptions& options = {});
+
+// The same for one root given as text (tests, fuzzers, the REPL). `path` is used in diagnostics
+// and to resolve relative imports.
+std::unique_ptr<CheckedProgram> CheckSource(SourceManager& sources, std::string path,
+                                            std::string text, DiagnosticSink& diags,
+                                            const CheckOptions& options = {});
+
+// `licit dump --emit=checked`: each root declaration with resolved names and types.
+std::string DumpChecked(const CheckedProgram& program, const SourceManager& sources);
+
+}  // namespace licit::sema
