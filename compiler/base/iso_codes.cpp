@@ -1,0 +1,63 @@
+#include "compiler/base/iso_codes.h"
+
+#include <algorithm>
+
+#include "compiler/base/did_you_mean.h"
+
+namespace licit {
+namespace {
+
+// Generated: LICIT_COUNTRY("JP", "Japan") lines, sorted by code, XK included.
+constexpr CountryInfo kCountries[] = {
+#define LICIT_COUNTRY(code, name) {code, name},
+#include "iso_countries.inc"
+#undef LICIT_COUNTRY
+};
+
+constexpr CurrencyInfo kCurrencies[] = {
+#define LICIT_CURRENCY(code, name) {code, name},
+#include "iso_currencies.inc"
+#undef LICIT_CURRENCY
+};
+
+template <typename Table>
+std::optional<uint16_t> FindSorted(const Table& table, std::string_view code) {
+  auto it = std::lower_bound(std::begin(table), std::end(table), code,
+                             [](const auto& entry, std::string_view c) { return entry.code < c; });
+  if (it == std::end(table) || it->code != code) return std::nullopt;
+  return static_cast<uint16_t>(it - std::begin(table));
+}
+
+}  // namespace
+
+std::span<const CountryInfo> AllCountries() { return kCountries; }
+
+std::optional<CountryId> FindCountry(std::string_view code) { return FindSorted(kCountries, code); }
+
+const std::vector<std::string>& CountryCodes() {
+  static const std::vector<std::string> codes = [] {
+    std::vector<std::string> out;
+    for (const auto& c : kCountries) out.emplace_back(c.code);
+    return out;
+  }();
+  return codes;
+}
+
+std::optional<CountryId> SuggestCountry(std::string_view wrong) {
+  // Codes people write by habit that ISO 3166-1 spells otherwise.
+  static constexpr std::pair<std::string_view, std::string_view> kHabits[] = {
+      {"UK", "GB"}, {"EL", "GR"}, {"EN", "GB"}, {"KO", "KR"}, {"SP", "ES"}, {"JA", "JP"},
+      {"TU", "TR"}, {"SZ", "CH"}, {"RP", "PH"}, {"BU", "MM"}, {"DA", "DK"}, {"SW", "SE"},
+  };
+  for (auto [from, to] : kHabits) {
+    if (wrong == from) return FindCountry(to);
+  }
+  if (auto m = ClosestMatch(wrong, CountryCodes())) return FindCountry(*m);
+  return std::nullopt;
+}
+
+std::span<const CurrencyInfo> AllCurrencies() { return kCurrencies; }
+
+std::optional<uint16_t> FindCurrency(std::string_view code) { return FindSorted(kCurrencies, code); }
+
+}  // namespace licit
