@@ -1,0 +1,1 @@
+check --diagnostics json fixtures/clean.licit

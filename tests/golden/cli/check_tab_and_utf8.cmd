@@ -1,0 +1,1 @@
+check --color=never fixtures/tab_and_utf8.licit

@@ -1,0 +1,1 @@
+dump --emit=ast fixtures/clean.licit

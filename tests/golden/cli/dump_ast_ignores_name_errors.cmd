@@ -1,0 +1,1 @@
+dump --emit=ast --color=never fixtures/errors.licit

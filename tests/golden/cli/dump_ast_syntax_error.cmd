@@ -1,0 +1,1 @@
+dump --emit=ast --color=never fixtures/syntax_error.licit

@@ -1,0 +1,1 @@
+dump --emit=bytecode fixtures/clean.licit

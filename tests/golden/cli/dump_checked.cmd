@@ -1,0 +1,1 @@
+dump --emit=checked fixtures/clean.licit

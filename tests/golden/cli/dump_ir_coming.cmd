@@ -1,0 +1,1 @@
+dump --emit=ir fixtures/clean.licit

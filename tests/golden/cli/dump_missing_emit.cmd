@@ -1,0 +1,1 @@
+dump fixtures/clean.licit

@@ -1,0 +1,1 @@
+dump --emit=tokens fixtures/clean.licit

@@ -1,0 +1,1 @@
+dump --emit=tokens --diagnostics=json fixtures/syntax_error.licit

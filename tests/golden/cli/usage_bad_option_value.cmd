@@ -1,0 +1,1 @@
+check --diagnostics=xml fixtures/clean.licit

@@ -1,0 +1,1 @@
+--color=never check fixtures/clean.licit

@@ -1,0 +1,1 @@
+run fixtures/clean.licit --records records.jsonl

@@ -1,0 +1,1 @@
+check --frobnicate fixtures/clean.licit
