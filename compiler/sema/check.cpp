@@ -463,6 +463,7 @@ void Checker::ResolveInput(CheckedModule& m) {
       MarkUsed(m, s);
       m.input = s->record;
     } else if (s != nullptr) {
+      MarkUsed(m, s);
       diags_.Report(DiagKind::InputNotRecord, input->type_name.span,
                     fmt::format("`{}` is {} {}, not a record type", input->type_name.ToString(),
                                 Article(s->kind), SymbolKindName(s->kind)))
@@ -558,6 +559,10 @@ void Checker::ReportUnknownName(CheckedModule& m, const std::string& name, Span 
       start = dash + 1;
     }
     if (std::all_of(parts.begin(), parts.end(), known)) {
+      // The author meant these names: do not also warn that they are unused.
+      for (const std::string& part : parts) {
+        if (auto it = m.scope.find(part); it != m.scope.end()) MarkUsed(m, it->second);
+      }
       std::string joined;
       for (size_t i = 0; i < parts.size(); ++i) joined += (i ? " - " : "") + parts[i];
       d.Help(fmt::format("did you mean `{}`? (a name may contain `-`; put spaces around a minus)",

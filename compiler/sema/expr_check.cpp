@@ -178,7 +178,7 @@ Type Checker::RefType(const NameRef& ref, const ast::Expr& e, ExprContext& ctx, 
 Type Checker::CheckName(const ast::NameExpr& e, ExprContext& ctx, bool allow_group) {
   CheckedModule& m = *ctx.module;
   NameRef ref;
-  if (!e.backquoted || true) {
+  {
     auto it = m.scope.find(e.name);
     if (it != m.scope.end()) {
       const Symbol* s = it->second;
@@ -528,6 +528,11 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
   }
   Type l = Check(e.lhs, ctx);
   Type r = Check(e.rhs, ctx);
+  // `a < b < c` was reported by the parser (E0202); its nested shape would only add a mismatch.
+  if (ast::IsComparison(e.op) && e.lhs && e.lhs->kind == ast::ExprKind::Binary &&
+      ast::IsComparison(e.lhs->As<ast::BinaryExpr>().op)) {
+    return Type::Bool();
+  }
   if (l.contains_error() || r.contains_error()) {
     if (ast::IsComparison(e.op)) return Type::Bool();
     if (e.op == Op::Div && l.is_numeric()) return Type::Decimal();
@@ -538,7 +543,8 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
         e.rhs->kind == ast::ExprKind::Money) {
       const auto& a = e.lhs->As<ast::MoneyExpr>();
       const auto& b = e.rhs->As<ast::MoneyExpr>();
-      if (a.currency != b.currency) {
+      // An unknown currency was reported by the parser; do not pile on.
+      if (a.currency != b.currency && FindCurrency(a.currency) && FindCurrency(b.currency)) {
         diags_.Report(DiagKind::CurrencyMismatch, e.span,
                       fmt::format("`{}` on {} and {}", op, a.currency, b.currency))
             .Label("different currencies")
@@ -601,8 +607,6 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
           ReportMismatch(e.span, l, r, e.rhs,
                          fmt::format("mismatched types: cannot compare `{}` with `{}`",
                                      l.ToString(), r.ToString()));
-          const_cast<Diagnostic&>(diags_.all().back())
-              .Help("money compares with money: write the currency, e.g. `1500 USD`");
         }
       } else {
         ReportMismatch(e.span, l, r, e.rhs,
