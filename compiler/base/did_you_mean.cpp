@@ -39,6 +39,8 @@ std::optional<std::string> ClosestMatch(std::string_view word,
   for (const auto& c : candidates) {
     if (c != word && EqualsIgnoringCase(c, word)) return c;
   }
+  // Very short words are within one edit of almost anything: suggest only case-only matches.
+  if (word.size() < 3) return std::nullopt;
   size_t limit = std::max<size_t>(1, word.size() / 3);
   std::optional<std::string> best;
   size_t best_distance = limit + 1;

@@ -52,8 +52,17 @@ std::optional<CountryId> SuggestCountry(std::string_view wrong) {
   for (auto [from, to] : kHabits) {
     if (wrong == from) return FindCountry(to);
   }
-  if (auto m = ClosestMatch(wrong, CountryCodes())) return FindCountry(*m);
-  return std::nullopt;
+  // Two-letter codes are all within two edits of each other, so only a one-letter slip counts,
+  // and a code sharing the first letter wins over one sharing the second (people mistype the
+  // second letter more often).
+  if (wrong.size() != 2) return std::nullopt;
+  std::optional<CountryId> second_letter_match;
+  for (CountryId i = 0; i < std::size(kCountries); ++i) {
+    std::string_view code = kCountries[i].code;
+    if (code[0] == wrong[0] && code[1] != wrong[1]) return i;
+    if (!second_letter_match && code[1] == wrong[1] && code[0] != wrong[0]) second_letter_match = i;
+  }
+  return second_letter_match;
 }
 
 std::span<const CurrencyInfo> AllCurrencies() { return kCurrencies; }

@@ -31,34 +31,35 @@ std::string_view SeverityColor(Severity s) {
   return "1";
 }
 
-// Expands tabs to 4 spaces, replaces other control characters by U+FFFD-like '?', and maps byte
-// offsets within the line to display columns.
+// A source line as display cells: tabs become 4 spaces and control characters '?', so caret
+// columns line up; byte offsets map to cell columns.
 struct DisplayLine {
-  std::string text;
+  std::vector<std::string> cells;
   std::vector<uint32_t> column_of_byte;  // size = line bytes + 1
 };
 
 DisplayLine MakeDisplayLine(std::string_view line) {
   DisplayLine out;
   out.column_of_byte.resize(line.size() + 1);
-  uint32_t col = 0;
   for (size_t i = 0; i < line.size(); ++i) {
-    out.column_of_byte[i] = col;
+    out.column_of_byte[i] = static_cast<uint32_t>(out.cells.size());
     unsigned char c = static_cast<unsigned char>(line[i]);
     if (c == '\t') {
-      out.text += "    ";
-      col += 4;
+      for (int k = 0; k < 4; ++k) out.cells.emplace_back(" ");
     } else if (c < 0x20 || c == 0x7F) {
-      out.text += '?';
-      ++col;
+      out.cells.emplace_back("?");
+    } else if ((c & 0xC0) == 0x80 && !out.cells.empty()) {
+      out.cells.back() += static_cast<char>(c);  // continuation bytes join their code point
     } else {
-      out.text += static_cast<char>(c);
-      if ((c & 0xC0) != 0x80) ++col;  // continuation bytes add no column
+      out.cells.emplace_back(1, static_cast<char>(c));
     }
   }
-  out.column_of_byte[line.size()] = col;
+  out.column_of_byte[line.size()] = static_cast<uint32_t>(out.cells.size());
   return out;
 }
+
+// Long lines (minified or generated files) are cut to a window around the marks.
+constexpr uint32_t kMaxSnippetWidth = 120;
 
 struct Mark {
   Span span;
@@ -90,10 +91,27 @@ void AppendSnippet(std::string& out, const SourceFile& file, std::vector<Mark> m
   }
   std::sort(placed.begin(), placed.end(),
             [](const Placed& a, const Placed& b) { return a.start < b.start; });
+  uint32_t total = static_cast<uint32_t>(dl.cells.size());
+  uint32_t first = 0, last_col = total;
+  if (total > kMaxSnippetWidth) {
+    first = placed.front().start > 40 ? placed.front().start - 40 : 0;
+    last_col = std::min(total, first + kMaxSnippetWidth);
+  }
+  std::string text = first > 0 ? "..." : "";
+  for (uint32_t c = first; c < last_col; ++c) text += dl.cells[c];
+  if (last_col < total) text += "...";
+  // Shift marks into the window ("..." takes three columns).
+  uint32_t shift_in = first > 0 ? 3 : 0;
+  for (Placed& p : placed) {
+    uint32_t start = std::clamp(p.start, first, last_col);
+    uint32_t end = std::clamp(p.start + p.width, first, last_col);
+    p.start = start - first + shift_in;
+    p.width = std::max<uint32_t>(1, end - start);
+  }
   std::string bar = style.Wrap("1;34", "|");
   std::string pad(gutter, ' ');
   out += fmt::format("{} {} {}\n", style.Wrap("1;34", fmt::format("{:>{}}", lc.line, gutter)), bar,
-                     dl.text);
+                     text);
   std::string row;
   uint32_t col = 0;
   for (const Placed& p : placed) {

@@ -211,6 +211,8 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
     }
     const auto& vocab = p->getVocabulary();
     size_t type = offending->getType();
+    // A declaration that ends early is a missing token, not an unwanted one.
+    if (type == LicitLexer::SEP || type == antlr4::Token::EOF) unwanted = false;
     Span span = offsets_.TokenSpan(file_.id(), offending);
     std::string expected_text = Expected(expected, vocab);
     std::string message = unwanted ? fmt::format("unexpected {}", Found(offending, vocab))
@@ -232,9 +234,19 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
       d->Label(unwanted ? fmt::format("expected {}", expected_text) : "unexpected here");
     }
     if (!noun.empty()) d->Note(fmt::format("while reading {}", noun));
-    if (type == LicitLexer::SEP) {
-      d->Help("a line that starts in column 1 begins a new declaration; indent the lines that "
-              "continue this one");
+    if (type == LicitLexer::SEP || type == antlr4::Token::EOF) {
+      const char* closer = expected.contains(static_cast<size_t>(LicitLexer::RBRACE))     ? "}"
+                           : expected.contains(static_cast<size_t>(LicitLexer::RPAREN))   ? ")"
+                           : expected.contains(static_cast<size_t>(LicitLexer::RBRACKET)) ? "]"
+                                                                     : nullptr;
+      if (closer) {
+        d->Help(fmt::format("is a closing `{}` missing? A bracket opened in this declaration is "
+                            "never closed",
+                            closer));
+      } else if (type == LicitLexer::SEP) {
+        d->Help("a line that starts in column 1 begins a new declaration; indent the lines that "
+                "continue this one");
+      }
     }
   }
 
@@ -312,23 +324,28 @@ std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file_id,
       auto bail = std::make_shared<antlr4::BailErrorStrategy>();
       parser.setErrorHandler(bail);
       try {
-        tree = parser.file();
-      } catch (const antlr4::ParseCancellationException&) {
-        tree = nullptr;
-      }
-      if (!tree) {
-        tokens.seek(0);
-        parser.reset();
-        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-            antlr4::atn::PredictionMode::LL);
-        parser.setErrorHandler(std::make_shared<ErrorReporter>(file, offsets, diags));
-        tree = parser.file();
+        try {
+          tree = parser.file();
+        } catch (const antlr4::ParseCancellationException&) {
+          tree = nullptr;
+        }
+        if (!tree) {
+          tokens.seek(0);
+          parser.reset();
+          parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+              antlr4::atn::PredictionMode::LL);
+          parser.setErrorHandler(std::make_shared<ErrorReporter>(file, offsets, diags));
+          tree = parser.file();
+        }
+      } catch (const TooDeep&) {
+        Span at = guard.offending ? offsets.TokenSpan(file_id, guard.offending) : Span{file_id, 0, 0};
+        diags.Report(DiagKind::NestingTooDeep, at,
+                     fmt::format("expressions are nested more than {} deep", kMaxNestingDepth))
+            .Label("too deep here")
+            .Help("split the expression with `let` or `class` declarations");
+        return;
       }
       module = BuildModule(tree, file, offsets, diags);
-    } catch (const TooDeep&) {
-      diags.Report(DiagKind::NestingTooDeep, Span{file_id, 0, 0},
-                   fmt::format("expressions are nested more than {} deep", kMaxNestingDepth))
-          .Help("split the expression with `let` or `class` declarations");
     } catch (const std::exception& e) {
       // ANTLR throws on states we do not expect; never let that escape the front end.
       diags.Report(DiagKind::SyntaxError, Span{file_id, 0, 0},

@@ -88,6 +88,9 @@ LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetM
   Diagnostic* last_error = nullptr;  // valid while no other diagnostic was reported since
   std::string last_error_text;
   size_t last_error_count = 0;
+  // Random bytes would otherwise yield one diagnostic per byte.
+  constexpr size_t kMaxStrayReports = 20;
+  size_t stray_count = 0;
   for (;;) {
     std::unique_ptr<antlr4::Token> token = lexer.nextToken();
     size_t type = token->getType();
@@ -104,6 +107,14 @@ LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetM
         last_error->span.end = span.end;
         last_error_text += text;
         last_error->message = fmt::format("unexpected characters `{}`", last_error_text);
+        continue;
+      }
+      if (++stray_count > kMaxStrayReports) {
+        if (stray_count == kMaxStrayReports + 1) {
+          diags.Report(DiagKind::UnexpectedCharacter, span, "more unexpected characters follow")
+              .Note("only the first few are shown; is this a policy file?");
+        }
+        last_error = nullptr;
         continue;
       }
       auto& d = diags.Report(DiagKind::UnexpectedCharacter, span,

@@ -33,14 +33,16 @@ TEST_CASE("ClosestMatch finds near misses", "[did_you_mean]") {
   CHECK_FALSE(ClosestMatch("x", {}));
 }
 
-TEST_CASE("ClosestMatch threshold is max(1, len/3)", "[did_you_mean]") {
+TEST_CASE("ClosestMatch threshold is max(1, len/3), none for short words", "[did_you_mean]") {
   // Length 6: up to 2 edits.
   CHECK(ClosestMatch("abcdef", {"abcxyf"}) == std::optional<std::string>("abcxyf"));
   CHECK_FALSE(ClosestMatch("abcdef", {"axcxyf"}));
-  // Short words still get one edit.
-  CHECK(ClosestMatch("ab", {"ac"}) == std::optional<std::string>("ac"));
-  CHECK_FALSE(ClosestMatch("ab", {"cd"}));
-  CHECK(ClosestMatch("UK", {"US"}) == std::optional<std::string>("US"));
+  // Length 3: one edit.
+  CHECK(ClosestMatch("abc", {"abd"}) == std::optional<std::string>("abd"));
+  // Words under 3 characters are one edit from almost anything: only case-only matches.
+  CHECK_FALSE(ClosestMatch("ab", {"ac"}));
+  CHECK_FALSE(ClosestMatch("a", {"G"}));
+  CHECK(ClosestMatch("ab", {"AB"}) == std::optional<std::string>("AB"));
 }
 
 TEST_CASE("ClosestMatch prefers case-only differences and earlier ties", "[did_you_mean]") {
