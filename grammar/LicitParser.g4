@@ -54,7 +54,8 @@ destList : qualifiedRef (COMMA qualifiedRef)* ;
 // CLASS to DESTS: EFFECT [since D] [until D] [because "..."] [cite "..."]
 conciseRule : qualifiedRef TO destinations COLON effect clause* ;
 
-exceptionDecl : EXCEPTION NAME FOR nameList COLON clause* ;
+// An exception has no effect or scope; accepting them here lets the builder say so plainly.
+exceptionDecl : EXCEPTION NAME FOR nameList COLON (effect scope? | scope)? clause* ;
 suspendDecl   : SUSPEND nameList FROM dateBound clause* ;
 defaultDecl   : DEFAULT effect ;
 testDecl      : TEST STRING LBRACE GIVEN expr EXPECT effect (BY nameList)? RBRACE ;
@@ -70,7 +71,8 @@ clause
   | CITE STRING
   ;
 
-effect    : DENY | LICENSE STRING? | REVIEW | EXEMPT | ALLOW ;
+// Only `license` takes a name; the others accept one so the builder can explain the mistake.
+effect    : (DENY | LICENSE | REVIEW | EXEMPT | ALLOW) STRING? ;
 dateBound : DATE | MONTH ;
 nameList  : NAME (COMMA NAME)* ;
 

@@ -93,7 +93,9 @@ ModuleId Checker::AddLoadedModule(const std::string& key, const std::string& pat
   m.file = file;
   m.path = path;
   m.is_stdlib = is_stdlib;
-  m.ast = syntax::Parse(sources_, file, diags_);
+  syntax::ParseOptions parse_options;
+  parse_options.max_source_bytes = options_.max_source_bytes;
+  m.ast = syntax::Parse(sources_, file, diags_, parse_options);
   if (!m.ast) m.ast = std::make_unique<ast::Module>(file);
   m.types.assign(m.ast->node_count(), Type::Error());
   if (const ast::PolicyDecl* p = m.ast->policy()) m.name = p->name.ToString();
@@ -881,10 +883,6 @@ void Checker::CheckRules(CheckedModule& m) {
                                 r.name.text))
           .Label("`allow` is the weakest effect")
           .Help("to let some records through a stricter rule, write an `exception` for it");
-    }
-    if (r.effect.license_name && r.effect.effect != ast::Effect::License) {
-      diags_.Report(DiagKind::LicenseNameOnOtherEffect, r.effect.license_name->span,
-                    "only `license` takes a licence name");
     }
     if (r.class_name && !r.class_name->parts.empty()) {
       const Symbol* c = LookupQualified(m, *r.class_name);

@@ -21,6 +21,8 @@ struct CheckOptions {
   // When non-empty, `import std.x` reads <stdlib_dir>/std/x.licit instead of the embedded copy
   // (lets tests exercise a modified standard library).
   std::string stdlib_dir;
+  // Policy files larger than this are refused (E0004); see syntax::ParseOptions.
+  size_t max_source_bytes = 64u << 20;
 };
 
 // Compiles the root files given by path and everything they import. Unreadable files are

@@ -184,7 +184,18 @@ class Builder {
     else if (ctx->REVIEW()) spec.effect = ast::Effect::Review;
     else if (ctx->EXEMPT()) spec.effect = ast::Effect::Exempt;
     else spec.effect = ast::Effect::Allow;
-    if (Ok(ctx->STRING())) spec.license_name = StringOf(ctx->STRING());
+    if (Ok(ctx->STRING())) {
+      if (spec.effect == ast::Effect::License) {
+        spec.license_name = StringOf(ctx->STRING());
+      } else {
+        diags_.Report(DiagKind::LicenseNameOnOtherEffect, Of(ctx->STRING()),
+                      fmt::format("only `license` takes a licence name, not `{}`",
+                                  ast::EffectName(spec.effect)))
+            .Label("licence name")
+            .Help(fmt::format("write `license {}` if a licence is required, or drop the name",
+                              ctx->STRING()->getText()));
+      }
+    }
     return spec;
   }
 
@@ -470,6 +481,15 @@ class Builder {
     auto* d = module_->New<ast::ExceptionDecl>();
     d->name = IdentOf(ctx->NAME());
     d->rules = NamesOf(ctx->nameList());
+    if (ctx->effect() || ctx->scope()) {
+      Span span = ctx->effect() ? Of(ctx->effect()) : Of(ctx->scope());
+      if (ctx->effect() && ctx->scope()) span = Span::Cover(span, Of(ctx->scope()));
+      diags_.Report(DiagKind::ExceptionScope, span,
+                    "an exception has no effect or scope of its own")
+          .Label("not allowed in an exception")
+          .Help("an exception waives the rules it names (their effect becomes `exempt`); put its "
+                "condition in `when`, e.g. `when destination in EAR_B`");
+    }
     ClausesOf(ctx->clause(), kWhen | kUnless | kSince | kUntil | kBecause | kCite, "an exception",
               "", d->clauses);
     return d;

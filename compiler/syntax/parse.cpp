@@ -234,6 +234,11 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
       d->Label(unwanted ? fmt::format("expected {}", expected_text) : "unexpected here");
     }
     if (!noun.empty()) d->Note(fmt::format("while reading {}", noun));
+    if (unwanted && StartsDeclaration(type) && offending->getCharPositionInLine() > 0) {
+      d->Help(fmt::format("each declaration starts on a new line in column 1: put `{}` at the "
+                          "start of a line",
+                          offending->getText()));
+    }
     if (type == LicitLexer::SEP || type == antlr4::Token::EOF) {
       const char* closer = expected.contains(static_cast<size_t>(LicitLexer::RBRACE))     ? "}"
                            : expected.contains(static_cast<size_t>(LicitLexer::RPAREN))   ? ")"
@@ -268,12 +273,12 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
   size_t diags_count_ = 0;
 };
 
-bool CheckEncoding(const SourceFile& file, DiagnosticSink& diags) {
+bool CheckEncoding(const SourceFile& file, DiagnosticSink& diags, size_t max_bytes) {
   const std::string& text = file.text();
-  if (text.size() > kMaxSourceBytes) {
+  if (text.size() > max_bytes) {
     diags.Report(DiagKind::FileTooLarge, Span{file.id(), 0, 0},
-                 fmt::format("`{}` is {} bytes; the limit is {} MiB", file.path(), text.size(),
-                             kMaxSourceBytes >> 20))
+                 fmt::format("`{}` is {} bytes; the limit is {} bytes", file.path(), text.size(),
+                             max_bytes))
         .Help("split the policy into several files joined with `import`");
     return false;
   }
@@ -297,10 +302,10 @@ bool CheckEncoding(const SourceFile& file, DiagnosticSink& diags) {
 }  // namespace
 
 std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file_id,
-                                   DiagnosticSink& diags) {
+                                   DiagnosticSink& diags, const ParseOptions& options) {
   const SourceFile& file = sources.Get(file_id);
   auto module = std::make_unique<ast::Module>(file_id);
-  if (!CheckEncoding(file, diags)) return module;
+  if (!CheckEncoding(file, diags, options.max_source_bytes)) return module;
 
   RunWithLargeStack([&] {
     try {
@@ -355,9 +360,10 @@ std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file_id,
   return module;
 }
 
-std::string DumpTokens(const SourceManager& sources, FileId file_id, DiagnosticSink& diags) {
+std::string DumpTokens(const SourceManager& sources, FileId file_id, DiagnosticSink& diags,
+                       const ParseOptions& options) {
   const SourceFile& file = sources.Get(file_id);
-  if (!CheckEncoding(file, diags)) return {};
+  if (!CheckEncoding(file, diags, options.max_source_bytes)) return {};
   std::string out;
   OffsetMap offsets(file.text());
   antlr4::ANTLRInputStream input(file.text());

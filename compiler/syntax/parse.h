@@ -15,12 +15,19 @@ namespace licit::syntax {
 inline constexpr size_t kMaxSourceBytes = 64u << 20;  // 64 MiB
 inline constexpr int kMaxNestingDepth = 256;          // brackets and nested expressions
 
+struct ParseOptions {
+  // Larger files are refused with E0004 (embedders screening untrusted policies may lower it).
+  size_t max_source_bytes = kMaxSourceBytes;
+};
+
 // Parses one file. Never throws and never fails to return a module: syntax errors are reported
 // to `diags` and the module holds every declaration that could be recovered. Invalid UTF-8, NUL
 // bytes, oversized files and nesting deeper than kMaxNestingDepth are diagnosed before parsing.
-std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file, DiagnosticSink& diags);
+std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file, DiagnosticSink& diags,
+                                   const ParseOptions& options = {});
 
 // `licit dump --emit=tokens`: one token per line, "line:col KIND `text`", SEP tokens included.
-std::string DumpTokens(const SourceManager& sources, FileId file, DiagnosticSink& diags);
+std::string DumpTokens(const SourceManager& sources, FileId file, DiagnosticSink& diags,
+                       const ParseOptions& options = {});
 
 }  // namespace licit::syntax

@@ -34,8 +34,6 @@ Span OffsetMap::TokenSpan(FileId file, const antlr4::Token* token) const {
   return Span{file, b, std::max(b, e)};
 }
 
-namespace {
-
 bool StartsDeclaration(size_t type) {
   switch (type) {
     case LicitLexer::POLICY: case LicitLexer::IMPORT: case LicitLexer::RECORD:
@@ -47,6 +45,8 @@ bool StartsDeclaration(size_t type) {
       return false;
   }
 }
+
+namespace {
 
 std::unique_ptr<antlr4::Token> MakeSep(LicitLexer& lexer, const antlr4::Token& next) {
   auto sep = std::make_unique<antlr4::CommonToken>(

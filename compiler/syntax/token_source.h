@@ -37,6 +37,9 @@ struct LexedFile {
 LexedFile LexWithLayout(const SourceFile& file, licit_gen::LicitLexer& lexer,
                         const OffsetMap& offsets, DiagnosticSink& diags);
 
+// Does a token of this type begin a declaration (`rule`, `let`, ...)?
+bool StartsDeclaration(size_t type);
+
 // A readable name for a token type in messages: "`rule`", "a name", "a date", "end of file".
 std::string DescribeTokenType(size_t type, const antlr4::dfa::Vocabulary& vocab);
 
