@@ -7,12 +7,6 @@
 //
 // Usage: golden_runner --licit PATH --suite-dir DIR --suite NAME --case NAME [--update]
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +17,12 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -43,13 +43,13 @@ struct SuiteConfig {
 };
 
 const std::vector<SuiteConfig>& Suites() {
-  static const std::vector<SuiteConfig> suites = {
+  static const std::vector<SuiteConfig> kSuites = {
       {"parse", ".licit", {"dump", "--emit=ast", "{file}"}, {}},
       {"check", ".licit", {"check", "--color=never", "{file}"}, {}},
       {"cli", ".cmd", {}, {}},
       // Future: {"eval", ".licit", {"eval", ...}, {"--engine=interp", "--engine=jit"}},
   };
-  return suites;
+  return kSuites;
 }
 
 std::optional<std::string> ReadFile(const std::string& path) {
@@ -125,7 +125,7 @@ std::string MakeTemp() {
   int fd = mkstemp(buf.data());
   if (fd < 0) return "";
   close(fd);
-  return std::string(buf.data());
+  return {buf.data()};
 }
 
 // Runs `argv` in `cwd`. Output goes to temporary files rather than pipes so a chatty child can
@@ -330,7 +330,7 @@ int main(int argc, char** argv) {
     args = *split;
   } else {
     args = suite->default_args;
-    const std::string kMarker = "# golden-args:";
+    constexpr std::string_view kMarker = "# golden-args:";
     std::string first = FirstLine(*case_text);
     if (first.rfind(kMarker, 0) == 0) {
       auto split = SplitArgs(first.substr(kMarker.size()));
@@ -373,8 +373,8 @@ int main(int argc, char** argv) {
   if (update) {
     for (size_t k = 1; k < outputs.size(); ++k) {
       if (outputs[k].second != outputs[0].second) {
-        std::cerr << test_name << ": engines disagree; not updating. " << outputs[0].first
-                  << " vs " << outputs[k].first << ":\n"
+        std::cerr << test_name << ": engines disagree; not updating. " << outputs[0].first << " vs "
+                  << outputs[k].first << ":\n"
                   << UnifiedDiff(outputs[0].second, outputs[k].second);
         return 1;
       }
@@ -408,8 +408,9 @@ int main(int argc, char** argv) {
               << UnifiedDiff(*expected, actual) << "\n";
   }
   if (failed) {
-    std::cerr << "If the new output is right: LICIT_UPDATE_GOLDENS=1 ctest --test-dir build/dev -R '^"
-              << test_name << "$' and review the diff.\n";
+    std::cerr
+        << "If the new output is right: LICIT_UPDATE_GOLDENS=1 ctest --test-dir build/dev -R '^"
+        << test_name << "$' and review the diff.\n";
     return 1;
   }
   return 0;

@@ -47,7 +47,8 @@ TEST_CASE("ClosestMatch threshold is max(1, len/3), none for short words", "[did
 
 TEST_CASE("ClosestMatch prefers case-only differences and earlier ties", "[did_you_mean]") {
   // A case-only match wins over a closer-by-bytes candidate listed first.
-  CHECK(ClosestMatch("Dual-Use", {"Dual-Usx", "dual-use"}) == std::optional<std::string>("dual-use"));
+  CHECK(ClosestMatch("Dual-Use", {"Dual-Usx", "dual-use"}) ==
+        std::optional<std::string>("dual-use"));
   CHECK(ClosestMatch("jp", {"JO", "JP"}) == std::optional<std::string>("JP"));
   // Ties go to the earliest candidate, so messages are stable.
   CHECK(ClosestMatch("cat", {"bat", "hat"}) == std::optional<std::string>("bat"));

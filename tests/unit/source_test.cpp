@@ -28,7 +28,7 @@ TEST_CASE("Locate counts lines and columns from 1", "[source]") {
   CHECK(f.Locate(3) == LineCol{2, 1});
   CHECK(f.Locate(6) == LineCol{3, 1});
   CHECK(f.Locate(7) == LineCol{4, 1});
-  CHECK(f.Locate(10) == LineCol{4, 4});  // end of text
+  CHECK(f.Locate(10) == LineCol{4, 4});   // end of text
   CHECK(f.Locate(999) == LineCol{4, 4});  // past the end clamps
 }
 

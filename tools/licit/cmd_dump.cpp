@@ -41,8 +41,8 @@ int RunDump(std::span<const std::string> args) {
     return kExitUsage;
   }
   if (emit != "tokens" && emit != "ast" && emit != "checked") {
-    return UsageError("dump", fmt::format("`--emit` must be `tokens`, `ast` or `checked`, not `{}`",
-                                          emit));
+    return UsageError("dump",
+                      fmt::format("`--emit` must be `tokens`, `ast` or `checked`, not `{}`", emit));
   }
   if (options.positional.size() != 1) {
     return UsageError("dump", options.positional.empty() ? "`dump` needs a FILE"

@@ -32,11 +32,11 @@ constexpr Command kReplCommand = {"repl", "interactive prompt with a policy load
                                   "Usage: licit repl [FILE...]\n", nullptr};
 
 const std::vector<const Command*>& AllCommands() {
-  static const std::vector<const Command*> commands = {
-      &kCheckCommand, &kDumpCommand, &kRunCommand,  &kEvalCommand,
+  static const std::vector<const Command*> kCommands = {
+      &kCheckCommand,   &kDumpCommand, &kRunCommand, &kEvalCommand,
       &kExplainCommand, &kTestCommand, &kFmtCommand, &kReplCommand,
   };
-  return commands;
+  return kCommands;
 }
 
 const Command* FindCommand(std::string_view name) {
@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
     licit::cli::WriteStderr(
         fmt::format("licit: internal error: {}; please report this as a bug\n", e.what()));
   } catch (...) {
-    licit::cli::WriteStderr("licit: internal error: unknown exception; please report this as a bug\n");
+    licit::cli::WriteStderr(
+        "licit: internal error: unknown exception; please report this as a bug\n");
   }
   return licit::cli::kExitInternal;
 }
