@@ -1,0 +1,35 @@
+// Every operation whose semantics could differ between engines is implemented once here, as an
+// extern "C" function over Values, and called by both the interpreter and the JIT's code:
+// comparisons (money currencies, code case), membership, `under` (with its unknown for less
+// specific codes), glob `matches`, exact arithmetic and the standard functions. Each propagates
+// an unknown operand (the first one) to its result.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/eval_context.h"
+#include "runtime/value.h"
+
+extern "C" {
+
+// op: ir::Op as an integer (Eq..Ge).
+void licit_rt_compare(licit::rt::EvalContext* ctx, uint8_t op, const licit::rt::Value* lhs,
+                      const licit::rt::Value* rhs, licit::rt::Value* out);
+// Membership of an element in a set or list (negate for `not in` in the caller).
+void licit_rt_in(licit::rt::EvalContext* ctx, const licit::rt::Value* element,
+                 const licit::rt::Value* collection, licit::rt::Value* out);
+// `code under pattern`; the pattern may be a code or a set/list of codes (any match).
+void licit_rt_under(licit::rt::EvalContext* ctx, const licit::rt::Value* code,
+                    const licit::rt::Value* pattern, licit::rt::Value* out);
+void licit_rt_matches(licit::rt::EvalContext* ctx, const licit::rt::Value* subject,
+                      const licit::rt::Value* glob, licit::rt::Value* out);
+// op: ir::Op as an integer (Add..Mod, Neg with rhs ignored).
+void licit_rt_arith(licit::rt::EvalContext* ctx, uint8_t op, const licit::rt::Value* lhs,
+                    const licit::rt::Value* rhs, licit::rt::Value* out);
+void licit_rt_to_code(licit::rt::EvalContext* ctx, const licit::rt::Value* in,
+                      licit::rt::Value* out);
+// builtin: ir::Builtin as an integer.
+void licit_rt_call(licit::rt::EvalContext* ctx, uint8_t builtin, const licit::rt::Value* args,
+                   uint32_t count, licit::rt::Value* out);
+
+}  // extern "C"

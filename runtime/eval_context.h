@@ -1,0 +1,42 @@
+// Per-decision scratch state shared by the interpreter, the JIT's generated code and the
+// builtins: the record, the judging date, the reasons behind unknown values, and storage for
+// strings computed during evaluation (lower(), upper()).
+#pragma once
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "runtime/record.h"
+#include "runtime/value.h"
+
+namespace licit::rt {
+
+enum class UnknownKind : uint8_t {
+  MissingField,      // an optional field is absent
+  NullField,         // JSON null
+  LessSpecific,      // `under` on a code less specific than the pattern
+  CurrencyMismatch,  // money of two currencies compared or added
+  DivisionByZero,
+  Overflow,          // arithmetic beyond the decimal range
+};
+
+struct UnknownReason {
+  UnknownKind kind = UnknownKind::MissingField;
+  std::string text;  // plain words: "end_user.kind is missing"
+};
+
+struct EvalContext {
+  const Record* record = nullptr;
+  DayNumber date = 0;
+  std::vector<UnknownReason> reasons;
+  std::deque<std::string> scratch;
+
+  // Records a reason and returns an unknown value that carries it.
+  Value Unknown(UnknownKind kind, std::string text);
+  // Keeps a computed string alive for the rest of the decision.
+  std::string_view Keep(std::string s);
+  void Reset(const Record* r, DayNumber d);  // reuse for the next record
+};
+
+}  // namespace licit::rt

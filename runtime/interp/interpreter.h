@@ -1,0 +1,64 @@
+// The reference engine: a tree-walking interpreter over ir::Program (language.md sections 4, 5,
+// 7). Its decisions define Licit's semantics; the JIT must match them exactly.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/ir.h"
+#include "runtime/decision.h"
+#include "runtime/record.h"
+
+namespace licit::interp {
+
+struct DecideOptions {
+  std::optional<DayNumber> as_of;  // overrides the record's date for every rule (what-if)
+};
+
+// What happened to one rule or exception for one record, for explanations (section 8).
+struct Outcome {
+  enum class Kind : uint8_t {
+    Fired,          // rule fired (unwaived)
+    Waived,         // rule fired (or was unknown) and an exception waived it
+    FiredUnknown,   // rule's firing was unknown: contributes review
+    NotInForce,     // the date is outside the period
+    Suspended,      // a suspension covers the date
+    ScopeFalse,     // the scope's class or destinations are false
+    WhenFalse,
+    UnlessTrue,
+    Holds,          // exception: its condition holds (it waives the rules listed in `detail`)
+    DoesNotHold,    // exception: its condition is false
+    HoldsUnknown,   // exception: its condition is unknown, so it waives nothing
+  };
+  std::string policy;
+  std::string name;     // rule or exception name
+  bool is_exception = false;
+  std::string at;
+  Kind kind = Kind::NotInForce;
+  // Plain words: "destination in EU: destination = JP", "suspended by ... from ... until ...".
+  std::string detail;
+};
+
+struct Explanation {
+  rt::Decision decision;
+  std::vector<Outcome> outcomes;  // every rule and exception of every policy, in source order
+};
+
+// Renders an explanation for compliance officers (plain words, locations, no internal names).
+std::string ExplanationToText(const Explanation& e);
+std::string ExplanationToJson(const Explanation& e);
+
+class Interpreter {
+ public:
+  // The program must outlive the interpreter. Thread-safe: Decide may run on many threads.
+  explicit Interpreter(const ir::Program& program);
+
+  rt::Decision Decide(const rt::Record& record, const DecideOptions& options = {}) const;
+  Explanation Explain(const rt::Record& record, const DecideOptions& options = {}) const;
+
+ private:
+  const ir::Program& program_;
+};
+
+}  // namespace licit::interp
