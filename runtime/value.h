@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "compiler/base/date.h"
 #include "compiler/base/iso_codes.h"
@@ -72,7 +73,7 @@ struct ValueSpan {
   const Value* items = nullptr;
   uint32_t size = 0;
   const Value* begin() const { return items; }
-  const Value* end() const { return items + size; }
+  const Value* end() const;  // defined after Value, which must be complete
 };
 
 // A tagged value, 32 bytes, trivially copyable. Strings and collections point into storage that
@@ -113,10 +114,14 @@ struct Value {
 };
 static_assert(sizeof(Value) == 32);
 
+inline const Value* ValueSpan::end() const { return items + size; }
+
 // Total order used for sets and for equality of values of one kind (codes compare
 // case-insensitively because they are stored upper-cased). Unknowns sort first.
 int CompareValues(const Value& a, const Value& b);
 bool ValuesEqual(const Value& a, const Value& b);
+// Sorts by CompareValues and drops duplicates: the canonical form of a Set's items.
+void SortUnique(std::vector<Value>& items);
 
 // Renders a value as Licit source would write it: "JP", "\"military\"", "1200.00 USD",
 // "2026-01-06", "{\"a\", \"b\"}"; unknown renders as "unknown".

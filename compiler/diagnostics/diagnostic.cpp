@@ -38,6 +38,30 @@ struct DisplayLine {
   std::vector<uint32_t> column_of_byte;  // size = line bytes + 1
 };
 
+// East Asian wide and fullwidth characters (and emoji) take two terminal columns; carets under
+// Japanese or Chinese text must count them twice.
+bool IsWideCodePoint(uint32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+         (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+         (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+// Is byte i the last byte of a multi-byte sequence encoding a wide code point?
+bool IsLastByteOfWide(std::string_view line, size_t i) {
+  if (i + 1 < line.size() && (static_cast<unsigned char>(line[i + 1]) & 0xC0) == 0x80) return false;
+  size_t start = i;
+  while (start > 0 && (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80) --start;
+  auto lead = static_cast<unsigned char>(line[start]);
+  size_t len = i - start + 1;
+  uint32_t cp = len == 2 ? lead & 0x1F : len == 3 ? lead & 0x0F : lead & 0x07;
+  for (size_t k = start + 1; k <= i; ++k) cp = (cp << 6) | (static_cast<unsigned char>(line[k]) & 0x3F);
+  return len >= 3 && IsWideCodePoint(cp);
+}
+
 DisplayLine MakeDisplayLine(std::string_view line) {
   DisplayLine out;
   out.column_of_byte.resize(line.size() + 1);
@@ -49,7 +73,10 @@ DisplayLine MakeDisplayLine(std::string_view line) {
     } else if (c < 0x20 || c == 0x7F) {
       out.cells.emplace_back("?");
     } else if ((c & 0xC0) == 0x80 && !out.cells.empty()) {
-      out.cells.back() += static_cast<char>(c);  // continuation bytes join their code point
+      // Continuation bytes join their code point; a wide character's second cell stays empty.
+      std::string& cell = out.cells.back().empty() ? out.cells[out.cells.size() - 2] : out.cells.back();
+      cell += static_cast<char>(c);
+      if (IsLastByteOfWide(line, i)) out.cells.emplace_back();
     } else {
       out.cells.emplace_back(1, static_cast<char>(c));
     }

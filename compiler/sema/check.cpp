@@ -93,8 +93,9 @@ ModuleId Checker::AddLoadedModule(const std::string& key, const std::string& pat
   m.file = file;
   m.path = path;
   m.is_stdlib = is_stdlib;
+  // The limit guards against hostile policy files; the embedded standard library is ours.
   syntax::ParseOptions parse_options;
-  parse_options.max_source_bytes = options_.max_source_bytes;
+  if (!is_stdlib) parse_options.max_source_bytes = options_.max_source_bytes;
   m.ast = syntax::Parse(sources_, file, diags_, parse_options);
   if (!m.ast) m.ast = std::make_unique<ast::Module>(file);
   m.types.assign(m.ast->node_count(), Type::Error());
@@ -294,7 +295,7 @@ void Checker::DeclareNames(CheckedModule& m) {
       if (it != import_targets_.end()) sym->alias_target = it->second;
       else sym->used = true;  // a failed import was already reported; do not warn it unused
     }
-    if (FindCountry(name->text) && kind != SymbolKind::Rule) {
+    if (FindCountry(name->text)) {
       diags_.Report(DiagKind::NameIsCountry, name->span,
                     fmt::format("`{}` is a country code and cannot name a {}", name->text,
                                 SymbolKindName(kind)))

@@ -73,6 +73,10 @@ std::string HelpForCharacter(std::string_view c) {
     return "money is written as an amount and an ISO 4217 code: `1200.00 USD`";
   }
   if (c == "\u201c" || c == "\u201d") return "use plain double quotes \" instead of typographic quotes";
+  if (!c.empty() && static_cast<unsigned char>(c[0]) >= 0x80) {
+    return "names are written with ASCII letters, digits, `_` and `-`; other text belongs in "
+           "strings";
+  }
   return {};
 }
 

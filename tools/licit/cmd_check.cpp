@@ -23,7 +23,9 @@ int RunCheck(std::span<const std::string> args) {
   SourceManager sources;
   DiagnosticSink diags;
   // Unreadable files are diagnostics (E0001) from the checker, so they render like any other.
-  auto program = sema::CheckFiles(sources, options.positional, diags);
+  sema::CheckOptions check_options;
+  if (options.max_source_bytes) check_options.max_source_bytes = *options.max_source_bytes;
+  auto program = sema::CheckFiles(sources, options.positional, diags, check_options);
   return ReportDiagnostics(sources, diags, options);
 }
 
@@ -43,6 +45,7 @@ Options:
                            colour the text diagnostics (auto: stderr is a terminal and
                            NO_COLOR is not set)
   --werror                 fail (exit 1) on warnings too
+  --max-source-bytes N     refuse policy files larger than N bytes (K and M suffixes; default 64M)
   -h, --help               show this help
 
 Exit status: 0 no errors (warnings allowed), 1 errors (or warnings with --werror),

@@ -1,6 +1,7 @@
 #include "tools/licit/options.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -84,6 +85,26 @@ bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpe
         *error = fmt::format("`--color` must be `auto`, `always` or `never`, not `{}`", v);
         return false;
       }
+      continue;
+    }
+    if (name == "max-source-bytes") {
+      // A plain byte count with an optional K or M suffix (powers of 1024).
+      std::string v;
+      if (!take_value(&v)) return false;
+      size_t multiplier = 1;
+      if (!v.empty() && (v.back() == 'K' || v.back() == 'M')) {
+        multiplier = v.back() == 'K' ? 1024 : 1024 * 1024;
+        v.pop_back();
+      }
+      size_t bytes = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), bytes);
+      if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || bytes == 0) {
+        *error = fmt::format("`--max-source-bytes` takes a positive byte count such as 65536 or "
+                             "64M, not `{}`",
+                             v);
+        return false;
+      }
+      out->max_source_bytes = bytes * multiplier;
       continue;
     }
     if (name == "werror") {

@@ -27,6 +27,8 @@ struct CommonOptions {
   DiagnosticsFormat diagnostics = DiagnosticsFormat::kText;
   ColorMode color = ColorMode::kAuto;
   bool werror = false;
+  // --max-source-bytes: refuse larger policy files (E0004); default sema::CheckOptions's 64 MiB.
+  std::optional<size_t> max_source_bytes;
   bool help = false;
   std::vector<std::string> positional;
 };
