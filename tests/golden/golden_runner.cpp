@@ -46,6 +46,7 @@ const std::vector<SuiteConfig>& Suites() {
   static const std::vector<SuiteConfig> kSuites = {
       {"parse", ".licit", {"dump", "--emit=ast", "{file}"}, {}},
       {"check", ".licit", {"check", "--color=never", "{file}"}, {}},
+      {"ir", ".licit", {"dump", "--emit=ir", "--color=never", "{file}"}, {}},
       {"cli", ".cmd", {}, {}},
       // Future: {"eval", ".licit", {"eval", ...}, {"--engine=interp", "--engine=jit"}},
   };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/ir.h"
+#include "compiler/ir/lower.h"
 #include "compiler/sema/check.h"
 #include "compiler/sema/checked.h"
 #include "compiler/syntax/ast.h"
@@ -35,14 +37,14 @@ int RunDump(std::span<const std::string> args) {
     WriteStdout(kDumpCommand.help);
     return kExitOk;
   }
-  if (emit.empty()) return UsageError("dump", "`dump` needs `--emit=tokens|ast|checked`");
-  if (emit == "ir" || emit == "llvm") {
+  if (emit.empty()) return UsageError("dump", "`dump` needs `--emit=tokens|ast|checked|ir`");
+  if (emit == "llvm") {
     WriteStderr(fmt::format("licit: `dump --emit={}` is not implemented yet\n", emit));
     return kExitUsage;
   }
-  if (emit != "tokens" && emit != "ast" && emit != "checked") {
-    return UsageError("dump",
-                      fmt::format("`--emit` must be `tokens`, `ast` or `checked`, not `{}`", emit));
+  if (emit != "tokens" && emit != "ast" && emit != "checked" && emit != "ir") {
+    return UsageError(
+        "dump", fmt::format("`--emit` must be `tokens`, `ast`, `checked` or `ir`, not `{}`", emit));
   }
   if (options.positional.size() != 1) {
     return UsageError("dump", options.positional.empty() ? "`dump` needs a FILE"
@@ -56,6 +58,19 @@ int RunDump(std::span<const std::string> args) {
   if (emit == "checked") {
     auto program = sema::CheckFiles(sources, {path}, diags);
     output = sema::DumpChecked(*program, sources);
+  } else if (emit == "ir") {
+    // Lowering needs a program without errors; with errors only the diagnostics are shown.
+    auto program = sema::CheckFiles(sources, {path}, diags);
+    if (!diags.has_errors()) {
+      auto ir = ir::Lower(*program, sources, diags);
+      if (ir) {
+        output = ir::Print(*ir);
+      } else if (!diags.has_errors()) {
+        // Lowering already said what went wrong on stderr: a compiler bug, not the user's.
+        ReportDiagnostics(sources, diags, options);
+        return kExitInternal;
+      }
+    }
   } else if (auto file = LoadFile(path, sources, diags)) {
     // tokens and ast stop before name resolution, so they work on files that do not check.
     if (emit == "tokens") {
@@ -74,7 +89,7 @@ int RunDump(std::span<const std::string> args) {
 
 const Command kDumpCommand = {
     "dump",
-    "print a stage of the compiler: tokens, ast or checked",
+    "print a stage of the compiler: tokens, ast, checked or ir",
     R"(Usage: licit dump --emit=STAGE [OPTIONS] FILE
 
 Prints one stage of the pipeline on stdout, with any diagnostics on stderr. Used by the golden
@@ -84,7 +99,9 @@ Stages:
   tokens    the token stream, one token per line ("line:col KIND `text`")
   ast       the syntax tree as an S-expression (parsing only; no name resolution)
   checked   each declaration with resolved names and types (the file and its imports)
-  ir, llvm  coming: not implemented yet
+  ir        the lowered program: input slots, constants, classes, groups and each rule's
+            conditions as S-expressions (the file and its imports; needs a file without errors)
+  llvm      coming: not implemented yet
 
 Options:
   --emit=STAGE             the stage to print (required)

@@ -1,1 +1,0 @@
-dump --emit=ir fixtures/clean.licit

@@ -1,0 +1,1 @@
+dump --emit=llvm fixtures/clean.licit
