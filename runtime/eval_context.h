@@ -27,16 +27,26 @@ struct UnknownReason {
 };
 
 struct EvalContext {
+  EvalContext() { Reset(nullptr, 0); }
+
   const Record* record = nullptr;
   DayNumber date = 0;
   std::vector<UnknownReason> reasons;
   std::deque<std::string> scratch;
+  size_t scratch_used = 0;                     // scratch strings in use (reused after Reset)
+  std::deque<std::vector<Value>> scratch_items;  // computed sets and lists (to_code, MakeSet)
+  size_t items_used = 0;
 
   // Records a reason and returns an unknown value that carries it.
   Value Unknown(UnknownKind kind, std::string text);
   // Keeps a computed string alive for the rest of the decision.
   std::string_view Keep(std::string s);
-  void Reset(const Record* r, DayNumber d);  // reuse for the next record
+  // Keeps computed collection items alive for the rest of the decision.
+  ValueSpan KeepItems(const Value* items, uint32_t count);
+  // The reason an unknown value carries, in plain words (empty for a known value).
+  std::string_view ReasonText(const Value& v) const;
+  // Reuses the context for the next record. Reasons 0 and 1 are reserved (kMissing, kNull).
+  void Reset(const Record* r, DayNumber d);
 };
 
 }  // namespace licit::rt
