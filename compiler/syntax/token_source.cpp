@@ -106,8 +106,9 @@ LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetM
     if (type == LicitLexer::ERROR_CHAR) {
       // A run of adjacent stray characters (`&&`, `||`) is one mistake: report it once.
       std::string text = token->getText();
-      if (last_error && last_error->span.end == span.begin &&
-          last_error_count == diags.all().size()) {
+      // Compare the count before touching last_error: any report since may have moved it.
+      if (last_error && last_error_count == diags.all().size() &&
+          last_error->span.end == span.begin) {
         last_error->span.end = span.end;
         last_error_text += text;
         last_error->message = fmt::format("unexpected characters `{}`", last_error_text);
