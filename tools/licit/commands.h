@@ -19,5 +19,9 @@ struct Command {
 
 extern const Command kCheckCommand;
 extern const Command kDumpCommand;
+extern const Command kRunCommand;
+extern const Command kEvalCommand;
+extern const Command kExplainCommand;
+extern const Command kTestCommand;
 
 }  // namespace licit::cli

@@ -18,14 +18,6 @@ namespace licit::cli {
 namespace {
 
 // Commands of tools.md that are specified but not built yet: listed in help, and they exit 2.
-constexpr Command kRunCommand = {"run", "screen a file of records (coming)",
-                                 "Usage: licit run FILE... --records R [--out O]\n", nullptr};
-constexpr Command kEvalCommand = {"eval", "decide one record (coming)",
-                                  "Usage: licit eval FILE... --record '{...}'\n", nullptr};
-constexpr Command kExplainCommand = {"explain", "explain the decision for one record (coming)",
-                                     "Usage: licit explain FILE... --record '{...}'\n", nullptr};
-constexpr Command kTestCommand = {"test", "run the policy's test blocks (coming)",
-                                  "Usage: licit test FILE...\n", nullptr};
 constexpr Command kFmtCommand = {"fmt", "format policy files canonically (coming)",
                                  "Usage: licit fmt [--check] FILE...\n", nullptr};
 constexpr Command kReplCommand = {"repl", "interactive prompt with a policy loaded (coming)",
@@ -60,9 +52,12 @@ std::string MainHelp() {
       "\nOther:\n"
       "  licit --version          print the version\n"
       "  licit help COMMAND       same as `licit COMMAND --help`\n"
-      "\nExit status: 0 ok, 1 policy errors, 2 usage error, 70 internal error.\n"
-      "\nExample:\n"
-      "  licit check examples/cn-japan-2026.licit\n";
+      "\nExit status: 0 ok, 1 policy errors (or failed tests), 2 usage error, 3 --fail-on\n"
+      "tripped, 4 some records could not be read or judged, 70 internal error.\n"
+      "\nExamples:\n"
+      "  licit check examples/cn-japan-2026.licit\n"
+      "  licit run examples/cn-japan-2026.licit --records examples/shipments.jsonl --out d.jsonl\n"
+      "  licit test examples/cn-japan-2026.licit\n";
   return out;
 }
 

@@ -1,0 +1,95 @@
+// `licit eval FILE... --record '{...}'`: decide one record and print the decision as one JSON
+// line (the same form `licit run` writes).
+
+#include <iostream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "runtime/io/record_reader.h"
+#include "tools/licit/commands.h"
+#include "tools/licit/options.h"
+#include "tools/licit/policy.h"
+
+namespace licit::cli {
+
+// Reads --record: the JSON text itself, or `-` for stdin.
+std::string RecordArgument(const std::string& value) {
+  if (value != "-") return value;
+  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+}
+
+namespace {
+
+int RunEval(std::span<const std::string> args) {
+  CommonOptions options;
+  JudgeOptionText judge_text;
+  std::string record_json;
+  bool have_record = false;
+  std::string error;
+  std::vector<OptionSpec> specs = {
+      {"record", &record_json},
+      {"engine", &judge_text.engine},
+      {"as-of", &judge_text.as_of},
+      {"fail-on", &judge_text.fail_on},
+  };
+  if (!ParseOptions(args, specs, &options, &error)) return UsageError("eval", error);
+  if (options.help) {
+    WriteStdout(kEvalCommand.help);
+    return kExitOk;
+  }
+  for (const auto& a : args) have_record = have_record || a.starts_with("--record");
+  JudgeOptions judge;
+  if (!ParseJudgeOptions(judge_text, &judge, &error)) return UsageError("eval", error);
+  if (options.positional.empty()) return UsageError("eval", "`eval` needs at least one policy FILE");
+  if (!have_record) return UsageError("eval", "`eval` needs `--record '{...}'` (or `--record -`)");
+
+  LoadedPolicy policy;
+  if (int code = LoadPolicy(options, judge.engine, &policy); code != kExitOk) return code;
+  rt::Record record(&policy.program->input);
+  rt::Decision d;
+  if (!io::ReadJsonRecord(RecordArgument(record_json), record, error)) {
+    d.effect = rt::DecisionEffect::Error;
+    d.error = error;
+    const auto& layout = policy.program->input;
+    if (layout.id_slot >= 0 && record.slot(layout.id_slot).kind == rt::ValueKind::String) {
+      d.id = std::string(record.slot(layout.id_slot).text());
+    }
+  } else {
+    d = policy.engine->Decide(record, judge.decide);
+  }
+  WriteStdout(rt::DecisionToJson(d) + "\n");
+  if (d.effect == rt::DecisionEffect::Error) return kExitInputErrors;
+  return TripsFailOn(d, judge) ? kExitFailOn : kExitOk;
+}
+
+}  // namespace
+
+const Command kEvalCommand = {
+    "eval",
+    "decide one record and print the decision",
+    R"(Usage: licit eval [OPTIONS] FILE... --record '{...}'
+
+Compiles the policy files, decides the one record given as a JSON object (the same form as a
+line of JSON Lines input) and prints the decision as one JSON line.
+
+Options:
+  --record JSON          the record, or `-` to read it from stdin
+  --as-of DATE           judge at DATE instead of the record's `date` (what-if)
+  --fail-on deny|license|review
+                         exit 3 when the decision is at least that strong
+  --engine interp|jit    the evaluation engine (default: interp; the JIT is not available yet)
+  --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N
+  -h, --help             show this help
+
+Exit status: 0 ok, 1 policy errors, 2 usage error, 3 --fail-on tripped, 4 the record could not
+be read or judged (an `error` decision is printed), 70 internal error.
+
+Example:
+  licit eval examples/cn-japan-2026.licit --record '{"id": "S-1", "date": "2026-02-01",
+    "destination": "JP", "end_use": "military", "item": {"cn": "1C902.a"}}'
+)",
+    RunEval,
+};
+
+}  // namespace licit::cli

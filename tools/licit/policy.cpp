@@ -1,0 +1,103 @@
+#include "tools/licit/policy.h"
+
+#include <fmt/format.h>
+
+#include "compiler/ir/lower.h"
+#include "compiler/sema/check.h"
+
+namespace licit::cli {
+namespace {
+
+class InterpEngine final : public Engine {
+ public:
+  explicit InterpEngine(const ir::Program& program) : interp_(program) {}
+  rt::Decision Decide(const rt::Record& record,
+                      const interp::DecideOptions& options) const override {
+    return interp_.Decide(record, options);
+  }
+  interp::Explanation Explain(const rt::Record& record,
+                              const interp::DecideOptions& options) const override {
+    return interp_.Explain(record, options);
+  }
+
+ private:
+  interp::Interpreter interp_;
+};
+
+}  // namespace
+
+bool ParseJudgeOptions(const JudgeOptionText& text, JudgeOptions* out, std::string* error) {
+  if (text.engine.empty()) {
+    out->engine = kDefaultEngine;
+  } else if (text.engine == "interp") {
+    out->engine = EngineKind::kInterp;
+  } else if (text.engine == "jit") {
+    *error = "the JIT engine is not available yet; use --engine=interp";
+    return false;
+  } else {
+    *error = fmt::format("`--engine` must be `interp` or `jit`, not `{}`", text.engine);
+    return false;
+  }
+  if (!text.as_of.empty()) {
+    auto date = ParseDateLiteral(text.as_of);
+    if (!date || date->is_month) {
+      *error = fmt::format("`--as-of` takes a date like 2026-01-06, not `{}`", text.as_of);
+      return false;
+    }
+    out->decide.as_of = date->first;
+  }
+  if (!text.fail_on.empty()) {
+    auto effect = rt::ParseDecisionEffect(text.fail_on);
+    if (!effect || (*effect != rt::DecisionEffect::Deny && *effect != rt::DecisionEffect::License &&
+                    *effect != rt::DecisionEffect::Review)) {
+      *error = fmt::format("`--fail-on` must be `deny`, `license` or `review`, not `{}`",
+                           text.fail_on);
+      return false;
+    }
+    out->fail_on = effect;
+  }
+  return true;
+}
+
+int LoadPolicy(const CommonOptions& options, EngineKind engine, LoadedPolicy* out) {
+  DiagnosticSink diags;
+  sema::CheckOptions check_options;
+  if (options.max_source_bytes) check_options.max_source_bytes = *options.max_source_bytes;
+  out->checked = sema::CheckFiles(out->sources, options.positional, diags, check_options);
+  bool failed = diags.has_errors() || (options.werror && diags.warning_count() > 0);
+  if (!failed) {
+    out->program = ir::Lower(*out->checked, out->sources, diags);
+    failed = diags.has_errors();
+  }
+  if (failed || options.diagnostics == DiagnosticsFormat::kText) {
+    int code = ReportDiagnostics(out->sources, diags, options);
+    if (code != kExitOk) return code;
+  }
+  if (!out->program) {
+    WriteStderr("licit: internal error: lowering produced no program; please report this as a bug\n");
+    return kExitInternal;
+  }
+  switch (engine) {
+    case EngineKind::kInterp:
+    case EngineKind::kJit:  // not reachable until the JIT exists (ParseJudgeOptions refuses it)
+      out->engine = std::make_unique<InterpEngine>(*out->program);
+      break;
+  }
+  return kExitOk;
+}
+
+bool TripsFailOn(const rt::Decision& d, const JudgeOptions& options) {
+  return options.fail_on && d.effect != rt::DecisionEffect::Error && d.effect >= *options.fail_on;
+}
+
+std::string Thousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace licit::cli

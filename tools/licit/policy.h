@@ -1,0 +1,72 @@
+// Shared by the commands that judge records (run, eval, explain, test): compiling the policy
+// files down to an ir::Program, the engine choice, and the options they have in common.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "compiler/base/date.h"
+#include "compiler/base/source.h"
+#include "compiler/ir/ir.h"
+#include "compiler/sema/checked.h"
+#include "runtime/decision.h"
+#include "runtime/interp/interpreter.h"
+#include "runtime/record.h"
+#include "tools/licit/options.h"
+
+namespace licit::cli {
+
+inline constexpr int kExitFailOn = 3;       // --fail-on tripped
+inline constexpr int kExitInputErrors = 4;  // some records could not be read or judged
+
+enum class EngineKind { kInterp, kJit };
+// The one place to change when the JIT lands (tools.md: `jit` becomes the default).
+inline constexpr EngineKind kDefaultEngine = EngineKind::kInterp;
+
+// Decides records with the chosen engine. Thread-safe: Decide may run on many threads.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual rt::Decision Decide(const rt::Record& record,
+                              const interp::DecideOptions& options) const = 0;
+  virtual interp::Explanation Explain(const rt::Record& record,
+                                      const interp::DecideOptions& options) const = 0;
+};
+
+// A compiled policy: keeps the sources and checked program alive beside the IR.
+struct LoadedPolicy {
+  SourceManager sources;
+  std::unique_ptr<sema::CheckedProgram> checked;
+  std::unique_ptr<ir::Program> program;
+  std::unique_ptr<Engine> engine;
+};
+
+// The options of the judging commands, as text until validated by ParseJudgeOptions.
+struct JudgeOptionText {
+  std::string engine;
+  std::string as_of;
+  std::string fail_on;
+};
+
+struct JudgeOptions {
+  EngineKind engine = kDefaultEngine;
+  interp::DecideOptions decide;
+  std::optional<rt::DecisionEffect> fail_on;
+};
+
+// Validates --engine, --as-of and --fail-on. False with a one-line usage message.
+bool ParseJudgeOptions(const JudgeOptionText& text, JudgeOptions* out, std::string* error);
+
+// Compiles the files in options.positional. Prints diagnostics (errors; warnings in text mode,
+// on stderr, so stdout stays the decisions) and returns kExitOk when the program is ready, else
+// the exit code to return (1 for policy errors, 70 when lowering fails without saying why).
+int LoadPolicy(const CommonOptions& options, EngineKind engine, LoadedPolicy* out);
+
+// Whether a decision trips --fail-on (errors never do: they exit 4).
+bool TripsFailOn(const rt::Decision& d, const JudgeOptions& options);
+
+// "12,345"
+std::string Thousands(uint64_t n);
+
+}  // namespace licit::cli
