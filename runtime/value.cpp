@@ -318,6 +318,15 @@ void SortUnique(std::vector<Value>& items) {
   items.erase(std::unique(items.begin(), items.end(), ValuesEqual), items.end());
 }
 
+std::string FormatCode(std::string_view code) {
+  std::string out(code);
+  size_t dot = out.find('.');
+  if (dot == std::string::npos) return out;
+  for (size_t i = dot; i < out.size(); ++i)
+    if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+  return out;
+}
+
 std::string FormatValue(const Value& v) {
   std::string out;
   switch (v.kind) {
@@ -326,7 +335,7 @@ std::string FormatValue(const Value& v) {
     case ValueKind::Int: return std::to_string(v.i);
     case ValueKind::Decimal: return v.dec.ToString();
     case ValueKind::String: AppendQuoted(out, v.text()); return out;
-    case ValueKind::Code: return std::string(v.text());
+    case ValueKind::Code: return FormatCode(v.text());
     case ValueKind::Date: return FormatDate(v.date);
     case ValueKind::Country: {
       auto all = AllCountries();

@@ -127,4 +127,9 @@ void SortUnique(std::vector<Value>& items);
 // "2026-01-06", "{\"a\", \"b\"}"; unknown renders as "unknown".
 std::string FormatValue(const Value& v);
 
+// Renders a code as classification lists write it: the first segment as stored (upper case),
+// later segments in lower case ("3B001.c", "1C902.a", "8542.31"). Codes compare ignoring case,
+// so this changes only how reasons and explanations read.
+std::string FormatCode(std::string_view code);
+
 }  // namespace licit::rt

@@ -320,9 +320,9 @@ void licit_rt_under(EvalContext* ctx, const Value* code, const Value* pattern, V
     unknown = r == UnderResult::kLessSpecific;
   }
   if (unknown) {
-    std::string text(code->text());
+    std::string text = licit::rt::FormatCode(code->text());
     text += " is less specific than ";
-    text += less_than;
+    text += licit::rt::FormatCode(less_than);
     *out = ctx->Unknown(UnknownKind::LessSpecific, std::move(text));
     return;
   }

@@ -229,11 +229,15 @@ class Evaluator {
 
   Value ReadField(uint32_t slot) {
     if (Present(slot)) return record_.slot(slot);
-    const Value& raw = record_.slot(slot);
-    const std::string& path = p_.input.slots[slot].path;
-    if (!raw.known() && raw.aux == rt::kNull)
-      return ctx_.Unknown(rt::UnknownKind::NullField, path + " is null");
-    return ctx_.Unknown(rt::UnknownKind::MissingField, path + " is missing");
+    // Name the outermost absent record: "end_user is null" says more than "end_user.kind is
+    // missing" when the whole party was null.
+    int32_t absent = static_cast<int32_t>(slot);
+    for (int32_t s = static_cast<int32_t>(slot); s >= 0; s = p_.input.slots[s].parent)
+      if (!record_.slot(static_cast<uint32_t>(s)).known()) absent = s;
+    const Value& raw = record_.slot(static_cast<uint32_t>(absent));
+    if (raw.aux == rt::kNull)
+      return ctx_.Unknown(rt::UnknownKind::NullField, p_.input.slots[absent].path + " is null");
+    return ctx_.Unknown(rt::UnknownKind::MissingField, p_.input.slots[slot].path + " is missing");
   }
 
   static Value Negate(const Value& v) { return v.known() ? Value::Bool(!v.b) : v; }
@@ -546,6 +550,16 @@ class Describer {
     return text;
   }
 
+  // A false `to` list reads as the author meant it: "destination in EU: destination = JP".
+  std::string Destination(ir::ExprId id) {
+    std::string_view list = SourceOf(p_, p_.nodes[id].span);
+    std::vector<uint32_t> slots;
+    CollectFields(id, slots);
+    if (list.empty() || list.starts_with("destination") || slots.size() != 1)
+      return Why(id, false);
+    return "destination in " + std::string(list) + ": " + FieldText(slots[0]);
+  }
+
   std::string FieldText(uint32_t slot) {
     Value v = ev_.ReadField(slot);
     if (!v.known()) return std::string(ev_.ctx().ReasonText(v));
@@ -683,9 +697,10 @@ Explanation Interpreter::Explain(const rt::Record& record, const DecideOptions& 
               if (rr.kind == Outcome::Kind::FiredUnknown)
                 o.detail += "; its firing was unknown: " + ReasonOf(ev->ctx(), rr.unknown);
             } else if (rr.kind == Outcome::Kind::Fired) {
-              o.detail = std::string("contributes ") + rt::DecisionEffectName(ToDecisionEffect(rule.effect));
-              if (rule.effect == ir::Effect::License)
-                o.detail += " (licence " + rule.license.value_or(rule.name) + ")";
+              o.detail = std::string("contributes ") +
+                         rt::DecisionEffectName(ToDecisionEffect(rule.effect));
+              if (rule.effect == ir::Effect::License && rule.license)
+                o.detail += " (licence \"" + *rule.license + "\")";
             } else {
               o.detail = ReasonOf(ev->ctx(), rr.unknown) + ", so it contributes review";
             }
@@ -697,6 +712,9 @@ Explanation Interpreter::Explain(const rt::Record& record, const DecideOptions& 
             o.detail = SuspensionText(policy.suspensions[rr.suspension]);
             break;
           case Outcome::Kind::ScopeFalse:
+            o.detail = rr.part == rule.destination ? describe.Destination(rr.part)
+                                                   : describe.Why(rr.part, false);
+            break;
           case Outcome::Kind::WhenFalse:
             o.detail = describe.Why(rr.part, false);
             break;
