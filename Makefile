@@ -21,8 +21,16 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build --preset dev
 
+# Screens the sample shipments with the example policy. Three sample lines are deliberately bad,
+# so licit exits 4 (input errors); that is the expected outcome here, not a failure of `make run`.
 run: build
-	./$(BUILD_DIR)/licit check examples/cn-japan-2026.licit
+	./$(BUILD_DIR)/licit test examples/cn-japan-2026.licit
+	./$(BUILD_DIR)/licit run examples/cn-japan-2026.licit --records examples/shipments.jsonl \
+	  --out $(BUILD_DIR)/decisions.jsonl || test $$? -eq 4
+	@echo "--- the first decisions ($(BUILD_DIR)/decisions.jsonl):"
+	@head -5 $(BUILD_DIR)/decisions.jsonl
+	@echo "--- the error decisions:"
+	@grep '"effect":"error"' $(BUILD_DIR)/decisions.jsonl
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
