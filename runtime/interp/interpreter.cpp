@@ -74,8 +74,19 @@ struct RuleResult {
   ir::SuspensionId suspension = ir::kNone;
 };
 
+// A contribution: what one rule gave.
+struct Hit {
+  DecisionEffect effect;
+  uint32_t policy;
+  uint32_t rule;
+  bool waived;
+};
+
 struct Scratch {
   rt::EvalContext ctx;
+  std::vector<Hit> hits;
+  std::vector<uint8_t> from_default;  // per policy: its default decided
+  std::vector<uint8_t> noted;         // per exception: its unknown is already noted
   std::vector<Value> class_values;
   std::vector<uint8_t> class_done;
   std::vector<ExcResult> exceptions;
@@ -393,15 +404,11 @@ void Judge(const ir::Program& program, DayNumber day_value, Evaluator& evaluator
   const DayNumber* day = &day_value;
   Evaluator* ev = &evaluator;
 
-  struct Hit {
-    DecisionEffect effect;
-    uint32_t policy;
-    uint32_t rule;
-    bool waived;
-  };
-  std::vector<Hit> hits;
+  std::vector<Hit>& hits = scratch.hits;
+  hits.clear();
   d.effect = DecisionEffect::Allow;
-  std::vector<bool> from_default(program.policies.size(), false);
+  std::vector<uint8_t>& from_default = scratch.from_default;
+  from_default.assign(program.policies.size(), 0);
   if (judged != nullptr) {
     judged->rules.resize(program.policies.size());
     judged->exceptions.resize(program.policies.size());
@@ -411,7 +418,8 @@ void Judge(const ir::Program& program, DayNumber day_value, Evaluator& evaluator
   for (uint32_t pi = 0; pi < program.policies.size(); ++pi) {
     const ir::Policy& policy = program.policies[pi];
     scratch.exceptions.assign(policy.exceptions.size(), ExcResult{});
-    std::vector<bool> noted(policy.exceptions.size(), false);
+    std::vector<uint8_t>& noted = scratch.noted;
+    noted.assign(policy.exceptions.size(), 0);
     auto exception_result = [&](ir::ExceptionId e) -> const ExcResult& {
       ExcResult& slot = scratch.exceptions[e];
       if (slot.state == ExcState::NotComputed)
@@ -449,7 +457,7 @@ void Judge(const ir::Program& program, DayNumber day_value, Evaluator& evaluator
           if (e >= policy.exceptions.size() || noted[e]) continue;
           const ExcResult& er = exception_result(e);
           if (er.state != ExcState::Unknown) continue;
-          noted[e] = true;
+          noted[e] = 1;
           d.unknowns.push_back(rt::UnknownNote{
               policy.exceptions[e].name,
               ReasonOf(ev->ctx(), er.value) + ", so the exception waives nothing"});
@@ -467,7 +475,7 @@ void Judge(const ir::Program& program, DayNumber day_value, Evaluator& evaluator
     }
     if (!any) {
       policy_effect = ToDecisionEffect(policy.default_effect);
-      from_default[pi] = true;
+      from_default[pi] = 1;
     }
     d.policies.push_back(rt::PolicyResult{policy.name, policy.version, policy_effect});
     d.effect = std::max(d.effect, policy_effect);

@@ -355,5 +355,89 @@ rule r: deny to JP
   CHECK(rt::DecisionToCsv(d) == "S-1,,deny,2026-02-01,t.json: deny,r (deny),,,");
 }
 
+TEST_CASE("interp: several policies report each policy's effect", "[interp]") {
+  rt::Decision d;
+  d.id = "S-2";
+  d.effect = DecisionEffect::Deny;
+  d.date = Day(2026, 2, 1);
+  d.policies = {{"a.one", std::nullopt, DecisionEffect::Deny},
+                {"b.two", "3", DecisionEffect::Allow}};
+  rt::RuleHit hit;
+  hit.rule = "r";
+  hit.effect = DecisionEffect::Deny;
+  hit.at = "a.licit:3:1";
+  hit.policy = "a.one";
+  d.rules.push_back(hit);
+  CHECK(rt::DecisionToJson(d) ==
+        R"({"id":"S-2","effect":"deny","date":"2026-02-01","policies":[{"name":"a.one","version":null,"effect":"deny"},)"
+        R"({"name":"b.two","version":"3","effect":"allow"}],"rules":[{"rule":"r","policy":"a.one","effect":"deny",)"
+        R"("license":null,"because":null,"cite":null,"at":"a.licit:3:1"}],"waived":[],"licenses":[],"unknowns":[]})");
+}
+
+// A program built by hand, without the compiler: the interpreter needs only the IR.
+TEST_CASE("interp: runs a hand-built IR program", "[interp]") {
+  ir::Program p;
+  auto slot = [&](std::string path, rt::ValueKind kind) {
+    rt::FieldSlot s;
+    s.path = s.name = std::move(path);
+    s.kind = kind;
+    p.input.top_level.push_back(static_cast<uint32_t>(p.input.slots.size()));
+    p.input.slots.push_back(std::move(s));
+    return static_cast<uint32_t>(p.input.slots.size() - 1);
+  };
+  p.input.date_slot = static_cast<int32_t>(slot("date", rt::ValueKind::Date));
+  uint32_t dest = slot("destination", rt::ValueKind::Country);
+  uint32_t qty = slot("quantity", rt::ValueKind::Decimal);
+  auto node = [&](ir::Op op, rt::ValueKind kind, std::vector<ir::ExprId> ops, uint32_t imm) {
+    ir::Node n;
+    n.op = op;
+    n.kind = kind;
+    n.first = static_cast<uint32_t>(p.operands.size());
+    n.count = static_cast<uint32_t>(ops.size());
+    n.imm = imm;
+    p.operands.insert(p.operands.end(), ops.begin(), ops.end());
+    p.nodes.push_back(n);
+    return static_cast<ir::ExprId>(p.nodes.size() - 1);
+  };
+  auto constant = [&](Value v) {
+    p.constants.push_back(v);
+    return node(ir::Op::Const, v.kind, {}, static_cast<uint32_t>(p.constants.size() - 1));
+  };
+  using K = rt::ValueKind;
+  ir::ExprId is_jp = node(ir::Op::Eq, K::Bool,
+                          {node(ir::Op::Field, K::Country, {}, dest),
+                           constant(Value::Country(*FindCountry("JP")))}, 0);
+  ir::ExprId big = node(ir::Op::Gt, K::Bool,
+                        {node(ir::Op::Div, K::Decimal,
+                              {node(ir::Op::Field, K::Decimal, {}, qty),
+                               constant(Value::Dec(rt::Decimal::FromInt(0)))}, 0),
+                         constant(Value::Dec(rt::Decimal::FromInt(1)))}, 0);
+  ir::Policy policy;
+  policy.name = "hand.built";
+  ir::Rule rule;
+  rule.name = "r";
+  rule.effect = ir::Effect::Deny;
+  rule.destination = is_jp;
+  rule.when = big;
+  policy.rules.push_back(rule);
+  p.policies.push_back(policy);
+
+  Interpreter interp(p);
+  rt::Record r(&p.input);
+  r.Clear();
+  r.slot(0) = Value::Date(Day(2026, 1, 1));
+  r.slot(dest) = Value::Country(*FindCountry("JP"));
+  auto d = interp.Decide(r);
+  CHECK(d.effect == DecisionEffect::Review);
+  REQUIRE(d.unknowns.size() == 1);
+  CHECK(d.unknowns[0].reason == "quantity is missing");
+  r.slot(qty) = Value::Dec(rt::Decimal::FromInt(5));
+  d = interp.Decide(r);
+  REQUIRE(d.unknowns.size() == 1);
+  CHECK(d.unknowns[0].reason == "division by zero");
+  r.slot(dest) = Value::Country(*FindCountry("US"));
+  CHECK(interp.Decide(r).effect == DecisionEffect::Allow);  // false and unknown is false
+}
+
 }  // namespace
 }  // namespace licit::interp
