@@ -918,6 +918,89 @@ bool Lowerer::Run() {
   return true;
 }
 
+// Drops the nodes and constants that lowering made but nothing uses (a literal's node before its
+// conversion was folded, the elements of a constant set), keeping index order, so both engines
+// and the listing see only live code.
+void Compact(Program& p) {
+  std::vector<bool> live(p.nodes.size(), false);
+  std::vector<ExprId> stack;
+  auto root = [&](ExprId id) {
+    if (id != kNone && id < p.nodes.size()) stack.push_back(id);
+  };
+  for (const Class& c : p.classes) root(c.predicate);
+  for (const Policy& pol : p.policies) {
+    for (const Rule& r : pol.rules) {
+      root(r.scope_class);
+      root(r.destination);
+      root(r.when);
+      root(r.unless);
+    }
+    for (const Exception& x : pol.exceptions) {
+      root(x.when);
+      root(x.unless);
+    }
+  }
+  while (!stack.empty()) {
+    ExprId id = stack.back();
+    stack.pop_back();
+    if (live[id]) continue;
+    live[id] = true;
+    const Node& n = p.nodes[id];
+    for (uint32_t i = 0; i < n.count; ++i) stack.push_back(p.operands[n.first + i]);
+  }
+  std::vector<ExprId> node_map(p.nodes.size(), kNone);
+  std::vector<Node> nodes;
+  std::vector<ExprId> operands;
+  std::vector<bool> const_live(p.constants.size(), false);
+  for (ExprId id = 0; id < p.nodes.size(); ++id) {
+    if (!live[id]) continue;
+    Node n = p.nodes[id];
+    uint32_t first = static_cast<uint32_t>(operands.size());
+    for (uint32_t i = 0; i < n.count; ++i) operands.push_back(node_map[p.operands[n.first + i]]);
+    n.first = first;
+    if (n.op == Op::Const) const_live[n.imm] = true;
+    node_map[id] = static_cast<ExprId>(nodes.size());
+    nodes.push_back(n);
+  }
+  for (const Policy& pol : p.policies) {
+    for (const Test& t : pol.tests) {
+      for (const auto& given : t.given) const_live[given.second] = true;
+    }
+  }
+  std::vector<ConstId> const_map(p.constants.size(), kNone);
+  std::vector<rt::Value> constants;
+  for (ConstId c = 0; c < p.constants.size(); ++c) {
+    if (!const_live[c]) continue;
+    const_map[c] = static_cast<ConstId>(constants.size());
+    constants.push_back(p.constants[c]);
+  }
+  for (Node& n : nodes) {
+    if (n.op == Op::Const) n.imm = const_map[n.imm];
+  }
+  auto remap = [&](ExprId& id) {
+    if (id != kNone) id = node_map[id];
+  };
+  for (Class& c : p.classes) remap(c.predicate);
+  for (Policy& pol : p.policies) {
+    for (Rule& r : pol.rules) {
+      remap(r.scope_class);
+      remap(r.destination);
+      remap(r.when);
+      remap(r.unless);
+    }
+    for (Exception& x : pol.exceptions) {
+      remap(x.when);
+      remap(x.unless);
+    }
+    for (Test& t : pol.tests) {
+      for (auto& given : t.given) given.second = const_map[given.second];
+    }
+  }
+  p.nodes = std::move(nodes);
+  p.operands = std::move(operands);
+  p.constants = std::move(constants);
+}
+
 }  // namespace
 
 std::unique_ptr<Program> Lower(const sema::CheckedProgram& checked, const SourceManager& sources,
@@ -925,6 +1008,7 @@ std::unique_ptr<Program> Lower(const sema::CheckedProgram& checked, const Source
   auto program = std::make_unique<Program>();
   Lowerer lowerer(checked, sources, diags, *program);
   if (!lowerer.Run()) return nullptr;
+  Compact(*program);
 #ifndef NDEBUG
   std::vector<std::string> problems = Verify(*program);
   if (!problems.empty()) {
