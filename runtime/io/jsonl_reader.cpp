@@ -29,6 +29,12 @@ class JsonDecoder {
     od::json_type type;
     if (auto e = doc.type().get(type)) return Malformed(e, error);
     if (type != od::json_type::object) {
+      // simdjson types a document by its first character: `nope` would pass for null.
+      bool is_null = false;
+      if (type == od::json_type::null && (doc.is_null().get(is_null) || !is_null)) {
+        error = "malformed JSON: not a JSON value";
+        return false;
+      }
       error = "expected a JSON object, found " + Describe(type);
       return false;
     }

@@ -48,7 +48,12 @@ const std::vector<SuiteConfig>& Suites() {
       {"check", ".licit", {"check", "--color=never", "{file}"}, {}},
       {"ir", ".licit", {"dump", "--emit=ir", "--color=never", "{file}"}, {}},
       {"cli", ".cmd", {}, {}},
-      // Future: {"eval", ".licit", {"eval", ...}, {"--engine=interp", "--engine=jit"}},
+      // Each eval case is a policy <name>.licit screening <name>.jsonl; add "--engine=jit" once
+      // the JIT exists, so every case proves the engines agree.
+      {"eval",
+       ".licit",
+       {"run", "{file}", "--records", "{name}.jsonl", "--summary=counts"},
+       {"--engine=interp"}},
   };
   return kSuites;
 }
@@ -344,6 +349,7 @@ int main(int argc, char** argv) {
     }
     for (auto& arg : args) {
       for (size_t p; (p = arg.find("{file}")) != std::string::npos;) arg.replace(p, 6, case_file);
+      for (size_t p; (p = arg.find("{name}")) != std::string::npos;) arg.replace(p, 6, case_name);
     }
   }
   std::string stdin_path = suite_dir + "/" + case_name + ".stdin";
