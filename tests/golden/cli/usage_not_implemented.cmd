@@ -1,1 +1,1 @@
-run fixtures/clean.licit --records records.jsonl
+fmt fixtures/clean.licit

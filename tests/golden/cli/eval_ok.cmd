@@ -1,0 +1,1 @@
+eval fixtures/screen.licit --record "{\"id\":\"S1\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"end_use\":\"military\",\"item\":{\"cn\":\"1C902\"}}"

@@ -1,0 +1,1 @@
+run fixtures/screen.licit --records fixtures/shipments.jsonl --fail-on review --summary=none --threads 3

@@ -1,0 +1,1 @@
+run fixtures/screen.licit --records fixtures/shipments.jsonl --summary=counts

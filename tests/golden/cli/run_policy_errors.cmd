@@ -1,0 +1,1 @@
+run fixtures/errors.licit --records fixtures/shipments.jsonl

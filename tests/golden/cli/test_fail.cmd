@@ -1,0 +1,1 @@
+test fixtures/screen_failing_test.licit

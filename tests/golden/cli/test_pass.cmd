@@ -1,0 +1,1 @@
+test fixtures/screen.licit
