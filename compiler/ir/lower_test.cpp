@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "compiler/ir/ir.h"
@@ -415,6 +416,43 @@ TEST_CASE("helpers name effects, ops and builtins", "[ir]") {
   CHECK(p.Contains(10));
   CHECK_FALSE(p.Contains(21));
   CHECK(Period{}.open());
+}
+
+}  // namespace
+}  // namespace licit::ir
+
+namespace licit::ir {
+namespace {
+
+// Every golden policy that checks without errors must lower to a program Verify accepts.
+TEST_CASE("every clean golden policy lowers and verifies", "[ir]") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::path(__FILE__).parent_path().parent_path().parent_path();
+  size_t lowered = 0;
+  for (const char* suite : {"tests/golden/check", "tests/golden/parse", "tests/golden/ir"}) {
+    fs::path dir = root / suite;
+    if (!fs::exists(dir)) continue;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() == ".licit") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      SourceManager sources;
+      DiagnosticSink diags;
+      auto checked = sema::CheckFiles(sources, {file.string()}, diags);
+      if (diags.has_errors()) continue;
+      INFO(file.string());
+      auto program = Lower(*checked, sources, diags);
+      REQUIRE(program != nullptr);
+      std::vector<std::string> problems = Verify(*program);
+      for (const std::string& p : problems) UNSCOPED_INFO(p);
+      CHECK(problems.empty());
+      CHECK_FALSE(Print(*program).empty());
+      ++lowered;
+    }
+  }
+  CHECK(lowered >= 5);
 }
 
 }  // namespace

@@ -63,7 +63,13 @@ int RunDump(std::span<const std::string> args) {
     auto program = sema::CheckFiles(sources, {path}, diags);
     if (!diags.has_errors()) {
       auto ir = ir::Lower(*program, sources, diags);
-      if (ir) {
+      // Verified here too (Lower verifies only in debug builds) so every IR golden checks it.
+      std::vector<std::string> problems;
+      if (ir) problems = ir::Verify(*ir);
+      for (const std::string& p : problems) {
+        WriteStderr(fmt::format("licit: internal error: IR verification: {}\n", p));
+      }
+      if (ir && problems.empty()) {
         output = ir::Print(*ir);
       } else if (!diags.has_errors()) {
         // Lowering already said what went wrong on stderr: a compiler bug, not the user's.
