@@ -86,8 +86,8 @@ case $case_name in
     printf 'policy hostile.b\nimport "input.licit"\nrule rb: deny to KR\n' > b.licit
     expect_code='E03[0-9][0-9]' ;;
   long_line_1mb_valid)
-    # One 1 MB line (no newline anywhere after the header): a let with a huge set of strings.
-    { printf '%slet names = {' "$header"; for ((i = 0; i < 80000; i++)); do printf '"n%06d", ' $i; done; printf '"last"} rule r: deny to JP when end_use in names'; } > input.licit
+    # One 1.1 MB line: a let with a 100,000-string set (layout: the rule must start a new line).
+    { printf '%slet names = {' "$header"; for ((i = 0; i < 100000; i++)); do printf '"n%06d", ' $i; done; printf '"last"}\nrule r: deny to JP when end_use in names\n'; } > input.licit
     expect_exit=0 ;;
   long_line_1mb_errors)
     # One 1 MB line full of unknown names: every error points into the same huge line.
