@@ -105,7 +105,7 @@ TEST_CASE("JSON Lines: every kind decodes", "[io]") {
   CHECK(rows[0].values ==
         "id=\"S1\" date=2026-02-01 destination=JP value=1200.50 USD quantity=1500 count=3 "
         "flag=true tags={\"a\", \"b\"} end_user.name=\"JGSDF\" end_user.kind=\"military\" "
-        "item.cn=1C902.A item.hs=missing item.codes=[8112.92, 3A001]");
+        "item.cn=1C902.a item.hs=missing item.codes=[8112.92, 3A001]");
 }
 
 TEST_CASE("JSON Lines: null, missing and money as text", "[io]") {
