@@ -224,7 +224,7 @@ TEST_CASE("CSV: dotted headers, empty cells, sets with ;", "[io]") {
   CHECK(rows[0].values ==
         "id=\"S1\" date=2026-02-01 destination=JP value=1200.00 USD quantity=missing "
         "count=missing flag=missing tags={\"a\", \"b\"} end_user.name=\"JGSDF\" "
-        "end_user.kind=\"military\" item.cn=1C902.A item.hs=missing item.codes=missing");
+        "end_user.kind=\"military\" item.cn=1C902.a item.hs=missing item.codes=missing");
   CHECK(rows[1].result.ok);
   CHECK(rows[1].values.find("end_user.name=missing") != std::string::npos);
   CHECK(rows[2].result.ok);
