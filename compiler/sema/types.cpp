@@ -112,20 +112,5 @@ Type CommonType(const Type& a, const Type& b, bool* ok) {
   return Type::Error();
 }
 
-bool IsValidCode(std::string_view text) {
-  if (text.empty()) return false;
-  bool segment_empty = true;
-  for (char c : text) {
-    if (c == '.') {
-      if (segment_empty) return false;
-      segment_empty = true;
-    } else if (std::isalnum(static_cast<unsigned char>(c))) {
-      segment_empty = false;
-    } else {
-      return false;
-    }
-  }
-  return !segment_empty;
-}
 
 }  // namespace licit::sema

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/base/code.h"  // IsValidCode, used with types
 #include "compiler/base/source.h"
 
 namespace licit::sema {
@@ -99,7 +100,5 @@ bool IsAssignable(const Type& from, const Type& to);
 // or nullopt-like Error with *ok=false when they have none.
 Type CommonType(const Type& a, const Type& b, bool* ok);
 
-// Is `text` a valid classification code: letter/digit segments separated by single dots?
-bool IsValidCode(std::string_view text);
 
 }  // namespace licit::sema

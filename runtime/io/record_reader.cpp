@@ -7,6 +7,7 @@
 
 #include "compiler/base/date.h"
 #include "compiler/base/iso_codes.h"
+#include "compiler/base/code.h"
 #include "runtime/io/decode.h"
 
 namespace licit::io {
@@ -25,22 +26,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// letter/digit segments separated by single dots, as code literals in policies.
-bool IsValidCode(std::string_view text) {
-  if (text.empty()) return false;
-  bool segment_empty = true;
-  for (char c : text) {
-    if (c == '.') {
-      if (segment_empty) return false;
-      segment_empty = true;
-    } else if (IsAlnum(c)) {
-      segment_empty = false;
-    } else {
-      return false;
-    }
-  }
-  return !segment_empty;
-}
 
 }  // namespace
 
