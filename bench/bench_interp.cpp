@@ -1,0 +1,448 @@
+// `bench_interp`: the reference workload (/work/shared/bench, ported in reference_workload.h) through
+// Licit, beside the peer engines measured on the same records.
+//
+//   1. Decisions/s of the reference interpreter: the records are generated in memory, decoded once
+//      by the JSON Lines reader into rt::Record objects, then Decide runs over all of them on one
+//      thread, best of K runs. The decision counts are checked against the table in
+//      /work/shared/bench/README.md (all 1,000,000 records only) and print PASS or FAIL.
+//   2. `licit run` end to end (records/s): the built binary on the JSON Lines file, --threads 1
+//      and 2, decisions to /dev/null (stdout), best of K runs; its counts are checked too.
+//
+//   bench_interp                       1,000,000 records, best of 3, both parts
+//   bench_interp --records 100000      a quick look (counts are then not checked)
+//   bench_interp --runs 5 --no-run     interpreter only
+//   bench_interp --licit PATH --policies DIR
+//
+// Each policy's interpreter part runs in a forked child so its peak RSS (getrusage) is its own;
+// `licit run`'s peak RSS is the child process's. Exit status 1 when a count check fails.
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <istream>
+#include <memory>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "bench/reference_workload.h"
+#include "compiler/base/source.h"
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/lower.h"
+#include "compiler/sema/check.h"
+#include "compiler/sema/checked.h"
+#include "runtime/interp/interpreter.h"
+#include "runtime/io/record_reader.h"
+
+#ifndef LICIT_BENCH_POLICY_DIR
+#define LICIT_BENCH_POLICY_DIR "bench/policies"
+#endif
+#ifndef LICIT_BENCH_LICIT
+#define LICIT_BENCH_LICIT "licit"
+#endif
+
+namespace {
+
+using licit::rt::DecisionEffect;
+
+// The correct decision counts on all 1,000,000 reference records (/work/shared/bench/README.md).
+struct Expected {
+  const char* policy;
+  uint64_t allow, deny, license, review;
+};
+constexpr Expected kExpected[] = {
+    {"small", 919'846, 18'594, 32'933, 28'627},
+    {"large", 796'289, 152'470, 26'373, 24'868},
+};
+
+// The peers' figures on the same records, from /work/shared/bench/README.md (one thread, records
+// already parsed, median of 3).
+struct Peer {
+  const char* engine;
+  double small, large;
+};
+constexpr Peer kPeers[] = {
+    {"CEL (@marcbachmann/cel-js 8.0.0, Node 20)", 1'983'484, 12'175},
+    {"CEL (@bufbuild/cel 0.6.1)", 610'368, 4'765},
+    {"json-rules-engine 7.3.1", 21'400, 64},
+    {"Cedar 4.13.0 (cedar-wasm, from Node)", 9'513, 290},
+    {"hand-written JavaScript", 4'122'307, 29'960},
+    {"hand-written JavaScript with a hash index", 3'903'445, 2'977'172},
+};
+
+struct Counts {
+  uint64_t by_effect[6] = {};
+  uint64_t Get(DecisionEffect e) const { return by_effect[static_cast<int>(e)]; }
+};
+
+// PASS / FAIL against the README, or "n/a" when not all 1,000,000 records were used.
+std::string Check(const char* policy, const Counts& c, uint64_t records, bool* failed) {
+  if (records != licit::bench::kReferenceCount) return "n/a (needs 1M records)";
+  for (const Expected& e : kExpected) {
+    if (std::string(policy) != e.policy) continue;
+    bool ok = c.Get(DecisionEffect::Allow) == e.allow && c.Get(DecisionEffect::Deny) == e.deny &&
+              c.Get(DecisionEffect::License) == e.license &&
+              c.Get(DecisionEffect::Review) == e.review && c.Get(DecisionEffect::Error) == 0 &&
+              c.Get(DecisionEffect::Exempt) == 0;
+    if (!ok) *failed = true;
+    return ok ? "PASS" : "FAIL";
+  }
+  return "n/a";
+}
+
+std::string CountsText(const Counts& c) {
+  return fmt::format("{} / {} / {} / {}", c.Get(DecisionEffect::Allow), c.Get(DecisionEffect::Deny),
+                     c.Get(DecisionEffect::License), c.Get(DecisionEffect::Review));
+}
+
+std::string Rate(double per_second) {
+  std::string digits = std::to_string(static_cast<uint64_t>(per_second + 0.5));
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// An istream over bytes already in memory (no copy).
+class MemoryBuf : public std::streambuf {
+ public:
+  explicit MemoryBuf(std::string& text) { setg(text.data(), text.data(), text.data() + text.size()); }
+};
+
+// What one policy's interpreter part measured (a POD: it crosses a pipe from the child).
+struct InterpResult {
+  bool ok = false;
+  char error[256] = {};
+  uint64_t records = 0;
+  uint64_t read_errors = 0;
+  double decode_seconds = 0;
+  double best_seconds = 0, worst_seconds = 0, best_cpu_seconds = 0;
+  Counts counts;
+  long peak_rss_kib = 0;
+};
+
+InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs) {
+  InterpResult r;
+  licit::SourceManager sources;
+  licit::DiagnosticSink diags;
+  auto checked = licit::sema::CheckFiles(sources, {policy_path}, diags);
+  std::unique_ptr<licit::ir::Program> program;
+  if (!diags.has_errors()) program = licit::ir::Lower(*checked, sources, diags);
+  if (diags.has_errors() || !program) {
+    std::snprintf(r.error, sizeof r.error, "%s: does not compile (%zu errors)", policy_path.c_str(),
+                  diags.error_count());
+    return r;
+  }
+  licit::interp::Interpreter interp(*program);
+  const licit::rt::RecordLayout& layout = program->input;
+
+  // Decode once: every record into its own rt::Record.
+  std::vector<licit::rt::Record> records;
+  {
+    std::string text = licit::bench::ReferenceJsonl(n);
+    MemoryBuf buf(text);
+    std::istream in(&buf);
+    auto reader = licit::io::MakeReader(licit::io::Format::JsonLines, in, layout);
+    records.reserve(n);
+    licit::io::ReadResult result;
+    auto start = std::chrono::steady_clock::now();
+    for (;;) {
+      records.emplace_back(&layout);
+      if (!reader->Next(records.back(), result)) {
+        records.pop_back();
+        break;
+      }
+      if (!result.ok) ++r.read_errors;
+    }
+    r.decode_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  r.records = records.size();
+
+  for (int run = 0; run < runs; ++run) {
+    Counts counts;
+    double cpu0 = ThreadCpuSeconds();
+    auto start = std::chrono::steady_clock::now();
+    for (const licit::rt::Record& rec : records) {
+      licit::rt::Decision d = interp.Decide(rec);
+      ++counts.by_effect[static_cast<int>(d.effect)];
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double cpu = ThreadCpuSeconds() - cpu0;
+    if (run == 0 || seconds < r.best_seconds) r.best_seconds = seconds;
+    if (run == 0 || cpu < r.best_cpu_seconds) r.best_cpu_seconds = cpu;
+    r.worst_seconds = std::max(r.worst_seconds, seconds);
+    r.counts = counts;
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  r.peak_rss_kib = usage.ru_maxrss;
+  r.ok = true;
+  return r;
+}
+
+InterpResult MeasureInterpInChild(const std::string& policy_path, uint64_t n, int runs) {
+  InterpResult r;
+  int fds[2];
+  if (pipe(fds) != 0) {
+    std::snprintf(r.error, sizeof r.error, "pipe failed");
+    return r;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    InterpResult child = MeasureInterp(policy_path, n, runs);
+    ssize_t w = write(fds[1], &child, sizeof child);
+    _exit(w == static_cast<ssize_t>(sizeof child) ? 0 : 1);
+  }
+  close(fds[1]);
+  size_t got = 0;
+  auto* bytes = reinterpret_cast<char*>(&r);
+  while (got < sizeof r) {
+    ssize_t k = read(fds[0], bytes + got, sizeof r - got);
+    if (k <= 0) break;
+    got += static_cast<size_t>(k);
+  }
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (got != sizeof r) {
+    r = InterpResult{};
+    std::snprintf(r.error, sizeof r.error, "the measuring child failed (status %d)", status);
+  }
+  return r;
+}
+
+struct RunResult {
+  bool ok = false;
+  std::string error;
+  double best_seconds = 0, best_cpu_seconds = 0;
+  long peak_rss_kib = 0;
+  Counts counts;
+};
+
+// Parses `--summary counts` ("  deny 1, license 2, review 3, exempt 0, allow 4, error 0").
+bool ParseSummary(const std::string& text, Counts* c) {
+  const std::pair<const char*, DecisionEffect> names[] = {
+      {"deny ", DecisionEffect::Deny},     {"license ", DecisionEffect::License},
+      {"review ", DecisionEffect::Review}, {"exempt ", DecisionEffect::Exempt},
+      {"allow ", DecisionEffect::Allow},   {"error ", DecisionEffect::Error}};
+  size_t line = text.find("\n  ");
+  if (line == std::string::npos) return false;
+  for (auto [name, effect] : names) {
+    size_t at = text.find(name, line);
+    if (at == std::string::npos) return false;
+    uint64_t v = 0;
+    for (size_t i = at + std::string(name).size(); i < text.size(); ++i) {
+      if (text[i] == ',') {
+        if (i + 1 < text.size() && text[i + 1] == ' ') break;
+        continue;  // a thousands separator
+      }
+      if (text[i] < '0' || text[i] > '9') break;
+      v = v * 10 + static_cast<uint64_t>(text[i] - '0');
+    }
+    c->by_effect[static_cast<int>(effect)] = v;
+  }
+  return true;
+}
+
+// `licit run POLICY --records FILE --threads T --summary counts > /dev/null`, best of `runs`.
+RunResult MeasureRun(const std::string& licit, const std::string& policy, const std::string& file,
+                     int threads, int runs) {
+  RunResult r;
+  char err_path[] = "/tmp/bench_interp_stderr.XXXXXX";
+  int err_fd = mkstemp(err_path);
+  if (err_fd < 0) {
+    r.error = "mkstemp failed";
+    return r;
+  }
+  for (int run = 0; run < runs; ++run) {
+    if (ftruncate(err_fd, 0) != 0 || lseek(err_fd, 0, SEEK_SET) != 0) break;
+    auto start = std::chrono::steady_clock::now();
+    pid_t pid = fork();
+    if (pid == 0) {
+      int null_fd = open("/dev/null", O_WRONLY);
+      dup2(null_fd, STDOUT_FILENO);
+      dup2(err_fd, STDERR_FILENO);
+      std::string t = std::to_string(threads);
+      execl(licit.c_str(), licit.c_str(), "run", policy.c_str(), "--records", file.c_str(),
+            "--threads", t.c_str(), "--summary", "counts", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+    double cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
+    std::ifstream in(err_path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      r.error = fmt::format("`{} run {}` failed (status {}): {}", licit, policy, status, text);
+      break;
+    }
+    Counts c;
+    if (!ParseSummary(text, &c)) {
+      r.error = "cannot read the summary: " + text;
+      break;
+    }
+    if (run == 0 || seconds < r.best_seconds) r.best_seconds = seconds;
+    if (run == 0 || cpu < r.best_cpu_seconds) r.best_cpu_seconds = cpu;
+    r.peak_rss_kib = std::max(r.peak_rss_kib, usage.ru_maxrss);
+    r.counts = c;
+    r.ok = run == runs - 1;
+  }
+  close(err_fd);
+  unlink(err_path);
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t n = licit::bench::kReferenceCount;
+  int runs = 3;
+  bool do_run = true;
+  std::string licit = LICIT_BENCH_LICIT;
+  std::string policy_dir = LICIT_BENCH_POLICY_DIR;
+  std::vector<int> thread_counts = {1, 2};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--records" && i + 1 < argc) {
+      n = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == "--runs" && i + 1 < argc) {
+      runs = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--no-run") {
+      do_run = false;
+    } else if (arg == "--licit" && i + 1 < argc) {
+      licit = argv[++i];
+    } else if (arg == "--policies" && i + 1 < argc) {
+      policy_dir = argv[++i];
+    } else {
+      std::fprintf(stderr,
+                   "usage: bench_interp [--records N] [--runs K] [--no-run] [--licit PATH] "
+                   "[--policies DIR]\n");
+      return 2;
+    }
+  }
+  const char* names[] = {"small", "large"};
+  bool failed = false;
+
+  std::printf("Reference workload: %s records (seed %u), best of %d, one thread\n\n",
+              Rate(static_cast<double>(n)).c_str(), licit::bench::kReferenceSeed, runs);
+  InterpResult interp[2];
+  std::printf("| policy | records | decode (JSON Lines reader) | decide: best | worst | best CPU | "
+              "decisions/s | peak RSS | allow / deny / license / review | check |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+  for (int p = 0; p < 2; ++p) {
+    std::string path = policy_dir + "/" + names[p] + ".licit";
+    InterpResult& r = interp[p] = MeasureInterpInChild(path, n, runs);
+    std::fflush(stdout);
+    if (!r.ok) {
+      std::printf("| %s.licit | error: %s |\n", names[p], r.error);
+      failed = true;
+      continue;
+    }
+    std::string check = Check(names[p], r.counts, r.records, &failed);
+    if (r.read_errors) {
+      check += fmt::format(" ({} read errors)", r.read_errors);
+      failed = true;
+    }
+    std::printf("| %s.licit | %s | %s records/s | %.3f s | %.3f s | %.3f s | %s | %ld MB | %s | %s |\n",
+                names[p], Rate(static_cast<double>(r.records)).c_str(),
+                Rate(static_cast<double>(r.records) / r.decode_seconds).c_str(), r.best_seconds,
+                r.worst_seconds, r.best_cpu_seconds,
+                Rate(static_cast<double>(r.records) / r.best_seconds).c_str(),
+                r.peak_rss_kib / 1024, CountsText(r.counts).c_str(), check.c_str());
+    std::fflush(stdout);
+  }
+
+  RunResult run[2][2];  // [threads index][policy]
+  if (do_run) {
+    char dir[] = "/tmp/bench_interp.XXXXXX";
+    if (!mkdtemp(dir)) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    std::string file = std::string(dir) + "/records.jsonl";
+    if (!licit::bench::WriteReferenceFile(file, n)) {
+      std::perror(file.c_str());
+      return 1;
+    }
+    std::printf("\n`licit run` (%s) on the JSON Lines file (%s records), decisions to /dev/null, "
+                "best of %d:\n\n",
+                licit.c_str(), Rate(static_cast<double>(n)).c_str(), runs);
+    std::printf("| policy | threads | wall (best) | CPU (best) | records/s | peak RSS | "
+                "allow / deny / license / review | check |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---|---|\n");
+    for (size_t t = 0; t < thread_counts.size(); ++t) {
+      for (int p = 0; p < 2; ++p) {
+        std::string path = policy_dir + "/" + names[p] + ".licit";
+        RunResult& r = run[t][p] = MeasureRun(licit, path, file, thread_counts[t], runs);
+        if (!r.ok) {
+          std::printf("| %s.licit | %d | error: %s |\n", names[p], thread_counts[t],
+                      r.error.c_str());
+          failed = true;
+          continue;
+        }
+        std::string check = Check(names[p], r.counts, n, &failed);
+        std::printf("| %s.licit | %d | %.3f s | %.3f s | %s | %ld MB | %s | %s |\n", names[p],
+                    thread_counts[t], r.best_seconds, r.best_cpu_seconds,
+                    Rate(static_cast<double>(n) / r.best_seconds).c_str(), r.peak_rss_kib / 1024,
+                    CountsText(r.counts).c_str(), check.c_str());
+        std::fflush(stdout);
+      }
+    }
+    unlink(file.c_str());
+    rmdir(dir);
+  }
+
+  // Licit beside the peers.
+  std::printf("\n| engine | small: decisions/s | large: decisions/s | peak RSS (small / large) |\n");
+  std::printf("|---|---:|---:|---:|\n");
+  auto rate = [&](bool ok, double seconds, uint64_t count) {
+    return ok && seconds > 0 ? Rate(static_cast<double>(count) / seconds) : std::string("-");
+  };
+  std::printf("| **Licit interpreter** (records decoded in memory) | %s | %s | %ld / %ld MB |\n",
+              rate(interp[0].ok, interp[0].best_seconds, interp[0].records).c_str(),
+              rate(interp[1].ok, interp[1].best_seconds, interp[1].records).c_str(),
+              interp[0].peak_rss_kib / 1024, interp[1].peak_rss_kib / 1024);
+  if (do_run) {
+    for (size_t t = 0; t < thread_counts.size(); ++t) {
+      std::printf("| **`licit run`**, JSON Lines file to decisions, %d thread%s (records/s) | %s | "
+                  "%s | %ld / %ld MB |\n",
+                  thread_counts[t], thread_counts[t] == 1 ? "" : "s",
+                  rate(run[t][0].ok, run[t][0].best_seconds, n).c_str(),
+                  rate(run[t][1].ok, run[t][1].best_seconds, n).c_str(),
+                  run[t][0].peak_rss_kib / 1024, run[t][1].peak_rss_kib / 1024);
+    }
+  }
+  for (const Peer& peer : kPeers) {
+    std::printf("| %s | %s | %s | |\n", peer.engine, Rate(peer.small).c_str(),
+                Rate(peer.large).c_str());
+  }
+  std::printf("\nPeers: /work/shared/bench/README.md (one thread, records already parsed, median "
+              "of 3). Counts: %s\n",
+              failed ? "FAIL" : (n == licit::bench::kReferenceCount ? "PASS" : "not checked"));
+  return failed ? 1 : 0;
+}
