@@ -1,33 +1,77 @@
 #include "runtime/decision.h"
 
+#include <charconv>
 #include <string_view>
 
 namespace licit::rt {
 namespace {
 
+// Whether a byte must be escaped in a JSON string ('"', '\\' and control characters).
+constexpr bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Appends `s` as a JSON string. Runs of plain bytes (almost always the whole string) are copied
+// in one append; only the bytes that need escaping go one by one.
 void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  const char* p = s.data();
+  const char* end = p + s.size();
+  while (p < end) {
+    const char* run = p;
+    while (p < end && !NeedsEscape(static_cast<unsigned char>(*p))) ++p;
+    if (p > run) out.append(run, static_cast<size_t>(p - run));
+    if (p == end) break;
+    auto c = static_cast<unsigned char>(*p++);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(ch);
-        }
+      case '"': out.append("\\\"", 2); break;
+      case '\\': out.append("\\\\", 2); break;
+      case '\n': out.append("\\n", 2); break;
+      case '\r': out.append("\\r", 2); break;
+      case '\t': out.append("\\t", 2); break;
+      case '\b': out.append("\\b", 2); break;
+      case '\f': out.append("\\f", 2); break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(esc, 6);
+      }
     }
   }
+  out.push_back('"');
+}
+
+// Appends a string literal (the JSON punctuation and keys, which need no escaping) in one call.
+template <size_t N>
+void Lit(std::string& out, const char (&text)[N]) {
+  out.append(text, N - 1);
+}
+
+// "YYYY-MM-DD" in quotes, as FormatDate writes it, without a temporary string.
+void AppendJsonDate(std::string& out, DayNumber day) {
+  CivilDate c = CivilFromDays(day);
+  if (c.year < 0 || c.year > 9999) {
+    AppendJsonString(out, FormatDate(day));
+    return;
+  }
+  auto y = static_cast<uint32_t>(c.year);
+  const char text[12] = {'"',
+                         static_cast<char>('0' + y / 1000),
+                         static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10),
+                         static_cast<char>('0' + y % 10),
+                         '-',
+                         static_cast<char>('0' + c.month / 10),
+                         static_cast<char>('0' + c.month % 10),
+                         '-',
+                         static_cast<char>('0' + c.day / 10),
+                         static_cast<char>('0' + c.day % 10),
+                         '"'};
+  out.append(text, sizeof text);
+}
+
+// The effect name as a JSON string ("allow" etc. need no escaping).
+void AppendJsonEffect(std::string& out, DecisionEffect e) {
+  out.push_back('"');
+  out.append(DecisionEffectName(e));
   out.push_back('"');
 }
 
@@ -37,11 +81,6 @@ void AppendJsonOpt(std::string& out, const std::optional<std::string>& s) {
   } else {
     out += "null";
   }
-}
-
-void AppendKey(std::string& out, std::string_view key) {
-  AppendJsonString(out, key);
-  out.push_back(':');
 }
 
 void AppendCsvField(std::string& out, std::string_view s) {
@@ -80,131 +119,114 @@ std::optional<DecisionEffect> ParseDecisionEffect(std::string_view name) {
   return std::nullopt;
 }
 
-std::string DecisionToJson(const Decision& d) {
-  std::string out;
-  out.reserve(256);
-  out.push_back('{');
+void AppendDecisionJson(const Decision& d, std::string& out) {
   if (d.effect == DecisionEffect::Error) {
-    AppendKey(out, "line");
-    out += d.line ? std::to_string(*d.line) : "null";
-    out.push_back(',');
-    AppendKey(out, "id");
+    Lit(out, "{\"line\":");
+    if (d.line) {
+      char digits[24];
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *d.line);
+      (void)ec;
+      out.append(digits, static_cast<size_t>(end - digits));
+    } else {
+      Lit(out, "null");
+    }
+    Lit(out, ",\"id\":");
     AppendJsonOpt(out, d.id);
-    out += ",\"effect\":\"error\",";
-    AppendKey(out, "error");
+    Lit(out, ",\"effect\":\"error\",\"error\":");
     AppendJsonString(out, d.error);
     out.push_back('}');
-    return out;
+    return;
   }
   const bool several = d.policies.size() > 1;
-  AppendKey(out, "id");
+  Lit(out, "{\"id\":");
   AppendJsonOpt(out, d.id);
-  out.push_back(',');
-  AppendKey(out, "effect");
-  AppendJsonString(out, DecisionEffectName(d.effect));
-  out.push_back(',');
-  AppendKey(out, "date");
+  Lit(out, ",\"effect\":");
+  AppendJsonEffect(out, d.effect);
+  Lit(out, ",\"date\":");
   if (d.date) {
-    AppendJsonString(out, FormatDate(*d.date));
+    AppendJsonDate(out, *d.date);
   } else {
-    out += "null";
+    Lit(out, "null");
   }
   out.push_back(',');
   if (several) {
-    AppendKey(out, "policies");
-    out.push_back('[');
+    Lit(out, "\"policies\":[");
     for (size_t i = 0; i < d.policies.size(); ++i) {
       if (i > 0) out.push_back(',');
-      out.push_back('{');
-      AppendKey(out, "name");
+      Lit(out, "{\"name\":");
       AppendJsonString(out, d.policies[i].name);
-      out.push_back(',');
-      AppendKey(out, "version");
+      Lit(out, ",\"version\":");
       AppendJsonOpt(out, d.policies[i].version);
-      out.push_back(',');
-      AppendKey(out, "effect");
-      AppendJsonString(out, DecisionEffectName(d.policies[i].effect));
+      Lit(out, ",\"effect\":");
+      AppendJsonEffect(out, d.policies[i].effect);
       out.push_back('}');
     }
     out.push_back(']');
   } else {
-    AppendKey(out, "policy");
-    out.push_back('{');
-    AppendKey(out, "name");
-    AppendJsonString(out, d.policies.empty() ? std::string() : d.policies[0].name);
-    out.push_back(',');
-    AppendKey(out, "version");
-    AppendJsonOpt(out, d.policies.empty() ? std::nullopt : d.policies[0].version);
-    out.push_back('}');
+    Lit(out, "\"policy\":{\"name\":");
+    if (d.policies.empty()) {
+      Lit(out, "\"\",\"version\":null}");
+    } else {
+      AppendJsonString(out, d.policies[0].name);
+      Lit(out, ",\"version\":");
+      AppendJsonOpt(out, d.policies[0].version);
+      out.push_back('}');
+    }
   }
-  out.push_back(',');
-  AppendKey(out, "rules");
-  out.push_back('[');
+  Lit(out, ",\"rules\":[");
   for (size_t i = 0; i < d.rules.size(); ++i) {
     const RuleHit& r = d.rules[i];
     if (i > 0) out.push_back(',');
-    out.push_back('{');
-    AppendKey(out, "rule");
+    Lit(out, "{\"rule\":");
     AppendJsonString(out, r.rule);
-    out.push_back(',');
     if (several) {
-      AppendKey(out, "policy");
+      Lit(out, ",\"policy\":");
       AppendJsonString(out, r.policy);
-      out.push_back(',');
     }
-    AppendKey(out, "effect");
-    AppendJsonString(out, DecisionEffectName(r.effect));
-    out.push_back(',');
-    AppendKey(out, "license");
+    Lit(out, ",\"effect\":");
+    AppendJsonEffect(out, r.effect);
+    Lit(out, ",\"license\":");
     AppendJsonOpt(out, r.license);
-    out.push_back(',');
-    AppendKey(out, "because");
+    Lit(out, ",\"because\":");
     AppendJsonOpt(out, r.because);
-    out.push_back(',');
-    AppendKey(out, "cite");
+    Lit(out, ",\"cite\":");
     AppendJsonOpt(out, r.cite);
-    out.push_back(',');
-    AppendKey(out, "at");
+    Lit(out, ",\"at\":");
     AppendJsonString(out, r.at);
     out.push_back('}');
   }
-  out += "],";
-  AppendKey(out, "waived");
-  out.push_back('[');
+  Lit(out, "],\"waived\":[");
   for (size_t i = 0; i < d.waived.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out.push_back('{');
-    AppendKey(out, "rule");
+    Lit(out, "{\"rule\":");
     AppendJsonString(out, d.waived[i].rule);
-    out.push_back(',');
-    AppendKey(out, "exception");
+    Lit(out, ",\"exception\":");
     AppendJsonString(out, d.waived[i].exception);
-    out.push_back(',');
-    AppendKey(out, "at");
+    Lit(out, ",\"at\":");
     AppendJsonString(out, d.waived[i].at);
     out.push_back('}');
   }
-  out += "],";
-  AppendKey(out, "licenses");
-  out.push_back('[');
+  Lit(out, "],\"licenses\":[");
   for (size_t i = 0; i < d.licenses.size(); ++i) {
     if (i > 0) out.push_back(',');
     AppendJsonString(out, d.licenses[i]);
   }
-  out += "],";
-  AppendKey(out, "unknowns");
-  out.push_back('[');
+  Lit(out, "],\"unknowns\":[");
   for (size_t i = 0; i < d.unknowns.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out.push_back('{');
-    AppendKey(out, "rule");
+    Lit(out, "{\"rule\":");
     AppendJsonString(out, d.unknowns[i].rule);
-    out.push_back(',');
-    AppendKey(out, "reason");
+    Lit(out, ",\"reason\":");
     AppendJsonString(out, d.unknowns[i].reason);
     out.push_back('}');
   }
-  out += "]}";
+  Lit(out, "]}");
+}
+
+std::string DecisionToJson(const Decision& d) {
+  std::string out;
+  out.reserve(256);
+  AppendDecisionJson(d, out);
   return out;
 }
 

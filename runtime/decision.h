@@ -65,6 +65,9 @@ struct Decision {
 //  "licenses":[...],"unknowns":[...]}; with several policies, "policy" is replaced by
 // "policies": [{"name","version","effect"}]; errors: {"line","id","effect":"error","error"}.
 std::string DecisionToJson(const Decision& d);
+// The same, appended to `out` (which keeps its capacity across calls: `licit run` renders
+// millions of decisions into one reused buffer without allocating per decision).
+void AppendDecisionJson(const Decision& d, std::string& out);
 
 // CSV: the header and one row (id, line, effect, date, policies, rules, licenses, unknowns,
 // error), lists joined with "; ", quoted per RFC 4180.

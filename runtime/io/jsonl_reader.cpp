@@ -89,10 +89,18 @@ class JsonDecoder {
     return false;
   }
 
-  // The slot among `children` named `key`, or -1.
-  int32_t FindChild(const std::vector<uint32_t>& children, std::string_view key) const {
-    for (uint32_t s : children) {
-      if (layout_.slots[s].name == key) return static_cast<int32_t>(s);
+  // The slot among `children` named `key`, or -1. Objects usually list their fields in
+  // declaration order, so the child after the previous match (`hint`) is tried first.
+  int32_t FindChild(const std::vector<uint32_t>& children, std::string_view key,
+                    size_t& hint) const {
+    if (hint < children.size() && layout_.slots[children[hint]].name == key) {
+      return static_cast<int32_t>(children[hint++]);
+    }
+    for (size_t i = 0; i < children.size(); ++i) {
+      if (layout_.slots[children[i]].name == key) {
+        hint = i + 1;
+        return static_cast<int32_t>(children[i]);
+      }
     }
     return -1;
   }
@@ -105,6 +113,7 @@ class JsonDecoder {
   // is still read for the error decision); stops at malformed JSON.
   void DecodeObject(od::object& obj, const std::vector<uint32_t>& children, rt::Record& record,
                     std::string& error) {
+    size_t hint = 0;
     for (auto field_result : obj) {
       od::field field;
       if (auto e = std::move(field_result).get(field)) return MalformedOver(e, error);
@@ -113,7 +122,7 @@ class JsonDecoder {
         MalformedOver(e, error);
         return;
       }
-      int32_t slot = FindChild(children, key);
+      int32_t slot = FindChild(children, key, hint);
       if (slot < 0) continue;  // unknown fields are ignored (skipped unparsed)
       DecodeValue(field.value(), static_cast<uint32_t>(slot), record, error);
       if (malformed_) return;
@@ -343,8 +352,11 @@ class JsonLinesReader final : public RecordReader {
       if (too_long || !IsBlank(line)) break;
     }
     record.Clear();
-    result = ReadResult{};
+    // Reset in place (not `= ReadResult{}`): the error string keeps its capacity.
     result.line = number;
+    result.ok = false;
+    result.error.clear();
+    result.id.reset();
     if (too_long) {
       result.error = "line too long (more than " + std::to_string(kMaxLineBytes >> 20) +
                      " MiB); skipped";

@@ -146,7 +146,13 @@ class Screener {
     }
     s.effect = d.effect;
     s.tripped = TripsFailOn(d, options_);
-    s.line = format_ == OutFormat::kCsv ? rt::DecisionToCsv(d) : rt::DecisionToJson(d);
+    // Rendered into the slot's reused buffer: no allocation per decision once it has grown.
+    s.line.clear();
+    if (format_ == OutFormat::kCsv) {
+      s.line += rt::DecisionToCsv(d);
+    } else {
+      rt::AppendDecisionJson(d, s.line);
+    }
     if (s.line.empty() || s.line.back() != '\n') s.line += '\n';
   }
 
