@@ -8,6 +8,7 @@
 #include "LicitLexer.h"
 #include "compiler/base/did_you_mean.h"
 #include "compiler/base/iso_codes.h"
+#include "compiler/syntax/parse.h"
 
 namespace licit::syntax {
 
@@ -258,8 +259,8 @@ class Builder {
       }
       seen[bit] = keyword;
       switch (bit) {
-        case kWhen: out.when = Expression(c->expr()); break;
-        case kUnless: out.unless = Expression(c->expr()); break;
+        case kWhen: out.when = TopExpression(c->expr()); break;
+        case kUnless: out.unless = TopExpression(c->expr()); break;
         case kSince: out.since = BoundOf(c->dateBound()); break;
         case kUntil: out.until = BoundOf(c->dateBound()); break;
         case kBecause: if (Ok(c->STRING())) out.because = StringOf(c->STRING()); break;
@@ -379,14 +380,14 @@ class Builder {
   ast::Decl* Let(P::LetDeclContext* ctx) {
     auto* d = module_->New<ast::LetDecl>();
     d->name = IdentOf(ctx->NAME());
-    d->value = Expression(ctx->expr());
+    d->value = TopExpression(ctx->expr());
     return d;
   }
 
   ast::Decl* Class(P::ClassDeclContext* ctx) {
     auto* d = module_->New<ast::ClassDecl>();
     d->name = IdentOf(ctx->NAME());
-    d->predicate = Expression(ctx->expr());
+    d->predicate = TopExpression(ctx->expr());
     return d;
   }
 
@@ -518,7 +519,7 @@ class Builder {
   ast::Decl* Test(P::TestDeclContext* ctx) {
     auto* d = module_->New<ast::TestDecl>();
     if (Ok(ctx->STRING())) d->name = StringOf(ctx->STRING());
-    d->given = Expression(ctx->expr());
+    d->given = TopExpression(ctx->expr());
     if (d->given && d->given->kind != ast::ExprKind::Record && d->given->kind != ast::ExprKind::Error &&
         !(d->given->kind == ast::ExprKind::Set && d->given->As<ast::SetExpr>().elements.empty())) {
       diags_.Report(DiagKind::SyntaxError, d->given->span, "`given` takes a record literal")
@@ -575,6 +576,68 @@ class Builder {
   }
   ast::Expr* ErrorAt(Span span) { return NewExpr<ast::ErrorExpr>(span); }
 
+  // The children of an expression node, for the depth check.
+  static void Children(const ast::Expr* e, std::vector<const ast::Expr*>& out) {
+    switch (e->kind) {
+      case ast::ExprKind::Field: out.push_back(e->As<ast::FieldExpr>().object); break;
+      case ast::ExprKind::Call:
+        for (const ast::Expr* a : e->As<ast::CallExpr>().args) out.push_back(a);
+        break;
+      case ast::ExprKind::Unary: out.push_back(e->As<ast::UnaryExpr>().operand); break;
+      case ast::ExprKind::Binary:
+        out.push_back(e->As<ast::BinaryExpr>().lhs);
+        out.push_back(e->As<ast::BinaryExpr>().rhs);
+        break;
+      case ast::ExprKind::If: {
+        const auto& i = e->As<ast::IfExpr>();
+        out.insert(out.end(), {i.cond, i.then_value, i.else_value});
+        break;
+      }
+      case ast::ExprKind::Set:
+        for (const ast::Expr* x : e->As<ast::SetExpr>().elements) out.push_back(x);
+        break;
+      case ast::ExprKind::List:
+        for (const ast::Expr* x : e->As<ast::ListExpr>().elements) out.push_back(x);
+        break;
+      case ast::ExprKind::Record:
+        for (const auto& f : e->As<ast::RecordExpr>().fields) out.push_back(f.value);
+        break;
+      default: break;
+    }
+  }
+
+  // A declaration's expression. Every later phase (checker, lowering, interpreter) walks
+  // expressions recursively, so their depth is bounded here, once: a left-deep chain such as
+  // `1+1+...+1` or `a.b.c...` is flat in the syntax (no nesting limit applies) but deep as a
+  // tree. Measured iteratively, since the tree itself may be too deep to recurse over.
+  ast::Expr* TopExpression(P::ExprContext* ctx) {
+    ast::Expr* e = Expression(ctx);
+    if (!e) return e;
+    std::vector<std::pair<const ast::Expr*, uint32_t>> stack = {{e, 1}};
+    std::vector<const ast::Expr*> children;
+    uint32_t max_depth = 0;
+    const ast::Expr* deepest = e;
+    while (!stack.empty()) {
+      auto [node, depth] = stack.back();
+      stack.pop_back();
+      if (!node) continue;
+      if (depth > max_depth) {
+        max_depth = depth;
+        deepest = node;
+      }
+      children.clear();
+      Children(node, children);
+      for (const ast::Expr* c : children) stack.push_back({c, depth + 1});
+    }
+    if (max_depth <= kMaxExpressionDepth) return e;
+    diags_.Report(DiagKind::NestingTooDeep, deepest->span,
+                  fmt::format("this expression is {} operations deep; the limit is {}", max_depth,
+                              kMaxExpressionDepth))
+        .Label("too deep here")
+        .Help("split it into `let` or `class` declarations, or use a set: `x in {a, b, c}`");
+    return ErrorAt(e->span);
+  }
+
   ast::Expr* Expression(P::ExprContext* ctx) {
     if (!ctx) return nullptr;
     if (auto* c = dynamic_cast<P::IfExprContext*>(ctx)) {
@@ -619,13 +682,42 @@ class Builder {
     return lhs ? lhs : ErrorAt(Of(ctx));
   }
 
+  // `and` and `or` are associative (in Kleene logic too), so long chains are built as balanced
+  // trees: a generated policy's 10,000-way `or` stays 14 levels deep. Operand order is kept, so
+  // evaluation order (and which unknown is reported first) is unchanged.
+  template <typename Operand>
+  ast::Expr* Balanced(antlr4::ParserRuleContext* ctx, const std::vector<Operand*>& parts,
+                      ast::BinaryOp op, const std::vector<TerminalNode*>& ops,
+                      ast::Expr* (Builder::*build)(Operand*)) {
+    if (!ctx) return nullptr;
+    std::vector<ast::Expr*> operands;
+    for (Operand* p : parts) {
+      ast::Expr* e = (this->*build)(p);
+      operands.push_back(e ? e : ErrorAt(Of(p)));
+    }
+    if (operands.empty()) return ErrorAt(Of(ctx));
+    return Join(operands, ops, 0, operands.size(), op);
+  }
+  ast::Expr* Join(const std::vector<ast::Expr*>& operands, const std::vector<TerminalNode*>& ops,
+                  size_t begin, size_t end, ast::BinaryOp op) {
+    if (end - begin == 1) return operands[begin];
+    size_t mid = begin + (end - begin) / 2;
+    ast::Expr* lhs = Join(operands, ops, begin, mid, op);
+    ast::Expr* rhs = Join(operands, ops, mid, end, op);
+    auto* b = NewExpr<ast::BinaryExpr>(Span::Cover(lhs->span, rhs->span));
+    b->op = op;
+    b->op_span = mid - 1 < ops.size() ? Of(ops[mid - 1]) : rhs->span;
+    b->lhs = lhs;
+    b->rhs = rhs;
+    return b;
+  }
   ast::Expr* Or(P::OrExprContext* ctx) {
-    return Chain(ctx, [this](antlr4::ParserRuleContext* c) { return And(dynamic_cast<P::AndExprContext*>(c)); },
-                 [](size_t) { return ast::BinaryOp::Or; });
+    if (!ctx) return nullptr;
+    return Balanced(ctx, ctx->andExpr(), ast::BinaryOp::Or, ctx->OR(), &Builder::And);
   }
   ast::Expr* And(P::AndExprContext* ctx) {
-    return Chain(ctx, [this](antlr4::ParserRuleContext* c) { return Not(dynamic_cast<P::NotExprContext*>(c)); },
-                 [](size_t) { return ast::BinaryOp::And; });
+    if (!ctx) return nullptr;
+    return Balanced(ctx, ctx->notExpr(), ast::BinaryOp::And, ctx->AND(), &Builder::Not);
   }
   ast::Expr* Not(P::NotExprContext* ctx) {
     if (!ctx) return nullptr;

@@ -14,6 +14,9 @@ namespace licit::syntax {
 // Limits that keep hostile input from crashing or exhausting the front end.
 inline constexpr size_t kMaxSourceBytes = 64u << 20;  // 64 MiB
 inline constexpr int kMaxNestingDepth = 256;          // brackets and nested expressions
+// The deepest expression tree a declaration may have (long `and`/`or` chains are balanced and
+// stay shallow; this bounds chains like `1+1+...` and `a.b.c...` that later phases recurse on).
+inline constexpr uint32_t kMaxExpressionDepth = 1000;
 
 struct ParseOptions {
   // Larger files are refused with E0004 (embedders screening untrusted policies may lower it).
