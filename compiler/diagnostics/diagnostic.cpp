@@ -100,8 +100,25 @@ struct Mark {
 void AppendSnippet(std::string& out, const SourceFile& file, std::vector<Mark> marks,
                    size_t gutter, const Style& style) {
   LineCol lc = file.Locate(marks.front().span.begin);
-  std::string_view line = file.Line(lc.line);
+  std::string_view full_line = file.Line(lc.line);
   uint32_t line_start = file.LineStart(lc.line);
+  // On a very long line only the bytes around the marks are laid out, so a file with hundreds
+  // of diagnostics on one megabyte-long line still renders in linear time.
+  constexpr uint32_t kContextBytes = 1024;
+  uint32_t lo = static_cast<uint32_t>(full_line.size()), hi = 0;
+  for (const Mark& m : marks) {
+    uint32_t b = std::min<uint32_t>(m.span.begin - line_start, static_cast<uint32_t>(full_line.size()));
+    lo = std::min(lo, b);
+    hi = std::max(hi, std::min<uint32_t>(std::max(m.span.end, m.span.begin) - line_start,
+                                         static_cast<uint32_t>(full_line.size())));
+  }
+  lo = lo > kContextBytes ? lo - kContextBytes : 0;
+  hi = std::min<uint32_t>(static_cast<uint32_t>(full_line.size()), hi + kContextBytes);
+  while (lo > 0 && (static_cast<unsigned char>(full_line[lo]) & 0xC0) == 0x80) --lo;
+  while (hi < full_line.size() && (static_cast<unsigned char>(full_line[hi]) & 0xC0) == 0x80) ++hi;
+  bool cut_left = lo > 0, cut_right = hi < full_line.size();
+  std::string_view line = full_line.substr(lo, hi - lo);
+  line_start += lo;
   DisplayLine dl = MakeDisplayLine(line);
   struct Placed {
     uint32_t start, width;
@@ -124,11 +141,13 @@ void AppendSnippet(std::string& out, const SourceFile& file, std::vector<Mark> m
     first = placed.front().start > 40 ? placed.front().start - 40 : 0;
     last_col = std::min(total, first + kMaxSnippetWidth);
   }
-  std::string text = first > 0 ? "..." : "";
+  cut_left = cut_left || first > 0;
+  cut_right = cut_right || last_col < total;
+  std::string text = cut_left ? "..." : "";
   for (uint32_t c = first; c < last_col; ++c) text += dl.cells[c];
-  if (last_col < total) text += "...";
+  if (cut_right) text += "...";
   // Shift marks into the window ("..." takes three columns).
-  uint32_t shift_in = first > 0 ? 3 : 0;
+  uint32_t shift_in = cut_left ? 3 : 0;
   for (Placed& p : placed) {
     uint32_t start = std::clamp(p.start, first, last_col);
     uint32_t end = std::clamp(p.start + p.width, first, last_col);
@@ -201,8 +220,13 @@ Diagnostic& DiagnosticSink::Report(DiagKind kind, Span span, std::string message
   d.severity = InfoOf(kind).severity;
   d.span = span;
   d.message = std::move(message);
-  if (d.severity == Severity::Error) ++errors_;
-  if (d.severity == Severity::Warning) ++warnings_;
+  bool keep = diagnostics_.size() < kMaxStored;
+  if (d.severity == Severity::Error) ++(keep ? errors_ : (++errors_, dropped_errors_));
+  if (d.severity == Severity::Warning) ++(keep ? warnings_ : (++warnings_, dropped_warnings_));
+  if (!keep) {
+    discarded_ = std::move(d);
+    return discarded_;
+  }
   diagnostics_.push_back(std::move(d));
   return diagnostics_.back();
 }
@@ -268,15 +292,21 @@ std::string RenderText(const SourceManager& sources, const Diagnostic& d, const 
   return out;
 }
 
-std::string RenderAllText(const SourceManager& sources, const std::vector<Diagnostic>& ds,
-                          const RenderOptions& opts) {
+namespace {
+std::string RenderAllTextCounted(const SourceManager& sources, const std::vector<Diagnostic>& ds,
+                                 const RenderOptions& opts, size_t dropped_errors,
+                                 size_t dropped_warnings) {
   std::string out;
-  size_t errors = 0, warnings = 0;
+  size_t errors = dropped_errors, warnings = dropped_warnings;
   for (const auto& d : ds) {
     out += RenderText(sources, d, opts);
     out += "\n";
     if (d.severity == Severity::Error) ++errors;
     if (d.severity == Severity::Warning) ++warnings;
+  }
+  if (dropped_errors + dropped_warnings > 0) {
+    out += fmt::format("... {} more diagnostics not shown (only the first {} are kept)\n\n",
+                       dropped_errors + dropped_warnings, DiagnosticSink::kMaxStored);
   }
   if (errors + warnings > 0) {
     auto plural = [](size_t n, std::string_view word) {
@@ -291,6 +321,18 @@ std::string RenderAllText(const SourceManager& sources, const std::vector<Diagno
     }
   }
   return out;
+}
+}  // namespace
+
+std::string RenderAllText(const SourceManager& sources, const std::vector<Diagnostic>& ds,
+                          const RenderOptions& opts) {
+  return RenderAllTextCounted(sources, ds, opts, 0, 0);
+}
+
+std::string RenderAllText(const SourceManager& sources, const DiagnosticSink& sink,
+                          const RenderOptions& opts) {
+  return RenderAllTextCounted(sources, sink.all(), opts, sink.dropped_errors(),
+                              sink.dropped_warnings());
 }
 
 std::string JsonQuote(std::string_view s) {
@@ -315,6 +357,9 @@ std::string JsonQuote(std::string_view s) {
 }
 
 namespace {
+std::string RenderJsonCounted(const SourceManager& sources, const std::vector<Diagnostic>& ds,
+                              size_t dropped_errors, size_t dropped_warnings);
+
 std::string SpanJson(const SourceManager& sources, Span span) {
   if (!span.valid() || span.file >= sources.size()) return "null";
   const SourceFile& f = sources.Get(span.file);
@@ -328,8 +373,18 @@ std::string SpanJson(const SourceManager& sources, Span span) {
 }  // namespace
 
 std::string RenderJson(const SourceManager& sources, const std::vector<Diagnostic>& ds) {
+  return RenderJsonCounted(sources, ds, 0, 0);
+}
+
+std::string RenderJson(const SourceManager& sources, const DiagnosticSink& sink) {
+  return RenderJsonCounted(sources, sink.all(), sink.dropped_errors(), sink.dropped_warnings());
+}
+
+namespace {
+std::string RenderJsonCounted(const SourceManager& sources, const std::vector<Diagnostic>& ds,
+                              size_t dropped_errors, size_t dropped_warnings) {
   std::string out = "{\"diagnostics\":[";
-  size_t errors = 0, warnings = 0;
+  size_t errors = dropped_errors, warnings = dropped_warnings;
   for (size_t i = 0; i < ds.size(); ++i) {
     const Diagnostic& d = ds[i];
     if (d.severity == Severity::Error) ++errors;
@@ -351,8 +406,13 @@ std::string RenderJson(const SourceManager& sources, const std::vector<Diagnosti
     for (size_t k = 0; k < d.notes.size(); ++k) out += (k ? "," : "") + JsonQuote(d.notes[k]);
     out += "]}";
   }
-  out += fmt::format("],\"errors\":{},\"warnings\":{}}}\n", errors, warnings);
+  out += fmt::format("],\"errors\":{},\"warnings\":{}", errors, warnings);
+  if (dropped_errors + dropped_warnings > 0) {
+    out += fmt::format(",\"not_shown\":{}", dropped_errors + dropped_warnings);
+  }
+  out += "}\n";
   return out;
 }
+}  // namespace
 
 }  // namespace licit

@@ -58,21 +58,35 @@ struct Diagnostic {
 // Collects the diagnostics of one compilation, in the order found.
 class DiagnosticSink {
  public:
+  // Hostile input (random bytes after a header, a generated file full of one mistake) can yield
+  // tens of thousands of diagnostics; past this many only the counts are kept, so rendering
+  // stays fast and the author sees the first ones, which are the useful ones.
+  static constexpr size_t kMaxStored = 500;
+
   // Records a diagnostic of `kind` (its severity comes from the registry) and returns it so the
-  // caller can add labels and help. The reference stays valid until the next Report.
+  // caller can add labels and help. The reference stays valid until the next Report. Past
+  // kMaxStored the diagnostic is counted but not kept (the returned one is discarded).
   Diagnostic& Report(DiagKind kind, Span span, std::string message);
 
+  // The diagnostics kept (at most kMaxStored).
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
+  // Totals, including diagnostics that were counted but not kept.
   size_t error_count() const { return errors_; }
   size_t warning_count() const { return warnings_; }
   bool has_errors() const { return errors_ > 0; }
+  size_t dropped_count() const { return dropped_errors_ + dropped_warnings_; }
+  size_t dropped_errors() const { return dropped_errors_; }
+  size_t dropped_warnings() const { return dropped_warnings_; }
   // Orders diagnostics by file, then position, keeping report order for ties.
   void SortByLocation();
 
  private:
   std::vector<Diagnostic> diagnostics_;
+  Diagnostic discarded_;
   size_t errors_ = 0;
   size_t warnings_ = 0;
+  size_t dropped_errors_ = 0;
+  size_t dropped_warnings_ = 0;
 };
 
 struct RenderOptions {
@@ -84,8 +98,15 @@ struct RenderOptions {
 std::string RenderText(const SourceManager& sources, const Diagnostic& d, const RenderOptions& opts);
 std::string RenderAllText(const SourceManager& sources, const std::vector<Diagnostic>& ds,
                           const RenderOptions& opts);
+// The same for a whole sink: says how many diagnostics were not kept, and the summary counts
+// every diagnostic reported.
+std::string RenderAllText(const SourceManager& sources, const DiagnosticSink& sink,
+                          const RenderOptions& opts);
 // One JSON document: {"diagnostics": [...], "errors": N, "warnings": N}.
 std::string RenderJson(const SourceManager& sources, const std::vector<Diagnostic>& ds);
+// The same for a whole sink; "errors"/"warnings" count everything and "not_shown" says how many
+// were not kept.
+std::string RenderJson(const SourceManager& sources, const DiagnosticSink& sink);
 
 // Quotes a string for JSON output.
 std::string JsonQuote(std::string_view s);

@@ -153,7 +153,9 @@ bool Checker::CheckCycle(ModuleId importer, const std::string& key, Span span) {
                               ? fmt::format("`{}` imports itself", program_.module(target).path)
                               : fmt::format("import cycle: {}", chain));
   d.Label("this import closes the cycle");
-  d.Help("move the shared declarations into a file that both can import");
+  d.Help(target == importer
+             ? "remove this import: a file's own declarations are always visible in it"
+             : "move the shared declarations into a file that both can import");
   return true;
 }
 

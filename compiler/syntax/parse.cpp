@@ -292,7 +292,7 @@ bool CheckEncoding(const SourceFile& file, DiagnosticSink& diags, size_t max_byt
     diags.Report(DiagKind::InvalidUtf8, Span{file.id(), static_cast<uint32_t>(bad),
                                              static_cast<uint32_t>(bad + 1)},
                  fmt::format("invalid UTF-8 at byte {}", bad))
-        .Label("this byte does not start a valid UTF-8 sequence")
+        .Label("an invalid or incomplete UTF-8 sequence starts here")
         .Help("save the file as UTF-8");
     return false;
   }

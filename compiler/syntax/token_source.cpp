@@ -62,6 +62,20 @@ std::unique_ptr<antlr4::Token> MakeSep(LicitLexer& lexer, const antlr4::Token& n
   return sep;
 }
 
+// Stray characters shown in messages: control characters as `U+0001`, so a binary byte never
+// reaches the author's terminal raw.
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("U+{:04X}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 // Advice for characters people type out of habit from other languages.
 std::string HelpForCharacter(std::string_view c) {
   if (c == "'") return "strings are written in double quotes: \"...\"";
@@ -111,7 +125,7 @@ LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetM
           last_error->span.end == span.begin) {
         last_error->span.end = span.end;
         last_error_text += text;
-        last_error->message = fmt::format("unexpected characters `{}`", last_error_text);
+        last_error->message = fmt::format("unexpected characters `{}`", Printable(last_error_text));
         continue;
       }
       if (++stray_count > kMaxStrayReports) {
@@ -123,7 +137,7 @@ LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetM
         continue;
       }
       auto& d = diags.Report(DiagKind::UnexpectedCharacter, span,
-                             fmt::format("unexpected character `{}`", text));
+                             fmt::format("unexpected character `{}`", Printable(text)));
       if (std::string help = HelpForCharacter(text); !help.empty()) d.Help(help);
       last_error = &d;
       last_error_text = text;

@@ -163,7 +163,10 @@ void CheckInvariants(const SourceManager& sources, const DiagnosticSink& diags,
       }
     }
   }
-  if (errors != diags.error_count()) Fail("error count disagrees with the diagnostics", "");
+  if (errors + diags.dropped_errors() != diags.error_count()) {
+    Fail("error count disagrees with the diagnostics", "");
+  }
+  if (diags.all().size() > DiagnosticSink::kMaxStored) Fail("more diagnostics kept than the cap", "");
   if (!JsonValidator(json).Valid()) Fail("RenderJson produced malformed JSON", json);
   if (FindInvalidUtf8(json) != std::string_view::npos) {
     Fail("RenderJson produced invalid UTF-8", json);
@@ -178,10 +181,10 @@ void RunFrontEnd(std::string_view data) {
   auto program = sema::CheckSource(sources, kFuzzPath, std::string(data), diags);
   if (program == nullptr) Fail("CheckSource returned null", "");
   // Render unsorted and sorted: the CLI sorts, tools embedding the API may not.
-  std::string text = RenderAllText(sources, diags.all(), RenderOptions{});
+  std::string text = RenderAllText(sources, diags, RenderOptions{});
   diags.SortByLocation();
-  std::string colored = RenderAllText(sources, diags.all(), RenderOptions{.color = true});
-  std::string json = RenderJson(sources, diags.all());
+  std::string colored = RenderAllText(sources, diags, RenderOptions{.color = true});
+  std::string json = RenderJson(sources, diags);
   CheckInvariants(sources, diags, json);
   if (!diags.all().empty() && (text.empty() || colored.empty())) {
     Fail("diagnostics rendered as empty text", json);

@@ -157,11 +157,11 @@ int ReportDiagnostics(const SourceManager& sources, DiagnosticSink& diags,
   // Position order reads naturally and keeps goldens stable whatever order phases report in.
   diags.SortByLocation();
   if (options.diagnostics == DiagnosticsFormat::kJson) {
-    WriteStdout(RenderJson(sources, diags.all()));
+    WriteStdout(RenderJson(sources, diags));
   } else {
     RenderOptions render;
     render.color = UseColor(options.color);
-    WriteStderr(RenderAllText(sources, diags.all(), render));
+    WriteStderr(RenderAllText(sources, diags, render));
   }
   bool failed = diags.has_errors() || (options.werror && diags.warning_count() > 0);
   return failed ? kExitPolicyErrors : kExitOk;

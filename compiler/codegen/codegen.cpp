@@ -1,0 +1,591 @@
+#include "compiler/codegen/codegen.h"
+
+#include <cstddef>
+#include <map>
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/TargetParser/Host.h>
+
+namespace licit::codegen {
+namespace {
+
+using rt::Value;
+using rt::ValueKind;
+
+// The Value layout generated code relies on.
+constexpr unsigned kKindOffset = offsetof(Value, kind);
+constexpr unsigned kAuxOffset = offsetof(Value, aux);
+constexpr unsigned kPayloadOffset = 16;
+static_assert(kKindOffset == 0 && kAuxOffset == 2);
+static_assert(sizeof(Value) == 32 && alignof(Value) == 16);
+static_assert(offsetof(JitEnv, constants) == 0 && offsetof(JitEnv, layout) == 8);
+
+class Gen {
+ public:
+  Gen(const ir::Program& p, llvm::LLVMContext& c, llvm::Module& m, std::string prefix)
+      : p_(p), c_(c), m_(m), b_(c), prefix_(std::move(prefix)) {
+    i1_ = llvm::Type::getInt1Ty(c);
+    i8_ = llvm::Type::getInt8Ty(c);
+    i16_ = llvm::Type::getInt16Ty(c);
+    i32_ = llvm::Type::getInt32Ty(c);
+    i64_ = llvm::Type::getInt64Ty(c);
+    ptr_ = llvm::PointerType::get(c, 0);
+    void_ = llvm::Type::getVoidTy(c);
+    value_ty_ = llvm::ArrayType::get(i8_, 32);
+    cond_ty_ = llvm::FunctionType::get(i8_, {ptr_, ptr_, ptr_, ptr_}, false);
+  }
+
+  std::vector<ir::ExprId> Run() {
+    // Classes first (declared, then defined: a class may use another).
+    for (uint32_t k = 0; k < p_.classes.size(); ++k)
+      class_fns_.push_back(llvm::Function::Create(cond_ty_, llvm::Function::InternalLinkage,
+                                                  prefix_ + "class_" + std::to_string(k), m_));
+    for (uint32_t k = 0; k < p_.classes.size(); ++k)
+      if (p_.classes[k].predicate != ir::kNone) Define(class_fns_[k], p_.classes[k].predicate);
+      else Define(class_fns_[k], ir::kNone);
+    std::vector<ir::ExprId> conds;
+    std::vector<uint8_t> seen(p_.nodes.size(), 0);
+    auto add = [&](ir::ExprId id) {
+      if (id == ir::kNone || id >= p_.nodes.size() || seen[id]) return;
+      seen[id] = 1;
+      conds.push_back(id);
+    };
+    for (const ir::Policy& pol : p_.policies) {
+      for (const ir::Rule& r : pol.rules) {
+        add(r.scope_class);
+        add(r.destination);
+        add(r.when);
+        add(r.unless);
+      }
+      for (const ir::Exception& e : pol.exceptions) {
+        add(e.when);
+        add(e.unless);
+      }
+    }
+    for (ir::ExprId id : conds) {
+      llvm::Function* f = llvm::Function::Create(cond_ty_, llvm::Function::ExternalLinkage,
+                                                 ConditionName(prefix_, id), m_);
+      Define(f, id);
+    }
+    return conds;
+  }
+
+ private:
+  struct Tri {
+    llvm::Value* state;   // i8: 0 false, 1 true, 2 unknown
+    llvm::Value* reason;  // i16
+  };
+
+  void Define(llvm::Function* f, ir::ExprId id) {
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    entry_ = llvm::BasicBlock::Create(c_, "entry", f);
+    fn_ = f;
+    b_.SetInsertPoint(entry_);
+    slots_ = f->getArg(0);
+    ctx_ = f->getArg(1);
+    env_ = f->getArg(2);
+    llvm::Value* reason_out = f->getArg(3);
+    slots_->setName("slots");
+    ctx_->setName("ctx");
+    env_->setName("env");
+    reason_out->setName("reason");
+    Tri t = id == ir::kNone ? Tri{b_.getInt8(2), b_.getInt16(rt::kMissing)} : Cond(id);
+    b_.CreateStore(t.reason, reason_out);
+    b_.CreateRet(t.state);
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+  llvm::Value* Temp(const char* name = "v") {
+    llvm::IRBuilder<> tmp(entry_, entry_->begin());
+    llvm::AllocaInst* a = tmp.CreateAlloca(value_ty_, nullptr, name);
+    a->setAlignment(llvm::Align(16));
+    return a;
+  }
+  llvm::Value* At(llvm::Value* base, uint64_t offset) {
+    if (offset == 0) return base;
+    return b_.CreateConstInBoundsGEP1_64(i8_, base, offset);
+  }
+  llvm::Value* Kind(llvm::Value* v) { return b_.CreateLoad(i8_, At(v, kKindOffset), "kind"); }
+  llvm::Value* Aux(llvm::Value* v) { return b_.CreateLoad(i16_, At(v, kAuxOffset), "aux"); }
+  llvm::Value* Payload(llvm::Value* v, llvm::Type* t) {
+    return b_.CreateLoad(t, At(v, kPayloadOffset), "payload");
+  }
+  llvm::BasicBlock* Block(const char* name) { return llvm::BasicBlock::Create(c_, name, fn_); }
+  llvm::Value* EnvField(unsigned offset) {
+    return b_.CreateLoad(ptr_, At(env_, offset), "envfield");
+  }
+
+  llvm::FunctionCallee Rt(const std::string& name, llvm::Type* ret,
+                          std::vector<llvm::Type*> params) {
+    auto callee = m_.getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false));
+    if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee()))
+      f->addFnAttr(llvm::Attribute::NoUnwind);
+    return callee;
+  }
+
+  // A Value (pointer) as a tri-state.
+  Tri ToTri(llvm::Value* v) {
+    llvm::Value* kind = Kind(v);
+    llvm::Value* unknown = b_.CreateICmpEQ(kind, b_.getInt8(0));
+    llvm::Value* bit = b_.CreateAnd(Payload(v, i8_), b_.getInt8(1));
+    llvm::Value* state = b_.CreateSelect(unknown, b_.getInt8(2), bit);
+    llvm::Value* reason = b_.CreateSelect(unknown, Aux(v), b_.getInt16(0));
+    return {state, reason};
+  }
+  // A tri-state as a Value: Bool, or Unknown carrying the reason.
+  llvm::Value* FromTri(Tri t) {
+    llvm::Value* out = Temp("b");
+    llvm::Value* unknown = b_.CreateICmpEQ(t.state, b_.getInt8(2));
+    b_.CreateStore(llvm::ConstantInt::get(i64_, 0), At(out, 0));
+    b_.CreateStore(llvm::ConstantInt::get(i64_, 0), At(out, 16));
+    b_.CreateStore(b_.CreateSelect(unknown, b_.getInt8(0),
+                                   b_.getInt8(static_cast<uint8_t>(ValueKind::Bool))),
+                   At(out, kKindOffset));
+    b_.CreateStore(b_.CreateSelect(unknown, t.reason, b_.getInt16(0)), At(out, kAuxOffset));
+    b_.CreateStore(b_.CreateSelect(unknown, b_.getInt8(0), t.state), At(out, kPayloadOffset));
+    return out;
+  }
+  Tri NotTri(Tri t) {
+    llvm::Value* unknown = b_.CreateICmpEQ(t.state, b_.getInt8(2));
+    return {b_.CreateSelect(unknown, t.state, b_.CreateXor(t.state, b_.getInt8(1))), t.reason};
+  }
+
+  // True (i1) when the slot and every enclosing record hold a value.
+  llvm::Value* Present(uint32_t slot) {
+    llvm::Value* all = nullptr;
+    for (int32_t s = static_cast<int32_t>(slot); s >= 0; s = p_.input.slots[s].parent) {
+      llvm::Value* k = Kind(At(slots_, static_cast<uint64_t>(s) * sizeof(Value)));
+      llvm::Value* known = b_.CreateICmpNE(k, b_.getInt8(0));
+      all = all ? b_.CreateAnd(all, known) : known;
+    }
+    return all ? all : b_.getTrue();
+  }
+
+  bool CondNative(const ir::Node& n) const {
+    switch (n.op) {
+      case ir::Op::Has:
+      case ir::Op::ClassRef:
+      case ir::Op::Not:
+      case ir::Op::And:
+      case ir::Op::Or:
+      case ir::Op::InGroup:
+      case ir::Op::NotInGroup:
+        return true;
+      case ir::Op::Eq:
+      case ir::Op::Ne: return ScalarEq(n);
+      default: return false;
+    }
+  }
+  bool ScalarEq(const ir::Node& n) const {
+    const ir::ExprId* a = p_.args(n);
+    ValueKind l = p_.nodes[a[0]].kind, r = p_.nodes[a[1]].kind;
+    return l == r && (l == ValueKind::Int || l == ValueKind::Date || l == ValueKind::Country ||
+                      l == ValueKind::Bool);
+  }
+
+  // --- conditions (tri-state) --------------------------------------------------------------
+  Tri Cond(ir::ExprId id) {
+    const ir::Node& n = p_.nodes[id];
+    const ir::ExprId* a = p_.args(n);
+    switch (n.op) {
+      case ir::Op::Const: {
+        const Value& v = p_.constants[n.imm];
+        if (v.kind == ValueKind::Bool) return {b_.getInt8(v.b ? 1 : 0), b_.getInt16(0)};
+        break;
+      }
+      case ir::Op::Has:
+        return {b_.CreateZExt(Present(n.imm), i8_), b_.getInt16(0)};
+      case ir::Op::ClassRef: {
+        if (n.imm >= class_fns_.size()) break;
+        llvm::Value* reason = ReasonTemp();
+        llvm::Value* state = b_.CreateCall(class_fns_[n.imm], {slots_, ctx_, env_, reason});
+        return {state, b_.CreateLoad(i16_, reason)};
+      }
+      case ir::Op::Not: return NotTri(Cond(a[0]));
+      case ir::Op::And:
+      case ir::Op::Or: return Kleene(n);
+      case ir::Op::InGroup:
+      case ir::Op::NotInGroup: {
+        llvm::Value* c = Eval(a[0]);
+        Tri u = {b_.getInt8(2), Aux(c)};
+        llvm::Value* known = b_.CreateICmpNE(Kind(c), b_.getInt8(0));
+        llvm::BasicBlock* from = b_.GetInsertBlock();
+        llvm::BasicBlock* yes = Block("ingroup");
+        llvm::BasicBlock* done = Block("ingroup.done");
+        b_.CreateCondBr(known, yes, done);
+        b_.SetInsertPoint(yes);
+        llvm::Value* in = b_.CreateCall(
+            Rt("licit_jit_in_group", i8_, {ptr_, i32_, ptr_, ptr_}),
+            {env_, b_.getInt32(n.imm), c, ctx_});
+        if (n.op == ir::Op::NotInGroup) in = b_.CreateXor(in, b_.getInt8(1));
+        llvm::BasicBlock* yes_end = b_.GetInsertBlock();
+        b_.CreateBr(done);
+        b_.SetInsertPoint(done);
+        llvm::PHINode* state = b_.CreatePHI(i8_, 2);
+        state->addIncoming(u.state, from);
+        state->addIncoming(in, yes_end);
+        llvm::PHINode* reason = b_.CreatePHI(i16_, 2);
+        reason->addIncoming(u.reason, from);
+        reason->addIncoming(b_.getInt16(0), yes_end);
+        return {state, reason};
+      }
+      case ir::Op::Eq:
+      case ir::Op::Ne:
+        if (ScalarEq(n)) return ScalarCompare(n);
+        break;
+      default: break;
+    }
+    return ToTri(Eval(id));
+  }
+
+  llvm::Value* ReasonTemp() {
+    llvm::IRBuilder<> tmp(entry_, entry_->begin());
+    return tmp.CreateAlloca(i16_, nullptr, "reason");
+  }
+
+  // Kleene and/or in operand order: a deciding operand wins; otherwise the first unknown's
+  // reason (the interpreter's order, so the same reason is reported).
+  Tri Kleene(const ir::Node& n) {
+    const ir::ExprId* a = p_.args(n);
+    const uint8_t decide = n.op == ir::Op::Or ? 1 : 0;
+    llvm::BasicBlock* done = Block(n.op == ir::Op::Or ? "or.done" : "and.done");
+    llvm::IRBuilder<> tmp(entry_, entry_->begin());
+    llvm::Value* saw = tmp.CreateAlloca(i8_, nullptr, "saw");
+    llvm::Value* first = tmp.CreateAlloca(i16_, nullptr, "first");
+    b_.CreateStore(b_.getInt8(0), saw);
+    b_.CreateStore(b_.getInt16(0), first);
+    std::vector<std::pair<llvm::BasicBlock*, llvm::Value*>> exits;  // (block, state)
+    for (uint32_t k = 0; k < n.count; ++k) {
+      Tri t = Cond(a[k]);
+      // Remember the first unknown.
+      llvm::Value* is_unknown = b_.CreateICmpEQ(t.state, b_.getInt8(2));
+      llvm::Value* had = b_.CreateICmpNE(b_.CreateLoad(i8_, saw), b_.getInt8(0));
+      llvm::Value* take = b_.CreateAnd(is_unknown, b_.CreateNot(had));
+      b_.CreateStore(b_.CreateSelect(take, t.reason, b_.CreateLoad(i16_, first)), first);
+      b_.CreateStore(b_.CreateSelect(is_unknown, b_.getInt8(1), b_.CreateLoad(i8_, saw)), saw);
+      llvm::Value* decided = b_.CreateICmpEQ(t.state, b_.getInt8(decide));
+      llvm::BasicBlock* next = Block("next");
+      exits.emplace_back(b_.GetInsertBlock(), b_.getInt8(decide));
+      b_.CreateCondBr(decided, done, next);
+      b_.SetInsertPoint(next);
+    }
+    llvm::Value* had = b_.CreateICmpNE(b_.CreateLoad(i8_, saw), b_.getInt8(0));
+    llvm::Value* fallthrough = b_.CreateSelect(had, b_.getInt8(2), b_.getInt8(decide ^ 1));
+    exits.emplace_back(b_.GetInsertBlock(), fallthrough);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* state = b_.CreatePHI(i8_, static_cast<unsigned>(exits.size()));
+    for (auto& [bb, v] : exits) state->addIncoming(v, bb);
+    llvm::Value* reason = b_.CreateSelect(b_.CreateICmpEQ(state, b_.getInt8(2)),
+                                          b_.CreateLoad(i16_, first), b_.getInt16(0));
+    return {state, reason};
+  }
+
+  // Eq/Ne on two ints, dates, countries or bools: native compare when both are known and of
+  // the expected kind, else the builtin (which propagates the first unknown).
+  Tri ScalarCompare(const ir::Node& n) {
+    const ir::ExprId* a = p_.args(n);
+    ValueKind kind = p_.nodes[a[0]].kind;
+    llvm::Type* t = kind == ValueKind::Int       ? i64_
+                    : kind == ValueKind::Date    ? i32_
+                    : kind == ValueKind::Country ? i16_
+                                                 : i8_;
+    llvm::Value* l = Eval(a[0]);
+    llvm::Value* r = Eval(a[1]);
+    llvm::Value* want = b_.getInt8(static_cast<uint8_t>(kind));
+    llvm::Value* fast = b_.CreateAnd(b_.CreateICmpEQ(Kind(l), want), b_.CreateICmpEQ(Kind(r), want));
+    llvm::BasicBlock* fast_bb = Block("cmp.fast");
+    llvm::BasicBlock* slow_bb = Block("cmp.slow");
+    llvm::BasicBlock* done = Block("cmp.done");
+    b_.CreateCondBr(fast, fast_bb, slow_bb);
+    b_.SetInsertPoint(fast_bb);
+    llvm::Value* lv = Payload(l, t);
+    llvm::Value* rv = Payload(r, t);
+    if (kind == ValueKind::Bool) {
+      lv = b_.CreateAnd(lv, b_.getInt8(1));
+      rv = b_.CreateAnd(rv, b_.getInt8(1));
+    }
+    llvm::Value* eq = n.op == ir::Op::Eq ? b_.CreateICmpEQ(lv, rv) : b_.CreateICmpNE(lv, rv);
+    llvm::Value* fast_state = b_.CreateZExt(eq, i8_);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(slow_bb);
+    llvm::Value* out = Temp("cmp");
+    b_.CreateCall(Rt("licit_rt_compare", void_, {ptr_, i8_, ptr_, ptr_, ptr_}),
+                  {ctx_, b_.getInt8(static_cast<uint8_t>(n.op)), l, r, out});
+    Tri slow = ToTri(out);
+    llvm::BasicBlock* slow_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* state = b_.CreatePHI(i8_, 2);
+    state->addIncoming(fast_state, fast_bb);
+    state->addIncoming(slow.state, slow_end);
+    llvm::PHINode* reason = b_.CreatePHI(i16_, 2);
+    reason->addIncoming(b_.getInt16(0), fast_bb);
+    reason->addIncoming(slow.reason, slow_end);
+    return {state, reason};
+  }
+
+  // --- values (pointer to a Value) -------------------------------------------------------------
+  llvm::Value* Eval(ir::ExprId id) {
+    const ir::Node& n = p_.nodes[id];
+    const ir::ExprId* a = p_.args(n);
+    if (CondNative(n)) return FromTri(Cond(id));
+    switch (n.op) {
+      case ir::Op::Const:
+        return At(EnvField(0), static_cast<uint64_t>(n.imm) * sizeof(Value));
+      case ir::Op::Field: return Field(n.imm);
+      case ir::Op::If: {
+        Tri c = Cond(a[0]);
+        llvm::Value* unknown_v = FromTri(c);
+        llvm::BasicBlock* from = b_.GetInsertBlock();
+        llvm::BasicBlock* then_bb = Block("if.then");
+        llvm::BasicBlock* else_bb = Block("if.else");
+        llvm::BasicBlock* known_bb = Block("if.known");
+        llvm::BasicBlock* done = Block("if.done");
+        b_.CreateCondBr(b_.CreateICmpEQ(c.state, b_.getInt8(2)), done, known_bb);
+        b_.SetInsertPoint(known_bb);
+        b_.CreateCondBr(b_.CreateICmpEQ(c.state, b_.getInt8(1)), then_bb, else_bb);
+        b_.SetInsertPoint(then_bb);
+        llvm::Value* tv = Eval(a[1]);
+        llvm::BasicBlock* then_end = b_.GetInsertBlock();
+        b_.CreateBr(done);
+        b_.SetInsertPoint(else_bb);
+        llvm::Value* ev = Eval(a[2]);
+        llvm::BasicBlock* else_end = b_.GetInsertBlock();
+        b_.CreateBr(done);
+        b_.SetInsertPoint(done);
+        llvm::PHINode* phi = b_.CreatePHI(ptr_, 3);
+        phi->addIncoming(unknown_v, from);
+        phi->addIncoming(tv, then_end);
+        phi->addIncoming(ev, else_end);
+        return phi;
+      }
+      case ir::Op::Eq:
+      case ir::Op::Ne:
+      case ir::Op::Lt:
+      case ir::Op::Le:
+      case ir::Op::Gt:
+      case ir::Op::Ge: {
+        llvm::Value* l = Eval(a[0]);
+        llvm::Value* r = Eval(a[1]);
+        llvm::Value* out = Temp("cmp");
+        b_.CreateCall(Rt("licit_rt_compare", void_, {ptr_, i8_, ptr_, ptr_, ptr_}),
+                      {ctx_, b_.getInt8(static_cast<uint8_t>(n.op)), l, r, out});
+        return out;
+      }
+      case ir::Op::In:
+      case ir::Op::NotIn: {
+        llvm::Value* l = Eval(a[0]);
+        llvm::Value* r = Eval(a[1]);
+        llvm::Value* out = Temp("in");
+        b_.CreateCall(Rt("licit_rt_in", void_, {ptr_, ptr_, ptr_, ptr_}), {ctx_, l, r, out});
+        return n.op == ir::Op::NotIn ? FromTri(NotTri(ToTri(out))) : out;
+      }
+      case ir::Op::Under:
+      case ir::Op::NotUnder: {
+        llvm::Value* l = Eval(a[0]);
+        llvm::Value* r = Eval(a[1]);
+        llvm::Value* out = Temp("under");
+        int32_t slot = p_.nodes[a[0]].op == ir::Op::Field
+                           ? static_cast<int32_t>(p_.nodes[a[0]].imm)
+                           : -1;
+        b_.CreateCall(Rt("licit_jit_under", void_, {ptr_, ptr_, i32_, ptr_, ptr_, ptr_}),
+                      {ctx_, env_, b_.getInt32(static_cast<uint32_t>(slot)), l, r, out});
+        return n.op == ir::Op::NotUnder ? FromTri(NotTri(ToTri(out))) : out;
+      }
+      case ir::Op::Matches: {
+        llvm::Value* l = Eval(a[0]);
+        llvm::Value* r = Eval(a[1]);
+        llvm::Value* out = Temp("match");
+        b_.CreateCall(Rt("licit_rt_matches", void_, {ptr_, ptr_, ptr_, ptr_}), {ctx_, l, r, out});
+        return out;
+      }
+      case ir::Op::Add:
+      case ir::Op::Sub:
+      case ir::Op::Mul:
+      case ir::Op::Div:
+      case ir::Op::Mod:
+      case ir::Op::Neg: {
+        llvm::Value* l = Eval(a[0]);
+        llvm::Value* r = n.op == ir::Op::Neg ? l : Eval(a[1]);
+        llvm::Value* out = Temp("arith");
+        b_.CreateCall(Rt("licit_rt_arith", void_, {ptr_, i8_, ptr_, ptr_, ptr_}),
+                      {ctx_, b_.getInt8(static_cast<uint8_t>(n.op)), l, r, out});
+        return out;
+      }
+      case ir::Op::ToDecimal: {
+        llvm::Value* v = Eval(a[0]);
+        llvm::Value* out = Temp("dec");
+        b_.CreateCall(Rt("licit_rt_to_decimal", void_, {ptr_, ptr_}), {v, out});
+        return out;
+      }
+      case ir::Op::ToCode: {
+        llvm::Value* v = Eval(a[0]);
+        llvm::Value* out = Temp("code");
+        b_.CreateCall(Rt("licit_rt_to_code", void_, {ptr_, ptr_, ptr_}), {ctx_, v, out});
+        return out;
+      }
+      case ir::Op::Call:
+      case ir::Op::MakeSet:
+      case ir::Op::MakeList: {
+        llvm::Value* items = nullptr;
+        {
+          llvm::IRBuilder<> tmp(entry_, entry_->begin());
+          auto* al = tmp.CreateAlloca(llvm::ArrayType::get(value_ty_, std::max(1u, n.count)),
+                                      nullptr, "args");
+          al->setAlignment(llvm::Align(16));
+          items = al;
+        }
+        for (uint32_t k = 0; k < n.count; ++k) {
+          llvm::Value* v = Eval(a[k]);
+          b_.CreateMemCpy(At(items, static_cast<uint64_t>(k) * sizeof(Value)), llvm::Align(16), v,
+                          llvm::Align(16), sizeof(Value));
+        }
+        llvm::Value* out = Temp("res");
+        if (n.op == ir::Op::Call) {
+          b_.CreateCall(Rt("licit_rt_call", void_, {ptr_, i8_, ptr_, i32_, ptr_}),
+                        {ctx_, b_.getInt8(static_cast<uint8_t>(n.imm)), items,
+                         b_.getInt32(n.count), out});
+        } else {
+          b_.CreateCall(Rt("licit_rt_make_collection", void_, {ptr_, i8_, ptr_, i32_, ptr_}),
+                        {ctx_, b_.getInt8(n.op == ir::Op::MakeSet ? 1 : 0), items,
+                         b_.getInt32(n.count), out});
+        }
+        return out;
+      }
+      default: break;
+    }
+    // Not reachable for verified programs: an unknown "a value is missing".
+    llvm::Value* out = Temp("none");
+    b_.CreateStore(llvm::ConstantInt::get(i64_, 0), At(out, 0));
+    return out;
+  }
+
+  // A field: the slot itself when present (inline check), else the shared builtin produces the
+  // unknown with the interpreter's reason.
+  llvm::Value* Field(uint32_t slot) {
+    llvm::Value* here = At(slots_, static_cast<uint64_t>(slot) * sizeof(Value));
+    llvm::Value* present = Present(slot);
+    llvm::BasicBlock* from = b_.GetInsertBlock();
+    llvm::BasicBlock* absent = Block("field.absent");
+    llvm::BasicBlock* done = Block("field.done");
+    b_.CreateCondBr(present, done, absent);
+    b_.SetInsertPoint(absent);
+    llvm::Value* out = Temp("field");
+    b_.CreateCall(Rt("licit_rt_read_field", void_, {ptr_, ptr_, i32_, ptr_}),
+                  {ctx_, EnvField(8), b_.getInt32(slot), out});
+    llvm::BasicBlock* absent_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(ptr_, 2);
+    phi->addIncoming(here, from);
+    phi->addIncoming(out, absent_end);
+    return phi;
+  }
+
+  const ir::Program& p_;
+  llvm::LLVMContext& c_;
+  llvm::Module& m_;
+  llvm::IRBuilder<> b_;
+  std::string prefix_;
+  llvm::Type *i1_, *i8_, *i16_, *i32_, *i64_, *ptr_, *void_;
+  llvm::ArrayType* value_ty_;
+  llvm::FunctionType* cond_ty_;
+  std::vector<llvm::Function*> class_fns_;
+  llvm::Function* fn_ = nullptr;
+  llvm::BasicBlock* entry_ = nullptr;
+  llvm::Value *slots_ = nullptr, *ctx_ = nullptr, *env_ = nullptr;
+};
+
+}  // namespace
+
+Generated::Generated() = default;
+Generated::Generated(Generated&&) noexcept = default;
+Generated& Generated::operator=(Generated&&) noexcept = default;
+Generated::~Generated() {
+  module.reset();
+  context.reset();
+}
+
+std::string ConditionName(const std::string& prefix, ir::ExprId id) {
+  return prefix + "cond_" + std::to_string(id);
+}
+
+const std::vector<std::string>& RuntimeFunctionNames() {
+  static const std::vector<std::string> kNames = {
+      "licit_rt_compare", "licit_rt_in",        "licit_rt_under",      "licit_rt_matches",
+      "licit_rt_arith",   "licit_rt_to_code",   "licit_rt_call",       "licit_rt_read_field",
+      "licit_rt_to_decimal", "licit_rt_make_collection", "licit_jit_in_group",
+      "licit_jit_under",  "memcpy",             "memset",
+  };
+  return kNames;
+}
+
+Generated Generate(const ir::Program& program, const std::string& prefix) {
+  Generated g;
+  g.context = std::make_unique<llvm::LLVMContext>();
+  g.module = std::make_unique<llvm::Module>("licit", *g.context);
+  Gen gen(program, *g.context, *g.module, prefix);
+  g.conditions = gen.Run();
+  return g;
+}
+
+void Optimize(llvm::Module& module, llvm::TargetMachine* tm) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
+  mpm.run(module, mam);
+}
+
+std::string PrintModule(const llvm::Module& module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os, nullptr);
+  os.flush();
+  return text;
+}
+
+std::string DumpLlvm(const ir::Program& program, std::string* error) {
+  llvm::InitializeNativeTarget();
+  std::string triple = llvm::sys::getProcessTriple();
+  std::string err;
+  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(triple, err);
+  if (target == nullptr) {
+    *error = err;
+    return {};
+  }
+  std::unique_ptr<llvm::TargetMachine> tm(
+      target->createTargetMachine(triple, "generic", "", llvm::TargetOptions(), std::nullopt));
+  Generated g = Generate(program);
+  g.module->setTargetTriple(triple);
+  g.module->setDataLayout(tm->createDataLayout());
+  std::string verify;
+  llvm::raw_string_ostream vs(verify);
+  if (llvm::verifyModule(*g.module, &vs)) {
+    *error = "generated module is invalid: " + vs.str();
+    return {};
+  }
+  Optimize(*g.module, tm.get());
+  return PrintModule(*g.module);
+}
+
+}  // namespace licit::codegen
