@@ -557,4 +557,50 @@ void licit_rt_call(EvalContext* ctx, uint8_t builtin, const Value* args, uint32_
   }
 }
 
+void licit_rt_read_field(EvalContext* ctx, const licit::rt::RecordLayout* layout, uint32_t slot,
+                         Value* out) {
+  const licit::rt::Record& record = *ctx->record;
+  bool present = true;
+  for (int32_t s = static_cast<int32_t>(slot); s >= 0; s = layout->slots[s].parent)
+    if (!record.slot(static_cast<uint32_t>(s)).known()) present = false;
+  if (present) {
+    *out = record.slot(slot);
+    return;
+  }
+  // Name the outermost absent record: "end_user is null" says more than "end_user.kind is
+  // missing" when the whole party was null.
+  int32_t absent = static_cast<int32_t>(slot);
+  for (int32_t s = static_cast<int32_t>(slot); s >= 0; s = layout->slots[s].parent)
+    if (!record.slot(static_cast<uint32_t>(s)).known()) absent = s;
+  const Value& raw = record.slot(static_cast<uint32_t>(absent));
+  if (raw.aux == licit::rt::kNull) {
+    *out = ctx->Unknown(UnknownKind::NullField, layout->slots[absent].path + " is null");
+    return;
+  }
+  *out = ctx->Unknown(UnknownKind::MissingField, layout->slots[slot].path + " is missing");
+}
+
+void licit_rt_under_named(EvalContext* ctx, const Value* code, const Value* pattern,
+                          const char* path, uint32_t len, Value* out) {
+  size_t before = ctx->reasons.size();
+  licit_rt_under(ctx, code, pattern, out);
+  // The builtin cannot know the field's path; name it here ("item.eccn 3B001 is ...").
+  if (len > 0 && !out->known() && out->aux >= before && out->aux < ctx->reasons.size()) {
+    std::string& text = ctx->reasons[out->aux].text;
+    text.insert(0, std::string(path, len) + " ");
+  }
+}
+
+void licit_rt_to_decimal(const Value* in, Value* out) {
+  *out = in->kind == ValueKind::Int ? Value::Dec(Decimal::FromInt(in->i)) : *in;
+}
+
+void licit_rt_make_collection(EvalContext* ctx, uint8_t is_set, const Value* items,
+                              uint32_t count, Value* out) {
+  std::vector<Value> v(items, items + count);
+  if (is_set) licit::rt::SortUnique(v);
+  ValueSpan span = ctx->KeepItems(v.data(), static_cast<uint32_t>(v.size()));
+  *out = is_set ? Value::Set(span) : Value::List(span);
+}
+
 }  // extern "C"

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "runtime/eval_context.h"
+#include "runtime/record.h"
 #include "runtime/value.h"
 
 extern "C" {
@@ -31,5 +32,22 @@ void licit_rt_to_code(licit::rt::EvalContext* ctx, const licit::rt::Value* in,
 // builtin: ir::Builtin as an integer.
 void licit_rt_call(licit::rt::EvalContext* ctx, uint8_t builtin, const licit::rt::Value* args,
                    uint32_t count, licit::rt::Value* out);
+
+// A field read as both engines see it: the slot's value when it and every enclosing record are
+// present, else an unknown whose reason names the field ("item.cn is missing") or the outermost
+// null record ("end_user is null"). Reads ctx->record.
+void licit_rt_read_field(licit::rt::EvalContext* ctx, const licit::rt::RecordLayout* layout,
+                         uint32_t slot, licit::rt::Value* out);
+// `under` whose code operand is the field at `path` (len bytes; len 0 for no field): an unknown
+// result's reason starts with the path ("item.eccn 3B001 is less specific than ...").
+void licit_rt_under_named(licit::rt::EvalContext* ctx, const licit::rt::Value* code,
+                          const licit::rt::Value* pattern, const char* path, uint32_t len,
+                          licit::rt::Value* out);
+// An int widened to a decimal; anything else passes through.
+void licit_rt_to_decimal(const licit::rt::Value* in, licit::rt::Value* out);
+// A computed set (sorted, unique) or list of `count` items, kept alive in ctx.
+void licit_rt_make_collection(licit::rt::EvalContext* ctx, uint8_t is_set,
+                              const licit::rt::Value* items, uint32_t count,
+                              licit::rt::Value* out);
 
 }  // extern "C"

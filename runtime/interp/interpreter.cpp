@@ -82,26 +82,32 @@ struct Hit {
   bool waived;
 };
 
-struct Scratch {
+// The tree-walker's scratch: the evaluation context and the per-decision class cache.
+struct EvalScratch {
   rt::EvalContext ctx;
+  std::vector<Value> class_values;
+  std::vector<uint8_t> class_done;
+};
+
+// Decision assembly's scratch (engine-independent).
+struct AssemblyScratch {
   std::vector<Hit> hits;
   std::vector<uint8_t> from_default;  // per policy: its default decided
   std::vector<uint8_t> noted;         // per exception: its unknown is already noted
-  std::vector<Value> class_values;
-  std::vector<uint8_t> class_done;
   std::vector<ExcResult> exceptions;
 };
 
-class Evaluator {
+class Evaluator final : public ConditionEvaluator {
  public:
-  Evaluator(const ir::Program& program, const rt::Record& record, Scratch& s, DayNumber date)
+  Evaluator(const ir::Program& program, const rt::Record& record, EvalScratch& s, DayNumber date)
       : p_(program), record_(record), s_(s), ctx_(s.ctx) {
     ctx_.Reset(&record, date);
     s_.class_values.assign(program.classes.size(), Value());
     s_.class_done.assign(program.classes.size(), 0);
   }
 
-  rt::EvalContext& ctx() { return ctx_; }
+  rt::EvalContext& ctx() override { return ctx_; }
+  Value Condition(ir::ExprId id) override { return Eval(id); }
 
   Value Eval(ir::ExprId id) {
     const ir::Node& n = p_.nodes[id];
@@ -167,14 +173,11 @@ class Evaluator {
       case ir::Op::Under:
       case ir::Op::NotUnder: {
         Value l = Eval(a[0]), r = Eval(a[1]), out;
-        size_t before = ctx_.reasons.size();
-        licit_rt_under(&ctx_, &l, &r, &out);
-        // The builtin cannot know the field's path; name it here ("item.eccn 3B001 is ...").
-        if (!out.known() && out.aux >= before && out.aux < ctx_.reasons.size() &&
-            p_.nodes[a[0]].op == ir::Op::Field) {
-          std::string& text = ctx_.reasons[out.aux].text;
-          text.insert(0, p_.input.slots[p_.nodes[a[0]].imm].path + " ");
-        }
+        const std::string* path = p_.nodes[a[0]].op == ir::Op::Field
+                                      ? &p_.input.slots[p_.nodes[a[0]].imm].path
+                                      : nullptr;
+        licit_rt_under_named(&ctx_, &l, &r, path ? path->data() : "",
+                             path ? static_cast<uint32_t>(path->size()) : 0, &out);
         return n.op == ir::Op::NotUnder ? Negate(out) : out;
       }
       case ir::Op::Matches: {
@@ -197,9 +200,9 @@ class Evaluator {
         return out;
       }
       case ir::Op::ToDecimal: {
-        Value v = Eval(a[0]);
-        if (v.kind == ValueKind::Int) return Value::Dec(rt::Decimal::FromInt(v.i));
-        return v;
+        Value v = Eval(a[0]), out;
+        licit_rt_to_decimal(&v, &out);
+        return out;
       }
       case ir::Op::ToCode: {
         Value v = Eval(a[0]), out;
@@ -223,9 +226,10 @@ class Evaluator {
       case ir::Op::MakeList: {
         std::vector<Value> items(n.count);
         for (uint32_t k = 0; k < n.count; ++k) items[k] = Eval(a[k]);
-        if (n.op == ir::Op::MakeSet) rt::SortUnique(items);
-        rt::ValueSpan span = ctx_.KeepItems(items.data(), static_cast<uint32_t>(items.size()));
-        return n.op == ir::Op::MakeSet ? Value::Set(span) : Value::List(span);
+        Value out;
+        licit_rt_make_collection(&ctx_, n.op == ir::Op::MakeSet ? 1 : 0, items.data(), n.count,
+                                 &out);
+        return out;
       }
     }
     return Value::Bool(false);
@@ -240,15 +244,9 @@ class Evaluator {
 
   Value ReadField(uint32_t slot) {
     if (Present(slot)) return record_.slot(slot);
-    // Name the outermost absent record: "end_user is null" says more than "end_user.kind is
-    // missing" when the whole party was null.
-    int32_t absent = static_cast<int32_t>(slot);
-    for (int32_t s = static_cast<int32_t>(slot); s >= 0; s = p_.input.slots[s].parent)
-      if (!record_.slot(static_cast<uint32_t>(s)).known()) absent = s;
-    const Value& raw = record_.slot(static_cast<uint32_t>(absent));
-    if (raw.aux == rt::kNull)
-      return ctx_.Unknown(rt::UnknownKind::NullField, p_.input.slots[absent].path + " is null");
-    return ctx_.Unknown(rt::UnknownKind::MissingField, p_.input.slots[slot].path + " is missing");
+    Value out;
+    licit_rt_read_field(&ctx_, &p_.input, slot, &out);
+    return out;
   }
 
   static Value Negate(const Value& v) { return v.known() ? Value::Bool(!v.b) : v; }
@@ -256,7 +254,7 @@ class Evaluator {
  private:
   const ir::Program& p_;
   const rt::Record& record_;
-  Scratch& s_;
+  EvalScratch& s_;
   rt::EvalContext& ctx_;
 };
 
@@ -275,7 +273,7 @@ const ir::Suspension* FindSuspension(const ir::Policy& policy,
   return nullptr;
 }
 
-RuleResult JudgeRule(Evaluator& ev, const ir::Policy& policy, const ir::Rule& rule,
+RuleResult JudgeRule(ConditionEvaluator& ev, const ir::Policy& policy, const ir::Rule& rule,
                      DayNumber day) {
   RuleResult r;
   if (!rule.period.Contains(day)) {
@@ -296,7 +294,7 @@ RuleResult JudgeRule(Evaluator& ev, const ir::Policy& policy, const ir::Rule& ru
   }};
   for (const auto& [expr, kind] : parts) {
     if (expr == ir::kNone) continue;
-    Value v = ev.Eval(expr);
+    Value v = ev.Condition(expr);
     if (IsFalse(v)) {
       r.kind = kind;
       r.part = expr;
@@ -308,7 +306,7 @@ RuleResult JudgeRule(Evaluator& ev, const ir::Policy& policy, const ir::Rule& ru
     }
   }
   if (rule.unless != ir::kNone) {
-    Value v = ev.Eval(rule.unless);
+    Value v = ev.Condition(rule.unless);
     if (IsTrue(v)) {
       r.kind = Outcome::Kind::UnlessTrue;
       r.part = rule.unless;
@@ -323,7 +321,7 @@ RuleResult JudgeRule(Evaluator& ev, const ir::Policy& policy, const ir::Rule& ru
   return r;
 }
 
-ExcResult JudgeException(Evaluator& ev, const ir::Policy& policy, const ir::Exception& e,
+ExcResult JudgeException(ConditionEvaluator& ev, const ir::Policy& policy, const ir::Exception& e,
                          DayNumber day) {
   ExcResult r;
   if (!e.period.Contains(day)) {
@@ -336,7 +334,7 @@ ExcResult JudgeException(Evaluator& ev, const ir::Policy& policy, const ir::Exce
   }
   bool unknown = false;
   if (e.when != ir::kNone) {
-    Value v = ev.Eval(e.when);
+    Value v = ev.Condition(e.when);
     if (IsFalse(v)) {
       r.state = ExcState::False;
       r.part = e.when;
@@ -348,7 +346,7 @@ ExcResult JudgeException(Evaluator& ev, const ir::Policy& policy, const ir::Exce
     }
   }
   if (e.unless != ir::kNone) {
-    Value v = ev.Eval(e.unless);
+    Value v = ev.Condition(e.unless);
     if (IsTrue(v)) {
       r.state = ExcState::False;
       r.part = e.unless;
@@ -377,7 +375,9 @@ struct Judged {
 
 // The record's id, and the day it is judged at: --as-of, else its date; nullopt (and an error
 // decision) when neither exists.
-std::optional<DayNumber> Prepare(const ir::Program& program, const rt::Record& record,
+}  // namespace
+
+std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::Record& record,
                                  const DecideOptions& options, rt::Decision& d) {
   const rt::RecordLayout& layout = program.input;
   if (layout.id_slot >= 0) {
@@ -397,12 +397,14 @@ std::optional<DayNumber> Prepare(const ir::Program& program, const rt::Record& r
   return day;
 }
 
+namespace {
+
 // Decides one record at `day`; fills `judged` (every rule and exception evaluated) when
 // explaining.
-void Judge(const ir::Program& program, DayNumber day_value, Evaluator& evaluator,
-           Scratch& scratch, Judged* judged, rt::Decision& d) {
+void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& evaluator,
+           AssemblyScratch& scratch, Judged* judged, rt::Decision& d) {
   const DayNumber* day = &day_value;
-  Evaluator* ev = &evaluator;
+  ConditionEvaluator* ev = &evaluator;
 
   std::vector<Hit>& hits = scratch.hits;
   hits.clear();
@@ -522,6 +524,16 @@ void Judge(const ir::Program& program, DayNumber day_value, Evaluator& evaluator
     }
   }
 }
+
+}  // namespace
+
+void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvaluator& ev,
+                      rt::Decision& d) {
+  thread_local AssemblyScratch scratch;
+  Judge(program, day, ev, scratch, nullptr, d);
+}
+
+namespace {
 
 // --- Explanations ----------------------------------------------------------------------------
 
@@ -648,24 +660,25 @@ void AppendJsonString(std::string& out, std::string_view s) {
 Interpreter::Interpreter(const ir::Program& program) : program_(program) {}
 
 rt::Decision Interpreter::Decide(const rt::Record& record, const DecideOptions& options) const {
-  thread_local Scratch scratch;
+  thread_local EvalScratch scratch;
   rt::Decision d;
-  std::optional<DayNumber> day = Prepare(program_, record, options, d);
+  std::optional<DayNumber> day = PrepareDecision(program_, record, options, d);
   if (!day) return d;
   Evaluator ev(program_, record, scratch, *day);
-  Judge(program_, *day, ev, scratch, nullptr, d);
+  AssembleDecision(program_, *day, ev, d);
   return d;
 }
 
 Explanation Interpreter::Explain(const rt::Record& record, const DecideOptions& options) const {
-  Scratch scratch;
+  EvalScratch scratch;
+  AssemblyScratch assembly;
   Judged judged;
   Explanation e;
-  std::optional<DayNumber> day = Prepare(program_, record, options, e.decision);
+  std::optional<DayNumber> day = PrepareDecision(program_, record, options, e.decision);
   if (!day) return e;  // an error decision: nothing was judged
   Evaluator evaluator(program_, record, scratch, *day);
   Evaluator* ev = &evaluator;
-  Judge(program_, *day, evaluator, scratch, &judged, e.decision);
+  Judge(program_, *day, evaluator, assembly, &judged, e.decision);
   Describer describe(program_, *ev);
 
   for (uint32_t pi = 0; pi < program_.policies.size(); ++pi) {

@@ -8,6 +8,7 @@
 
 #include "compiler/ir/ir.h"
 #include "runtime/decision.h"
+#include "runtime/eval_context.h"
 #include "runtime/record.h"
 
 namespace licit::interp {
@@ -48,6 +49,29 @@ struct Explanation {
 // Renders an explanation for compliance officers (plain words, locations, no internal names).
 std::string ExplanationToText(const Explanation& e);
 std::string ExplanationToJson(const Explanation& e);
+
+// --- Decision assembly, shared by every engine ---------------------------------------------
+// Periods, suspensions, Kleene firing from a rule's four condition parts, waivers, the lattice,
+// sorting, licences, unknown notes and defaults live once, in AssembleDecision. An engine
+// supplies only a ConditionEvaluator: the tri-state value of a condition (Bool, or Unknown whose
+// reason is in ctx()). So decisions agree across engines by construction.
+class ConditionEvaluator {
+ public:
+  virtual rt::EvalContext& ctx() = 0;
+  // The value of a Bool-kind expression: Value::Bool, or an unknown carrying its reason.
+  virtual rt::Value Condition(ir::ExprId id) = 0;
+
+ protected:
+  ~ConditionEvaluator() = default;
+};
+
+// The record's id and the day it is judged at (--as-of, else its date) into `d`; nullopt, with
+// `d` an error decision, when there is no date.
+std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::Record& record,
+                                         const DecideOptions& options, rt::Decision& d);
+// Decides at `day`, asking `ev` (already reset for the record and day) for conditions.
+void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvaluator& ev,
+                      rt::Decision& d);
 
 class Interpreter {
  public:

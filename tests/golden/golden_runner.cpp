@@ -48,12 +48,12 @@ const std::vector<SuiteConfig>& Suites() {
       {"check", ".licit", {"check", "--color=never", "{file}"}, {}},
       {"ir", ".licit", {"dump", "--emit=ir", "--color=never", "{file}"}, {}},
       {"cli", ".cmd", {}, {}},
-      // Each eval case is a policy <name>.licit screening <name>.jsonl; add "--engine=jit" once
-      // the JIT exists, so every case proves the engines agree.
+      // Each eval case is a policy <name>.licit screening <name>.jsonl, run on both engines, so
+      // every case proves the engines agree.
       {"eval",
        ".licit",
        {"run", "{file}", "--records", "{name}.jsonl", "--summary=counts"},
-       {"--engine=interp"}},
+       {"--engine=interp", "--engine=jit"}},
   };
   return kSuites;
 }

@@ -10,6 +10,9 @@
 #include "compiler/syntax/parse.h"
 #include "tools/licit/commands.h"
 #include "tools/licit/options.h"
+#ifdef LICIT_HAVE_JIT
+#include "compiler/codegen/codegen.h"
+#endif
 
 namespace licit::cli {
 namespace {
@@ -37,14 +40,18 @@ int RunDump(std::span<const std::string> args) {
     WriteStdout(kDumpCommand.help);
     return kExitOk;
   }
-  if (emit.empty()) return UsageError("dump", "`dump` needs `--emit=tokens|ast|checked|ir`");
+  if (emit.empty())
+    return UsageError("dump", "`dump` needs `--emit=tokens|ast|checked|ir|llvm`");
+#ifndef LICIT_HAVE_JIT
   if (emit == "llvm") {
-    WriteStderr(fmt::format("licit: `dump --emit={}` is not implemented yet\n", emit));
+    WriteStderr("licit: this licit was built without LLVM, so `dump --emit=llvm` is not available\n");
     return kExitUsage;
   }
-  if (emit != "tokens" && emit != "ast" && emit != "checked" && emit != "ir") {
+#endif
+  if (emit != "tokens" && emit != "ast" && emit != "checked" && emit != "ir" && emit != "llvm") {
     return UsageError(
-        "dump", fmt::format("`--emit` must be `tokens`, `ast`, `checked` or `ir`, not `{}`", emit));
+        "dump",
+        fmt::format("`--emit` must be `tokens`, `ast`, `checked`, `ir` or `llvm`, not `{}`", emit));
   }
   if (options.positional.size() != 1) {
     return UsageError("dump", options.positional.empty() ? "`dump` needs a FILE"
@@ -58,7 +65,7 @@ int RunDump(std::span<const std::string> args) {
   if (emit == "checked") {
     auto program = sema::CheckFiles(sources, {path}, diags);
     output = sema::DumpChecked(*program, sources);
-  } else if (emit == "ir") {
+  } else if (emit == "ir" || emit == "llvm") {
     // Lowering needs a program without errors; with errors only the diagnostics are shown.
     auto program = sema::CheckFiles(sources, {path}, diags);
     if (!diags.has_errors()) {
@@ -69,7 +76,16 @@ int RunDump(std::span<const std::string> args) {
       for (const std::string& p : problems) {
         WriteStderr(fmt::format("licit: internal error: IR verification: {}\n", p));
       }
-      if (ir && problems.empty()) {
+      if (ir && problems.empty() && emit == "llvm") {
+#ifdef LICIT_HAVE_JIT
+        std::string llvm_error;
+        output = codegen::DumpLlvm(*ir, &llvm_error);
+        if (!llvm_error.empty()) {
+          WriteStderr(fmt::format("licit: internal error: {}\n", llvm_error));
+          return kExitInternal;
+        }
+#endif
+      } else if (ir && problems.empty()) {
         output = ir::Print(*ir);
       } else if (!diags.has_errors()) {
         // Lowering already said what went wrong on stderr: a compiler bug, not the user's.
@@ -107,7 +123,7 @@ Stages:
   checked   each declaration with resolved names and types (the file and its imports)
   ir        the lowered program: input slots, constants, classes, groups and each rule's
             conditions as S-expressions (the file and its imports; needs a file without errors)
-  llvm      coming: not implemented yet
+  llvm      the LLVM module the JIT compiles (optimised at O2)
 
 Options:
   --emit=STAGE             the stage to print (required)

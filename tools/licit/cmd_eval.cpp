@@ -78,7 +78,7 @@ Options:
   --as-of DATE           judge at DATE instead of the record's `date` (what-if)
   --fail-on deny|license|review
                          exit 3 when the decision is at least that strong
-  --engine interp|jit    the evaluation engine (default: interp; the JIT is not available yet)
+  --engine interp|jit    the evaluation engine (default: interp)
   --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N
   -h, --help             show this help
 

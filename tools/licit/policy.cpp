@@ -4,6 +4,9 @@
 
 #include "compiler/ir/lower.h"
 #include "compiler/sema/check.h"
+#ifdef LICIT_HAVE_JIT
+#include "runtime/jit/jit.h"
+#endif
 
 namespace licit::cli {
 namespace {
@@ -24,6 +27,24 @@ class InterpEngine final : public Engine {
   interp::Interpreter interp_;
 };
 
+#ifdef LICIT_HAVE_JIT
+class JitEngine final : public Engine {
+ public:
+  explicit JitEngine(std::unique_ptr<jit::JitProgram> program) : program_(std::move(program)) {}
+  rt::Decision Decide(const rt::Record& record,
+                      const interp::DecideOptions& options) const override {
+    return program_->Decide(record, options);
+  }
+  interp::Explanation Explain(const rt::Record& record,
+                              const interp::DecideOptions& options) const override {
+    return program_->Explain(record, options);
+  }
+
+ private:
+  std::unique_ptr<jit::JitProgram> program_;
+};
+#endif
+
 }  // namespace
 
 bool ParseJudgeOptions(const JudgeOptionText& text, JudgeOptions* out, std::string* error) {
@@ -32,8 +53,12 @@ bool ParseJudgeOptions(const JudgeOptionText& text, JudgeOptions* out, std::stri
   } else if (text.engine == "interp") {
     out->engine = EngineKind::kInterp;
   } else if (text.engine == "jit") {
-    *error = "the JIT engine is not available yet; use --engine=interp";
+#ifdef LICIT_HAVE_JIT
+    out->engine = EngineKind::kJit;
+#else
+    *error = "this licit was built without LLVM, so the JIT engine is not available; use --engine=interp";
     return false;
+#endif
   } else {
     *error = fmt::format("`--engine` must be `interp` or `jit`, not `{}`", text.engine);
     return false;
@@ -79,9 +104,23 @@ int LoadPolicy(const CommonOptions& options, EngineKind engine, LoadedPolicy* ou
   }
   switch (engine) {
     case EngineKind::kInterp:
-    case EngineKind::kJit:  // not reachable until the JIT exists (ParseJudgeOptions refuses it)
       out->engine = std::make_unique<InterpEngine>(*out->program);
       break;
+    case EngineKind::kJit: {
+#ifdef LICIT_HAVE_JIT
+      std::string error;
+      auto compiled = jit::JitProgram::Compile(*out->program, &error);
+      if (!compiled) {
+        WriteStderr(fmt::format("licit: internal error: the JIT could not compile the policy: {}\n",
+                                error));
+        return kExitInternal;
+      }
+      out->engine = std::make_unique<JitEngine>(std::move(compiled));
+#else
+      out->engine = std::make_unique<InterpEngine>(*out->program);
+#endif
+      break;
+    }
   }
   return kExitOk;
 }
