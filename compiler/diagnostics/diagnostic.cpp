@@ -335,27 +335,6 @@ std::string RenderAllText(const SourceManager& sources, const DiagnosticSink& si
                               sink.dropped_warnings());
 }
 
-std::string JsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 namespace {
 std::string RenderJsonCounted(const SourceManager& sources, const std::vector<Diagnostic>& ds,
                               size_t dropped_errors, size_t dropped_warnings);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/base/json.h"  // JsonQuote, used by every JSON renderer
 #include "compiler/base/source.h"
 
 namespace licit {
@@ -108,7 +109,5 @@ std::string RenderJson(const SourceManager& sources, const std::vector<Diagnosti
 // were not kept.
 std::string RenderJson(const SourceManager& sources, const DiagnosticSink& sink);
 
-// Quotes a string for JSON output.
-std::string JsonQuote(std::string_view s);
 
 }  // namespace licit

@@ -5,6 +5,7 @@
 #include <climits>
 #include <utility>
 
+#include "compiler/base/json.h"
 #include "runtime/builtins/builtins.h"
 #include "runtime/eval_context.h"
 
@@ -630,29 +631,6 @@ const char* KindWord(Outcome::Kind k) {
     case Outcome::Kind::HoldsUnknown: return "holds_unknown";
   }
   return "?";
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(ch);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    } else {
-      out.push_back(ch);
-    }
-  }
-  out.push_back('"');
 }
 
 }  // namespace

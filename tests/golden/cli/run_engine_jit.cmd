@@ -1,1 +1,1 @@
-run fixtures/screen.licit --records fixtures/shipments.jsonl --engine=jit
+run fixtures/screen.licit --records fixtures/shipments.jsonl --engine=jit --summary counts
