@@ -162,6 +162,9 @@ struct Program {
   std::deque<std::vector<rt::Value>> constant_items;
   std::vector<Class> classes;
   std::vector<Group> groups;
+  // Whether any rule, exception, suspension or group member has a period: only then does a
+  // decision need a date (the record's or --as-of), and a record without one is an error.
+  bool dated = false;
   // Source texts by FileId, so explanations can quote conditions without the compiler.
   std::vector<std::pair<std::string, std::string>> sources;  // (path, text)
 

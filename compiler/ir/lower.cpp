@@ -1009,6 +1009,18 @@ std::unique_ptr<Program> Lower(const sema::CheckedProgram& checked, const Source
   Lowerer lowerer(checked, sources, diags, *program);
   if (!lowerer.Run()) return nullptr;
   Compact(*program);
+  // Does any decision depend on the date? Only then must a record carry one (language.md 5).
+  auto dated = [](const Period& p) { return !p.open(); };
+  for (const Policy& policy : program->policies) {
+    for (const Rule& r : policy.rules) program->dated |= dated(r.period);
+    for (const Exception& e : policy.exceptions) program->dated |= dated(e.period);
+    program->dated |= !policy.suspensions.empty();
+  }
+  for (const Group& g : program->groups) {
+    for (const auto& [country, periods] : g.members) {
+      for (const Period& p : periods) program->dated |= dated(p);
+    }
+  }
 #ifndef NDEBUG
   std::vector<std::string> problems = Verify(*program);
   if (!problems.empty()) {

@@ -390,11 +390,12 @@ std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::R
     const Value& v = record.slot(static_cast<uint32_t>(layout.date_slot));
     if (v.kind == ValueKind::Date) day = v.date;
   }
+  d.date = day;
+  if (!day && !program.dated) return DayNumber{0};  // nothing dated: any day judges the same
   if (!day) {
     d.effect = DecisionEffect::Error;
     d.error = kNoDateError;
   }
-  d.date = day;
   return day;
 }
 
@@ -499,7 +500,9 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
     rt::RuleHit rh;
     rh.rule = rule.name;
     rh.effect = h.effect;
-    if (h.effect == DecisionEffect::License) rh.license = rule.license;
+    // The licence a rule names is part of what it says, whatever it contributed (waived rules
+    // and rules whose firing was unknown still show which licence is at stake).
+    if (rule.effect == ir::Effect::License) rh.license = rule.license;
     rh.because = rule.because;
     rh.cite = rule.cite;
     rh.at = rule.at;

@@ -282,16 +282,29 @@ rule r: deny to any
   CHECK(h.Decide(r).effect == DecisionEffect::Deny);
 }
 
-TEST_CASE("interp: a record without a date and no as-of is an error", "[interp]") {
+TEST_CASE("interp: a dated policy cannot judge a record without a date and no as-of",
+          "[interp]") {
   Harness h(R"(policy t.nodate
 import std.trade
 rule r: deny to JP
+  since 2026-01-01
 )");
   auto r = h.Shipment(0, "JP", /*with_date=*/false);
   auto d = h.Decide(r);
   CHECK(d.effect == DecisionEffect::Error);
   CHECK(d.error == "no date to judge by: the record has no date and no --as-of");
   CHECK(h.Decide(r, Day(2026, 1, 1)).effect == DecisionEffect::Deny);
+}
+
+TEST_CASE("interp: a policy with nothing dated needs no date", "[interp]") {
+  Harness h(R"(policy t.undated
+import std.trade
+rule r: deny to JP
+)");
+  auto r = h.Shipment(0, "JP", /*with_date=*/false);
+  auto d = h.Decide(r);
+  CHECK(d.effect == DecisionEffect::Deny);
+  CHECK_FALSE(d.date.has_value());
 }
 
 TEST_CASE("interp: explanations name the first false sub-condition with its values",
