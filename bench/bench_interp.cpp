@@ -11,6 +11,7 @@
 //   bench_interp                       1,000,000 records, best of 3, both parts
 //   bench_interp --records 100000      a quick look (counts are then not checked)
 //   bench_interp --runs 5 --no-run     interpreter only
+//   bench_interp --engine jit          decide with the LLVM JIT instead (same checks)
 //   bench_interp --licit PATH --policies DIR
 //
 // Each policy's interpreter part runs in a forked child so its peak RSS (getrusage) is its own;
@@ -45,6 +46,9 @@
 #include "compiler/sema/checked.h"
 #include "runtime/interp/interpreter.h"
 #include "runtime/io/record_reader.h"
+#ifdef LICIT_HAVE_JIT
+#include "runtime/jit/jit.h"
+#endif
 
 #ifndef LICIT_BENCH_POLICY_DIR
 #define LICIT_BENCH_POLICY_DIR "bench/policies"
@@ -141,6 +145,9 @@ struct InterpResult {
   long peak_rss_kib = 0;
 };
 
+// `--engine jit`: decide with the LLVM JIT instead of the interpreter.
+bool g_jit = false;
+
 InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs) {
   InterpResult r;
   licit::SourceManager sources;
@@ -154,6 +161,23 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs)
     return r;
   }
   licit::interp::Interpreter interp(*program);
+#ifdef LICIT_HAVE_JIT
+  std::unique_ptr<licit::jit::JitProgram> jit;
+  if (g_jit) {
+    std::string error;
+    jit = licit::jit::JitProgram::Compile(*program, &error);
+    if (!jit) {
+      std::snprintf(r.error, sizeof r.error, "%s: JIT: %s", policy_path.c_str(), error.c_str());
+      return r;
+    }
+  }
+#endif
+  auto decide = [&](const licit::rt::Record& rec) {
+#ifdef LICIT_HAVE_JIT
+    if (jit) return jit->Decide(rec);
+#endif
+    return interp.Decide(rec);
+  };
   const licit::rt::RecordLayout& layout = program->input;
 
   // Decode once: every record into its own rt::Record.
@@ -184,7 +208,7 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs)
     double cpu0 = ThreadCpuSeconds();
     auto start = std::chrono::steady_clock::now();
     for (const licit::rt::Record& rec : records) {
-      licit::rt::Decision d = interp.Decide(rec);
+      licit::rt::Decision d = decide(rec);
       ++counts.by_effect[static_cast<int>(d.effect)];
     }
     double seconds =
@@ -334,6 +358,17 @@ int main(int argc, char** argv) {
       n = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--runs" && i + 1 < argc) {
       runs = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "interp") {
+      ++i;
+      g_jit = false;
+    } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "jit") {
+      ++i;
+#ifdef LICIT_HAVE_JIT
+      g_jit = true;
+#else
+      std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
+      return 2;
+#endif
     } else if (arg == "--no-run") {
       do_run = false;
     } else if (arg == "--licit" && i + 1 < argc) {
@@ -342,7 +377,8 @@ int main(int argc, char** argv) {
       policy_dir = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: bench_interp [--records N] [--runs K] [--no-run] [--licit PATH] "
+                   "usage: bench_interp [--records N] [--runs K] [--engine interp|jit] [--no-run] "
+                   "[--licit PATH] "
                    "[--policies DIR]\n");
       return 2;
     }

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/base/source.h"
@@ -152,6 +153,23 @@ struct Policy {
   std::vector<Test> tests;
 };
 
+// Rule indexing (index.h): for one policy, the rules whose firing requires one field to equal
+// one of a few constants (a scope class, `to` list or `when` that is an equality, an `or` of
+// equalities or a group membership on the field, possibly inside an `and`). A rule not listed for
+// a record's value of that field has a false condition part, so it cannot fire; only the
+// candidates are judged. A field that is unknown (missing, null) makes all its rules candidates.
+struct RuleIndex {
+  struct Key {
+    uint32_t slot = 0;                            // the field
+    rt::ValueKind kind = rt::ValueKind::Unknown;  // String, Code or Country
+    std::unordered_map<std::string, std::vector<RuleId>> rules;  // by IndexKeyOf(value)
+    std::vector<RuleId> all;  // every rule indexed on this field, in rule order
+  };
+  std::vector<Key> keys;
+  std::vector<RuleId> always;  // rules not indexed: always candidates
+  uint32_t indexed = 0;        // how many rules are indexed
+};
+
 struct Program {
   rt::RecordLayout input;             // every policy judges this record type
   std::vector<Policy> policies;       // in the order given
@@ -167,6 +185,8 @@ struct Program {
   bool dated = false;
   // Source texts by FileId, so explanations can quote conditions without the compiler.
   std::vector<std::pair<std::string, std::string>> sources;  // (path, text)
+  // By policy; built by Lower (BuildRuleIndex). Empty: no index, every rule is judged.
+  std::vector<RuleIndex> rule_index;
 
   const Node& node(ExprId id) const { return nodes[id]; }
   // The operands of a node.

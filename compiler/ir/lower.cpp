@@ -3,6 +3,7 @@
 // allowed (int -> decimal, string -> code) become explicit, folded when the operand is constant,
 // so neither engine needs the checker's side tables.
 #include "compiler/ir/lower.h"
+#include "compiler/ir/index.h"
 
 #include <algorithm>
 #include <cctype>
@@ -1009,6 +1010,7 @@ std::unique_ptr<Program> Lower(const sema::CheckedProgram& checked, const Source
   Lowerer lowerer(checked, sources, diags, *program);
   if (!lowerer.Run()) return nullptr;
   Compact(*program);
+  program->rule_index = BuildRuleIndex(*program);
   // Does any decision depend on the date? Only then must a record carry one (language.md 5).
   auto dated = [](const Period& p) { return !p.open(); };
   for (const Policy& policy : program->policies) {

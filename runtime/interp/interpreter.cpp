@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "compiler/base/json.h"
+#include "compiler/ir/index.h"
 #include "runtime/builtins/builtins.h"
 #include "runtime/eval_context.h"
 
@@ -96,6 +97,7 @@ struct AssemblyScratch {
   std::vector<uint8_t> from_default;  // per policy: its default decided
   std::vector<uint8_t> noted;         // per exception: its unknown is already noted
   std::vector<ExcResult> exceptions;
+  std::vector<ir::RuleId> candidates;  // the rules the index leaves to judge
 };
 
 class Evaluator final : public ConditionEvaluator {
@@ -436,7 +438,15 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
       judged->rules[pi].resize(policy.rules.size());
       judged->waiver[pi].assign(policy.rules.size(), ir::kNone);
     }
-    for (uint32_t ri = 0; ri < policy.rules.size(); ++ri) {
+    // Deciding (not explaining), only the index's candidates are judged: every other rule has a
+    // false condition part, so it does not fire and contributes nothing (ir/index.h).
+    const bool indexed = judged == nullptr && pi < program.rule_index.size() &&
+                         program.rule_index[pi].indexed > 0 && ev->ctx().record != nullptr;
+    if (indexed) ir::RuleCandidates(program, pi, *ev->ctx().record, scratch.candidates);
+    const uint32_t rule_count = indexed ? static_cast<uint32_t>(scratch.candidates.size())
+                                        : static_cast<uint32_t>(policy.rules.size());
+    for (uint32_t k = 0; k < rule_count; ++k) {
+      const uint32_t ri = indexed ? scratch.candidates[k] : k;
       const ir::Rule& rule = policy.rules[ri];
       RuleResult rr = JudgeRule(*ev, policy, rule, *day);
       if (judged != nullptr) judged->rules[pi][ri] = rr;

@@ -284,6 +284,18 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
       if (ri % 17 == 0) options.as_of = 20100 + static_cast<DayNumber>(ri % 700);
       std::string a = rt::DecisionToJson(interp.Decide(record, options));
       std::string b = rt::DecisionToJson(jit->Decide(record, options));
+      // The rule index (ir/index.h) must not change a decision: judge every rule once more.
+      std::vector<ir::RuleIndex> saved = std::move(compiled->program->rule_index);
+      compiled->program->rule_index.clear();
+      std::string c = rt::DecisionToJson(interp.Decide(record, options));
+      compiled->program->rule_index = std::move(saved);
+      if (a != c) {
+        FAIL("the rule index changes a decision (seed " << seed << ", policy " << pi
+                                                        << ", record " << ri << ")\npolicy:\n"
+                                                        << text << "\nrecord: " << json
+                                                        << "\nindexed: " << a
+                                                        << "\nevery rule: " << c);
+      }
       if (a != b) {
         FAIL("engines disagree (seed " << seed << ", policy " << pi << ", record " << ri
                                        << ")\npolicy:\n" << text << "\nrecord: " << json
