@@ -7,6 +7,7 @@
 #include "compiler/ir/index.h"
 #include "compiler/ir/ir.h"
 #include "compiler/ir/lower.h"
+#include "compiler/ir/lower_for_test.h"
 #include "compiler/sema/check.h"
 #include "compiler/sema/checked.h"
 #include "runtime/decision.h"
@@ -15,22 +16,10 @@
 namespace licit::ir {
 namespace {
 
-struct Lowered {
-  SourceManager sources;
-  DiagnosticSink diags;
-  std::unique_ptr<sema::CheckedProgram> checked;
-  std::unique_ptr<Program> program;
-};
+using testing::Lowered;
 
 std::unique_ptr<Lowered> LowerText(std::string text) {
-  auto r = std::make_unique<Lowered>();
-  r->checked = sema::CheckSource(r->sources, "index.licit", std::move(text), r->diags);
-  for (const Diagnostic& d : r->diags.all()) {
-    if (d.severity == Severity::Error) FAIL("unexpected diagnostic: " << d.message);
-  }
-  r->program = Lower(*r->checked, r->sources, r->diags);
-  REQUIRE(r->program != nullptr);
-  return r;
+  return testing::LowerText(std::move(text), "index.licit");
 }
 
 const char* kPolicy = R"(policy unit.index

@@ -10,33 +10,15 @@
 
 #include "compiler/ir/ir.h"
 #include "compiler/ir/lower.h"
+#include "compiler/ir/lower_for_test.h"
 #include "compiler/sema/check.h"
 #include "compiler/sema/checked.h"
 
 namespace licit::ir {
 namespace {
 
-struct Lowered {
-  SourceManager sources;
-  DiagnosticSink diags;
-  std::unique_ptr<sema::CheckedProgram> checked;
-  std::unique_ptr<Program> program;
-};
-
-// Checks and lowers one policy; every program a test looks at must also pass Verify.
-std::unique_ptr<Lowered> LowerText(std::string text) {
-  auto r = std::make_unique<Lowered>();
-  r->checked = sema::CheckSource(r->sources, "unit.licit", std::move(text), r->diags);
-  for (const Diagnostic& d : r->diags.all()) {
-    if (d.severity == Severity::Error) FAIL("unexpected diagnostic: " << d.message);
-  }
-  r->program = Lower(*r->checked, r->sources, r->diags);
-  REQUIRE(r->program != nullptr);
-  std::vector<std::string> problems = Verify(*r->program);
-  for (const std::string& p : problems) UNSCOPED_INFO(p);
-  CHECK(problems.empty());
-  return r;
-}
+using testing::Lowered;
+using testing::LowerText;
 
 const Node& N(const Program& p, ExprId id) {
   REQUIRE(id < p.nodes.size());
