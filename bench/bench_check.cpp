@@ -22,9 +22,12 @@
 
 #include "bench/policy_gen.h"
 #include "compiler/base/source.h"
+#include "compiler/base/text.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/sema/check.h"
 #include "compiler/sema/checked.h"
+
+using licit::Thousands;
 
 namespace {
 
@@ -121,16 +124,6 @@ bool MeasureInChild(int rules, int runs, Result* out) {
     out->first_diagnostic.pop_back();
   }
   return true;
-}
-
-std::string Thousands(size_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 }  // namespace

@@ -40,6 +40,7 @@
 
 #include "bench/reference_workload.h"
 #include "compiler/base/source.h"
+#include "compiler/base/text.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/ir/lower.h"
 #include "compiler/sema/check.h"
@@ -56,6 +57,8 @@
 #ifndef LICIT_BENCH_LICIT
 #define LICIT_BENCH_LICIT "licit"
 #endif
+
+using licit::Thousands;
 
 namespace {
 
@@ -111,15 +114,7 @@ std::string CountsText(const Counts& c) {
                      c.Get(DecisionEffect::License), c.Get(DecisionEffect::Review));
 }
 
-std::string Rate(double per_second) {
-  std::string digits = std::to_string(static_cast<uint64_t>(per_second + 0.5));
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string Rate(double per_second) { return Thousands(static_cast<uint64_t>(per_second + 0.5)); }
 
 double ThreadCpuSeconds() {
   timespec ts{};

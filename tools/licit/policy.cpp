@@ -129,14 +129,4 @@ bool TripsFailOn(const rt::Decision& d, const JudgeOptions& options) {
   return options.fail_on && d.effect != rt::DecisionEffect::Error && d.effect >= *options.fail_on;
 }
 
-std::string Thousands(uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 }  // namespace licit::cli

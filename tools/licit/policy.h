@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compiler/base/date.h"
+#include "compiler/base/text.h"  // Thousands, for summaries
 #include "compiler/base/source.h"
 #include "compiler/ir/ir.h"
 #include "compiler/sema/checked.h"
@@ -66,7 +67,5 @@ int LoadPolicy(const CommonOptions& options, EngineKind engine, LoadedPolicy* ou
 // Whether a decision trips --fail-on (errors never do: they exit 4).
 bool TripsFailOn(const rt::Decision& d, const JudgeOptions& options);
 
-// "12,345"
-std::string Thousands(uint64_t n);
 
 }  // namespace licit::cli
