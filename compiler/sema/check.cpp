@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/base/country_names.h"
 #include "compiler/base/did_you_mean.h"
 #include "compiler/base/iso_codes.h"
 #include "compiler/sema/checker_internal.h"
@@ -574,6 +575,13 @@ void Checker::ReportUnknownName(CheckedModule& m, const std::string& name, Span 
                          joined));
       return;
     }
+  }
+  // A country written by its name or an export-control alias (`Burma`, `South_Korea`, `Turkey`).
+  if (auto c = FindCountryByName(name)) {
+    const CountryInfo& info = AllCountries()[*c];
+    d.Help(fmt::format("`{}` is the country `{}` ({}): write countries as ISO 3166-1 codes", name,
+                       info.code, info.name));
+    return;
   }
   if (auto best = ClosestMatch(name, candidates)) d.Help(fmt::format("did you mean `{}`?", *best));
 }

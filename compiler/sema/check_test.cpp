@@ -89,5 +89,24 @@ TEST_CASE("long definition chains do not recurse per link", "[sema]") {
   CHECK(r->Codes().empty());
 }
 
+TEST_CASE("a country written by name gets its code suggested", "[sema]") {
+  auto r = CheckText(
+      "policy unit.aliases\n"
+      "rule a: deny to Burma\n"
+      "rule b: review when destination == \"Turkey\"\n");
+  auto codes = r->Codes();
+  CHECK(std::count(codes.begin(), codes.end(), "E0301") == 1);
+  CHECK(std::count(codes.begin(), codes.end(), "E0401") == 1);
+  bool burma = false, turkey = false;
+  for (const auto& d : r->diags.all()) {
+    for (const auto& h : d.help) {
+      if (h.find("`MM` (Myanmar)") != std::string::npos) burma = true;
+      if (h.find("written `TR`") != std::string::npos) turkey = true;
+    }
+  }
+  CHECK(burma);
+  CHECK(turkey);
+}
+
 }  // namespace
 }  // namespace licit::sema

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/base/country_names.h"
 #include "compiler/base/did_you_mean.h"
 #include "compiler/base/iso_codes.h"
 #include "compiler/sema/checker_internal.h"
@@ -69,6 +70,15 @@ void Checker::ReportMismatch(Span span, const Type& expected, const Type& found,
     const std::string& v = found_expr->As<ast::StringExpr>().value;
     if (FindCountry(v)) {
       d.Help(fmt::format("`\"{}\"` is a string; did you mean the country `{}`?", v, v));
+    }
+  } else if (expected.kind() == TypeKind::Country && found_expr != nullptr &&
+             found_expr->kind == ast::ExprKind::String) {
+    // A country written as its name or an export-control alias: `"Burma"` is `MM`.
+    const std::string& v = found_expr->As<ast::StringExpr>().value;
+    if (auto c = FindCountryByName(v)) {
+      const CountryInfo& info = AllCountries()[*c];
+      d.Help(fmt::format("`\"{}\"` is a string; the country {} is written `{}`", v, info.name,
+                         info.code));
     }
   } else if (expected.kind() == TypeKind::Date && found.kind() == TypeKind::String) {
     d.Help("write dates without quotes: `2026-01-06`");
