@@ -1,0 +1,1 @@
+test ../../../examples/eu/eu-dual-use.licit

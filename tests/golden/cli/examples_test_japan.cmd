@@ -1,0 +1,1 @@
+test ../../../examples/japan/fefta.licit

@@ -1,0 +1,1 @@
+test ../../../examples/us-ear/us-ear.licit
