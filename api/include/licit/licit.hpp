@@ -1,0 +1,417 @@
+// Licit's C++ embedding API: compile policies, decide records, explain decisions, hot-reload.
+// This header is the whole public surface; it includes only the standard library (every type is a
+// handle over a private implementation), so it stays stable while the compiler and the engines
+// change. docs/embedding.md has complete examples and the ownership and thread-safety rules.
+//
+//   licit::Engine engine;
+//   licit::Compilation c = engine.compile_files({"policy.licit"});
+//   if (!c.ok()) { std::cerr << c.diagnostics_text(); return 1; }
+//   licit::Policy policy = c.policy();
+//   licit::Decision d = policy.decide_json(R"({"id":"S1","date":"2026-02-01",...})");
+//   if (d.effect() == licit::Effect::Deny) ...;  std::cout << d.to_json() << "\n";
+//
+// Errors: nothing here throws except std::bad_alloc. Mistakes in a policy are diagnostics
+// (Compilation), records that cannot be judged (malformed JSON, a field of the wrong type, a
+// record built with an unknown field, a bad as_of date, an empty Policy) give a Decision whose
+// effect is Effect::Error and whose error() says why, exactly as `licit eval` reports them.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#if defined(LICIT_STATIC_DEFINE) || !defined(__GNUC__)
+#define LICIT_API
+#else
+#define LICIT_API __attribute__((visibility("default")))
+#endif
+
+namespace licit {
+
+namespace detail {
+struct EngineState;
+struct CompiledState;
+struct DecisionData;
+struct RecordState;
+struct ExplanationData;
+struct SlotState;
+}  // namespace detail
+
+// The library's version, "major.minor.patch" (the shared library's SONAME carries the major).
+LICIT_API const char* version() noexcept;
+
+// Decision effects, weakest first (the lattice of language.md section 4), and Error for a record
+// that could not be judged.
+enum class Effect : uint8_t { Allow, Exempt, Review, License, Deny, Error };
+// "allow", "exempt", "review", "license", "deny", "error".
+LICIT_API const char* effect_name(Effect e) noexcept;
+
+// Which engine decides. Default is the JIT when the library was built with LLVM, else the
+// interpreter; both give identical decisions (the interpreter is the reference).
+enum class EngineKind : uint8_t { Default, Interpreter, Jit };
+LICIT_API const char* engine_kind_name(EngineKind k) noexcept;  // "default", "interp", "jit"
+// Whether this build has the LLVM JIT.
+LICIT_API bool jit_available() noexcept;
+
+struct EngineOptions {
+  EngineKind engine = EngineKind::Default;
+  // Fail the compilation on warnings too (the CLI's --werror).
+  bool warnings_as_errors = false;
+  // Policy files larger than this are refused (E0004).
+  size_t max_source_bytes = size_t{64} << 20;
+  // When non-empty, `import std.x` reads <stdlib_dir>/std/x.licit instead of the embedded library.
+  std::string stdlib_dir;
+};
+
+// (Named DiagnosticSeverity and DiagnosticInfo, not Severity and Diagnostic: the compiler's own
+// types have those names in namespace licit, and the implementation sees both.)
+enum class DiagnosticSeverity : uint8_t { Error, Warning, Note };
+
+// A secondary location of a diagnostic ("first declared here").
+struct DiagnosticLabel {
+  std::string file;
+  uint32_t line = 0, column = 0;  // 1-based; 0 when the diagnostic has no location
+  std::string message;
+};
+
+// One compiler diagnostic as data (the same content as `licit check --diagnostics=json`).
+struct DiagnosticInfo {
+  DiagnosticSeverity severity = DiagnosticSeverity::Error;
+  std::string code;     // "E0305", "W0001" (docs/diagnostics.md); "internal" for engine failures
+  std::string message;  // "unknown country code `UK`"
+  std::string file;     // empty when the diagnostic has no location (e.g. an unreadable file)
+  uint32_t line = 0, column = 0, end_line = 0, end_column = 0;  // 1-based, columns in code points
+  std::string label;    // the text under the caret run ("not an ISO 3166-1 code"), may be empty
+  std::vector<DiagnosticLabel> secondary;
+  std::vector<std::string> help;   // "did you mean `GB` (United Kingdom)?"
+  std::vector<std::string> notes;
+};
+
+class Policy;
+class Record;
+
+// The result of compiling policy files: diagnostics, and the Policy when there were no errors.
+// Immutable; cheap to copy (shared); safe to read from many threads.
+class LICIT_API Compilation {
+ public:
+  Compilation();  // an empty compilation: !ok(), no diagnostics
+  ~Compilation();
+  Compilation(const Compilation&);
+  Compilation(Compilation&&) noexcept;
+  Compilation& operator=(const Compilation&);
+  Compilation& operator=(Compilation&&) noexcept;
+
+  // True when the policy compiled without errors (and without warnings under warnings_as_errors).
+  bool ok() const noexcept;
+  size_t error_count() const noexcept;
+  size_t warning_count() const noexcept;
+  // Every diagnostic, errors and warnings, ordered by file and position.
+  std::vector<DiagnosticInfo> diagnostics() const;
+  // rustc-style text, as `licit check` prints it (with its summary line); "" when clean.
+  std::string diagnostics_text(bool color = false) const;
+  // One JSON document {"diagnostics":[...],"errors":N,"warnings":N}, as `--diagnostics=json`.
+  std::string diagnostics_json() const;
+  // The compiled policy; an empty Policy (valid() false, every decision an error) when !ok().
+  Policy policy() const;
+
+ private:
+  friend class Engine;
+  explicit Compilation(std::shared_ptr<const detail::CompiledState> state);
+  std::shared_ptr<const detail::CompiledState> state_;
+};
+
+// Compiles policies. Holds only options (the JIT itself is process-wide), so it is cheap; one per
+// process is enough. Thread-safe: several threads may compile at once.
+class LICIT_API Engine {
+ public:
+  Engine();
+  explicit Engine(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&);
+  Engine(Engine&&) noexcept;
+  Engine& operator=(const Engine&);
+  Engine& operator=(Engine&&) noexcept;
+
+  // The engine policies compiled here decide with (Default resolved to Jit or Interpreter).
+  EngineKind engine_kind() const noexcept;
+  const EngineOptions& options() const noexcept;
+
+  // Compiles root policy files and everything they import (several roots decide together, as
+  // `licit run a.licit b.licit`). Unreadable files are diagnostics (E0001), never exceptions.
+  Compilation compile_files(const std::vector<std::string>& paths) const;
+  // Compiles one root policy given as text. `name` is the file name used in diagnostics and rule
+  // locations, and the base of relative imports (which are read from disk).
+  Compilation compile_source(std::string_view name, std::string_view text) const;
+
+ private:
+  std::shared_ptr<const detail::EngineState> state_;
+};
+
+// A rule that contributed to a decision.
+struct RuleHit {
+  std::string rule;        // "jp-military"
+  Effect effect = Effect::Deny;  // what it contributed (exempt when waived, review when unknown)
+  std::optional<std::string> license;
+  std::optional<std::string> because;
+  std::optional<std::string> cite;
+  std::string at;          // "policies/cn.licit:14:1"
+  std::string policy;      // the policy it belongs to
+};
+
+// A rule an exception waived.
+struct Waiver {
+  std::string rule;
+  std::string exception;
+  std::string at;  // the exception's location
+};
+
+// Something the policy could not decide, and why.
+struct Unknown {
+  std::string rule;
+  std::string reason;
+};
+
+// One policy's own effect, when several policies decide together.
+struct PolicyEffect {
+  std::string name;
+  std::optional<std::string> version;
+  Effect effect = Effect::Allow;
+};
+
+// Why a decision is an error (Effect::Error), for callers that branch on it.
+enum class ErrorKind : uint8_t {
+  None,     // not an error
+  Json,     // malformed JSON, or not a JSON object
+  Utf8,     // the record is not valid UTF-8
+  Record,   // the record does not fit the input type (missing field, wrong type, unknown field)
+  Date,     // the record has no date and the policy has dated rules
+  Options,  // a bad DecideOptions value (as_of)
+  NoPolicy, // an empty Policy (failed compilation, default-constructed, empty PolicySlot)
+};
+
+// What Licit says about one record, with its reasons. A value: copies are independent; safe to
+// read from many threads. Accessors that return vectors build them on each call; the *_count /
+// index forms (rule_count(), rule(i)) do not allocate a vector.
+class LICIT_API Decision {
+ public:
+  Decision();  // an error decision "no decision"
+  ~Decision();
+  Decision(const Decision&);
+  Decision(Decision&&) noexcept;
+  Decision& operator=(const Decision&);
+  Decision& operator=(Decision&&) noexcept;
+
+  Effect effect() const noexcept;
+  const char* effect_name() const noexcept;
+  bool is_error() const noexcept { return effect() == Effect::Error; }
+  ErrorKind error_kind() const noexcept;
+  // For Effect::Error: the reason ("field `destination`: unknown country code `XX` ..."); else "".
+  const std::string& error() const noexcept;
+  // The record's `id`, when it has one (also on most errors).
+  std::optional<std::string> id() const;
+  // The date judged ("2026-02-01": the record's date, or DecideOptions::as_of).
+  std::optional<std::string> date() const;
+
+  size_t rule_count() const noexcept;
+  RuleHit rule(size_t i) const;          // i < rule_count()
+  std::vector<RuleHit> rules() const;    // strongest effect first, then source order
+  std::vector<Waiver> waived() const;
+  std::vector<std::string> licenses() const;  // licences needed (when the effect is License)
+  std::vector<Unknown> unknowns() const;
+  std::vector<PolicyEffect> policies() const;
+
+  // One JSON line, byte for byte what `licit run` and `licit eval` write (no trailing newline).
+  std::string to_json() const;
+  // The same, appended to `out` (reuse one buffer to render many decisions without allocating).
+  void append_json(std::string& out) const;
+
+ private:
+  friend class Policy;
+  friend class Explanation;
+  friend struct detail::DecisionData;
+  std::unique_ptr<detail::DecisionData> data_;
+};
+
+// Why a record got its decision: every rule and exception with its outcome.
+struct Outcome {
+  std::string policy;
+  std::string name;        // rule or exception
+  bool is_exception = false;
+  std::string at;
+  std::string outcome;     // "fired", "waived", "unknown", "not in force", "suspended", ...
+  std::string detail;      // plain words: "destination in EU: destination = JP"
+};
+
+class LICIT_API Explanation {
+ public:
+  Explanation();
+  ~Explanation();
+  Explanation(const Explanation&);
+  Explanation(Explanation&&) noexcept;
+  Explanation& operator=(const Explanation&);
+  Explanation& operator=(Explanation&&) noexcept;
+
+  const Decision& decision() const noexcept;
+  std::vector<Outcome> outcomes() const;
+  // Plain words, as `licit explain` prints them (for an error: the reason the record could not
+  // be judged).
+  std::string to_text() const;
+  // {"decision":{...},"outcomes":[...]}, as `licit explain --format json`.
+  std::string to_json() const;
+
+ private:
+  friend class Policy;
+  std::shared_ptr<const detail::ExplanationData> data_;
+  Decision decision_;
+};
+
+struct DecideOptions {
+  // Judge at this date ("2026-01-06") instead of the record's `date` (what-if). A malformed
+  // date makes every decision an error (ErrorKind::Options).
+  std::optional<std::string> as_of;
+};
+
+// A field of the policy's input record type (for record builders and UIs).
+struct FieldInfo {
+  std::string path;       // "item.hs"
+  std::string type;       // "code", "country", "string", "set<string>", "record", ...
+  bool optional = false;  // declared `T?` (or inside an optional record)
+};
+
+// A compiled policy: immutable, cheap to copy (a shared reference), and safe to use from many
+// threads at once without locks. It stays alive as long as any copy, Record or in-flight call
+// uses it, so swapping in a new one (PolicySlot) never disturbs decisions already running.
+class LICIT_API Policy {
+ public:
+  Policy();  // empty: valid() is false and every decision is an error (ErrorKind::NoPolicy)
+  ~Policy();
+  Policy(const Policy&) noexcept;
+  Policy(Policy&&) noexcept;
+  Policy& operator=(const Policy&) noexcept;
+  Policy& operator=(Policy&&) noexcept;
+
+  bool valid() const noexcept;
+  explicit operator bool() const noexcept { return valid(); }
+  EngineKind engine_kind() const noexcept;
+  // The names of the root policies ("cn.mofcom.japan_2026"), in the order compiled.
+  std::vector<std::string> names() const;
+  // The input record type ("std.trade.Shipment") and its fields, nested ones by dotted path.
+  std::string input_type() const;
+  std::vector<FieldInfo> fields() const;
+
+  // Decides one record given as a JSON object (a line of JSON Lines input). Malformed JSON or a
+  // record that does not fit the input type gives an error decision, as `licit eval` does.
+  Decision decide_json(std::string_view record_json, const DecideOptions& options = {}) const;
+  // Decides a record built with new_record() (or for another policy with the same fields).
+  Decision decide(const Record& record, const DecideOptions& options = {}) const;
+  // Many records at once, in order; one decision per input (errors included).
+  std::vector<Decision> decide_batch(std::span<const std::string> records_json,
+                                     const DecideOptions& options = {}) const;
+  std::vector<Decision> decide_batch(std::span<const std::string_view> records_json,
+                                     const DecideOptions& options = {}) const;
+  std::vector<Decision> decide_batch(std::span<const Record> records,
+                                     const DecideOptions& options = {}) const;
+
+  // Every rule and exception's outcome for one record (`licit explain`).
+  Explanation explain_json(std::string_view record_json, const DecideOptions& options = {}) const;
+  Explanation explain(const Record& record, const DecideOptions& options = {}) const;
+
+  // An empty record of this policy's input type, for the typed builder.
+  Record new_record() const;
+
+ private:
+  friend class Compilation;
+  friend class Record;
+  friend class PolicySlot;
+  explicit Policy(std::shared_ptr<const detail::CompiledState> state) noexcept;
+  std::shared_ptr<const detail::CompiledState> state_;
+};
+
+// A typed record builder: fill fields by dotted path without writing JSON. Values are checked
+// against the field's type as they are set, with the wording of the JSON reader; the first
+// mistake is kept in error() and makes a decision of this record an error (ErrorKind::Record),
+// like a bad line of input. Setting a nested field (`item.hs`) makes its enclosing records
+// present. Move-only (its strings live in its own arena); not thread-safe while being built, safe
+// to decide from many threads once built. Reuse one with clear() to avoid allocating per record.
+class LICIT_API Record {
+ public:
+  Record();  // empty: every setter fails, deciding it is an error; use Policy::new_record()
+  ~Record();
+  Record(Record&&) noexcept;
+  Record& operator=(Record&&) noexcept;
+  Record(const Record&) = delete;
+  Record& operator=(const Record&) = delete;
+
+  bool valid() const noexcept;  // made by new_record() (not empty or moved from)
+  bool ok() const noexcept;     // valid and no setter failed
+  const std::string& error() const noexcept;  // the first failure, "" when ok()
+  // The failure of the most recent setter, "" when it succeeded (for callers checking each set).
+  const std::string& last_error() const noexcept;
+
+  // Any scalar field from text, read as a CSV cell would be: strings as given, "true"/"false",
+  // "12", "1.5", "2026-02-01", "JP", "1200.00 USD", "3A001.a.2" by the field's type.
+  Record& set(std::string_view path, std::string_view text);
+  Record& set(std::string_view path, const char* text) { return set(path, std::string_view(text)); }
+  Record& set(std::string_view path, const std::string& text) {
+    return set(path, std::string_view(text));
+  }
+  Record& set(std::string_view path, bool value);
+  Record& set(std::string_view path, int64_t value);  // int or decimal fields
+  Record& set(std::string_view path, int value) { return set(path, static_cast<int64_t>(value)); }
+
+  // Typed setters: fail unless the field has exactly that type.
+  Record& set_string(std::string_view path, std::string_view value);
+  Record& set_bool(std::string_view path, bool value);
+  Record& set_int(std::string_view path, int64_t value);
+  Record& set_decimal(std::string_view path, std::string_view value);  // "1.5", exact
+  Record& set_money(std::string_view path, std::string_view value);    // "1200.00 USD"
+  Record& set_money(std::string_view path, std::string_view amount, std::string_view currency);
+  Record& set_date(std::string_view path, std::string_view value);     // "2026-02-01"
+  Record& set_country(std::string_view path, std::string_view value);  // "JP" (ISO 3166-1)
+  Record& set_code(std::string_view path, std::string_view value);     // "3A001.a.2"
+  // set<T> and list<T> fields; each element is read as set() reads text.
+  Record& set_list(std::string_view path, std::span<const std::string_view> items);
+  Record& set_list(std::string_view path, std::initializer_list<std::string_view> items);
+  Record& set_list(std::string_view path, const std::vector<std::string>& items);
+  // An optional field explicitly null (same as absent for optional records).
+  Record& set_null(std::string_view path);
+  // Every field missing again and the error forgotten; keeps its storage for the next record.
+  Record& clear();
+
+  // The record as JSON (fields that are set), for logs; "" for an empty record.
+  std::string to_json() const;
+
+ private:
+  friend class Policy;
+  explicit Record(std::unique_ptr<detail::RecordState> state);
+  std::unique_ptr<detail::RecordState> state_;
+};
+
+// Hot reload: a slot holding the current Policy. store() swaps a new one in atomically while
+// other threads decide; load() returns the current one (a cheap copy that keeps it alive), so a
+// decision in flight finishes on the policy it started with. Every method is thread-safe.
+class LICIT_API PolicySlot {
+ public:
+  PolicySlot();
+  explicit PolicySlot(Policy initial);
+  ~PolicySlot();
+  PolicySlot(const PolicySlot&) = delete;
+  PolicySlot& operator=(const PolicySlot&) = delete;
+
+  void store(Policy policy) noexcept;
+  Policy load() const noexcept;
+  // How many times store() was called (a cheap way to notice a reload).
+  uint64_t generation() const noexcept;
+  // load().decide_json(...), for one-off calls.
+  Decision decide_json(std::string_view record_json, const DecideOptions& options = {}) const;
+
+ private:
+  std::unique_ptr<detail::SlotState> state_;
+};
+
+}  // namespace licit

@@ -1,0 +1,682 @@
+// The C ABI (licit.h) over the C++ API. Every entry point is noexcept and catches everything, so
+// no exception crosses into C; each handle starts with a type tag that *_free clears.
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "api/src/state.h"
+#include "compiler/base/source.h"
+#include "licit/licit.h"
+#include "licit/licit.hpp"
+
+namespace {
+
+// Type tags: one per handle type; kDead after *_free.
+enum : uint32_t {
+  kEngineTag = 0x4c45'4e47,       // "LENG"
+  kCompilationTag = 0x4c43'4f4d,  // "LCOM"
+  kPolicyTag = 0x4c50'4f4c,       // "LPOL"
+  kDecisionTag = 0x4c44'4543,     // "LDEC"
+  kExplanationTag = 0x4c45'5850,  // "LEXP"
+  kRecordTag = 0x4c52'4543,       // "LREC"
+  kSlotTag = 0x4c53'4c54,         // "LSLT"
+  kDeadTag = 0xdead'beef,
+};
+
+thread_local std::string t_last_error;
+
+licit_status Ok() {
+  t_last_error.clear();
+  return LICIT_OK;
+}
+
+licit_status Fail(licit_status status, std::string message) {
+  try {
+    t_last_error = std::move(message);
+  } catch (...) {
+    t_last_error.clear();
+  }
+  return status;
+}
+
+licit_status Null(const char* what) {
+  return Fail(LICIT_ERR_INVALID_ARGUMENT, std::string(what) + " is NULL");
+}
+
+bool ValidUtf8(std::string_view text) { return licit::FindInvalidUtf8(text) == std::string_view::npos; }
+
+licit_status BadUtf8(const char* what) {
+  return Fail(LICIT_ERR_UTF8, std::string(what) + " is not valid UTF-8");
+}
+
+char* CopyString(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (!out) throw std::bad_alloc();
+  std::memcpy(out, s.data(), s.size());
+  out[s.size()] = '\0';
+  return out;
+}
+
+}  // namespace
+
+struct licit_engine {
+  uint32_t tag = kEngineTag;
+  licit::Engine engine;
+};
+struct licit_compilation {
+  uint32_t tag = kCompilationTag;
+  licit::Compilation compilation;
+  std::vector<licit::DiagnosticInfo> diagnostics;  // computed once: accessors borrow from it
+};
+struct licit_policy {
+  uint32_t tag = kPolicyTag;
+  licit::Policy policy;
+};
+struct licit_decision {
+  uint32_t tag = kDecisionTag;
+  licit::Decision decision;
+};
+struct licit_explanation {
+  uint32_t tag = kExplanationTag;
+  licit::Explanation explanation;
+  licit_decision decision;  // a view of explanation.decision() for licit_explanation_decision
+};
+struct licit_record {
+  uint32_t tag = kRecordTag;
+  licit::Record record;
+};
+struct licit_policy_slot {
+  uint32_t tag = kSlotTag;
+  licit::PolicySlot slot;
+};
+
+namespace {
+
+template <class H>
+licit_status Check(const H* h, uint32_t tag, const char* what) {
+  if (!h) return Null(what);
+  if (h->tag != tag) {
+    return Fail(LICIT_ERR_INVALID_HANDLE,
+                std::string(what) + " is not a live " + what + " handle (freed, or another type)");
+  }
+  return LICIT_OK;
+}
+
+template <class H>
+bool Live(const H* h, uint32_t tag) {
+  return h && h->tag == tag;
+}
+
+template <class H>
+void Free(H* h, uint32_t tag) {
+  if (!h || h->tag != tag) return;  // NULL is allowed; a double free is ignored (best effort)
+  h->tag = kDeadTag;
+  delete h;
+}
+
+#define LICIT_GUARD_BEGIN try {
+#define LICIT_GUARD_END                                                  \
+  }                                                                      \
+  catch (const std::bad_alloc&) {                                        \
+    return Fail(LICIT_ERR_INTERNAL, "out of memory");                    \
+  }                                                                      \
+  catch (const std::exception& e) {                                      \
+    return Fail(LICIT_ERR_INTERNAL, std::string("internal error: ") + e.what()); \
+  }                                                                      \
+  catch (...) {                                                          \
+    return Fail(LICIT_ERR_INTERNAL, "internal error");                   \
+  }
+
+licit_status DecisionStatus(const licit::Decision& d) {
+  switch (d.error_kind()) {
+    case licit::ErrorKind::None: return Ok();
+    case licit::ErrorKind::Json: return Fail(LICIT_ERR_JSON, d.error());
+    case licit::ErrorKind::Utf8: return Fail(LICIT_ERR_UTF8, d.error());
+    case licit::ErrorKind::Record:
+    case licit::ErrorKind::Date: return Fail(LICIT_ERR_RECORD, d.error());
+    case licit::ErrorKind::Options: return Fail(LICIT_ERR_INVALID_ARGUMENT, d.error());
+    case licit::ErrorKind::NoPolicy: return Fail(LICIT_ERR_NO_POLICY, d.error());
+  }
+  return Fail(LICIT_ERR_INTERNAL, d.error());
+}
+
+// Validates as_of up front so a bad one gives no decision.
+licit_status Options(const char* as_of, licit::DecideOptions& options) {
+  if (!as_of) return LICIT_OK;
+  if (!ValidUtf8(as_of)) return BadUtf8("as_of");
+  options.as_of = as_of;
+  return LICIT_OK;
+}
+
+// Finishes a decide call: the decision goes out unless it is a bad-options error.
+licit_status Emit(licit::Decision&& d, licit_decision** out) {
+  if (d.error_kind() == licit::ErrorKind::Options || d.error_kind() == licit::ErrorKind::NoPolicy) {
+    return DecisionStatus(d);
+  }
+  auto* h = new licit_decision;
+  h->decision = std::move(d);
+  *out = h;
+  return DecisionStatus(h->decision);
+}
+
+const licit::rt::Decision& Raw(const licit_decision* d) {
+  return licit::detail::DecisionData::Get(d->decision);
+}
+
+licit_status DecideJson(const licit::Policy& policy, const char* json, size_t len,
+                        const char* as_of, licit_decision** out) {
+  licit::DecideOptions options;
+  if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
+  return Emit(policy.decide_json(std::string_view(json, len), options), out);
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- Library ------------------------------------------------------------------------------
+
+const char* licit_version(void) { return licit::version(); }
+
+const char* licit_status_name(licit_status s) {
+  switch (s) {
+    case LICIT_OK: return "LICIT_OK";
+    case LICIT_ERR_INVALID_ARGUMENT: return "LICIT_ERR_INVALID_ARGUMENT";
+    case LICIT_ERR_INVALID_HANDLE: return "LICIT_ERR_INVALID_HANDLE";
+    case LICIT_ERR_COMPILE: return "LICIT_ERR_COMPILE";
+    case LICIT_ERR_JSON: return "LICIT_ERR_JSON";
+    case LICIT_ERR_UTF8: return "LICIT_ERR_UTF8";
+    case LICIT_ERR_RECORD: return "LICIT_ERR_RECORD";
+    case LICIT_ERR_NO_POLICY: return "LICIT_ERR_NO_POLICY";
+    case LICIT_ERR_UNAVAILABLE: return "LICIT_ERR_UNAVAILABLE";
+    case LICIT_ERR_INTERNAL: return "LICIT_ERR_INTERNAL";
+  }
+  return "LICIT_ERR_UNKNOWN_STATUS";
+}
+
+const char* licit_effect_name(licit_effect e) {
+  if (static_cast<unsigned>(e) > LICIT_EFFECT_ERROR) return "error";
+  return licit::effect_name(static_cast<licit::Effect>(e));
+}
+
+const char* licit_last_error(void) { return t_last_error.c_str(); }
+
+void licit_string_free(char* s) { std::free(s); }
+
+// ---- Engine and compilation ---------------------------------------------------------------
+
+licit_status licit_engine_new(licit_engine** out) {
+  return licit_engine_new_with(LICIT_ENGINE_DEFAULT, 0, out);
+}
+
+licit_status licit_engine_new_with(licit_engine_kind kind, int warnings_as_errors,
+                                   licit_engine** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  licit::EngineOptions options;
+  switch (kind) {
+    case LICIT_ENGINE_DEFAULT: options.engine = licit::EngineKind::Default; break;
+    case LICIT_ENGINE_INTERP: options.engine = licit::EngineKind::Interpreter; break;
+    case LICIT_ENGINE_JIT:
+      if (!licit::jit_available()) {
+        return Fail(LICIT_ERR_UNAVAILABLE, "this build of licit has no JIT (built without LLVM)");
+      }
+      options.engine = licit::EngineKind::Jit;
+      break;
+    default:
+      return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                  "kind must be LICIT_ENGINE_DEFAULT, LICIT_ENGINE_INTERP or LICIT_ENGINE_JIT");
+  }
+  options.warnings_as_errors = warnings_as_errors != 0;
+  auto* h = new licit_engine{kEngineTag, licit::Engine(std::move(options))};
+  *out = h;
+  return Ok();
+  LICIT_GUARD_END
+}
+
+void licit_engine_free(licit_engine* engine) { Free(engine, kEngineTag); }
+
+static licit_status FinishCompile(licit::Compilation&& c, licit_compilation** out) {
+  auto* h = new licit_compilation;
+  h->compilation = std::move(c);
+  h->diagnostics = h->compilation.diagnostics();
+  *out = h;
+  if (h->compilation.ok()) return Ok();
+  std::string first = "the policy has errors";
+  for (const auto& d : h->diagnostics) {
+    if (d.severity == licit::DiagnosticSeverity::Error) {
+      first = "the policy has errors; the first: " + d.message;
+      if (!d.file.empty()) {
+        first += " (" + d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ")";
+      }
+      break;
+    }
+  }
+  return Fail(LICIT_ERR_COMPILE, first);
+}
+
+licit_status licit_compile_files(const licit_engine* engine, const char* const* paths,
+                                 size_t count, licit_compilation** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(engine, kEngineTag, "engine"); s != LICIT_OK) return s;
+  if (!paths && count > 0) return Null("paths");
+  if (count == 0) return Fail(LICIT_ERR_INVALID_ARGUMENT, "no policy files given (count is 0)");
+  std::vector<std::string> files;
+  for (size_t i = 0; i < count; ++i) {
+    if (!paths[i]) return Fail(LICIT_ERR_INVALID_ARGUMENT, "paths[" + std::to_string(i) + "] is NULL");
+    if (!ValidUtf8(paths[i])) return BadUtf8("a path");
+    files.emplace_back(paths[i]);
+  }
+  return FinishCompile(engine->engine.compile_files(files), out);
+  LICIT_GUARD_END
+}
+
+licit_status licit_compile_source(const licit_engine* engine, const char* name, const char* text,
+                                  size_t len, licit_compilation** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(engine, kEngineTag, "engine"); s != LICIT_OK) return s;
+  if (!name) return Null("name");
+  if (!text && len > 0) return Null("text");
+  if (!ValidUtf8(name)) return BadUtf8("name");
+  std::string_view source(text ? text : "", len);
+  if (!ValidUtf8(source)) {
+    // The compiler reports it precisely (E0002, with the line); still a UTF-8 status.
+    licit_status s = FinishCompile(engine->engine.compile_source(name, source), out);
+    return s == LICIT_OK ? s : Fail(LICIT_ERR_UTF8, t_last_error);
+  }
+  return FinishCompile(engine->engine.compile_source(name, source), out);
+  LICIT_GUARD_END
+}
+
+int licit_compilation_ok(const licit_compilation* c) {
+  return Live(c, kCompilationTag) && c->compilation.ok() ? 1 : 0;
+}
+size_t licit_compilation_error_count(const licit_compilation* c) {
+  return Live(c, kCompilationTag) ? c->compilation.error_count() : 0;
+}
+size_t licit_compilation_warning_count(const licit_compilation* c) {
+  return Live(c, kCompilationTag) ? c->compilation.warning_count() : 0;
+}
+
+licit_status licit_compilation_diagnostics_text(const licit_compilation* c, int color, char** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(c, kCompilationTag, "compilation"); s != LICIT_OK) return s;
+  *out = CopyString(c->compilation.diagnostics_text(color != 0));
+  return Ok();
+  LICIT_GUARD_END
+}
+
+licit_status licit_compilation_diagnostics_json(const licit_compilation* c, char** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(c, kCompilationTag, "compilation"); s != LICIT_OK) return s;
+  *out = CopyString(c->compilation.diagnostics_json());
+  return Ok();
+  LICIT_GUARD_END
+}
+
+size_t licit_compilation_diagnostic_count(const licit_compilation* c) {
+  return Live(c, kCompilationTag) ? c->diagnostics.size() : 0;
+}
+
+licit_status licit_compilation_diagnostic(const licit_compilation* c, size_t index,
+                                          licit_diagnostic* out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  if (licit_status s = Check(c, kCompilationTag, "compilation"); s != LICIT_OK) return s;
+  if (index >= c->diagnostics.size()) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT, "diagnostic index " + std::to_string(index) +
+                                                " out of range (" +
+                                                std::to_string(c->diagnostics.size()) + ")");
+  }
+  const licit::DiagnosticInfo& d = c->diagnostics[index];
+  out->severity = static_cast<int>(d.severity);
+  out->code = d.code.c_str();
+  out->message = d.message.c_str();
+  out->file = d.file.c_str();
+  out->line = d.line;
+  out->column = d.column;
+  out->label = d.label.c_str();
+  out->help = d.help.empty() ? "" : d.help.front().c_str();
+  return Ok();
+  LICIT_GUARD_END
+}
+
+licit_status licit_compilation_policy(const licit_compilation* c, licit_policy** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(c, kCompilationTag, "compilation"); s != LICIT_OK) return s;
+  if (!c->compilation.ok()) {
+    return Fail(LICIT_ERR_COMPILE, "the compilation failed, so it has no policy");
+  }
+  *out = new licit_policy{kPolicyTag, c->compilation.policy()};
+  return Ok();
+  LICIT_GUARD_END
+}
+
+void licit_compilation_free(licit_compilation* c) { Free(c, kCompilationTag); }
+
+// ---- Policy -------------------------------------------------------------------------------
+
+licit_status licit_policy_clone(const licit_policy* p, licit_policy** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  *out = new licit_policy{kPolicyTag, p->policy};
+  return Ok();
+  LICIT_GUARD_END
+}
+
+void licit_policy_free(licit_policy* p) { Free(p, kPolicyTag); }
+
+licit_status licit_policy_decide_json(const licit_policy* p, const char* json, size_t len,
+                                      const char* as_of, licit_decision** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  if (!json) return Null("json");
+  return DecideJson(p->policy, json, len, as_of, out);
+  LICIT_GUARD_END
+}
+
+licit_status licit_policy_decide_record(const licit_policy* p, const licit_record* r,
+                                        const char* as_of, licit_decision** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  if (licit_status s = Check(r, kRecordTag, "record"); s != LICIT_OK) return s;
+  licit::DecideOptions options;
+  if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
+  return Emit(p->policy.decide(r->record, options), out);
+  LICIT_GUARD_END
+}
+
+licit_status licit_policy_explain_json(const licit_policy* p, const char* json, size_t len,
+                                       const char* as_of, licit_explanation** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  if (!json) return Null("json");
+  licit::DecideOptions options;
+  if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
+  licit::Explanation e = p->policy.explain_json(std::string_view(json, len), options);
+  licit::ErrorKind kind = e.decision().error_kind();
+  if (kind == licit::ErrorKind::Options || kind == licit::ErrorKind::NoPolicy) {
+    return DecisionStatus(e.decision());
+  }
+  auto* h = new licit_explanation;
+  h->explanation = std::move(e);
+  h->decision.decision = h->explanation.decision();
+  *out = h;
+  return DecisionStatus(h->decision.decision);
+  LICIT_GUARD_END
+}
+
+// ---- Decision -----------------------------------------------------------------------------
+
+licit_effect licit_decision_effect(const licit_decision* d) {
+  if (!Live(d, kDecisionTag)) return LICIT_EFFECT_ERROR;
+  return static_cast<licit_effect>(d->decision.effect());
+}
+
+const char* licit_decision_error(const licit_decision* d) {
+  if (!Live(d, kDecisionTag)) return "";
+  return d->decision.error().c_str();
+}
+
+const char* licit_decision_id(const licit_decision* d) {
+  if (!Live(d, kDecisionTag)) return nullptr;
+  const auto& raw = Raw(d);
+  return raw.id ? raw.id->c_str() : nullptr;
+}
+
+licit_status licit_decision_json(const licit_decision* d, char** out, size_t* len) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (len) *len = 0;
+  if (licit_status s = Check(d, kDecisionTag, "decision"); s != LICIT_OK) return s;
+  std::string json = d->decision.to_json();
+  *out = CopyString(json);
+  if (len) *len = json.size();
+  return Ok();
+  LICIT_GUARD_END
+}
+
+size_t licit_decision_rule_count(const licit_decision* d) {
+  return Live(d, kDecisionTag) ? Raw(d).rules.size() : 0;
+}
+
+licit_status licit_decision_rule(const licit_decision* d, size_t index, licit_rule* out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  if (licit_status s = Check(d, kDecisionTag, "decision"); s != LICIT_OK) return s;
+  const auto& rules = Raw(d).rules;
+  if (index >= rules.size()) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT, "rule index " + std::to_string(index) +
+                                                " out of range (" + std::to_string(rules.size()) + ")");
+  }
+  const auto& r = rules[index];
+  out->name = r.rule.c_str();
+  out->effect = static_cast<licit_effect>(r.effect);
+  out->license = r.license ? r.license->c_str() : nullptr;
+  out->because = r.because ? r.because->c_str() : nullptr;
+  out->cite = r.cite ? r.cite->c_str() : nullptr;
+  out->at = r.at.c_str();
+  out->policy = r.policy.c_str();
+  return Ok();
+  LICIT_GUARD_END
+}
+
+size_t licit_decision_license_count(const licit_decision* d) {
+  return Live(d, kDecisionTag) ? Raw(d).licenses.size() : 0;
+}
+
+const char* licit_decision_license(const licit_decision* d, size_t index) {
+  if (!Live(d, kDecisionTag) || index >= Raw(d).licenses.size()) return nullptr;
+  return Raw(d).licenses[index].c_str();
+}
+
+size_t licit_decision_unknown_count(const licit_decision* d) {
+  return Live(d, kDecisionTag) ? Raw(d).unknowns.size() : 0;
+}
+
+licit_status licit_decision_unknown(const licit_decision* d, size_t index, const char** rule,
+                                    const char** reason) {
+  LICIT_GUARD_BEGIN
+  if (!rule) return Null("rule");
+  if (!reason) return Null("reason");
+  if (licit_status s = Check(d, kDecisionTag, "decision"); s != LICIT_OK) return s;
+  const auto& unknowns = Raw(d).unknowns;
+  if (index >= unknowns.size()) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT, "unknown index " + std::to_string(index) +
+                                                " out of range (" +
+                                                std::to_string(unknowns.size()) + ")");
+  }
+  *rule = unknowns[index].rule.c_str();
+  *reason = unknowns[index].reason.c_str();
+  return Ok();
+  LICIT_GUARD_END
+}
+
+void licit_decision_free(licit_decision* d) { Free(d, kDecisionTag); }
+
+// ---- Explanation --------------------------------------------------------------------------
+
+const licit_decision* licit_explanation_decision(const licit_explanation* e) {
+  return Live(e, kExplanationTag) ? &e->decision : nullptr;
+}
+
+licit_status licit_explanation_text(const licit_explanation* e, char** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(e, kExplanationTag, "explanation"); s != LICIT_OK) return s;
+  *out = CopyString(e->explanation.to_text());
+  return Ok();
+  LICIT_GUARD_END
+}
+
+licit_status licit_explanation_json(const licit_explanation* e, char** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(e, kExplanationTag, "explanation"); s != LICIT_OK) return s;
+  *out = CopyString(e->explanation.to_json());
+  return Ok();
+  LICIT_GUARD_END
+}
+
+void licit_explanation_free(licit_explanation* e) {
+  if (!Live(e, kExplanationTag)) return;
+  e->decision.tag = kDeadTag;
+  Free(e, kExplanationTag);
+}
+
+// ---- Typed records ------------------------------------------------------------------------
+
+licit_status licit_policy_new_record(const licit_policy* p, licit_record** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  *out = new licit_record{kRecordTag, p->policy.new_record()};
+  return Ok();
+  LICIT_GUARD_END
+}
+
+static licit_status SetResult(const licit_record* r) {
+  if (r->record.last_error().empty()) return Ok();
+  return Fail(LICIT_ERR_RECORD, r->record.last_error());
+}
+
+static licit_status CheckSet(licit_record* r, const char* path) {
+  if (licit_status s = Check(r, kRecordTag, "record"); s != LICIT_OK) return s;
+  if (!path) return Null("path");
+  if (!ValidUtf8(path)) return BadUtf8("path");
+  return LICIT_OK;
+}
+
+licit_status licit_record_set(licit_record* r, const char* path, const char* value) {
+  LICIT_GUARD_BEGIN
+  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+  if (!value) return Null("value");
+  if (!ValidUtf8(value)) return BadUtf8("value");
+  r->record.set(path, std::string_view(value));
+  return SetResult(r);
+  LICIT_GUARD_END
+}
+
+licit_status licit_record_set_bool(licit_record* r, const char* path, int value) {
+  LICIT_GUARD_BEGIN
+  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+  r->record.set_bool(path, value != 0);
+  return SetResult(r);
+  LICIT_GUARD_END
+}
+
+licit_status licit_record_set_int(licit_record* r, const char* path, int64_t value) {
+  LICIT_GUARD_BEGIN
+  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+  r->record.set(path, value);
+  return SetResult(r);
+  LICIT_GUARD_END
+}
+
+licit_status licit_record_set_list(licit_record* r, const char* path, const char* const* items,
+                                   size_t count) {
+  LICIT_GUARD_BEGIN
+  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+  if (!items && count > 0) return Null("items");
+  std::vector<std::string_view> views;
+  for (size_t i = 0; i < count; ++i) {
+    if (!items[i]) return Fail(LICIT_ERR_INVALID_ARGUMENT, "items[" + std::to_string(i) + "] is NULL");
+    if (!ValidUtf8(items[i])) return BadUtf8("an item");
+    views.emplace_back(items[i]);
+  }
+  r->record.set_list(path, std::span<const std::string_view>(views));
+  return SetResult(r);
+  LICIT_GUARD_END
+}
+
+licit_status licit_record_set_null(licit_record* r, const char* path) {
+  LICIT_GUARD_BEGIN
+  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+  r->record.set_null(path);
+  return SetResult(r);
+  LICIT_GUARD_END
+}
+
+licit_status licit_record_clear(licit_record* r) {
+  LICIT_GUARD_BEGIN
+  if (licit_status s = Check(r, kRecordTag, "record"); s != LICIT_OK) return s;
+  r->record.clear();
+  return Ok();
+  LICIT_GUARD_END
+}
+
+void licit_record_free(licit_record* r) { Free(r, kRecordTag); }
+
+// ---- Hot reload ---------------------------------------------------------------------------
+
+licit_status licit_policy_slot_new(licit_policy_slot** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = new licit_policy_slot;
+  return Ok();
+  LICIT_GUARD_END
+}
+
+licit_status licit_policy_slot_store(licit_policy_slot* slot, const licit_policy* p) {
+  LICIT_GUARD_BEGIN
+  if (licit_status s = Check(slot, kSlotTag, "slot"); s != LICIT_OK) return s;
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  slot->slot.store(p->policy);
+  return Ok();
+  LICIT_GUARD_END
+}
+
+licit_status licit_policy_slot_load(const licit_policy_slot* slot, licit_policy** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(slot, kSlotTag, "slot"); s != LICIT_OK) return s;
+  licit::Policy p = slot->slot.load();
+  if (!p.valid()) return Fail(LICIT_ERR_NO_POLICY, "the policy slot is empty (nothing stored yet)");
+  *out = new licit_policy{kPolicyTag, std::move(p)};
+  return Ok();
+  LICIT_GUARD_END
+}
+
+licit_status licit_policy_slot_decide_json(const licit_policy_slot* slot, const char* json,
+                                           size_t len, const char* as_of, licit_decision** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(slot, kSlotTag, "slot"); s != LICIT_OK) return s;
+  if (!json) return Null("json");
+  licit::Policy p = slot->slot.load();
+  if (!p.valid()) return Fail(LICIT_ERR_NO_POLICY, "the policy slot is empty (nothing stored yet)");
+  return DecideJson(p, json, len, as_of, out);
+  LICIT_GUARD_END
+}
+
+void licit_policy_slot_free(licit_policy_slot* slot) { Free(slot, kSlotTag); }
+
+}  // extern "C"

@@ -1,0 +1,93 @@
+// The private state behind licit.hpp's handles (internal to api/src). The public header only
+// forward-declares these, so compiler and runtime types never reach an embedder.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/base/source.h"
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/ir.h"
+#include "compiler/sema/checked.h"
+#include "licit/licit.hpp"
+#include "runtime/decision.h"
+#include "runtime/interp/interpreter.h"
+#include "runtime/record.h"
+#ifdef LICIT_HAVE_JIT
+#include "runtime/jit/jit.h"
+#endif
+
+namespace licit::detail {
+
+struct EngineState {
+  EngineOptions options;
+  EngineKind resolved = EngineKind::Interpreter;
+};
+
+// One compilation and, when it succeeded, the policy: sources, checked program, IR and the engine
+// object. Immutable once built and shared by Compilation, Policy, Record and decisions in flight.
+struct CompiledState {
+  uint64_t id = 0;  // unique per process: keys the per-thread scratch records
+  EngineKind kind = EngineKind::Interpreter;
+  bool ok = false;
+  SourceManager sources;
+  DiagnosticSink diags;
+  std::vector<DiagnosticInfo> extra;  // failures that are not compiler diagnostics (the JIT)
+  std::unique_ptr<sema::CheckedProgram> checked;
+  std::unique_ptr<ir::Program> program;  // declared before the engines: they refer to it
+  std::unique_ptr<interp::Interpreter> interp;
+#ifdef LICIT_HAVE_JIT
+  std::unique_ptr<jit::JitProgram> jit;
+#endif
+
+  ~CompiledState();
+
+  rt::Decision Decide(const rt::Record& record, const interp::DecideOptions& options) const {
+#ifdef LICIT_HAVE_JIT
+    if (jit) return jit->Decide(record, options);
+#endif
+    return interp->Decide(record, options);
+  }
+  interp::Explanation Explain(const rt::Record& record,
+                              const interp::DecideOptions& options) const {
+#ifdef LICIT_HAVE_JIT
+    if (jit) return jit->Explain(record, options);
+#endif
+    return interp->Explain(record, options);
+  }
+};
+
+struct DecisionData {
+  rt::Decision d;
+  ErrorKind error_kind = ErrorKind::None;
+
+  static const rt::Decision& Get(const licit::Decision& d);
+  static void Set(licit::Decision& out, rt::Decision&& d, ErrorKind kind);
+};
+
+struct ExplanationData {
+  interp::Explanation e;
+};
+
+struct RecordState {
+  std::shared_ptr<const CompiledState> policy;  // keeps the layout alive
+  rt::Record record;
+  std::string error;       // the first setter failure
+  std::string last_error;  // the most recent setter's failure, "" when it succeeded
+  // The id of a policy whose layout was found identical to this record's (so it can decide the
+  // record as is); atomic because several threads may decide one record at once.
+  mutable std::atomic<uint64_t> compatible_with{0};
+
+  explicit RecordState(std::shared_ptr<const CompiledState> p)
+      : policy(std::move(p)), record(&policy->program->input) {}
+};
+
+struct SlotState {
+  std::atomic<std::shared_ptr<const CompiledState>> current;
+  std::atomic<uint64_t> generation{0};
+};
+
+}  // namespace licit::detail

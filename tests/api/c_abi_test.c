@@ -1,0 +1,103 @@
+/* The C ABI from C11 (built with -std=c11 -pedantic -Werror): compile, decide, a record, a slot,
+ * and misuse. Exits 0 when every check passes; prints the failing line otherwise. */
+#include <stdio.h>
+#include <string.h>
+
+#include <licit/licit.h>
+
+static int failures = 0;
+#define CHECK(cond)                                           \
+  do {                                                        \
+    if (!(cond)) {                                            \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed (%s)\n", __FILE__, __LINE__, #cond, \
+              licit_last_error());                            \
+      ++failures;                                             \
+    }                                                         \
+  } while (0)
+
+int main(int argc, char** argv) {
+  const char* record =
+      "{\"id\":\"R1\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{\"cn\":\"1C902\"}}";
+  licit_engine* engine = NULL;
+  licit_compilation* compilation = NULL;
+  licit_policy* policy = NULL;
+  licit_decision* decision = NULL;
+  licit_record* rec = NULL;
+  licit_policy_slot* slot = NULL;
+  char* json = NULL;
+  size_t len = 0;
+  licit_rule rule;
+
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s POLICY\n", argv[0]);
+    return 2;
+  }
+  CHECK(licit_engine_new(&engine) == LICIT_OK);
+  CHECK(licit_compile_files(engine, (const char* const*)&argv[1], 1, &compilation) == LICIT_OK);
+  CHECK(licit_compilation_ok(compilation) == 1);
+  CHECK(licit_compilation_policy(compilation, &policy) == LICIT_OK);
+
+  CHECK(licit_policy_decide_json(policy, record, strlen(record), NULL, &decision) == LICIT_OK);
+  CHECK(licit_decision_effect(decision) == LICIT_EFFECT_LICENSE);
+  CHECK(strcmp(licit_effect_name(licit_decision_effect(decision)), "license") == 0);
+  CHECK(licit_decision_rule_count(decision) == 3);
+  CHECK(licit_decision_rule(decision, 0, &rule) == LICIT_OK);
+  CHECK(strcmp(rule.name, "dual-use-to-any") == 0);
+  CHECK(licit_decision_json(decision, &json, &len) == LICIT_OK);
+  CHECK(json != NULL && strlen(json) == len && strncmp(json, "{\"id\":\"R1\"", 10) == 0);
+  licit_string_free(json);
+  licit_decision_free(decision);
+  decision = NULL;
+
+  /* Malformed JSON: an error status and an error decision. */
+  CHECK(licit_policy_decide_json(policy, "{\"id\":", 6, NULL, &decision) == LICIT_ERR_JSON);
+  CHECK(decision != NULL && licit_decision_effect(decision) == LICIT_EFFECT_ERROR);
+  CHECK(strncmp(licit_last_error(), "malformed JSON", 14) == 0);
+  licit_decision_free(decision);
+  decision = NULL;
+  CHECK(licit_policy_decide_json(policy, "{\"id\":\"\xff\"}", 10, NULL, &decision) == LICIT_ERR_UTF8);
+  licit_decision_free(decision);
+  decision = NULL;
+
+  /* A typed record. */
+  CHECK(licit_policy_new_record(policy, &rec) == LICIT_OK);
+  CHECK(licit_record_set(rec, "id", "C1") == LICIT_OK);
+  CHECK(licit_record_set(rec, "date", "2026-02-01") == LICIT_OK);
+  CHECK(licit_record_set(rec, "destination", "JP") == LICIT_OK);
+  CHECK(licit_record_set(rec, "item.cn", "1C902") == LICIT_OK);
+  CHECK(licit_record_set(rec, "destination", "UK") == LICIT_ERR_RECORD);
+  CHECK(strstr(licit_last_error(), "did you mean `GB`") != NULL);
+  CHECK(licit_record_clear(rec) == LICIT_OK);
+  CHECK(licit_record_set(rec, "id", "C2") == LICIT_OK);
+  CHECK(licit_record_set(rec, "date", "2026-02-01") == LICIT_OK);
+  CHECK(licit_record_set(rec, "destination", "KR") == LICIT_OK);
+  CHECK(licit_record_set(rec, "item.hs", "0101") == LICIT_OK);
+  CHECK(licit_policy_decide_record(policy, rec, NULL, &decision) == LICIT_OK);
+  CHECK(licit_decision_effect(decision) == LICIT_EFFECT_ALLOW);
+  licit_decision_free(decision);
+  decision = NULL;
+  licit_record_free(rec);
+
+  /* Hot reload through a slot. */
+  CHECK(licit_policy_slot_new(&slot) == LICIT_OK);
+  CHECK(licit_policy_slot_decide_json(slot, record, strlen(record), NULL, &decision) ==
+        LICIT_ERR_NO_POLICY);
+  CHECK(licit_policy_slot_store(slot, policy) == LICIT_OK);
+  CHECK(licit_policy_slot_decide_json(slot, record, strlen(record), NULL, &decision) == LICIT_OK);
+  licit_decision_free(decision);
+  licit_policy_slot_free(slot);
+
+  /* Misuse never crashes. */
+  CHECK(licit_policy_decide_json(NULL, record, strlen(record), NULL, &decision) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_decide_json((const licit_policy*)engine, record, 3, NULL, &decision) ==
+        LICIT_ERR_INVALID_HANDLE);
+  CHECK(licit_decision_effect(NULL) == LICIT_EFFECT_ERROR);
+  licit_decision_free(NULL);
+
+  licit_policy_free(policy);
+  licit_compilation_free(compilation);
+  licit_engine_free(engine);
+  if (failures == 0) printf("c_abi_test: all checks passed (licit %s)\n", licit_version());
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,430 @@
+// The C ABI (api/include/licit/licit.h): every function, and misuse (NULL, wrong-type and freed
+// handles, invalid UTF-8, malformed JSON, failed compilations). Written in C++ for Catch2; the
+// C11 test (c_abi_test.c) checks the header compiles and works as C.
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "licit/licit.h"
+#include "tests/api/api_test_support.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LICIT_TEST_NO_FREED_HANDLES 1  // reading freed memory on purpose would (rightly) abort
+#endif
+
+namespace {
+
+const char* kRecord =
+    R"J({"id":"R1","date":"2026-02-01","destination":"JP","item":{"cn":"1C902"}})J";
+
+std::string Take(char* s) {
+  std::string out = s ? s : "";
+  licit_string_free(s);
+  return out;
+}
+
+struct Fixture {
+  licit_engine* engine = nullptr;
+  licit_compilation* compilation = nullptr;
+  licit_policy* policy = nullptr;
+  Fixture() {
+    REQUIRE(licit_engine_new(&engine) == LICIT_OK);
+    std::string path = licit_test::ExamplePolicyPath();
+    const char* paths[] = {path.c_str()};
+    REQUIRE(licit_compile_files(engine, paths, 1, &compilation) == LICIT_OK);
+    REQUIRE(licit_compilation_policy(compilation, &policy) == LICIT_OK);
+  }
+  ~Fixture() {
+    licit_policy_free(policy);
+    licit_compilation_free(compilation);
+    licit_engine_free(engine);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("C: library functions", "[api][c]") {
+  CHECK(std::strchr(licit_version(), '.') != nullptr);
+  CHECK(std::string(licit_status_name(LICIT_ERR_JSON)) == "LICIT_ERR_JSON");
+  CHECK(std::string(licit_status_name(static_cast<licit_status>(99))) == "LICIT_ERR_UNKNOWN_STATUS");
+  CHECK(std::string(licit_effect_name(LICIT_EFFECT_LICENSE)) == "license");
+  CHECK(std::string(licit_effect_name(static_cast<licit_effect>(42))) == "error");
+  licit_string_free(nullptr);
+  licit_engine_free(nullptr);
+  licit_compilation_free(nullptr);
+  licit_policy_free(nullptr);
+  licit_decision_free(nullptr);
+  licit_explanation_free(nullptr);
+  licit_record_free(nullptr);
+  licit_policy_slot_free(nullptr);
+}
+
+TEST_CASE("C: engines", "[api][c]") {
+  licit_engine* e = nullptr;
+  CHECK(licit_engine_new(nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(std::string(licit_last_error()) == "out is NULL");
+  CHECK(licit_engine_new_with(LICIT_ENGINE_INTERP, 1, &e) == LICIT_OK);
+  CHECK(std::string(licit_last_error()).empty());
+  licit_engine_free(e);
+  CHECK(licit_engine_new_with(static_cast<licit_engine_kind>(7), 0, &e) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(e == nullptr);
+  licit_status jit = licit_engine_new_with(LICIT_ENGINE_JIT, 0, &e);
+  CHECK((jit == LICIT_OK || jit == LICIT_ERR_UNAVAILABLE));
+  licit_engine_free(e);
+}
+
+TEST_CASE("C: compiling", "[api][c]") {
+  licit_engine* engine = nullptr;
+  REQUIRE(licit_engine_new(&engine) == LICIT_OK);
+  licit_compilation* c = nullptr;
+
+  SECTION("a failed compilation still gives its diagnostics") {
+    const char* text = "policy bad.one\n\ngroup friends = {JP, UK}\n";
+    CHECK(licit_compile_source(engine, "bad.licit", text, std::strlen(text), &c) == LICIT_ERR_COMPILE);
+    CHECK(std::string(licit_last_error()).find("unknown country code `UK` (bad.licit:3:22)") !=
+          std::string::npos);
+    REQUIRE(c != nullptr);
+    CHECK(licit_compilation_ok(c) == 0);
+    CHECK(licit_compilation_error_count(c) == 1);
+    CHECK(licit_compilation_warning_count(c) == 1);  // W0001: the group is never used
+    REQUIRE(licit_compilation_diagnostic_count(c) == 2);
+    licit_diagnostic d;
+    REQUIRE(licit_compilation_diagnostic(c, 1, &d) == LICIT_OK);
+    CHECK(std::string(d.code) == "E0305");
+    CHECK(d.severity == 0);
+    CHECK(std::string(d.file) == "bad.licit");
+    CHECK(d.line == 3);
+    CHECK(d.column == 22);
+    CHECK(std::string(d.label) == "not an ISO 3166-1 code");
+    CHECK(std::string(d.help).find("GB") != std::string::npos);
+    CHECK(licit_compilation_diagnostic(c, 2, &d) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compilation_diagnostic(c, 0, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+    char* s = nullptr;
+    REQUIRE(licit_compilation_diagnostics_text(c, 0, &s) == LICIT_OK);
+    CHECK(Take(s).find("error[E0305]") != std::string::npos);
+    REQUIRE(licit_compilation_diagnostics_json(c, &s) == LICIT_OK);
+    CHECK(Take(s).find("\"code\":\"E0305\"") != std::string::npos);
+    licit_policy* p = nullptr;
+    CHECK(licit_compilation_policy(c, &p) == LICIT_ERR_COMPILE);
+    CHECK(p == nullptr);
+  }
+  SECTION("source text with invalid UTF-8") {
+    const char text[] = "policy u.x\n# \xff\n";
+    CHECK(licit_compile_source(engine, "u.licit", text, sizeof text - 1, &c) == LICIT_ERR_UTF8);
+    REQUIRE(c != nullptr);
+    licit_diagnostic d;
+    REQUIRE(licit_compilation_diagnostic(c, 0, &d) == LICIT_OK);
+    CHECK(std::string(d.code) == "E0002");
+  }
+  SECTION("bad arguments") {
+    const char* paths[] = {"x.licit"};
+    const char* null_path[] = {nullptr};
+    const char* bad_path[] = {"\xff.licit"};
+    CHECK(licit_compile_files(nullptr, paths, 1, &c) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compile_files(engine, paths, 1, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compile_files(engine, nullptr, 1, &c) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compile_files(engine, paths, 0, &c) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compile_files(engine, null_path, 1, &c) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compile_files(engine, bad_path, 1, &c) == LICIT_ERR_UTF8);
+    CHECK(licit_compile_source(engine, nullptr, "", 0, &c) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compile_source(engine, "x", nullptr, 3, &c) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compile_source(engine, "\xfe", "", 0, &c) == LICIT_ERR_UTF8);
+    CHECK(c == nullptr);
+    // The wrong handle type.
+    CHECK(licit_compile_files(reinterpret_cast<licit_engine*>(engine == nullptr ? nullptr : &c),
+                              paths, 1, &c) != LICIT_OK);
+    CHECK(licit_compile_source(engine, "empty.licit", nullptr, 0, &c) == LICIT_ERR_COMPILE);
+    CHECK(licit_compilation_ok(nullptr) == 0);
+    CHECK(licit_compilation_error_count(nullptr) == 0);
+    CHECK(licit_compilation_diagnostic_count(nullptr) == 0);
+    char* s = nullptr;
+    CHECK(licit_compilation_diagnostics_text(nullptr, 0, &s) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_compilation_diagnostics_json(c, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+    licit_policy* p = nullptr;
+    CHECK(licit_compilation_policy(nullptr, &p) == LICIT_ERR_INVALID_ARGUMENT);
+  }
+  SECTION("an unreadable file") {
+    const char* paths[] = {"/nonexistent/x.licit"};
+    CHECK(licit_compile_files(engine, paths, 1, &c) == LICIT_ERR_COMPILE);
+    licit_diagnostic d;
+    REQUIRE(licit_compilation_diagnostic(c, 0, &d) == LICIT_OK);
+    CHECK(std::string(d.code) == "E0001");
+  }
+  licit_compilation_free(c);
+  licit_engine_free(engine);
+}
+
+TEST_CASE("C: deciding", "[api][c]") {
+  Fixture f;
+  licit_decision* d = nullptr;
+  REQUIRE(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &d) == LICIT_OK);
+  CHECK(licit_decision_effect(d) == LICIT_EFFECT_LICENSE);
+  CHECK(std::string(licit_decision_id(d)) == "R1");
+  CHECK(std::string(licit_decision_error(d)).empty());
+  REQUIRE(licit_decision_rule_count(d) == 3);
+  licit_rule r;
+  REQUIRE(licit_decision_rule(d, 1, &r) == LICIT_OK);
+  CHECK(std::string(r.name) == "rare-earths");
+  CHECK(r.effect == LICIT_EFFECT_LICENSE);
+  CHECK(std::string(r.license) == "MOFCOM dual-use export licence (rare earths)");
+  CHECK(std::string(r.cite) == "MOFCOM/GAC Announcement No. 18 of 2025");
+  CHECK(std::string(r.policy) == "cn.mofcom.japan_2026");
+  REQUIRE(licit_decision_rule(d, 0, &r) == LICIT_OK);
+  CHECK(r.license == nullptr);
+  CHECK(r.cite == nullptr);
+  CHECK(licit_decision_rule(d, 3, &r) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_decision_rule(d, 0, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  REQUIRE(licit_decision_license_count(d) == 2);
+  CHECK(std::string(licit_decision_license(d, 0)) == "dual-use-to-any");
+  CHECK(licit_decision_license(d, 2) == nullptr);
+  REQUIRE(licit_decision_unknown_count(d) == 2);
+  const char *rule = nullptr, *reason = nullptr;
+  REQUIRE(licit_decision_unknown(d, 1, &rule, &reason) == LICIT_OK);
+  CHECK(std::string(rule) == "jp-military");
+  CHECK(std::string(reason) == "end_use is missing");
+  CHECK(licit_decision_unknown(d, 2, &rule, &reason) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_decision_unknown(d, 0, nullptr, &reason) == LICIT_ERR_INVALID_ARGUMENT);
+  char* json = nullptr;
+  size_t len = 0;
+  REQUIRE(licit_decision_json(d, &json, &len) == LICIT_OK);
+  CHECK(std::strlen(json) == len);
+  CHECK(Take(json).starts_with("{\"id\":\"R1\",\"effect\":\"license\",\"date\":\"2026-02-01\""));
+  REQUIRE(licit_decision_json(d, &json, nullptr) == LICIT_OK);
+  licit_string_free(json);
+  licit_decision_free(d);
+
+  SECTION("as_of") {
+    REQUIRE(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), "2024-01-01", &d) ==
+            LICIT_OK);
+    CHECK(licit_decision_effect(d) == LICIT_EFFECT_ALLOW);  // before the rules were in force
+    licit_decision_free(d);
+    d = nullptr;
+    CHECK(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), "2024-13-01", &d) ==
+          LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(std::string(licit_last_error()).find("as_of") != std::string::npos);
+    CHECK(d == nullptr);
+    CHECK(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), "\xff", &d) ==
+          LICIT_ERR_UTF8);
+    CHECK(d == nullptr);
+  }
+  SECTION("records that cannot be judged: an error status and an error decision") {
+    struct Case {
+      std::string json;
+      licit_status status;
+    };
+    std::vector<Case> cases = {
+        {"{\"id\":\"R1\",\"date\":", LICIT_ERR_JSON},
+        {"[1,2]", LICIT_ERR_JSON},
+        {"", LICIT_ERR_JSON},
+        {"{\"id\":\"\xc3\x28\"}", LICIT_ERR_UTF8},
+        {"{\"zzz\":\"\xff\",\"id\":\"R\"}", LICIT_ERR_UTF8},
+        {R"J({"id":"R9","date":"2026-02-01","destination":"XX","item":{}})J", LICIT_ERR_RECORD},
+        {R"J({"id":"R9","date":"2026-02-01","item":{}})J", LICIT_ERR_RECORD},
+        {std::string("{\"id\":\"a\0b\"}", 12), LICIT_ERR_JSON},
+    };
+    for (const Case& c : cases) {
+      INFO(c.json);
+      d = nullptr;
+      CHECK(licit_policy_decide_json(f.policy, c.json.data(), c.json.size(), nullptr, &d) == c.status);
+      REQUIRE(d != nullptr);
+      CHECK(licit_decision_effect(d) == LICIT_EFFECT_ERROR);
+      CHECK(std::string(licit_decision_error(d)) == licit_last_error());
+      licit_decision_free(d);
+    }
+    d = nullptr;
+    licit_policy_decide_json(f.policy, cases[5].json.data(), cases[5].json.size(), nullptr, &d);
+    CHECK(std::string(licit_decision_id(d)) == "R9");
+    licit_decision_free(d);
+  }
+  SECTION("bad arguments") {
+    d = nullptr;
+    CHECK(licit_policy_decide_json(nullptr, kRecord, 3, nullptr, &d) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(std::string(licit_last_error()) == "policy is NULL");
+    CHECK(licit_policy_decide_json(f.policy, nullptr, 3, nullptr, &d) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_policy_decide_json(f.policy, kRecord, 3, nullptr, nullptr) ==
+          LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_policy_decide_json(reinterpret_cast<licit_policy*>(f.engine), kRecord, 3, nullptr,
+                                   &d) == LICIT_ERR_INVALID_HANDLE);
+    CHECK(std::string(licit_last_error()).find("not a live policy handle") != std::string::npos);
+    CHECK(d == nullptr);
+    CHECK(licit_decision_effect(nullptr) == LICIT_EFFECT_ERROR);
+    CHECK(std::string(licit_decision_error(nullptr)).empty());
+    CHECK(licit_decision_id(nullptr) == nullptr);
+    CHECK(licit_decision_rule_count(nullptr) == 0);
+    CHECK(licit_decision_license_count(nullptr) == 0);
+    CHECK(licit_decision_unknown_count(nullptr) == 0);
+    CHECK(licit_decision_license(nullptr, 0) == nullptr);
+    char* s = nullptr;
+    CHECK(licit_decision_json(nullptr, &s, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_decision_json(reinterpret_cast<licit_decision*>(f.policy), &s, nullptr) ==
+          LICIT_ERR_INVALID_HANDLE);
+    licit_decision_free(reinterpret_cast<licit_decision*>(f.policy));  // ignored: wrong type
+    CHECK(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &d) == LICIT_OK);
+    licit_decision_free(d);
+  }
+}
+
+TEST_CASE("C: policies, clones and freed handles", "[api][c]") {
+  Fixture f;
+  licit_policy* clone = nullptr;
+  REQUIRE(licit_policy_clone(f.policy, &clone) == LICIT_OK);
+  licit_policy* none = nullptr;
+  CHECK(licit_policy_clone(nullptr, &none) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_clone(f.policy, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  // The clone outlives the original and the compilation.
+  licit_policy_free(f.policy);
+  f.policy = nullptr;
+  licit_compilation_free(f.compilation);
+  f.compilation = nullptr;
+  licit_decision* d = nullptr;
+  REQUIRE(licit_policy_decide_json(clone, kRecord, std::strlen(kRecord), nullptr, &d) == LICIT_OK);
+  CHECK(licit_decision_effect(d) == LICIT_EFFECT_LICENSE);
+  licit_decision_free(d);
+#ifndef LICIT_TEST_NO_FREED_HANDLES
+  // Best effort (licit.h): the freed handle's tag no longer matches.
+  licit_policy* dangling = clone;
+  licit_policy_free(clone);
+  d = nullptr;
+  CHECK(licit_policy_decide_json(dangling, kRecord, std::strlen(kRecord), nullptr, &d) ==
+        LICIT_ERR_INVALID_HANDLE);
+  licit_policy_free(dangling);  // a double free is ignored
+#else
+  licit_policy_free(clone);
+#endif
+}
+
+TEST_CASE("C: explanations", "[api][c]") {
+  Fixture f;
+  licit_explanation* e = nullptr;
+  REQUIRE(licit_policy_explain_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &e) == LICIT_OK);
+  const licit_decision* d = licit_explanation_decision(e);
+  CHECK(licit_decision_effect(d) == LICIT_EFFECT_LICENSE);
+  char* s = nullptr;
+  REQUIRE(licit_explanation_text(e, &s) == LICIT_OK);
+  CHECK(Take(s).starts_with("Decision: license for record R1"));
+  REQUIRE(licit_explanation_json(e, &s) == LICIT_OK);
+  CHECK(Take(s).starts_with("{\"decision\":{\"id\":\"R1\""));
+  licit_explanation_free(e);
+  e = nullptr;
+  CHECK(licit_policy_explain_json(f.policy, "{", 1, nullptr, &e) == LICIT_ERR_JSON);
+  REQUIRE(e != nullptr);
+  CHECK(licit_decision_effect(licit_explanation_decision(e)) == LICIT_EFFECT_ERROR);
+  licit_explanation_free(e);
+  e = nullptr;
+  CHECK(licit_policy_explain_json(f.policy, kRecord, 3, "nope", &e) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_explain_json(nullptr, kRecord, 3, nullptr, &e) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_explain_json(f.policy, nullptr, 3, nullptr, &e) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(e == nullptr);
+  CHECK(licit_explanation_decision(nullptr) == nullptr);
+  CHECK(licit_explanation_text(nullptr, &s) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_explanation_json(nullptr, &s) == LICIT_ERR_INVALID_ARGUMENT);
+}
+
+TEST_CASE("C: typed records", "[api][c]") {
+  Fixture f;
+  licit_record* r = nullptr;
+  REQUIRE(licit_policy_new_record(f.policy, &r) == LICIT_OK);
+  CHECK(licit_record_set(r, "id", "C1") == LICIT_OK);
+  CHECK(licit_record_set(r, "date", "2026-02-01") == LICIT_OK);
+  CHECK(licit_record_set(r, "destination", "JP") == LICIT_OK);
+  CHECK(licit_record_set(r, "item.cn", "1C902") == LICIT_OK);
+  CHECK(licit_record_set(r, "quantity", "3.5") == LICIT_OK);
+  CHECK(licit_record_set_int(r, "quantity", 4) == LICIT_OK);
+  const char* tags[] = {"b", "a"};
+  CHECK(licit_record_set_list(r, "item.tags", tags, 2) == LICIT_OK);
+  CHECK(licit_record_set_null(r, "end_use") == LICIT_OK);
+  licit_decision* d = nullptr;
+  REQUIRE(licit_policy_decide_record(f.policy, r, nullptr, &d) == LICIT_OK);
+  CHECK(licit_decision_effect(d) == LICIT_EFFECT_LICENSE);
+  CHECK(std::string(licit_decision_id(d)) == "C1");
+  licit_decision_free(d);
+
+  CHECK(licit_record_set(r, "destinaton", "JP") == LICIT_ERR_RECORD);
+  CHECK(std::string(licit_last_error()).find("did you mean `destination`?") != std::string::npos);
+  CHECK(licit_record_set_bool(r, "end_use", 1) == LICIT_ERR_RECORD);
+  CHECK(licit_record_set(r, "end_use", "fine") == LICIT_OK);  // this call succeeded
+  CHECK(licit_record_set(r, "end_use", "\xff") == LICIT_ERR_UTF8);
+  CHECK(licit_record_set(r, "\xff", "x") == LICIT_ERR_UTF8);
+  const char* bad_tags[] = {"ok", nullptr};
+  CHECK(licit_record_set_list(r, "item.tags", bad_tags, 2) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_record_set_list(r, "item.tags", nullptr, 1) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_record_set_list(r, "item.tags", nullptr, 0) == LICIT_OK);
+  CHECK(licit_record_set_null(r, "id") == LICIT_ERR_RECORD);
+  // The record remembers its first mistake: deciding it is an error.
+  d = nullptr;
+  CHECK(licit_policy_decide_record(f.policy, r, nullptr, &d) == LICIT_ERR_RECORD);
+  REQUIRE(d != nullptr);
+  CHECK(std::string(licit_decision_error(d)).find("unknown field `destinaton`") != std::string::npos);
+  licit_decision_free(d);
+  CHECK(licit_record_clear(r) == LICIT_OK);
+  d = nullptr;
+  CHECK(licit_policy_decide_record(f.policy, r, nullptr, &d) == LICIT_ERR_RECORD);
+  CHECK(std::string(licit_decision_error(d)) == "field `id`: missing");
+  licit_decision_free(d);
+  d = nullptr;
+  CHECK(licit_policy_decide_record(f.policy, r, "bad", &d) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_decide_record(f.policy, nullptr, nullptr, &d) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_decide_record(nullptr, r, nullptr, &d) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_decide_record(f.policy, reinterpret_cast<licit_record*>(f.policy), nullptr,
+                                   &d) == LICIT_ERR_INVALID_HANDLE);
+  CHECK(d == nullptr);
+  CHECK(licit_record_set(nullptr, "id", "x") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_record_set(r, nullptr, "x") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_record_set(r, "id", nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_record_set_bool(nullptr, "x", 1) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_record_set_int(nullptr, "x", 1) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_record_set_null(nullptr, "x") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_record_clear(nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_new_record(nullptr, &r) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_new_record(f.policy, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  licit_record_free(r);
+}
+
+TEST_CASE("C: policy slots", "[api][c]") {
+  Fixture f;
+  licit_policy_slot* slot = nullptr;
+  REQUIRE(licit_policy_slot_new(&slot) == LICIT_OK);
+  licit_policy* p = nullptr;
+  CHECK(licit_policy_slot_load(slot, &p) == LICIT_ERR_NO_POLICY);
+  licit_decision* d = nullptr;
+  CHECK(licit_policy_slot_decide_json(slot, kRecord, std::strlen(kRecord), nullptr, &d) ==
+        LICIT_ERR_NO_POLICY);
+  CHECK(d == nullptr);
+  REQUIRE(licit_policy_slot_store(slot, f.policy) == LICIT_OK);
+  REQUIRE(licit_policy_slot_load(slot, &p) == LICIT_OK);
+  licit_policy_free(p);
+  REQUIRE(licit_policy_slot_decide_json(slot, kRecord, std::strlen(kRecord), nullptr, &d) == LICIT_OK);
+  CHECK(licit_decision_effect(d) == LICIT_EFFECT_LICENSE);
+  licit_decision_free(d);
+  d = nullptr;
+  CHECK(licit_policy_slot_decide_json(slot, "{", 1, nullptr, &d) == LICIT_ERR_JSON);
+  licit_decision_free(d);
+  CHECK(licit_policy_slot_new(nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_slot_store(nullptr, f.policy) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_slot_store(slot, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_slot_store(slot, reinterpret_cast<licit_policy*>(slot)) ==
+        LICIT_ERR_INVALID_HANDLE);
+  CHECK(licit_policy_slot_load(nullptr, &p) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_slot_load(slot, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_slot_decide_json(slot, nullptr, 0, nullptr, &d) == LICIT_ERR_INVALID_ARGUMENT);
+  licit_policy_slot_free(slot);
+}
+
+TEST_CASE("C: last_error is per thread", "[api][c][threads]") {
+  CHECK(licit_engine_new(nullptr) == LICIT_ERR_INVALID_ARGUMENT);
+  std::string other;
+  std::thread t([&] {
+    licit_policy_slot* s = nullptr;
+    licit_policy_slot_new(&s);
+    other = licit_last_error();
+    licit_policy_slot_free(s);
+  });
+  t.join();
+  CHECK(other.empty());
+  CHECK(std::string(licit_last_error()) == "out is NULL");
+}
