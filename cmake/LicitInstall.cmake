@@ -18,7 +18,6 @@ install(TARGETS licit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set(LICIT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/licit)
 install(EXPORT licitTargets NAMESPACE licit:: DESTINATION ${LICIT_CMAKE_DIR})
 
-# What licit::licit_static's consumers must find (the shared library needs nothing).
 if(TARGET licit_jit)
   set(LICIT_CONFIG_HAVE_JIT ON)
 else()
@@ -33,9 +32,9 @@ install(FILES ${PROJECT_BINARY_DIR}/licitConfig.cmake ${PROJECT_BINARY_DIR}/lici
         DESTINATION ${LICIT_CMAKE_DIR})
 
 # pkg-config: the shared library by default; Libs.private for `pkg-config --static`.
-set(LICIT_PC_PRIVATE "-lstdc++ -lm -lpthread -lfmt -lsimdjson -lantlr4-runtime")
+set(LICIT_PC_PRIVATE "-lstdc++ -lm -lpthread -lfmt -lsimdjson ${ANTLR4_RUNTIME_LIB}")
 if(LICIT_CONFIG_HAVE_JIT)
-  string(APPEND LICIT_PC_PRIVATE " -L${LLVM_LIBRARY_DIR} -lLLVM")
+  string(APPEND LICIT_PC_PRIVATE " ${LICIT_LLVM_SHARED_LIB}")
 endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/licit.pc.in ${PROJECT_BINARY_DIR}/licit.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/licit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

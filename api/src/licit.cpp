@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <utility>
 
@@ -498,6 +499,14 @@ namespace detail {
 const rt::Decision& DecisionData::Get(const licit::Decision& d) {
   return d.data_ ? d.data_->d : NoDecision();
 }
+void DecisionData::Mutable(licit::Decision& d, const std::function<void(rt::Decision&)>& change) {
+  if (!d.data_) {
+    d.data_ = std::make_unique<DecisionData>();
+    d.data_->d = NoDecision();
+    d.data_->error_kind = ErrorKind::NoPolicy;
+  }
+  change(d.data_->d);
+}
 void DecisionData::Set(licit::Decision& out, rt::Decision&& d, ErrorKind kind) {
   out.data_ = std::make_unique<DecisionData>();
   out.data_->d = std::move(d);
@@ -655,7 +664,33 @@ std::vector<FieldInfo> Policy::fields() const {
   return out;
 }
 
+namespace {
+
+// DecideOptions::line: the decision carries its input line, errors say it as `licit run` does.
+Decision WithLine(Decision&& d, const DecideOptions& options) {
+  if (!options.line) return std::move(d);
+  DecisionData::Mutable(d, [&](rt::Decision& raw) {
+    raw.line = *options.line;
+    if (raw.effect == rt::DecisionEffect::Error && !raw.error.starts_with("line ")) {
+      raw.error = "line " + std::to_string(*options.line) + ": " + raw.error;
+    }
+  });
+  return std::move(d);
+}
+
+}  // namespace
+
 Decision Policy::decide_json(std::string_view record_json, const DecideOptions& options) const {
+  if (!options.line) return DecideJsonAt(record_json, options);
+  return WithLine(DecideJsonAt(record_json, options), options);
+}
+
+Decision Policy::decide(const Record& record, const DecideOptions& options) const {
+  if (!options.line) return DecideAt(record, options);
+  return WithLine(DecideAt(record, options), options);
+}
+
+Decision Policy::DecideJsonAt(std::string_view record_json, const DecideOptions& options) const {
   if (!state_) return ErrorDecision(ErrorKind::NoPolicy, kNoPolicy);
   interp::DecideOptions engine_options;
   Scratch& scratch = t_json_scratch;
@@ -703,7 +738,7 @@ const rt::Record* Prepare(const CompiledState& policy, const Record& r, const Re
 
 }  // namespace
 
-Decision Policy::decide(const Record& record, const DecideOptions& options) const {
+Decision Policy::DecideAt(const Record& record, const DecideOptions& options) const {
   if (!state_) return ErrorDecision(ErrorKind::NoPolicy, kNoPolicy);
   interp::DecideOptions engine_options;
   std::string error;

@@ -167,8 +167,9 @@ const licit::rt::Decision& Raw(const licit_decision* d) {
 }
 
 licit_status DecideJson(const licit::Policy& policy, const char* json, size_t len,
-                        const char* as_of, licit_decision** out) {
+                        const char* as_of, licit_decision** out, uint64_t line = 0) {
   licit::DecideOptions options;
+  if (line > 0) options.line = line;
   if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
   return Emit(policy.decide_json(std::string_view(json, len), options), out);
 }
@@ -390,6 +391,19 @@ licit_status licit_policy_decide_json(const licit_policy* p, const char* json, s
   if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
   if (!json) return Null("json");
   return DecideJson(p->policy, json, len, as_of, out);
+  LICIT_GUARD_END
+}
+
+licit_status licit_policy_decide_json_line(const licit_policy* p, const char* json, size_t len,
+                                           const char* as_of, uint64_t line,
+                                           licit_decision** out) {
+  LICIT_GUARD_BEGIN
+  if (!out) return Null("out");
+  *out = nullptr;
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  if (!json) return Null("json");
+  if (line == 0) return Fail(LICIT_ERR_INVALID_ARGUMENT, "line numbers start at 1");
+  return DecideJson(p->policy, json, len, as_of, out, line);
   LICIT_GUARD_END
 }
 

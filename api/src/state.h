@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,7 @@ struct DecisionData {
 
   static const rt::Decision& Get(const licit::Decision& d);
   static void Set(licit::Decision& out, rt::Decision&& d, ErrorKind kind);
+  static void Mutable(licit::Decision& d, const std::function<void(rt::Decision&)>& change);
 };
 
 struct ExplanationData {

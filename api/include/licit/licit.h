@@ -143,6 +143,11 @@ LICIT_C_API void licit_policy_free(licit_policy* p);
 LICIT_C_API licit_status licit_policy_decide_json(const licit_policy* p, const char* json,
                                                   size_t len, const char* as_of,
                                                   licit_decision** out);
+/* The same, for a record read from line `line` (1-based) of an input: error decisions name the
+ * line as `licit run` does ("line 18: field ..."), so a service's output matches the CLI's. */
+LICIT_C_API licit_status licit_policy_decide_json_line(const licit_policy* p, const char* json,
+                                                       size_t len, const char* as_of,
+                                                       uint64_t line, licit_decision** out);
 /* Decides a record built with licit_policy_new_record. Same statuses (LICIT_ERR_RECORD when the
  * record had a bad field or misses a required one). */
 LICIT_C_API licit_status licit_policy_decide_record(const licit_policy* p, const licit_record* r,

@@ -274,6 +274,10 @@ struct DecideOptions {
   // Judge at this date ("2026-01-06") instead of the record's `date` (what-if). A malformed
   // date makes every decision an error (ErrorKind::Options).
   std::optional<std::string> as_of;
+  // The input line the record came from (1-based), for services that screen files or streams:
+  // the decision then carries it, and an error decision's message starts with "line N: ",
+  // exactly as `licit run` writes them.
+  std::optional<uint64_t> line;
 };
 
 // A field of the policy's input record type (for record builders and UIs).
@@ -329,6 +333,8 @@ class LICIT_API Policy {
   friend class Record;
   friend class PolicySlot;
   explicit Policy(std::shared_ptr<const detail::CompiledState> state) noexcept;
+  Decision DecideJsonAt(std::string_view record_json, const DecideOptions& options) const;
+  Decision DecideAt(const Record& record, const DecideOptions& options) const;
   std::shared_ptr<const detail::CompiledState> state_;
 };
 

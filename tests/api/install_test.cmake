@@ -1,0 +1,81 @@
+# cmake -DBUILD_DIR=<build tree> -DSOURCE_DIR=<source tree> -DWORK=<scratch dir>
+#       -DGENERATOR=<generator> -DCXX=<c++> -DC=<cc> -P install_test.cmake
+# Installs the current build tree into a temporary prefix (no rebuild), then builds the two
+# embedding examples out of tree against it, as an embedder would: examples/embed-cpp through
+# find_package(licit) (also against the static archive, licit::licit_static), examples/embed-c
+# through pkg-config, and runs them on the sample shipments: their decisions must be those of the
+# installed `licit run`, byte for byte.
+set(prefix "${WORK}/prefix")
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "failed (${status}): ${ARGN}\n${out}\n${err}")
+  endif()
+endfunction()
+
+run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
+foreach(f include/licit/licit.hpp include/licit/licit.h lib/liblicit.a lib/pkgconfig/licit.pc
+          lib/cmake/licit/licitConfig.cmake lib/cmake/licit/licitConfigVersion.cmake
+          lib/cmake/licit/licitTargets.cmake bin/licit)
+  if(NOT EXISTS "${prefix}/${f}")
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
+file(GLOB sonames "${prefix}/lib/liblicit.so.*")
+if(NOT sonames)
+  message(FATAL_ERROR "not installed: lib/liblicit.so.<version>")
+endif()
+
+# The public headers must stand alone: nothing from the source tree, no internal headers.
+file(READ "${prefix}/include/licit/licit.hpp" hpp)
+if(hpp MATCHES "#include \"" OR hpp MATCHES "compiler/|runtime/|llvm|antlr|simdjson|fmt/")
+  message(FATAL_ERROR "licit.hpp includes something besides the standard library")
+endif()
+
+# C++ through find_package, shared and static.
+foreach(variant shared static)
+  set(dir "${WORK}/embed-cpp-${variant}")
+  set(extra "")
+  if(variant STREQUAL "static")
+    # The same example linked against the static archive (its dependencies come from the package).
+    file(MAKE_DIRECTORY "${WORK}/static-src")
+    file(READ "${SOURCE_DIR}/examples/embed-cpp/CMakeLists.txt" lists)
+    string(REPLACE "licit::licit)" "licit::licit_static)" lists "${lists}")
+    file(WRITE "${WORK}/static-src/CMakeLists.txt" "${lists}")
+    file(COPY "${SOURCE_DIR}/examples/embed-cpp/screen.cpp" DESTINATION "${WORK}/static-src")
+    set(src "${WORK}/static-src")
+  else()
+    set(src "${SOURCE_DIR}/examples/embed-cpp")
+  endif()
+  run(${CMAKE_COMMAND} -S "${src}" -B "${dir}" -G "${GENERATOR}" -DCMAKE_BUILD_TYPE=Release
+      "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_CXX_COMPILER=${CXX}")
+  run(${CMAKE_COMMAND} --build "${dir}")
+  execute_process(COMMAND ${CMAKE_COMMAND} -DLICIT=${prefix}/bin/licit
+                          "-DSCREEN=${dir}/screen;--policy;examples/cn-japan-2026.licit"
+                          -DPOLICY=examples/cn-japan-2026.licit -DRECORDS=examples/shipments.jsonl
+                          -DOUT_DIR=${WORK}/out-cpp-${variant}
+                          -P ${SOURCE_DIR}/tests/api/compare_with_cli.cmake
+                  WORKING_DIRECTORY "${SOURCE_DIR}" RESULT_VARIABLE status)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "examples/embed-cpp (${variant}) differs from licit run")
+  endif()
+endforeach()
+
+# C through pkg-config.
+set(ENV{PKG_CONFIG_PATH} "${prefix}/lib/pkgconfig")
+run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/examples/embed-c" -B "${WORK}/embed-c" -G "${GENERATOR}"
+    -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_COMPILER=${C}")
+run(${CMAKE_COMMAND} --build "${WORK}/embed-c")
+execute_process(COMMAND ${CMAKE_COMMAND} -DLICIT=${prefix}/bin/licit
+                        "-DSCREEN=${WORK}/embed-c/screen;examples/cn-japan-2026.licit"
+                        -DPOLICY=examples/cn-japan-2026.licit -DRECORDS=examples/shipments.jsonl
+                        -DOUT_DIR=${WORK}/out-c -P ${SOURCE_DIR}/tests/api/compare_with_cli.cmake
+                WORKING_DIRECTORY "${SOURCE_DIR}" RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "examples/embed-c differs from licit run")
+endif()
+file(REMOVE_RECURSE "${prefix}")  # the static archive is large; keep only the small outputs
+message(STATUS "install test passed: ${prefix}")
