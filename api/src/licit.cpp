@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <utility>
 
 #include "api/src/state.h"
@@ -496,40 +497,67 @@ RuleHit ToRuleHit(const rt::RuleHit& h) {
 }  // namespace
 
 namespace detail {
+rt::Decision* DecisionData::Ptr(licit::Decision& d) {
+  return std::launder(reinterpret_cast<rt::Decision*>(d.storage_));
+}
 const rt::Decision& DecisionData::Get(const licit::Decision& d) {
-  return d.data_ ? d.data_->d : NoDecision();
+  if (!d.engaged_) return NoDecision();
+  return *std::launder(reinterpret_cast<const rt::Decision*>(d.storage_));
 }
 void DecisionData::Mutable(licit::Decision& d, const std::function<void(rt::Decision&)>& change) {
-  if (!d.data_) {
-    d.data_ = std::make_unique<DecisionData>();
-    d.data_->d = NoDecision();
-    d.data_->error_kind = ErrorKind::NoPolicy;
-  }
-  change(d.data_->d);
+  if (!d.engaged_) Set(d, rt::Decision(NoDecision()), ErrorKind::NoPolicy);
+  change(*Ptr(d));
 }
 void DecisionData::Set(licit::Decision& out, rt::Decision&& d, ErrorKind kind) {
-  out.data_ = std::make_unique<DecisionData>();
-  out.data_->d = std::move(d);
-  out.data_->error_kind = kind;
+  static_assert(sizeof(rt::Decision) <= licit::Decision::kStorageSize &&
+                    alignof(rt::Decision) <= 16,
+                "rt::Decision outgrew licit::Decision's inline storage: raise kStorageSize (an "
+                "ABI change: bump the SONAME)");
+  if (out.engaged_) {
+    *Ptr(out) = std::move(d);
+  } else {
+    new (out.storage_) rt::Decision(std::move(d));
+    out.engaged_ = true;
+  }
+  out.error_kind_ = kind;
+}
+void DecisionData::Reset(licit::Decision& d) {
+  if (d.engaged_) Ptr(d)->~Decision();
+  d.engaged_ = false;
+  d.error_kind_ = ErrorKind::NoPolicy;
 }
 }  // namespace detail
 
 Decision::Decision() = default;
-Decision::~Decision() = default;
-Decision::Decision(const Decision& o)
-    : data_(o.data_ ? std::make_unique<DecisionData>(*o.data_) : nullptr) {}
-Decision::Decision(Decision&&) noexcept = default;
+Decision::~Decision() { DecisionData::Reset(*this); }
+Decision::Decision(const Decision& o) {
+  if (o.engaged_) DecisionData::Set(*this, rt::Decision(DecisionData::Get(o)), o.error_kind_);
+}
+Decision::Decision(Decision&& o) noexcept {
+  if (o.engaged_) DecisionData::Set(*this, std::move(*DecisionData::Ptr(o)), o.error_kind_);
+}
 Decision& Decision::operator=(const Decision& o) {
-  if (this != &o) data_ = o.data_ ? std::make_unique<DecisionData>(*o.data_) : nullptr;
+  if (this == &o) return *this;
+  if (o.engaged_) {
+    DecisionData::Set(*this, rt::Decision(DecisionData::Get(o)), o.error_kind_);
+  } else {
+    DecisionData::Reset(*this);
+  }
   return *this;
 }
-Decision& Decision::operator=(Decision&&) noexcept = default;
+Decision& Decision::operator=(Decision&& o) noexcept {
+  if (this == &o) return *this;
+  if (o.engaged_) {
+    DecisionData::Set(*this, std::move(*DecisionData::Ptr(o)), o.error_kind_);
+  } else {
+    DecisionData::Reset(*this);
+  }
+  return *this;
+}
 
 Effect Decision::effect() const noexcept { return ToEffect(DecisionData::Get(*this).effect); }
 const char* Decision::effect_name() const noexcept { return licit::effect_name(effect()); }
-ErrorKind Decision::error_kind() const noexcept {
-  return data_ ? data_->error_kind : ErrorKind::NoPolicy;
-}
+ErrorKind Decision::error_kind() const noexcept { return error_kind_; }
 const std::string& Decision::error() const noexcept { return DecisionData::Get(*this).error; }
 std::optional<std::string> Decision::id() const { return DecisionData::Get(*this).id; }
 std::optional<std::string> Decision::date() const {

@@ -61,12 +61,12 @@ struct CompiledState {
   }
 };
 
+// Access to licit::Decision's inline storage, which holds an rt::Decision.
 struct DecisionData {
-  rt::Decision d;
-  ErrorKind error_kind = ErrorKind::None;
-
   static const rt::Decision& Get(const licit::Decision& d);
+  static rt::Decision* Ptr(licit::Decision& d);  // d must be engaged
   static void Set(licit::Decision& out, rt::Decision&& d, ErrorKind kind);
+  static void Reset(licit::Decision& d);
   static void Mutable(licit::Decision& d, const std::function<void(rt::Decision&)>& change);
 };
 

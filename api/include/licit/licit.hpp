@@ -234,7 +234,12 @@ class LICIT_API Decision {
   friend class Policy;
   friend class Explanation;
   friend struct detail::DecisionData;
-  std::unique_ptr<detail::DecisionData> data_;
+  // The decision is stored inline, so deciding allocates nothing beyond what the engine does.
+  // The layout is private; its size is part of the ABI (the SONAME changes when it must grow).
+  static constexpr size_t kStorageSize = 288;
+  alignas(16) unsigned char storage_[kStorageSize];
+  bool engaged_ = false;
+  ErrorKind error_kind_ = ErrorKind::NoPolicy;
 };
 
 // Why a record got its decision: every rule and exception with its outcome.
