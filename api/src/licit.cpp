@@ -1108,11 +1108,16 @@ PolicySlot::PolicySlot(Policy initial) : PolicySlot() { store(std::move(initial)
 PolicySlot::~PolicySlot() = default;
 
 void PolicySlot::store(Policy policy) noexcept {
-  state_->current.store(std::move(policy.state_), std::memory_order_release);
-  state_->generation.fetch_add(1, std::memory_order_acq_rel);
+  std::shared_ptr<const CompiledState> old;  // released after unlocking: freeing a policy (and
+  {                                          // its JIT code) must not hold up loads
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    old = std::exchange(state_->current, std::move(policy.state_));
+    state_->generation.fetch_add(1, std::memory_order_acq_rel);
+  }
 }
 Policy PolicySlot::load() const noexcept {
-  return Policy(state_->current.load(std::memory_order_acquire));
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return Policy(state_->current);
 }
 uint64_t PolicySlot::generation() const noexcept {
   return state_->generation.load(std::memory_order_acquire);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -87,8 +88,13 @@ struct RecordState {
       : policy(std::move(p)), record(&policy->program->input) {}
 };
 
+// A mutex around a shared_ptr copy rather than std::atomic<std::shared_ptr>: libstdc++ 12's
+// atomic<shared_ptr> guards its pointer with a lock bit ThreadSanitizer does not understand (it
+// reports a race on every load/store pair), and this lock is held only for a reference-count
+// increment, never while deciding.
 struct SlotState {
-  std::atomic<std::shared_ptr<const CompiledState>> current;
+  mutable std::mutex mutex;
+  std::shared_ptr<const CompiledState> current;  // guarded by mutex
   std::atomic<uint64_t> generation{0};
 };
 
