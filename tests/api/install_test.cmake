@@ -9,6 +9,14 @@ set(prefix "${WORK}/prefix")
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 
+# The first programs of docs/embedding.md, built against the prefix, must run.
+function(check_hello exe)
+  execute_process(COMMAND ${exe} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0 OR NOT out MATCHES "^license\n  rare-earth-to-any-except-KR")
+    message(FATAL_ERROR "${exe} failed (${status}):\n${out}\n${err}")
+  endif()
+endfunction()
+
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT status EQUAL 0)
@@ -45,7 +53,8 @@ foreach(variant shared static)
     file(READ "${SOURCE_DIR}/examples/embed-cpp/CMakeLists.txt" lists)
     string(REPLACE "licit::licit)" "licit::licit_static)" lists "${lists}")
     file(WRITE "${WORK}/static-src/CMakeLists.txt" "${lists}")
-    file(COPY "${SOURCE_DIR}/examples/embed-cpp/screen.cpp" DESTINATION "${WORK}/static-src")
+    file(COPY "${SOURCE_DIR}/examples/embed-cpp/screen.cpp" "${SOURCE_DIR}/examples/embed-cpp/hello.cpp"
+         DESTINATION "${WORK}/static-src")
     set(src "${WORK}/static-src")
   else()
     set(src "${SOURCE_DIR}/examples/embed-cpp")
@@ -53,6 +62,7 @@ foreach(variant shared static)
   run(${CMAKE_COMMAND} -S "${src}" -B "${dir}" -G "${GENERATOR}" -DCMAKE_BUILD_TYPE=Release
       "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_CXX_COMPILER=${CXX}")
   run(${CMAKE_COMMAND} --build "${dir}")
+  check_hello("${dir}/hello")
   execute_process(COMMAND ${CMAKE_COMMAND} -DLICIT=${prefix}/bin/licit
                           "-DSCREEN=${dir}/screen;--policy;examples/cn-japan-2026.licit"
                           -DPOLICY=examples/cn-japan-2026.licit -DRECORDS=examples/shipments.jsonl
@@ -69,6 +79,7 @@ set(ENV{PKG_CONFIG_PATH} "${prefix}/lib/pkgconfig")
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/examples/embed-c" -B "${WORK}/embed-c" -G "${GENERATOR}"
     -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_COMPILER=${C}")
 run(${CMAKE_COMMAND} --build "${WORK}/embed-c")
+check_hello("${WORK}/embed-c/hello")
 execute_process(COMMAND ${CMAKE_COMMAND} -DLICIT=${prefix}/bin/licit
                         "-DSCREEN=${WORK}/embed-c/screen;examples/cn-japan-2026.licit"
                         -DPOLICY=examples/cn-japan-2026.licit -DRECORDS=examples/shipments.jsonl
