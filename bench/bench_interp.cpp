@@ -11,7 +11,9 @@
 //   bench_interp                       1,000,000 records, best of 3, both parts
 //   bench_interp --records 100000      a quick look (counts are then not checked)
 //   bench_interp --runs 5 --no-run     interpreter only
-//   bench_interp --engine jit          decide with the LLVM JIT instead (same checks)
+//   bench_interp --engine jit          only the JIT (rt::Decision and rt::Verdict)
+//   bench_interp --engine interp       only the interpreter
+//   bench_interp --engine verdict      only the JIT's rt::Verdict (for profiling)
 //   bench_interp --licit PATH --policies DIR
 //
 // Each policy's interpreter part runs in a forked child so its peak RSS (getrusage) is its own;
@@ -138,12 +140,26 @@ struct InterpResult {
   double best_seconds = 0, worst_seconds = 0, best_cpu_seconds = 0;
   Counts counts;
   long peak_rss_kib = 0;
+  uint64_t slow = 0;  // Mode::kJitVerdict: records decided by the full path
 };
 
-// `--engine jit`: decide with the LLVM JIT instead of the interpreter.
-bool g_jit = false;
+// What is timed per record.
+enum class Mode {
+  kInterp,       // interp::Interpreter::Decide: the full rt::Decision
+  kJitDecision,  // jit::JitProgram::Decide: the full rt::Decision (fast path + MaterializeVerdict)
+  kJitVerdict,   // jit::JitProgram::DecideVerdict: effect and rules by index, no strings
+                 // (records it cannot decide go through Decide, and are counted)
+};
+const char* ModeName(Mode m) {
+  switch (m) {
+    case Mode::kInterp: return "interpreter, rt::Decision";
+    case Mode::kJitDecision: return "JIT, rt::Decision";
+    case Mode::kJitVerdict: return "JIT, rt::Verdict";
+  }
+  return "?";
+}
 
-InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs) {
+InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs, Mode mode) {
   InterpResult r;
   licit::SourceManager sources;
   licit::DiagnosticSink diags;
@@ -158,7 +174,7 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs)
   licit::interp::Interpreter interp(*program);
 #ifdef LICIT_HAVE_JIT
   std::unique_ptr<licit::jit::JitProgram> jit;
-  if (g_jit) {
+  if (mode != Mode::kInterp) {
     std::string error;
     jit = licit::jit::JitProgram::Compile(*program, &error);
     if (!jit) {
@@ -167,15 +183,24 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs)
     }
   }
 #endif
-  auto decide = [&](const licit::rt::Record& rec) {
+  uint64_t slow = 0;  // kJitVerdict: records the fast path handed to Decide
+  licit::rt::Verdict verdict;
+  auto decide = [&](const licit::rt::Record& rec) -> DecisionEffect {
 #ifdef LICIT_HAVE_JIT
-    if (jit) return jit->Decide(rec);
+    if (jit && mode == Mode::kJitVerdict) {
+      if (jit->DecideVerdict(rec, {}, verdict)) return verdict.effect;
+      ++slow;
+      return jit->Decide(rec).effect;
+    }
+    if (jit) return jit->Decide(rec).effect;
 #endif
-    return interp.Decide(rec);
+    return interp.Decide(rec).effect;
   };
   const licit::rt::RecordLayout& layout = program->input;
 
-  // Decode once: every record into its own rt::Record.
+  // Decode once: every record into its own rt::Record, their slots and strings one after the
+  // other in an arena (records in memory, as a service holding a batch would keep them).
+  licit::rt::RecordArena arena;
   std::vector<licit::rt::Record> records;
   {
     std::string text = licit::bench::ReferenceJsonl(n);
@@ -186,7 +211,7 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs)
     licit::io::ReadResult result;
     auto start = std::chrono::steady_clock::now();
     for (;;) {
-      records.emplace_back(&layout);
+      records.emplace_back(&layout, &arena);
       if (!reader->Next(records.back(), result)) {
         records.pop_back();
         break;
@@ -202,10 +227,8 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs)
     Counts counts;
     double cpu0 = ThreadCpuSeconds();
     auto start = std::chrono::steady_clock::now();
-    for (const licit::rt::Record& rec : records) {
-      licit::rt::Decision d = decide(rec);
-      ++counts.by_effect[static_cast<int>(d.effect)];
-    }
+    slow = 0;
+    for (const licit::rt::Record& rec : records) ++counts.by_effect[static_cast<int>(decide(rec))];
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     double cpu = ThreadCpuSeconds() - cpu0;
@@ -214,6 +237,7 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs)
     r.worst_seconds = std::max(r.worst_seconds, seconds);
     r.counts = counts;
   }
+  r.slow = slow;
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   r.peak_rss_kib = usage.ru_maxrss;
@@ -221,7 +245,7 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs)
   return r;
 }
 
-InterpResult MeasureInterpInChild(const std::string& policy_path, uint64_t n, int runs) {
+InterpResult MeasureInterpInChild(const std::string& policy_path, uint64_t n, int runs, Mode mode) {
   InterpResult r;
   int fds[2];
   if (pipe(fds) != 0) {
@@ -231,7 +255,7 @@ InterpResult MeasureInterpInChild(const std::string& policy_path, uint64_t n, in
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    InterpResult child = MeasureInterp(policy_path, n, runs);
+    InterpResult child = MeasureInterp(policy_path, n, runs, mode);
     ssize_t w = write(fds[1], &child, sizeof child);
     _exit(w == static_cast<ssize_t>(sizeof child) ? 0 : 1);
   }
@@ -347,6 +371,11 @@ int main(int argc, char** argv) {
   std::string licit = LICIT_BENCH_LICIT;
   std::string policy_dir = LICIT_BENCH_POLICY_DIR;
   std::vector<int> thread_counts = {1, 2};
+#ifdef LICIT_HAVE_JIT
+  std::vector<Mode> modes = {Mode::kInterp, Mode::kJitDecision, Mode::kJitVerdict};
+#else
+  std::vector<Mode> modes = {Mode::kInterp};
+#endif
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--records" && i + 1 < argc) {
@@ -355,11 +384,19 @@ int main(int argc, char** argv) {
       runs = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "interp") {
       ++i;
-      g_jit = false;
+      modes = {Mode::kInterp};
     } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "jit") {
       ++i;
 #ifdef LICIT_HAVE_JIT
-      g_jit = true;
+      modes = {Mode::kJitDecision, Mode::kJitVerdict};
+#else
+      std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
+      return 2;
+#endif
+    } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "verdict") {
+      ++i;
+#ifdef LICIT_HAVE_JIT
+      modes = {Mode::kJitVerdict};
 #else
       std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
       return 2;
@@ -383,16 +420,18 @@ int main(int argc, char** argv) {
 
   std::printf("Reference workload: %s records (seed %u), best of %d, one thread\n\n",
               Rate(static_cast<double>(n)).c_str(), licit::bench::kReferenceSeed, runs);
-  InterpResult interp[2];
-  std::printf("| policy | records | decode (JSON Lines reader) | decide: best | worst | best CPU | "
-              "decisions/s | by CPU time | peak RSS | allow / deny / license / review | check |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+  InterpResult interp[3][2];  // [mode][policy]
+  std::printf("| engine, result | policy | records | decode (JSON Lines reader) | decide: best | "
+              "worst | best CPU | decisions/s | by CPU time | peak RSS | "
+              "allow / deny / license / review | check |\n");
+  std::printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+  for (Mode mode : modes)
   for (int p = 0; p < 2; ++p) {
     std::string path = policy_dir + "/" + names[p] + ".licit";
-    InterpResult& r = interp[p] = MeasureInterpInChild(path, n, runs);
+    InterpResult& r = interp[static_cast<int>(mode)][p] = MeasureInterpInChild(path, n, runs, mode);
     std::fflush(stdout);
     if (!r.ok) {
-      std::printf("| %s.licit | error: %s |\n", names[p], r.error);
+      std::printf("| %s | %s.licit | error: %s |\n", ModeName(mode), names[p], r.error);
       failed = true;
       continue;
     }
@@ -401,8 +440,9 @@ int main(int argc, char** argv) {
       check += fmt::format(" ({} read errors)", r.read_errors);
       failed = true;
     }
-    std::printf("| %s.licit | %s | %s records/s | %.3f s | %.3f s | %.3f s | %s | %s | %ld MB | %s | %s |\n",
-                names[p], Rate(static_cast<double>(r.records)).c_str(),
+    if (mode == Mode::kJitVerdict) check += fmt::format(" ({} by the full path)", r.slow);
+    std::printf("| %s | %s.licit | %s | %s records/s | %.3f s | %.3f s | %.3f s | %s | %s | %ld MB | %s | %s |\n",
+                ModeName(mode), names[p], Rate(static_cast<double>(r.records)).c_str(),
                 Rate(static_cast<double>(r.records) / r.decode_seconds).c_str(), r.best_seconds,
                 r.worst_seconds, r.best_cpu_seconds,
                 Rate(static_cast<double>(r.records) / r.best_seconds).c_str(),
@@ -459,10 +499,25 @@ int main(int argc, char** argv) {
   auto rate = [&](bool ok, double seconds, uint64_t count) {
     return ok && seconds > 0 ? Rate(static_cast<double>(count) / seconds) : std::string("-");
   };
-  std::printf("| **Licit interpreter** (records decoded in memory) | %s | %s | %ld / %ld MB |\n",
-              rate(interp[0].ok, interp[0].best_seconds, interp[0].records).c_str(),
-              rate(interp[1].ok, interp[1].best_seconds, interp[1].records).c_str(),
-              interp[0].peak_rss_kib / 1024, interp[1].peak_rss_kib / 1024);
+  for (Mode mode : modes) {
+    const InterpResult* r = interp[static_cast<int>(mode)];
+    std::printf("| **Licit %s** (records decoded in memory) | %s | %s | %ld / %ld MB |\n",
+                ModeName(mode), rate(r[0].ok, r[0].best_seconds, r[0].records).c_str(),
+                rate(r[1].ok, r[1].best_seconds, r[1].records).c_str(), r[0].peak_rss_kib / 1024,
+                r[1].peak_rss_kib / 1024);
+  }
+  // The JIT's speed-up over the interpreter (wall time of the best runs; both measured alike).
+  for (Mode mode : modes) {
+    if (mode == Mode::kInterp || !interp[0][0].ok) continue;
+    const InterpResult* r = interp[static_cast<int>(mode)];
+    auto ratio = [&](int p) {
+      return r[p].ok && interp[0][p].ok && r[p].best_seconds > 0
+                 ? fmt::format("{:.1f}x", interp[0][p].best_seconds / r[p].best_seconds)
+                 : std::string("-");
+    };
+    std::printf("| speed-up of %s over the interpreter | %s | %s | |\n", ModeName(mode),
+                ratio(0).c_str(), ratio(1).c_str());
+  }
   if (do_run) {
     for (size_t t = 0; t < thread_counts.size(); ++t) {
       std::printf("| **`licit run`**, JSON Lines file to decisions, %d thread%s (records/s) | %s | "

@@ -47,6 +47,15 @@ struct EvalContext {
   std::string_view ReasonText(const Value& v) const;
   // Reuses the context for the next record. Reasons 0 and 1 are reserved (kMissing, kNull).
   void Reset(const Record* r, DayNumber d);
+  // Reset for the JIT's fast path, which runs once per record: the same as Reset, but skips
+  // rebuilding the reserved reasons when no unknown was recorded since (the common case).
+  void Begin(const Record* r, DayNumber d) {
+    if (reasons.size() != 2) return Reset(r, d);
+    record = r;
+    date = d;
+    scratch_used = 0;
+    items_used = 0;
+  }
 };
 
 }  // namespace licit::rt

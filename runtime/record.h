@@ -4,7 +4,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,16 +41,48 @@ struct RecordLayout {
 inline constexpr uint16_t kMissing = 0;
 inline constexpr uint16_t kNull = 1;
 
-// One input record. Owns the bytes its string values point at. Reusable: Clear() keeps capacity,
-// so a reader decodes millions of lines without allocating per line.
+// Storage for many records decoded once and kept (a batch in memory): each record's slots and
+// strings are bump-allocated one after the other in large blocks, so deciding the records in
+// order reads memory sequentially. Never frees until destroyed; must outlive its records. Not
+// thread-safe (one decoding thread fills it; deciding only reads).
+class RecordArena {
+ public:
+  RecordArena() = default;
+  RecordArena(const RecordArena&) = delete;
+  RecordArena& operator=(const RecordArena&) = delete;
+  // `bytes` aligned for a Value.
+  void* Allocate(size_t bytes);
+  size_t bytes_reserved() const { return reserved_; }
+
+ private:
+  std::vector<std::unique_ptr<Value[]>> blocks_;
+  size_t used_ = 0, capacity_ = 0, reserved_ = 0;
+};
+
+// One input record: a flat array of slots (32-byte Values that generated code reads by offset:
+// dates as day numbers, countries as ids, money as scaled integers with a currency id, codes
+// upper-cased) and the bytes its strings and collections point at, in chunks owned by the
+// record. Reusable: Clear() keeps the chunks, so a reader decodes millions of lines without
+// allocating per line. A record with short strings costs two allocations (slots and one
+// 256-byte chunk), about 600 bytes for the reference records, so millions fit in memory.
+// Movable (the chunks do not move, so values stay valid); not copyable.
+//
+// A record made with a RecordArena takes its slots and bytes from the arena instead (no
+// allocation of its own); Clear() then forgets the bytes but cannot give them back, so such
+// records are for decoding once and keeping.
 class Record {
  public:
-  explicit Record(const RecordLayout* layout);
+  explicit Record(const RecordLayout* layout, RecordArena* arena = nullptr);
+  Record(Record&&) noexcept = default;
+  Record& operator=(Record&&) noexcept = default;
+  Record(const Record&) = delete;
+  Record& operator=(const Record&) = delete;
 
   const RecordLayout& layout() const { return *layout_; }
-  uint32_t size() const { return static_cast<uint32_t>(slots_.size()); }
+  uint32_t size() const { return size_; }
   const Value& slot(uint32_t i) const { return slots_[i]; }
   Value& slot(uint32_t i) { return slots_[i]; }
+  const Value* slots() const { return slots_; }
 
   // Marks every slot missing and forgets stored strings and items.
   void Clear();
@@ -60,12 +92,21 @@ class Record {
   ValueSpan StoreItems(const Value* items, uint32_t count);
 
  private:
+  // `bytes` of storage aligned for a Value, from the current chunk or a new one.
+  void* Allocate(size_t bytes);
+
+  struct Chunk {
+    std::unique_ptr<Value[]> data;  // Value-aligned bytes
+    size_t bytes = 0;
+  };
   const RecordLayout* layout_;
-  std::vector<Value> slots_;
-  std::deque<std::string> strings_;   // stable addresses; reused after Clear()
-  size_t strings_used_ = 0;
-  std::deque<std::vector<Value>> items_;
-  size_t items_used_ = 0;
+  RecordArena* arena_ = nullptr;
+  std::unique_ptr<Value[]> own_slots_;  // without an arena
+  Value* slots_ = nullptr;
+  uint32_t size_ = 0;
+  std::vector<Chunk> chunks_;  // never move once allocated; all kept across Clear()
+  size_t chunk_ = 0;           // the chunk being filled
+  size_t used_ = 0;            // bytes used in it
 };
 
 }  // namespace licit::rt

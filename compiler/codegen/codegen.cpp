@@ -44,6 +44,7 @@ class Gen {
     void_ = llvm::Type::getVoidTy(c);
     value_ty_ = llvm::ArrayType::get(i8_, 32);
     cond_ty_ = llvm::FunctionType::get(i8_, {ptr_, ptr_, ptr_, ptr_}, false);
+    decide_ty_ = llvm::FunctionType::get(i8_, {ptr_, ptr_, ptr_, i32_, ptr_}, false);
   }
 
   std::vector<ir::ExprId> Run() {
@@ -77,7 +78,9 @@ class Gen {
       llvm::Function* f = llvm::Function::Create(cond_ty_, llvm::Function::ExternalLinkage,
                                                  ConditionName(prefix_, id), m_);
       Define(f, id);
+      cond_fns_[id] = f;
     }
+    DefineDecide();
     return conds;
   }
 
@@ -103,6 +106,208 @@ class Gen {
     Tri t = id == ir::kNone ? Tri{b_.getInt8(2), b_.getInt16(rt::kMissing)} : Cond(id);
     b_.CreateStore(t.reason, reason_out);
     b_.CreateRet(t.state);
+  }
+
+  // --- the decide function (the fast path; see codegen.h) -------------------------------------
+
+  // Arguments of the decide and rule functions.
+  struct DecideArgs {
+    llvm::Value *slots, *ctx, *env, *day, *verdict;
+  };
+
+  DecideArgs BeginDecideFn(llvm::Function* f) {
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    fn_ = f;
+    entry_ = llvm::BasicBlock::Create(c_, "entry", f);
+    b_.SetInsertPoint(entry_);
+    DecideArgs a{f->getArg(0), f->getArg(1), f->getArg(2), f->getArg(3), f->getArg(4)};
+    a.slots->setName("slots");
+    a.ctx->setName("ctx");
+    a.env->setName("env");
+    a.day->setName("day");
+    a.verdict->setName("verdict");
+    return a;
+  }
+
+  // The state (i8: 0 false, 1 true, 2 unknown) of condition `id`, by calling its function.
+  llvm::Value* CallCond(const DecideArgs& a, ir::ExprId id, llvm::Value* reason) {
+    return b_.CreateCall(cond_fns_.at(id), {a.slots, a.ctx, a.env, reason});
+  }
+
+  // Branches to `skip` unless `day` is inside `p` (constant bounds).
+  void RequireInPeriod(const DecideArgs& a, const ir::Period& p, llvm::BasicBlock* skip) {
+    llvm::Value* in = b_.getTrue();
+    if (p.since != INT32_MIN) in = b_.CreateAnd(in, b_.CreateICmpSGE(a.day, b_.getInt32(p.since)));
+    if (p.until != INT32_MAX) in = b_.CreateAnd(in, b_.CreateICmpSLE(a.day, b_.getInt32(p.until)));
+    if (p.open()) return;
+    llvm::BasicBlock* next = Block("inforce");
+    b_.CreateCondBr(in, next, skip);
+    b_.SetInsertPoint(next);
+  }
+
+  // Branches to `skip` when one of the suspensions covers `day`.
+  void RequireNotSuspended(const DecideArgs& a, const ir::Policy& policy,
+                           const std::vector<ir::SuspensionId>& ids, llvm::BasicBlock* skip) {
+    for (ir::SuspensionId sid : ids) {
+      if (sid >= policy.suspensions.size()) continue;
+      const ir::Period& p = policy.suspensions[sid].period;
+      llvm::Value* in = b_.getTrue();
+      if (p.since != INT32_MIN) in = b_.CreateAnd(in, b_.CreateICmpSGE(a.day, b_.getInt32(p.since)));
+      if (p.until != INT32_MAX) in = b_.CreateAnd(in, b_.CreateICmpSLE(a.day, b_.getInt32(p.until)));
+      llvm::BasicBlock* next = Block("notsuspended");
+      b_.CreateCondBr(in, skip, next);
+      b_.SetInsertPoint(next);
+    }
+  }
+
+  // Evaluates condition parts; a part equal to `stop` branches to `skip`, an unknown part to
+  // `bail`. (Every part is evaluated until one stops: a false part decides even after an
+  // unknown one, exactly as in Kleene logic; only when none stops does an unknown matter.)
+  void RequireParts(const DecideArgs& a, const std::vector<std::pair<ir::ExprId, uint8_t>>& parts,
+                    llvm::BasicBlock* skip, llvm::BasicBlock* bail) {
+    llvm::Value* reason = ReasonTemp();
+    llvm::Value* unknown = b_.getFalse();
+    for (const auto& [id, stop] : parts) {
+      if (id == ir::kNone || !cond_fns_.count(id)) continue;
+      llvm::Value* st = CallCond(a, id, reason);
+      llvm::BasicBlock* next = Block("part");
+      b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt8(stop)), skip, next);
+      b_.SetInsertPoint(next);
+      unknown = b_.CreateOr(unknown, b_.CreateICmpEQ(st, b_.getInt8(2)));
+    }
+    llvm::BasicBlock* known = Block("known");
+    b_.CreateCondBr(unknown, bail, known);
+    b_.SetInsertPoint(known);
+  }
+
+  static uint8_t EffectCode(ir::Effect e) {
+    static_assert(static_cast<int>(ir::Effect::Deny) == static_cast<int>(rt::DecisionEffect::Deny));
+    static_assert(static_cast<int>(ir::Effect::Exempt) ==
+                  static_cast<int>(rt::DecisionEffect::Exempt));
+    return static_cast<uint8_t>(e);
+  }
+
+  // Stores a contribution; a full verdict branches to `bail`.
+  void EmitHit(const DecideArgs& a, uint32_t policy, uint32_t rule, uint32_t exception,
+               uint8_t effect, llvm::BasicBlock* done, llvm::BasicBlock* bail) {
+    llvm::Value* ok = b_.CreateCall(Rt("licit_jit_hit", i8_, {ptr_, i32_, i32_, i32_, i8_}),
+                                    {a.verdict, b_.getInt32(policy), b_.getInt32(rule),
+                                     b_.getInt32(exception), b_.getInt8(effect)});
+    b_.CreateCondBr(b_.CreateICmpNE(ok, b_.getInt8(0)), done, bail);
+  }
+
+  // i8 @rule_<policy>_<rule>(slots, ctx, env, day, verdict): 1 judged (fired or not; a firing
+  // rule's contribution is in the verdict), 0 fall back.
+  llvm::Function* DefineRule(uint32_t pi, uint32_t ri) {
+    const ir::Policy& policy = p_.policies[pi];
+    const ir::Rule& rule = policy.rules[ri];
+    llvm::Function* f = llvm::Function::Create(
+        decide_ty_, llvm::Function::InternalLinkage,
+        prefix_ + "rule_" + std::to_string(pi) + "_" + std::to_string(ri), m_);
+    DecideArgs a = BeginDecideFn(f);
+    llvm::BasicBlock* done = Block("judged");
+    llvm::BasicBlock* bail = Block("fallback");
+    RequireInPeriod(a, rule.period, done);
+    RequireNotSuspended(a, policy, rule.suspensions, done);
+    RequireParts(a, {{rule.scope_class, 0}, {rule.destination, 0}, {rule.when, 0}, {rule.unless, 1}},
+                 done, bail);
+    // Fired: the first exception that holds waives it (an unknown one: fall back, the full path
+    // reports it).
+    for (ir::ExceptionId e : rule.waived_by) {
+      if (e >= policy.exceptions.size()) continue;
+      const ir::Exception& ex = policy.exceptions[e];
+      llvm::BasicBlock* next = Block("next.exception");
+      RequireInPeriod(a, ex.period, next);
+      RequireNotSuspended(a, policy, ex.suspensions, next);
+      RequireParts(a, {{ex.when, 0}, {ex.unless, 1}}, next, bail);
+      EmitHit(a, pi, ri, e, EffectCode(ir::Effect::Exempt), done, bail);
+      b_.SetInsertPoint(next);
+    }
+    EmitHit(a, pi, ri, ir::kNone, EffectCode(rule.effect), done, bail);
+    b_.SetInsertPoint(done);
+    b_.CreateRet(b_.getInt8(1));
+    b_.SetInsertPoint(bail);
+    b_.CreateRet(b_.getInt8(0));
+    return f;
+  }
+
+  void DefineDecide() {
+    // Rule functions first (each defines its own body), then the decide function calls them.
+    std::vector<std::vector<llvm::Function*>> rules(p_.policies.size());
+    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi)
+      for (uint32_t ri = 0; ri < p_.policies[pi].rules.size(); ++ri)
+        rules[pi].push_back(DefineRule(pi, ri));
+
+    llvm::Function* f = llvm::Function::Create(decide_ty_, llvm::Function::ExternalLinkage,
+                                               DecideName(prefix_), m_);
+    DecideArgs a = BeginDecideFn(f);
+    llvm::BasicBlock* bail = Block("fallback");
+    llvm::Value* count = nullptr;
+    {
+      llvm::IRBuilder<> tmp(entry_, entry_->begin());
+      count = tmp.CreateAlloca(i32_, nullptr, "count");
+    }
+    auto call_checked = [&](llvm::Value* callee_or_fn, bool indirect) {
+      llvm::Value* ok =
+          indirect ? b_.CreateCall(decide_ty_, callee_or_fn,
+                                   {a.slots, a.ctx, a.env, a.day, a.verdict})
+                   : b_.CreateCall(llvm::cast<llvm::Function>(callee_or_fn),
+                                   {a.slots, a.ctx, a.env, a.day, a.verdict});
+      llvm::BasicBlock* next = Block("ok");
+      b_.CreateCondBr(b_.CreateICmpNE(ok, b_.getInt8(0)), next, bail);
+      b_.SetInsertPoint(next);
+    };
+    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
+      const ir::Policy& policy = p_.policies[pi];
+      std::vector<uint8_t> dispatched(policy.rules.size(), 0);
+      const ir::RuleIndex* ix = pi < p_.rule_index.size() ? &p_.rule_index[pi] : nullptr;
+      if (ix != nullptr) {
+        for (uint32_t ki = 0; ki < ix->keys.size(); ++ki) {
+          const ir::RuleIndex::Key& key = ix->keys[ki];
+          if (!DispatchedKey(key)) continue;
+          for (ir::RuleId r : key.all)
+            if (r < dispatched.size()) dispatched[r] = 1;
+          // The table of this key's rule functions, by rule index.
+          std::vector<llvm::Constant*> table(policy.rules.size(),
+                                             llvm::ConstantPointerNull::get(llvm::PointerType::get(c_, 0)));
+          for (ir::RuleId r : key.all)
+            if (r < table.size()) table[r] = rules[pi][r];
+          auto* table_ty = llvm::ArrayType::get(ptr_, table.size());
+          auto* gv = new llvm::GlobalVariable(
+              m_, table_ty, true, llvm::GlobalValue::InternalLinkage,
+              llvm::ConstantArray::get(table_ty, table),
+              prefix_ + "rules_" + std::to_string(pi) + "_" + std::to_string(ki));
+          // for (i = 0; i < count; ++i) table[cands[i]](...)
+          llvm::Value* cands = b_.CreateCall(
+              Rt("licit_jit_candidates", ptr_, {ptr_, i32_, i32_, ptr_, ptr_}),
+              {a.env, b_.getInt32(pi), b_.getInt32(ki), a.slots, count});
+          llvm::Value* n = b_.CreateLoad(i32_, count, "n");
+          llvm::BasicBlock* pre = b_.GetInsertBlock();
+          llvm::BasicBlock* head = Block("cand.head");
+          llvm::BasicBlock* body = Block("cand.body");
+          llvm::BasicBlock* after = Block("cand.done");
+          b_.CreateBr(head);
+          b_.SetInsertPoint(head);
+          llvm::PHINode* i = b_.CreatePHI(i32_, 2, "i");
+          i->addIncoming(b_.getInt32(0), pre);
+          b_.CreateCondBr(b_.CreateICmpULT(i, n), body, after);
+          b_.SetInsertPoint(body);
+          llvm::Value* r = b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, cands, {i}), "rule");
+          llvm::Value* slot = b_.CreateInBoundsGEP(
+              table_ty, gv, {b_.getInt64(0), b_.CreateZExt(r, i64_)});
+          llvm::Value* fnptr = b_.CreateLoad(ptr_, slot, "rulefn");
+          call_checked(fnptr, true);
+          i->addIncoming(b_.CreateAdd(i, b_.getInt32(1)), b_.GetInsertBlock());
+          b_.CreateBr(head);
+          b_.SetInsertPoint(after);
+        }
+      }
+      for (uint32_t ri = 0; ri < policy.rules.size(); ++ri)
+        if (!dispatched[ri]) call_checked(rules[pi][ri], false);
+    }
+    b_.CreateRet(b_.getInt8(1));
+    b_.SetInsertPoint(bail);
+    b_.CreateRet(b_.getInt8(0));
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -191,7 +396,51 @@ class Gen {
     const ir::ExprId* a = p_.args(n);
     ValueKind l = p_.nodes[a[0]].kind, r = p_.nodes[a[1]].kind;
     return l == r && (l == ValueKind::Int || l == ValueKind::Date || l == ValueKind::Country ||
-                      l == ValueKind::Bool);
+                      l == ValueKind::Bool || l == ValueKind::String || l == ValueKind::Code);
+  }
+
+  // Equality of two known texts: lengths, then bytes. Codes compare ignoring case, but every
+  // Code value is stored upper-cased (readers, to_code and constants all normalise), so equal
+  // bytes is the same test. A constant operand's bytes are emitted into the module, so the
+  // optimiser turns the memcmp into a few loads and compares.
+  llvm::Value* TextEqual(ir::ExprId lhs, llvm::Value* l, ir::ExprId rhs, llvm::Value* r) {
+    const ir::Node* cn = nullptr;
+    llvm::Value* var = nullptr;
+    if (p_.nodes[rhs].op == ir::Op::Const) {
+      cn = &p_.nodes[rhs];
+      var = l;
+    } else if (p_.nodes[lhs].op == ir::Op::Const) {
+      cn = &p_.nodes[lhs];
+      var = r;
+    }
+    llvm::Value* var_len = b_.CreateLoad(i32_, At(var ? var : l, kPayloadOffset + 8), "len");
+    llvm::Value* var_ptr = b_.CreateLoad(ptr_, At(var ? var : l, kPayloadOffset), "ptr");
+    llvm::Value* other_len = nullptr;
+    llvm::Value* other_ptr = nullptr;
+    if (cn != nullptr) {
+      std::string_view text = p_.constants[cn->imm].text();
+      other_len = b_.getInt32(static_cast<uint32_t>(text.size()));
+      other_ptr = b_.CreateGlobalString(llvm::StringRef(text.data(), text.size()), "text", 0, &m_);
+    } else {
+      other_len = b_.CreateLoad(i32_, At(r, kPayloadOffset + 8), "len");
+      other_ptr = b_.CreateLoad(ptr_, At(r, kPayloadOffset), "ptr");
+    }
+    llvm::BasicBlock* from = b_.GetInsertBlock();
+    llvm::BasicBlock* same_len = Block("text.samelen");
+    llvm::BasicBlock* done = Block("text.done");
+    b_.CreateCondBr(b_.CreateICmpEQ(var_len, other_len), same_len, done);
+    b_.SetInsertPoint(same_len);
+    llvm::Value* len64 = b_.CreateZExt(cn != nullptr ? other_len : var_len, i64_);
+    llvm::Value* cmp = b_.CreateCall(Rt("memcmp", i32_, {ptr_, ptr_, i64_}),
+                                     {var_ptr, other_ptr, len64});
+    llvm::Value* bytes_eq = b_.CreateICmpEQ(cmp, b_.getInt32(0));
+    llvm::BasicBlock* same_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* eq = b_.CreatePHI(i1_, 2);
+    eq->addIncoming(b_.getFalse(), from);
+    eq->addIncoming(bytes_eq, same_end);
+    return eq;
   }
 
   // --- conditions (tri-state) --------------------------------------------------------------
@@ -292,7 +541,7 @@ class Gen {
     return {state, reason};
   }
 
-  // Eq/Ne on two ints, dates, countries or bools: native compare when both are known and of
+  // Eq/Ne on two ints, dates, countries, bools, strings or codes: native compare when both are known and of
   // the expected kind, else the builtin (which propagates the first unknown).
   Tri ScalarCompare(const ir::Node& n) {
     const ir::ExprId* a = p_.args(n);
@@ -310,14 +559,21 @@ class Gen {
     llvm::BasicBlock* done = Block("cmp.done");
     b_.CreateCondBr(fast, fast_bb, slow_bb);
     b_.SetInsertPoint(fast_bb);
-    llvm::Value* lv = Payload(l, t);
-    llvm::Value* rv = Payload(r, t);
-    if (kind == ValueKind::Bool) {
-      lv = b_.CreateAnd(lv, b_.getInt8(1));
-      rv = b_.CreateAnd(rv, b_.getInt8(1));
+    llvm::Value* eq = nullptr;
+    if (kind == ValueKind::String || kind == ValueKind::Code) {
+      eq = TextEqual(a[0], l, a[1], r);
+    } else {
+      llvm::Value* lv = Payload(l, t);
+      llvm::Value* rv = Payload(r, t);
+      if (kind == ValueKind::Bool) {
+        lv = b_.CreateAnd(lv, b_.getInt8(1));
+        rv = b_.CreateAnd(rv, b_.getInt8(1));
+      }
+      eq = b_.CreateICmpEQ(lv, rv);
     }
-    llvm::Value* eq = n.op == ir::Op::Eq ? b_.CreateICmpEQ(lv, rv) : b_.CreateICmpNE(lv, rv);
+    if (n.op == ir::Op::Ne) eq = b_.CreateNot(eq);
     llvm::Value* fast_state = b_.CreateZExt(eq, i8_);
+    llvm::BasicBlock* fast_end = b_.GetInsertBlock();
     b_.CreateBr(done);
     b_.SetInsertPoint(slow_bb);
     llvm::Value* out = Temp("cmp");
@@ -328,10 +584,10 @@ class Gen {
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
     llvm::PHINode* state = b_.CreatePHI(i8_, 2);
-    state->addIncoming(fast_state, fast_bb);
+    state->addIncoming(fast_state, fast_end);
     state->addIncoming(slow.state, slow_end);
     llvm::PHINode* reason = b_.CreatePHI(i16_, 2);
-    reason->addIncoming(b_.getInt16(0), fast_bb);
+    reason->addIncoming(b_.getInt16(0), fast_end);
     reason->addIncoming(slow.reason, slow_end);
     return {state, reason};
   }
@@ -502,7 +758,9 @@ class Gen {
   llvm::Type *i1_, *i8_, *i16_, *i32_, *i64_, *ptr_, *void_;
   llvm::ArrayType* value_ty_;
   llvm::FunctionType* cond_ty_;
+  llvm::FunctionType* decide_ty_;
   std::vector<llvm::Function*> class_fns_;
+  std::map<ir::ExprId, llvm::Function*> cond_fns_;
   llvm::Function* fn_ = nullptr;
   llvm::BasicBlock* entry_ = nullptr;
   llvm::Value *slots_ = nullptr, *ctx_ = nullptr, *env_ = nullptr;
@@ -522,12 +780,15 @@ std::string ConditionName(const std::string& prefix, ir::ExprId id) {
   return prefix + "cond_" + std::to_string(id);
 }
 
+std::string DecideName(const std::string& prefix) { return prefix + "decide"; }
+
 const std::vector<std::string>& RuntimeFunctionNames() {
   static const std::vector<std::string> kNames = {
       "licit_rt_compare", "licit_rt_in",        "licit_rt_under",      "licit_rt_matches",
       "licit_rt_arith",   "licit_rt_to_code",   "licit_rt_call",       "licit_rt_read_field",
       "licit_rt_to_decimal", "licit_rt_make_collection", "licit_jit_in_group",
-      "licit_jit_under",  "memcpy",             "memset",
+      "licit_jit_under",  "licit_jit_hit",      "licit_jit_candidates", "memcpy",
+      "memset",           "memcmp",
   };
   return kNames;
 }

@@ -3,6 +3,21 @@
 //
 //   i8 @cond_<ExprId>(ptr slots, ptr ctx, ptr env, ptr reason)   ; 0 false, 1 true, 2 unknown
 //
+// and one function that decides a whole record (the fast path, see DecideFn):
+//
+//   i8 @decide(ptr slots, ptr ctx, ptr env, i32 day, ptr verdict)  ; 1 decided, 0 fall back
+//
+// It judges every rule that can fire: periods and suspensions against `day` as constants, the
+// rule's condition parts through the cond functions (inlined by the optimiser), the exceptions
+// that can waive it, and stores each contribution in the rt::Verdict. Rules whose rule-index key
+// covers many rules (DispatchedKey) are not judged one by one: the decide function asks
+// licit_jit_candidates for the candidates of the record's value and calls just those through a
+// table of rule functions. Whenever something is unknown (a missing field, an undecidable
+// comparison) it returns 0 at once, and the engine decides that record through the shared
+// AssembleDecision instead, which writes the unknown's reasons. So the fast path only ever
+// decides records whose decision has no unknowns, and MaterializeVerdict renders those as
+// AssembleDecision would.
+//
 // `slots` is the record's Value array, `ctx` the rt::EvalContext, `env` a JitEnv (the program's
 // constants and layout, so the module holds no addresses and dumps are stable), `reason` an
 // uint16_t receiving the unknown's reason index in ctx. Fast paths (constants, field reads,
@@ -21,6 +36,7 @@
 #include "runtime/eval_context.h"
 #include "runtime/record.h"
 #include "runtime/value.h"
+#include "runtime/verdict.h"
 
 namespace llvm {
 class LLVMContext;
@@ -36,10 +52,23 @@ struct JitEnv {
   const rt::Value* constants = nullptr;     // ir::Program::constants
   const rt::RecordLayout* layout = nullptr; // ir::Program::input
   const ir::Program* program = nullptr;     // groups and slot paths, for the licit_jit_* helpers
+  const void* dispatch = nullptr;           // the engine's candidate tables (licit_jit_candidates)
 };
 
 using ConditionFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
                                 uint16_t* reason);
+// Decides the record whose slots are given at `day` into `verdict` (cleared by the caller).
+// Returns 1 when decided, 0 when the record needs the full path (something was unknown, or more
+// than Verdict::kMaxHits rules contributed); `verdict` is then meaningless.
+using DecideFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
+                             int32_t day, rt::Verdict* verdict);
+
+// Rule-index keys with at least this many rules are dispatched through licit_jit_candidates (one
+// hash probe per record); smaller ones are cheaper to judge rule by rule in straight-line code.
+inline constexpr size_t kDispatchMinRules = 8;
+inline bool DispatchedKey(const ir::RuleIndex::Key& key) {
+  return key.all.size() >= kDispatchMinRules;
+}
 
 struct Generated {
   Generated();
@@ -55,6 +84,8 @@ struct Generated {
 
 // The name of a condition's function.
 std::string ConditionName(const std::string& prefix, ir::ExprId id);
+// The name of the decide function.
+std::string DecideName(const std::string& prefix);
 
 // The runtime functions generated code may call (the JIT defines exactly these).
 const std::vector<std::string>& RuntimeFunctionNames();
@@ -76,6 +107,15 @@ std::string DumpLlvm(const ir::Program& program, std::string* error);
 
 // Helpers the generated code calls besides the licit_rt_* builtins (runtime/jit/jit.cpp).
 extern "C" {
+// Appends a contribution to `v`; 0 when it is full (the fast path then gives up).
+uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uint32_t exception,
+                      uint8_t effect);
+// The candidate rules (indices, increasing) of rule-index key `key` of policy `policy` for the
+// record `slots`: the rules whose equality the record's value satisfies, or all the key's rules
+// when the field is unknown. Sets *count; the array lives as long as the compiled program.
+const uint32_t* licit_jit_candidates(const licit::codegen::JitEnv* env, uint32_t policy,
+                                     uint32_t key, const licit::rt::Value* slots,
+                                     uint32_t* count);
 // 1 when the country value `c` (known) is in group `group` at ctx->date, else 0.
 uint8_t licit_jit_in_group(const licit::codegen::JitEnv* env, uint32_t group,
                            const licit::rt::Value* c, const licit::rt::EvalContext* ctx);

@@ -403,6 +403,49 @@ std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::R
 
 namespace {
 
+// The decision's rules (strongest first, then judging order) and licences, from the
+// contributions in judging order (policy by policy, rules in source order). Shared by Judge and
+// MaterializeVerdict so both render a decision the same way.
+void FinishDecision(const ir::Program& program, std::vector<Hit>& hits,
+                    const std::vector<uint8_t>& from_default, rt::Decision& d) {
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const Hit& a, const Hit& b) { return a.effect > b.effect; });
+  d.rules.reserve(hits.size());
+  for (const Hit& h : hits) {
+    const ir::Policy& policy = program.policies[h.policy];
+    const ir::Rule& rule = policy.rules[h.rule];
+    rt::RuleHit rh;
+    rh.rule = rule.name;
+    rh.effect = h.effect;
+    // The licence a rule names is part of what it says, whatever it contributed (waived rules
+    // and rules whose firing was unknown still show which licence is at stake).
+    if (rule.effect == ir::Effect::License) rh.license = rule.license;
+    rh.because = rule.because;
+    rh.cite = rule.cite;
+    rh.at = rule.at;
+    rh.policy = policy.name;
+    d.rules.push_back(std::move(rh));
+  }
+  if (d.effect == DecisionEffect::License) {
+    auto add = [&](const std::string& name) {
+      if (std::find(d.licenses.begin(), d.licenses.end(), name) == d.licenses.end())
+        d.licenses.push_back(name);
+    };
+    for (const Hit& h : hits) {
+      if (h.effect != DecisionEffect::License) continue;
+      const ir::Rule& rule = program.policies[h.policy].rules[h.rule];
+      add(rule.license.value_or(rule.name));
+    }
+    // A policy whose `default license "name"` decided also requires that licence.
+    for (uint32_t pi = 0; pi < program.policies.size(); ++pi) {
+      const ir::Policy& policy = program.policies[pi];
+      if (from_default[pi] && policy.default_effect == ir::Effect::License &&
+          policy.default_license)
+        add(*policy.default_license);
+    }
+  }
+}
+
 // Decides one record at `day`; fills `judged` (every rule and exception evaluated) when
 // explaining.
 void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& evaluator,
@@ -501,42 +544,7 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
     }
   }
 
-  std::stable_sort(hits.begin(), hits.end(),
-                   [](const Hit& a, const Hit& b) { return a.effect > b.effect; });
-  d.rules.reserve(hits.size());
-  for (const Hit& h : hits) {
-    const ir::Policy& policy = program.policies[h.policy];
-    const ir::Rule& rule = policy.rules[h.rule];
-    rt::RuleHit rh;
-    rh.rule = rule.name;
-    rh.effect = h.effect;
-    // The licence a rule names is part of what it says, whatever it contributed (waived rules
-    // and rules whose firing was unknown still show which licence is at stake).
-    if (rule.effect == ir::Effect::License) rh.license = rule.license;
-    rh.because = rule.because;
-    rh.cite = rule.cite;
-    rh.at = rule.at;
-    rh.policy = policy.name;
-    d.rules.push_back(std::move(rh));
-  }
-  if (d.effect == DecisionEffect::License) {
-    auto add = [&](const std::string& name) {
-      if (std::find(d.licenses.begin(), d.licenses.end(), name) == d.licenses.end())
-        d.licenses.push_back(name);
-    };
-    for (const Hit& h : hits) {
-      if (h.effect != DecisionEffect::License) continue;
-      const ir::Rule& rule = program.policies[h.policy].rules[h.rule];
-      add(rule.license.value_or(rule.name));
-    }
-    // A policy whose `default license "name"` decided also requires that licence.
-    for (uint32_t pi = 0; pi < program.policies.size(); ++pi) {
-      const ir::Policy& policy = program.policies[pi];
-      if (from_default[pi] && policy.default_effect == ir::Effect::License &&
-          policy.default_license)
-        add(*policy.default_license);
-    }
-  }
+  FinishDecision(program, hits, from_default, d);
 }
 
 }  // namespace
@@ -545,6 +553,60 @@ void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvalua
                       rt::Decision& d) {
   thread_local AssemblyScratch scratch;
   Judge(program, day, ev, scratch, nullptr, d);
+}
+
+rt::DecisionEffect VerdictEffect(const ir::Program& program, const rt::Verdict& v) {
+  DecisionEffect effect = DecisionEffect::Allow;
+  for (uint32_t pi = 0; pi < program.policies.size(); ++pi) {
+    bool any = false;
+    DecisionEffect policy_effect = DecisionEffect::Allow;
+    for (uint32_t k = 0; k < v.count; ++k) {
+      if (v.hits[k].policy != pi) continue;
+      any = true;
+      policy_effect = std::max(policy_effect, v.hits[k].effect);
+    }
+    if (!any) policy_effect = ToDecisionEffect(program.policies[pi].default_effect);
+    effect = std::max(effect, policy_effect);
+  }
+  return effect;
+}
+
+void MaterializeVerdict(const ir::Program& program, rt::Verdict& v, rt::Decision& d) {
+  // Judging order (policy, then rule) is the order Judge met the hits in: waivers are listed in
+  // it, and rules of equal strength keep it.
+  std::sort(v.hits, v.hits + v.count, [](const rt::VerdictHit& a, const rt::VerdictHit& b) {
+    return a.policy != b.policy ? a.policy < b.policy : a.rule < b.rule;
+  });
+  thread_local AssemblyScratch scratch;
+  std::vector<Hit>& hits = scratch.hits;
+  hits.clear();
+  scratch.from_default.assign(program.policies.size(), 0);
+  d.effect = DecisionEffect::Allow;
+  uint32_t k = 0;
+  for (uint32_t pi = 0; pi < program.policies.size(); ++pi) {
+    const ir::Policy& policy = program.policies[pi];
+    bool any = false;
+    DecisionEffect policy_effect = DecisionEffect::Allow;
+    for (; k < v.count && v.hits[k].policy == pi; ++k) {
+      const rt::VerdictHit& h = v.hits[k];
+      const bool waived = h.exception != ir::kNone;
+      if (waived) {
+        const ir::Exception& ex = policy.exceptions[h.exception];
+        d.waived.push_back(rt::Waiver{policy.rules[h.rule].name, ex.name, ex.at});
+      }
+      hits.push_back(Hit{h.effect, pi, h.rule, waived});
+      any = true;
+      policy_effect = std::max(policy_effect, h.effect);
+    }
+    if (!any) {
+      policy_effect = ToDecisionEffect(policy.default_effect);
+      scratch.from_default[pi] = 1;
+    }
+    d.policies.push_back(rt::PolicyResult{policy.name, policy.version, policy_effect});
+    d.effect = std::max(d.effect, policy_effect);
+  }
+  FinishDecision(program, hits, scratch.from_default, d);
+  v.effect = d.effect;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "runtime/decision.h"
 #include "runtime/eval_context.h"
 #include "runtime/record.h"
+#include "runtime/verdict.h"
 
 namespace licit::interp {
 
@@ -72,6 +73,14 @@ std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::R
 // Decides at `day`, asking `ev` (already reset for the record and day) for conditions.
 void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvaluator& ev,
                       rt::Decision& d);
+
+// The effect of a compact decision (runtime/verdict.h): each policy's strongest contribution, or
+// its default when nothing contributed; the strongest of those. Builds no strings.
+rt::DecisionEffect VerdictEffect(const ir::Program& program, const rt::Verdict& v);
+// The full decision from a compact one, as AssembleDecision would have written it for a record
+// with no unknowns: policies, waivers, rules (strongest first, then source order), licences.
+// `d` already holds the id and date (PrepareDecision). Sorts v's hits into judging order.
+void MaterializeVerdict(const ir::Program& program, rt::Verdict& v, rt::Decision& d);
 
 class Interpreter {
  public:

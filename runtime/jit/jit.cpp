@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <string_view>
 
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
@@ -40,6 +41,143 @@ void licit_jit_under(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* 
   }
   const std::string& path = env->program->input.slots[static_cast<uint32_t>(slot)].path;
   licit_rt_under_named(ctx, code, pattern, path.data(), static_cast<uint32_t>(path.size()), out);
+}
+
+}  // extern "C"
+
+namespace licit::jit {
+namespace {
+
+// FNV-1a: short keys (codes, end-use words) hash in a few nanoseconds, and it needs no state.
+inline uint64_t HashText(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// The candidate tables behind licit_jit_candidates, for the rule-index keys the decide function
+// dispatches on (codegen::DispatchedKey): the rules of each key value as one flat array, found by
+// country id, or by text through an open-addressing hash table (linear probing, at most half
+// full) of views into the ir::RuleIndex's own strings. One probe costs a hash and usually one
+// compare, several times less than std::unordered_map's.
+struct DispatchKey {
+  bool used = false;
+  uint32_t slot = 0;
+  rt::ValueKind kind = rt::ValueKind::Unknown;
+  std::vector<uint32_t> all;    // field unknown: every rule of the key
+  std::vector<uint32_t> rules;  // the runs below point into this
+  struct Run {
+    uint32_t offset = 0, count = 0;
+  };
+  std::vector<Run> by_country;  // by CountryId
+  struct Slot {
+    uint64_t hash = 0;
+    std::string_view text;
+    Run run;
+    bool used = false;
+  };
+  std::vector<Slot> by_text;  // size a power of two
+  uint64_t mask = 0;
+
+  void BuildText(const std::vector<std::pair<std::string_view, Run>>& entries) {
+    size_t size = 16;
+    while (size < entries.size() * 2) size *= 2;
+    by_text.assign(size, Slot{});
+    mask = size - 1;
+    for (const auto& [text, run] : entries) {
+      uint64_t h = HashText(text);
+      size_t i = h & mask;
+      while (by_text[i].used) i = (i + 1) & mask;
+      by_text[i] = Slot{h, text, run, true};
+    }
+  }
+  Run FindText(std::string_view text) const {
+    uint64_t h = HashText(text);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = by_text[i];
+      if (!s.used) return Run{};
+      if (s.hash == h && s.text == text) return s.run;
+    }
+  }
+};
+
+struct DispatchTables {
+  const ir::Program* program = nullptr;
+  std::vector<std::vector<DispatchKey>> keys;  // [policy][key]
+
+  explicit DispatchTables(const ir::Program& p) : program(&p) {
+    keys.resize(p.rule_index.size());
+    for (size_t pi = 0; pi < p.rule_index.size(); ++pi) {
+      const ir::RuleIndex& ix = p.rule_index[pi];
+      keys[pi].resize(ix.keys.size());
+      for (size_t ki = 0; ki < ix.keys.size(); ++ki) {
+        const ir::RuleIndex::Key& key = ix.keys[ki];
+        if (!codegen::DispatchedKey(key)) continue;
+        DispatchKey& d = keys[pi][ki];
+        d.used = true;
+        d.slot = key.slot;
+        d.kind = key.kind;
+        d.all = key.all;
+        std::vector<std::pair<std::string_view, DispatchKey::Run>> texts;
+        for (const auto& [text, rules] : key.rules) {
+          DispatchKey::Run run{static_cast<uint32_t>(d.rules.size()),
+                               static_cast<uint32_t>(rules.size())};
+          d.rules.insert(d.rules.end(), rules.begin(), rules.end());
+          if (key.kind == rt::ValueKind::Country) {
+            CountryId c = 0;
+            if (text.size() != sizeof c) continue;
+            std::memcpy(&c, text.data(), sizeof c);
+            if (c >= d.by_country.size()) d.by_country.resize(c + 1u);
+            d.by_country[c] = run;
+          } else {
+            texts.emplace_back(std::string_view(text), run);
+          }
+        }
+        d.BuildText(texts);
+      }
+    }
+  }
+};
+
+}  // namespace
+}  // namespace licit::jit
+
+extern "C" {
+
+uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uint32_t exception,
+                      uint8_t effect) {
+  if (v->count >= licit::rt::Verdict::kMaxHits) return 0;
+  v->hits[v->count++] = licit::rt::VerdictHit{policy, rule, exception,
+                                              static_cast<licit::rt::DecisionEffect>(effect)};
+  return 1;
+}
+
+const uint32_t* licit_jit_candidates(const licit::codegen::JitEnv* env, uint32_t policy,
+                                     uint32_t key, const licit::rt::Value* slots,
+                                     uint32_t* count) {
+  using licit::rt::ValueKind;
+  const auto& tables = *static_cast<const licit::jit::DispatchTables*>(env->dispatch);
+  const licit::jit::DispatchKey& k = tables.keys[policy][key];
+  // The field as the engines read it: known only when it and every enclosing record are
+  // (ir::RuleCandidates).
+  const auto& layout = tables.program->input;
+  bool present = true;
+  for (int32_t s = static_cast<int32_t>(k.slot); present && s >= 0; s = layout.slots[s].parent)
+    present = slots[s].known();
+  const licit::rt::Value& v = slots[k.slot];
+  if (!present || v.kind != k.kind) {
+    *count = static_cast<uint32_t>(k.all.size());
+    return k.all.data();
+  }
+  licit::jit::DispatchKey::Run run;
+  if (k.kind == ValueKind::Country) {
+    if (v.country < k.by_country.size()) run = k.by_country[v.country];
+  } else {
+    // Code values are stored upper-cased, as the index's keys are (IndexKeyOf).
+    run = k.FindText(v.text());
+  }
+  *count = run.count;
+  return k.rules.data() + run.offset;
 }
 
 }  // extern "C"
@@ -116,6 +254,9 @@ class Host {
     def("licit_rt_make_collection", &licit_rt_make_collection);
     def("licit_jit_in_group", &licit_jit_in_group);
     def("licit_jit_under", &licit_jit_under);
+    def("licit_jit_hit", &licit_jit_hit);
+    def("licit_jit_candidates", &licit_jit_candidates);
+    def("memcmp", static_cast<int (*)(const void*, const void*, size_t)>(&std::memcmp));
     def("memcpy", static_cast<void* (*)(void*, const void*, size_t)>(&std::memcpy));
     def("memset", static_cast<void* (*)(void*, int, size_t)>(&std::memset));
     if (symbols.size() != codegen::RuntimeFunctionNames().size()) {
@@ -161,9 +302,11 @@ struct JitProgram::Impl {
   const ir::Program* program = nullptr;
   codegen::JitEnv env;
   std::vector<codegen::ConditionFn> fns;  // by ExprId; null for non-conditions
+  codegen::DecideFn decide = nullptr;
+  DispatchTables dispatch;
   llvm::orc::ResourceTrackerSP tracker;
   interp::Interpreter interp;
-  explicit Impl(const ir::Program& p) : program(&p), interp(p) {}
+  explicit Impl(const ir::Program& p) : program(&p), dispatch(p), interp(p) {}
 };
 
 JitProgram::JitProgram(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -189,7 +332,8 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
   }
   codegen::Optimize(*g.module, host->tm());
   auto impl = std::make_unique<Impl>(program);
-  impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program};
+  impl->env =
+      codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
   llvm::orc::JITDylib& jd = host->jit().getMainJITDylib();
   impl->tracker = jd.createResourceTracker();
   std::unique_ptr<JitProgram> result(new JitProgram(std::move(impl)));
@@ -208,17 +352,61 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
     }
     im.fns[id] = addr->toPtr<codegen::ConditionFn>();
   }
+  auto decide = host->jit().lookup(codegen::DecideName(prefix));
+  if (!decide) {
+    *error = ToString(decide.takeError());
+    return nullptr;
+  }
+  im.decide = decide->toPtr<codegen::DecideFn>();
   return result;
+}
+
+namespace {
+thread_local rt::EvalContext tls_ctx;
+
+// The day a record is judged at (--as-of, else its date); for an undated program any day does.
+std::optional<DayNumber> JudgingDay(const ir::Program& p, const rt::Record& record,
+                                    const interp::DecideOptions& options) {
+  if (options.as_of) return options.as_of;
+  const int32_t slot = p.input.date_slot;
+  if (slot >= 0 && static_cast<uint32_t>(slot) < record.size()) {
+    const rt::Value& v = record.slot(static_cast<uint32_t>(slot));
+    if (v.kind == rt::ValueKind::Date) return v.date;
+  }
+  if (!p.dated) return DayNumber{0};
+  return std::nullopt;
+}
+}  // namespace
+
+bool JitProgram::DecideVerdict(const rt::Record& record, const interp::DecideOptions& options,
+                               rt::Verdict& verdict) const {
+  std::optional<DayNumber> day = JudgingDay(*impl_->program, record, options);
+  if (!day) return false;  // an error decision: the full path writes it
+  verdict.Clear();
+  tls_ctx.Begin(&record, *day);
+  const rt::Value* slots = record.slots();
+  if (impl_->decide(slots, &tls_ctx, &impl_->env, *day, &verdict) == 0) return false;
+  verdict.effect = interp::VerdictEffect(*impl_->program, verdict);
+  return true;
 }
 
 rt::Decision JitProgram::Decide(const rt::Record& record,
                                 const interp::DecideOptions& options) const {
-  thread_local rt::EvalContext ctx;
   rt::Decision d;
   std::optional<DayNumber> day = interp::PrepareDecision(*impl_->program, record, options, d);
   if (!day) return d;
+  rt::EvalContext& ctx = tls_ctx;
+  const rt::Value* slots = record.slots();
+  // The fast path: generated code decides records with no unknowns into a compact verdict.
+  thread_local rt::Verdict verdict;
+  verdict.Clear();
+  ctx.Begin(&record, *day);
+  if (impl_->decide(slots, &ctx, &impl_->env, *day, &verdict) != 0) {
+    interp::MaterializeVerdict(*impl_->program, verdict, d);
+    return d;
+  }
+  // The full path: the shared assembly, asking generated code for each condition.
   ctx.Reset(&record, *day);
-  const rt::Value* slots = record.size() > 0 ? &record.slot(0) : nullptr;
   JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, slots);
   interp::AssembleDecision(*impl_->program, *day, ev, d);
   return d;

@@ -1,8 +1,13 @@
 // The JIT engine: ir::Program compiled to native code (compiler/codegen) by one process-wide
 // ORC LLJIT, with one ResourceTracker per compiled program (its code is freed when the
-// JitProgram is destroyed). Decision assembly is the interpreter's (interp::AssembleDecision);
-// only conditions run as generated code, so decisions are the interpreter's by construction.
-// Explanations delegate to the interpreter. No LLVM types in this header.
+// JitProgram is destroyed).
+//
+// Deciding has two paths. The fast path is one generated function that judges every candidate
+// rule of the record (rule-index dispatch, periods, conditions, exceptions) into a compact
+// rt::Verdict; interp::MaterializeVerdict turns that into the rt::Decision. It gives up as soon
+// as anything is unknown. The full path is the interpreter's shared assembly
+// (interp::AssembleDecision) with conditions answered by generated code; it writes unknowns and
+// their reasons. Explanations delegate to the interpreter. No LLVM types in this header.
 #pragma once
 
 #include <memory>
@@ -12,6 +17,7 @@
 #include "runtime/decision.h"
 #include "runtime/interp/interpreter.h"
 #include "runtime/record.h"
+#include "runtime/verdict.h"
 
 namespace licit::jit {
 
@@ -25,6 +31,12 @@ class JitProgram {
 
   // Thread-safe: many threads may decide at once.
   rt::Decision Decide(const rt::Record& record, const interp::DecideOptions& options = {}) const;
+  // The fast path alone, for callers that need only the effect and the contributing rules: true
+  // with `verdict` filled (its effect set) when the record was decided; false when it needs
+  // Decide (something unknown, no date, more than Verdict::kMaxHits contributions). Builds no
+  // strings and does not allocate. Thread-safe.
+  bool DecideVerdict(const rt::Record& record, const interp::DecideOptions& options,
+                     rt::Verdict& verdict) const;
   interp::Explanation Explain(const rt::Record& record,
                               const interp::DecideOptions& options = {}) const;
 
