@@ -409,7 +409,7 @@ namespace {
 // Every golden policy that checks without errors must lower to a program Verify accepts.
 TEST_CASE("every clean golden policy lowers and verifies", "[ir]") {
   namespace fs = std::filesystem;
-  fs::path root = fs::path(__FILE__).parent_path().parent_path().parent_path();
+  fs::path root = LICIT_SOURCE_DIR;  // set by tests/CMakeLists.txt (__FILE__ may be relative)
   size_t lowered = 0;
   for (const char* suite : {"tests/golden/check", "tests/golden/parse", "tests/golden/ir"}) {
     fs::path dir = root / suite;
