@@ -44,11 +44,13 @@ clean:
 
 # Benchmarks (bench/README.md): a release build of its own in build/bench, then bench_check on
 # generated 1,000- and 10,000-rule policies, the reference policies when node is installed, and
-# bench_interp: the reference workload (1M records) through the interpreter and `licit run`.
+# bench_interp: the reference workload (1M records) through the interpreter and `licit run`;
+# bench_api: the embedding API's overhead over the engine (docs/embedding.md, "Speed").
 .PHONY: bench
 bench: deps
 	cmake --preset release -B build/bench
-	cmake --build build/bench --target bench_check gen_policy licit bench_interp gen_records
+	cmake --build build/bench --target bench_check gen_policy licit bench_interp gen_records bench_api
 	./build/bench/bench/bench_check
 	bench/run_reference.sh build/bench/licit
 	./build/bench/bench/bench_interp
+	./build/bench/bench/bench_api

@@ -151,13 +151,16 @@ licit_status Options(const char* as_of, licit::DecideOptions& options) {
   return LICIT_OK;
 }
 
-// Finishes a decide call: the decision goes out unless it is a bad-options error.
-licit_status Emit(licit::Decision&& d, licit_decision** out) {
-  if (d.error_kind() == licit::ErrorKind::Options || d.error_kind() == licit::ErrorKind::NoPolicy) {
-    return DecisionStatus(d);
+// Finishes a decide call: the decision goes out unless it is a bad-options error. Callers build
+// the handle around the decide call's result (`new licit_decision{tag, policy.decide...(...)}`),
+// so the decision is constructed in place, never moved.
+licit_status Emit(licit_decision* h, licit_decision** out) {
+  licit::ErrorKind kind = h->decision.error_kind();
+  if (kind == licit::ErrorKind::Options || kind == licit::ErrorKind::NoPolicy) {
+    licit_status s = DecisionStatus(h->decision);
+    delete h;
+    return s;
   }
-  auto* h = new licit_decision;
-  h->decision = std::move(d);
   *out = h;
   return DecisionStatus(h->decision);
 }
@@ -171,7 +174,8 @@ licit_status DecideJson(const licit::Policy& policy, const char* json, size_t le
   licit::DecideOptions options;
   if (line > 0) options.line = line;
   if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
-  return Emit(policy.decide_json(std::string_view(json, len), options), out);
+  return Emit(new licit_decision{kDecisionTag, policy.decide_json(std::string_view(json, len), options)},
+              out);
 }
 
 }  // namespace
@@ -416,7 +420,7 @@ licit_status licit_policy_decide_record(const licit_policy* p, const licit_recor
   if (licit_status s = Check(r, kRecordTag, "record"); s != LICIT_OK) return s;
   licit::DecideOptions options;
   if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
-  return Emit(p->policy.decide(r->record, options), out);
+  return Emit(new licit_decision{kDecisionTag, p->policy.decide(r->record, options)}, out);
   LICIT_GUARD_END
 }
 
