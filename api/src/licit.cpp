@@ -273,9 +273,6 @@ bool jit_available() noexcept {
 
 // --- Engine and Compilation ---------------------------------------------------------------------
 
-namespace detail {
-CompiledState::~CompiledState() = default;
-}  // namespace detail
 
 Engine::Engine() : Engine(EngineOptions{}) {}
 Engine::Engine(EngineOptions options) {
@@ -312,11 +309,28 @@ DiagnosticInfo InternalDiagnostic(std::string code, std::string message) {
 
 // Compilations are serialised: the ANTLR runtime's shared caches and the process-wide JIT are
 // not documented as safe to use from several threads at once. Deciding never takes this lock.
-std::mutex g_compile_mutex;
+std::recursive_mutex g_compile_mutex;  // recursive: a failing compile may free its own JIT code
+
+}  // namespace
+
+namespace detail {
+// Freeing a policy's JIT code (its ResourceTracker) takes the compile lock too, so a policy
+// released by a hot reload never races a compilation inside the process-wide JIT.
+CompiledState::~CompiledState() {
+#ifdef LICIT_HAVE_JIT
+  if (jit) {
+    std::lock_guard<std::recursive_mutex> lock(g_compile_mutex);
+    jit.reset();
+  }
+#endif
+}
+}  // namespace detail
+
+namespace {
 
 template <class CheckFn>
 std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engine, CheckFn check) {
-  std::lock_guard<std::mutex> lock(g_compile_mutex);
+  std::lock_guard<std::recursive_mutex> lock(g_compile_mutex);
   auto s = std::make_shared<CompiledState>();
   s->id = g_next_policy_id.fetch_add(1, std::memory_order_relaxed);
   s->kind = engine.resolved;
