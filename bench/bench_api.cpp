@@ -16,7 +16,7 @@
 // CPU time (summed over threads; on a shared machine that is the figure that measures the code)
 // and of wall time.
 //
-//   bench_api [--records N] [--runs K] [--engine jit|interp] [--policies DIR]
+//   bench_api [--records N] [--runs K] [--engine jit|interp] [--policies DIR] [--policy small|large]...
 
 #include <simdjson.h>
 
@@ -149,9 +149,11 @@ int main(int argc, char** argv) {
   int runs = 5;
   std::string engine_name = licit::jit_available() ? "jit" : "interp";
   std::string dir = LICIT_BENCH_POLICY_DIR;
+  std::vector<std::string> only;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--records") n = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (a == "--policy") only.push_back(argv[i + 1]);
     else if (a == "--runs") runs = std::atoi(argv[i + 1]);
     else if (a == "--engine") engine_name = argv[i + 1];
     else if (a == "--policies") dir = argv[i + 1];
@@ -174,6 +176,7 @@ int main(int argc, char** argv) {
   int failures = 0;
 
   for (const char* name : {"small", "large"}) {
+    if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
     std::string path = dir + "/" + name + ".licit";
     // The engine, built as the CLI builds it.
     licit::SourceManager sources;
