@@ -413,7 +413,8 @@ Options:
                          exit 3 when any decision is at least that strong
   --threads N            decide on N threads (0: one per core; default 1); output order is
                          always the input order
-  --engine interp|jit    the evaluation engine (default: interp)
+  --engine jit|interp    the evaluation engine (default: jit, the LLVM JIT; interp is the
+                         reference interpreter, which decides the same)
   --summary full|counts|none
                          the summary on stderr: with timing (default), counts only, or none
   --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N

@@ -184,7 +184,8 @@ exceptions that waived). `expect license "name"` also checks the licence. A fail
 what was expected and what came out, with every contribution. Then the rules no test fires.
 
 Options:
-  --engine interp|jit    the evaluation engine (default: interp)
+  --engine jit|interp    the evaluation engine (default: jit, the LLVM JIT; interp is the
+                         reference interpreter, which decides the same)
   --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N
   -h, --help             show this help
 

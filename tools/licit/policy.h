@@ -22,8 +22,12 @@ inline constexpr int kExitFailOn = 3;       // --fail-on tripped
 inline constexpr int kExitInputErrors = 4;  // some records could not be read or judged
 
 enum class EngineKind { kInterp, kJit };
-// The one place to change when the JIT lands (tools.md: `jit` becomes the default).
+// tools.md: `jit` is the default; a licit built without LLVM falls back to the interpreter.
+#ifdef LICIT_HAVE_JIT
+inline constexpr EngineKind kDefaultEngine = EngineKind::kJit;
+#else
 inline constexpr EngineKind kDefaultEngine = EngineKind::kInterp;
+#endif
 
 // Decides records with the chosen engine. Thread-safe: Decide may run on many threads.
 class Engine {
