@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compiler/base/source.h"
+#include "compiler/codegen/codegen.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/ir/lower.h"
 #include "compiler/sema/check.h"
@@ -17,219 +18,12 @@
 #include "runtime/interp/interpreter.h"
 #include "runtime/io/record_reader.h"
 #include "runtime/jit/jit.h"
+#include "tests/jit/random_policy.h"
 
 namespace licit {
 namespace {
 
-class Gen {
- public:
-  explicit Gen(uint64_t seed) : rng_(seed) {}
-
-  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-  bool Chance(int percent) { return Int(0, 99) < percent; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[static_cast<size_t>(Int(0, static_cast<int>(v.size()) - 1))];
-  }
-
-  std::string Date() {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", Int(2024, 2026), Int(1, 12), Int(1, 28));
-    return buf;
-  }
-  std::string Country() { return Pick(kCountries); }
-
-  // --- policies --------------------------------------------------------------------------------
-  std::string Policy() {
-    classes_ = 0;
-    groups_ = Int(0, 2);
-    std::string s = "policy diff.gen\n\n";
-    s += "record Party { name: string, country: country?, kind: string? }\n";
-    s += "record Rec { id: string, date: date, destination: country, origin: country?, n: int?,\n"
-         "  qty: decimal?, label: string?, eccn: code?, hs: code?, value: money?,\n"
-         "  tags: set<string>?, end_user: Party?, shipped: date? }\n";
-    s += "input Rec\n\n";
-    for (int g = 0; g < groups_; ++g) {
-      s += "group G" + std::to_string(g) + " = {";
-      int n = Int(1, 4);
-      for (int k = 0; k < n; ++k) {
-        if (k) s += ", ";
-        s += Country();
-        int d = Int(0, 3);
-        if (d == 1) s += " since " + Date();
-        if (d == 2) s += " until " + Date();
-      }
-      s += "}\n";
-    }
-    int nclasses = Int(0, 3);
-    for (int c = 0; c < nclasses; ++c) {
-      s += "class c" + std::to_string(c) + " = " + Bool(2) + "\n";
-      classes_ = c + 1;
-    }
-    int nrules = Int(1, 6);
-    for (int r = 0; r < nrules; ++r) {
-      s += "\nrule r" + std::to_string(r) + ":\n  ";
-      s += Pick(kEffects);
-      if (classes_ > 0 && Chance(40)) s += " c" + std::to_string(Int(0, classes_ - 1));
-      if (Chance(60)) s += " to " + Dests();
-      s += "\n";
-      if (Chance(80)) s += "  when " + Bool(3) + "\n";
-      if (Chance(30)) s += "  unless " + Bool(2) + "\n";
-      Period(s);
-    }
-    int nexc = Int(0, 2);
-    for (int e = 0; e < nexc; ++e) {
-      int first = Int(0, nrules - 1);
-      s += "\nexception x" + std::to_string(e) + " for r" + std::to_string(first);
-      int second = Int(0, nrules - 1);
-      if (second != first && Chance(40)) s += ", r" + std::to_string(second);
-      s += ":\n";
-      if (Chance(85)) s += "  when " + Bool(3) + "\n";
-      if (Chance(25)) s += "  unless " + Bool(2) + "\n";
-      Period(s);
-    }
-    if (Chance(30)) {
-      s += "\nsuspend r" + std::to_string(Int(0, nrules - 1)) + " from 2025-01-01";
-      if (Chance(60)) s += " until 2025-12-31";
-      s += "\n";
-    }
-    s += "\ndefault " + Pick(kDefaults) + "\n";
-    return s;
-  }
-
-  void Period(std::string& s) {
-    int p = Int(0, 5);
-    if (p == 1 || p == 3) s += "  since 2025-0" + std::to_string(Int(1, 6)) + "-01\n";
-    if (p == 2 || p == 3) {
-      int m = Int(7, 12);
-      s += std::string("  until 2025-") + (m < 10 ? "0" : "") + std::to_string(m) + "-28\n";
-    }
-  }
-
-  std::string Dests() {
-    if (Chance(25)) {
-      std::string s = "any";
-      if (Chance(50)) s += " except " + Dest();
-      return s;
-    }
-    std::string s = Dest();
-    if (Chance(40)) s += ", " + Dest();
-    return s;
-  }
-  std::string Dest() {
-    if (groups_ > 0 && Chance(40)) return "G" + std::to_string(Int(0, groups_ - 1));
-    return Country();
-  }
-
-  std::string Bool(int depth) {
-    if (depth > 0) {
-      switch (Int(0, 9)) {
-        case 0: return "(" + Bool(depth - 1) + " and " + Bool(depth - 1) + ")";
-        case 1: return "(" + Bool(depth - 1) + " or " + Bool(depth - 1) + ")";
-        case 2: return "not (" + Bool(depth - 1) + ")";
-        case 3:
-          return "(if " + Bool(depth - 1) + " then " + Bool(depth - 1) + " else " +
-                 Bool(depth - 1) + ")";
-        default: break;
-      }
-    }
-    return Leaf();
-  }
-
-  std::string Leaf() {
-    switch (Int(0, 33)) {
-      case 0: return "destination == " + Country();
-      case 1: return "destination in {" + Country() + ", " + Country() + "}";
-      case 2:
-        if (groups_ > 0) return "destination in G" + std::to_string(Int(0, groups_ - 1));
-        return "destination != " + Country();
-      case 3:
-        if (groups_ > 0) return "origin not in G" + std::to_string(Int(0, groups_ - 1));
-        return "origin == " + Country();
-      case 4: return "origin == " + Country();
-      case 5: return "n > " + std::to_string(Int(-1, 8));
-      case 6: return "n + " + std::to_string(Int(0, 3)) + " >= qty";
-      case 7: return "n % 3 == " + std::to_string(Int(0, 2));
-      case 8: return "qty / n > 1.5";
-      case 9: return "qty <= 10.25";
-      case 10: return "label == \"" + Pick(kLabels) + "\"";
-      case 11: return "label matches \"" + Pick(kGlobs) + "\"";
-      case 12: return "starts_with(label, \"al\")";
-      case 13: return "len(label) > 3";
-      case 14: return "lower(label) == \"beta\"";
-      case 15: return "eccn under \"" + Pick(kCodes) + "\"";
-      case 16: return "eccn not under {\"3B001.c\", \"5A002\"}";
-      case 17: return "eccn matches \"3A0*\"";
-      case 18: return "eccn == \"" + Pick(kCodes) + "\"";
-      case 19: return "hs under \"8542\"";
-      case 20: return "value > 1000 USD";
-      case 21: return "value < 500 EUR";
-      case 22: return "amount(value) > 100";
-      case 23: return "\"x\" in tags";
-      case 24: return "has(tags)";
-      case 25: return "has(end_user) and end_user.kind == \"military\"";
-      case 26: return "end_user.kind == \"government\"";
-      case 27: return "end_user.country == " + Country();
-      case 28: return "shipped <= 2025-06-01";
-      case 29: return "year(shipped) == 2025";
-      case 30: return "days_between(shipped, date) > 30";
-      case 31:
-        if (classes_ > 0) return "c" + std::to_string(Int(0, classes_ - 1));
-        return "has(eccn)";
-      case 32: return "date >= 2025-03-01";
-      default: return Chance(50) ? "true" : "false";
-    }
-  }
-
-  // --- records ---------------------------------------------------------------------------------
-  std::string Record(int i) {
-    std::string s = "{\"id\":\"r" + std::to_string(i) + "\",\"date\":\"" + Date() +
-                    "\",\"destination\":\"" + Country() + "\"";
-    auto opt = [&](const char* name, const std::string& json) {
-      int c = Int(0, 9);
-      if (c == 0) return;                                   // missing
-      s += ",\"" + std::string(name) + "\":";
-      s += c == 1 ? std::string("null") : json;
-    };
-    opt("origin", "\"" + Country() + "\"");
-    opt("n", std::to_string(Int(-1, 9)));
-    opt("qty", Pick(kDecimals));
-    opt("label", "\"" + Pick(kLabels) + "\"");
-    opt("eccn", "\"" + Pick(kCodes) + "\"");
-    opt("hs", "\"" + Pick(kHs) + "\"");
-    opt("value", "\"" + Pick(kMoney) + "\"");
-    opt("tags", Chance(50) ? "[\"x\",\"y\"]" : "[\"y\"]");
-    std::string party = "{\"name\":\"p\"";
-    if (Int(0, 3) > 0) party += ",\"country\":\"" + Country() + "\"";
-    int k = Int(0, 4);
-    if (k == 1) party += ",\"kind\":null";
-    if (k >= 2) party += ",\"kind\":\"" + Pick(kKinds) + "\"";
-    party += "}";
-    opt("end_user", party);
-    opt("shipped", "\"" + Date() + "\"");
-    s += "}";
-    return s;
-  }
-
- private:
-  std::mt19937_64 rng_;
-  int classes_ = 0;
-  int groups_ = 0;
-  inline static const std::vector<std::string> kCountries = {"JP", "KR", "DE", "CN", "US", "FR", "IR"};
-  inline static const std::vector<std::string> kEffects = {
-      "deny", "license \"L1\"", "license", "review", "allow", "license \"L2\""};
-  inline static const std::vector<std::string> kDefaults = {"allow", "allow", "review", "deny",
-                                                            "license \"D\""};
-  inline static const std::vector<std::string> kLabels = {"alpha", "Beta", "gamma", "al", "beta"};
-  inline static const std::vector<std::string> kGlobs = {"a*", "?eta", "*a", "g*m*"};
-  inline static const std::vector<std::string> kCodes = {"3A001", "3A001.a", "3A001.a.2", "3B001",
-                                                         "3B001.c", "5A002", "EAR99"};
-  inline static const std::vector<std::string> kHs = {"8542", "8542.31", "8471.30", "85"};
-  inline static const std::vector<std::string> kDecimals = {"0", "1.5", "12.25", "-3", "7"};
-  inline static const std::vector<std::string> kMoney = {"100.00 USD", "2500 USD", "900 EUR",
-                                                         "1000 USD"};
-  inline static const std::vector<std::string> kKinds = {"military", "government", "commercial"};
-};
+using testing::Gen;
 
 struct Compiled {
   SourceManager sources;
@@ -261,7 +55,8 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
   const uint64_t seed = EnvOr("LICIT_DIFF_SEED", 20260106);
   const uint64_t policies = EnvOr("LICIT_DIFF_POLICIES", 500);
   const uint64_t records = EnvOr("LICIT_DIFF_RECORDS", 200);
-  uint64_t cases = 0;
+  uint64_t cases = 0, fast = 0;
+  uint64_t dispatching = 0;  // rule-index keys the decide functions dispatch through
   for (uint64_t pi = 0; pi < policies; ++pi) {
     Gen gen(seed * 1000003 + pi);
     std::string text = gen.Policy();
@@ -273,6 +68,8 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
     auto jit = jit::JitProgram::Compile(*compiled->program, &jit_error);
     if (!jit) FAIL("JIT compile failed: " << jit_error << "\n" << text);
     interp::Interpreter interp(*compiled->program);
+    for (const ir::RuleIndex& ix : compiled->program->rule_index)
+      for (const ir::RuleIndex::Key& key : ix.keys) dispatching += codegen::DispatchedKey(key);
     rt::Record record(&compiled->program->input);
     for (uint64_t ri = 0; ri < records; ++ri) {
       std::string json = gen.Record(static_cast<int>(ri));
@@ -282,8 +79,17 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
         FAIL("generated record does not read: " << read_error << "\n" << json);
       interp::DecideOptions options;
       if (ri % 17 == 0) options.as_of = 20100 + static_cast<DayNumber>(ri % 700);
+      rt::Decision jd = jit->Decide(record, options);
       std::string a = rt::DecisionToJson(interp.Decide(record, options));
-      std::string b = rt::DecisionToJson(jit->Decide(record, options));
+      std::string b = rt::DecisionToJson(jd);
+      // The fast path alone (no strings) must give the same effect whenever it decides.
+      rt::Verdict verdict;
+      if (jit->DecideVerdict(record, options, verdict)) {
+        ++fast;
+        if (verdict.effect != jd.effect)
+          FAIL("DecideVerdict's effect differs (policy " << pi << ", record " << ri << ")\n"
+                                                           << text << "\nrecord: " << json);
+      }
       // The rule index (ir/index.h) must not change a decision: judge every rule once more.
       std::vector<ir::RuleIndex> saved = std::move(compiled->program->rule_index);
       compiled->program->rule_index.clear();
@@ -306,7 +112,12 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
   }
   INFO("cases: " << cases);
   CHECK(cases == policies * records);
-  WARN("jit differential: " << cases << " (policy, record) cases agree");
+  // Both paths must be exercised: the fast path (no unknowns) and the full one.
+  CHECK(fast > cases / 10);
+  CHECK(fast < cases);
+  CHECK(dispatching >= policies / 20);
+  WARN("jit differential: " << cases << " (policy, record) cases agree; the fast path decided "
+                            << fast << "; rule-index keys dispatched: " << dispatching);
 }
 
 TEST_CASE("jit: many threads decide on one compiled policy", "[jit][threads]") {

@@ -1,0 +1,74 @@
+#include "tests/fuzz/engines_entry.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "compiler/base/source.h"
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/lower.h"
+#include "compiler/sema/check.h"
+#include "runtime/decision.h"
+#include "runtime/interp/interpreter.h"
+#include "runtime/io/record_reader.h"
+#include "runtime/jit/jit.h"
+#include "tests/jit/random_policy.h"
+
+namespace licit::fuzz {
+
+int RunEngines(const uint8_t* data, size_t size) {
+  if (size < 2) return 0;
+  // The first byte: how many records (1-8) and whether to judge them at a fixed --as-of.
+  const int records = 1 + (data[0] & 7);
+  const bool as_of = (data[0] & 8) != 0;
+  testing::Gen gen(data + 1, size - 1);
+  const std::string text = gen.Policy();
+
+  SourceManager sources;
+  DiagnosticSink diags;
+  auto checked = sema::CheckSource(sources, "fuzz.licit", text, diags);
+  if (diags.has_errors()) {
+    // The generator writes only valid policies: an error is a bug in it or in the checker.
+    std::fprintf(stderr, "generated policy does not check:\n%s\n", text.c_str());
+    for (const Diagnostic& d : diags.all()) std::fprintf(stderr, "  %s\n", d.message.c_str());
+    std::abort();
+  }
+  auto program = ir::Lower(*checked, sources, diags);
+  if (!program) std::abort();
+  std::string error;
+  auto jit = jit::JitProgram::Compile(*program, &error);
+  if (!jit) {
+    std::fprintf(stderr, "JIT compile failed: %s\n%s\n", error.c_str(), text.c_str());
+    std::abort();
+  }
+  interp::Interpreter interp(*program);
+  rt::Record record(&program->input);
+  for (int i = 0; i < records; ++i) {
+    const std::string json = gen.Record(i);
+    std::string read_error;
+    record.Clear();
+    if (!io::ReadJsonRecord(json, record, read_error)) {
+      std::fprintf(stderr, "generated record does not read: %s\n%s\n", read_error.c_str(),
+                   json.c_str());
+      std::abort();
+    }
+    interp::DecideOptions options;
+    if (as_of) options.as_of = 20100 + static_cast<DayNumber>(data[0]) * 3;
+    const rt::Decision jd = jit->Decide(record, options);
+    const std::string a = rt::DecisionToJson(interp.Decide(record, options));
+    const std::string b = rt::DecisionToJson(jd);
+    rt::Verdict verdict;
+    const bool verdict_differs = jit->DecideVerdict(record, options, verdict) &&
+                                 verdict.effect != jd.effect;
+    if (a != b || verdict_differs) {
+      std::fprintf(stderr, "engines disagree\npolicy:\n%s\nrecord: %s\ninterp: %s\njit:    %s\n%s",
+                   text.c_str(), json.c_str(), a.c_str(), b.c_str(),
+                   verdict_differs ? "(and DecideVerdict's effect differs)\n" : "");
+      std::abort();
+    }
+  }
+  return records;
+}
+
+}  // namespace licit::fuzz
