@@ -1,5 +1,7 @@
 #include "compiler/codegen/codegen.h"
 
+#include "compiler/ir/index.h"
+
 #include <cstddef>
 #include <map>
 
@@ -47,7 +49,8 @@ class Gen {
     decide_ty_ = llvm::FunctionType::get(i8_, {ptr_, ptr_, ptr_, i32_, ptr_}, false);
   }
 
-  std::vector<ir::ExprId> Run() {
+  std::vector<ir::ExprId> Run(bool full_path) {
+    fast_only_ = !full_path;
     // Classes first (declared, then defined: a class may use another).
     for (uint32_t k = 0; k < p_.classes.size(); ++k)
       class_fns_.push_back(llvm::Function::Create(cond_ty_, llvm::Function::InternalLinkage,
@@ -55,6 +58,8 @@ class Gen {
     for (uint32_t k = 0; k < p_.classes.size(); ++k)
       if (p_.classes[k].predicate != ir::kNone) Define(class_fns_[k], p_.classes[k].predicate);
       else Define(class_fns_[k], ir::kNone);
+    // The conditions: every one when the full path asks generated code for them (external,
+    // looked up by name); otherwise only those the rule functions need (internal, inlined).
     std::vector<ir::ExprId> conds;
     std::vector<uint8_t> seen(p_.nodes.size(), 0);
     auto add = [&](ir::ExprId id) {
@@ -62,25 +67,38 @@ class Gen {
       seen[id] = 1;
       conds.push_back(id);
     };
-    for (const ir::Policy& pol : p_.policies) {
-      for (const ir::Rule& r : pol.rules) {
+    MarkRules();
+    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
+      const ir::Policy& pol = p_.policies[pi];
+      for (uint32_t ri = 0; ri < pol.rules.size(); ++ri) {
+        const ir::Rule& r = pol.rules[ri];
+        if (!full_path && data_rule_[pi][ri]) continue;
         add(r.scope_class);
         add(r.destination);
         add(r.when);
         add(r.unless);
+        for (ir::ExceptionId e : r.waived_by) {
+          if (e >= pol.exceptions.size()) continue;
+          add(pol.exceptions[e].when);
+          add(pol.exceptions[e].unless);
+        }
       }
-      for (const ir::Exception& e : pol.exceptions) {
-        add(e.when);
-        add(e.unless);
+      if (full_path) {
+        for (const ir::Exception& e : pol.exceptions) {
+          add(e.when);
+          add(e.unless);
+        }
       }
     }
     for (ir::ExprId id : conds) {
-      llvm::Function* f = llvm::Function::Create(cond_ty_, llvm::Function::ExternalLinkage,
-                                                 ConditionName(prefix_, id), m_);
+      llvm::Function* f = llvm::Function::Create(
+          cond_ty_, full_path ? llvm::Function::ExternalLinkage : llvm::Function::InternalLinkage,
+          ConditionName(prefix_, id), m_);
       Define(f, id);
       cond_fns_[id] = f;
     }
     DefineDecide();
+    if (!full_path) conds.clear();
     return conds;
   }
 
@@ -198,12 +216,13 @@ class Gen {
 
   // i8 @rule_<policy>_<rule>(slots, ctx, env, day, verdict): 1 judged (fired or not; a firing
   // rule's contribution is in the verdict), 0 fall back.
-  llvm::Function* DefineRule(uint32_t pi, uint32_t ri) {
+  // `external`: called by the engine through licit_jit_judge_key, so it keeps its name.
+  llvm::Function* DefineRule(uint32_t pi, uint32_t ri, bool external) {
     const ir::Policy& policy = p_.policies[pi];
     const ir::Rule& rule = policy.rules[ri];
     llvm::Function* f = llvm::Function::Create(
-        decide_ty_, llvm::Function::InternalLinkage,
-        prefix_ + "rule_" + std::to_string(pi) + "_" + std::to_string(ri), m_);
+        decide_ty_, external ? llvm::Function::ExternalLinkage : llvm::Function::InternalLinkage,
+        RuleName(prefix_, pi, ri), m_);
     DecideArgs a = BeginDecideFn(f);
     llvm::BasicBlock* done = Block("judged");
     llvm::BasicBlock* bail = Block("fallback");
@@ -231,79 +250,67 @@ class Gen {
     return f;
   }
 
-  void DefineDecide() {
-    // Rule functions first (each defines its own body), then the decide function calls them.
-    std::vector<std::vector<llvm::Function*>> rules(p_.policies.size());
-    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi)
-      for (uint32_t ri = 0; ri < p_.policies[pi].rules.size(); ++ri)
-        rules[pi].push_back(DefineRule(pi, ri));
+  // Which rules the decide function judges itself (in line), and which go through
+  // licit_jit_judge_key: those of dispatched keys. Of the latter, rules of the equality shape
+  // (ir::EqualityRule) are judged from data by the engine and get no code at all; the others are
+  // external functions the engine calls by address (RuleName).
+  void MarkRules() {
+    dispatched_.assign(p_.policies.size(), {});
+    data_rule_.assign(p_.policies.size(), {});
+    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
+      const ir::Policy& policy = p_.policies[pi];
+      dispatched_[pi].assign(policy.rules.size(), 0);
+      data_rule_[pi].assign(policy.rules.size(), 0);
+      if (pi >= p_.rule_index.size()) continue;
+      for (const ir::RuleIndex::Key& key : p_.rule_index[pi].keys) {
+        if (!DispatchedKey(key)) continue;
+        for (ir::RuleId r : key.all) {
+          if (r >= policy.rules.size()) continue;
+          dispatched_[pi][r] = 1;
+          data_rule_[pi][r] = ir::EqualityRule(p_, policy.rules[r]).has_value();
+        }
+      }
+    }
+  }
 
-    llvm::Function* f = llvm::Function::Create(decide_ty_, llvm::Function::ExternalLinkage,
-                                               DecideName(prefix_), m_);
+  void DefineDecide() {
+    llvm::Function* f = nullptr;
+    std::vector<std::vector<llvm::Function*>> rules(p_.policies.size());
+    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
+      const ir::Policy& policy = p_.policies[pi];
+      rules[pi].assign(policy.rules.size(), nullptr);
+      for (uint32_t ri = 0; ri < policy.rules.size(); ++ri) {
+        if (!dispatched_[pi][ri]) {
+          rules[pi][ri] = DefineRule(pi, ri, false);
+        } else if (!data_rule_[pi][ri]) {
+          DefineRule(pi, ri, true);
+        }
+      }
+    }
+
+    f = llvm::Function::Create(decide_ty_, llvm::Function::ExternalLinkage, DecideName(prefix_),
+                               m_);
     DecideArgs a = BeginDecideFn(f);
     llvm::BasicBlock* bail = Block("fallback");
-    llvm::Value* count = nullptr;
-    {
-      llvm::IRBuilder<> tmp(entry_, entry_->begin());
-      count = tmp.CreateAlloca(i32_, nullptr, "count");
-    }
-    auto call_checked = [&](llvm::Value* callee_or_fn, bool indirect) {
-      llvm::Value* ok =
-          indirect ? b_.CreateCall(decide_ty_, callee_or_fn,
-                                   {a.slots, a.ctx, a.env, a.day, a.verdict})
-                   : b_.CreateCall(llvm::cast<llvm::Function>(callee_or_fn),
-                                   {a.slots, a.ctx, a.env, a.day, a.verdict});
+    auto require = [&](llvm::Value* ok) {
       llvm::BasicBlock* next = Block("ok");
       b_.CreateCondBr(b_.CreateICmpNE(ok, b_.getInt8(0)), next, bail);
       b_.SetInsertPoint(next);
     };
     for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
       const ir::Policy& policy = p_.policies[pi];
-      std::vector<uint8_t> dispatched(policy.rules.size(), 0);
-      const ir::RuleIndex* ix = pi < p_.rule_index.size() ? &p_.rule_index[pi] : nullptr;
-      if (ix != nullptr) {
-        for (uint32_t ki = 0; ki < ix->keys.size(); ++ki) {
-          const ir::RuleIndex::Key& key = ix->keys[ki];
-          if (!DispatchedKey(key)) continue;
-          for (ir::RuleId r : key.all)
-            if (r < dispatched.size()) dispatched[r] = 1;
-          // The table of this key's rule functions, by rule index.
-          std::vector<llvm::Constant*> table(policy.rules.size(),
-                                             llvm::ConstantPointerNull::get(llvm::PointerType::get(c_, 0)));
-          for (ir::RuleId r : key.all)
-            if (r < table.size()) table[r] = rules[pi][r];
-          auto* table_ty = llvm::ArrayType::get(ptr_, table.size());
-          auto* gv = new llvm::GlobalVariable(
-              m_, table_ty, true, llvm::GlobalValue::InternalLinkage,
-              llvm::ConstantArray::get(table_ty, table),
-              prefix_ + "rules_" + std::to_string(pi) + "_" + std::to_string(ki));
-          // for (i = 0; i < count; ++i) table[cands[i]](...)
-          llvm::Value* cands = b_.CreateCall(
-              Rt("licit_jit_candidates", ptr_, {ptr_, i32_, i32_, ptr_, ptr_}),
-              {a.env, b_.getInt32(pi), b_.getInt32(ki), a.slots, count});
-          llvm::Value* n = b_.CreateLoad(i32_, count, "n");
-          llvm::BasicBlock* pre = b_.GetInsertBlock();
-          llvm::BasicBlock* head = Block("cand.head");
-          llvm::BasicBlock* body = Block("cand.body");
-          llvm::BasicBlock* after = Block("cand.done");
-          b_.CreateBr(head);
-          b_.SetInsertPoint(head);
-          llvm::PHINode* i = b_.CreatePHI(i32_, 2, "i");
-          i->addIncoming(b_.getInt32(0), pre);
-          b_.CreateCondBr(b_.CreateICmpULT(i, n), body, after);
-          b_.SetInsertPoint(body);
-          llvm::Value* r = b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, cands, {i}), "rule");
-          llvm::Value* slot = b_.CreateInBoundsGEP(
-              table_ty, gv, {b_.getInt64(0), b_.CreateZExt(r, i64_)});
-          llvm::Value* fnptr = b_.CreateLoad(ptr_, slot, "rulefn");
-          call_checked(fnptr, true);
-          i->addIncoming(b_.CreateAdd(i, b_.getInt32(1)), b_.GetInsertBlock());
-          b_.CreateBr(head);
-          b_.SetInsertPoint(after);
+      if (pi < p_.rule_index.size()) {
+        const ir::RuleIndex& ix = p_.rule_index[pi];
+        for (uint32_t ki = 0; ki < ix.keys.size(); ++ki) {
+          if (!DispatchedKey(ix.keys[ki])) continue;
+          require(b_.CreateCall(
+              Rt("licit_jit_judge_key", i8_, {ptr_, i32_, i32_, ptr_, ptr_, i32_, ptr_}),
+              {a.env, b_.getInt32(pi), b_.getInt32(ki), a.slots, a.ctx, a.day, a.verdict}));
         }
       }
       for (uint32_t ri = 0; ri < policy.rules.size(); ++ri)
-        if (!dispatched[ri]) call_checked(rules[pi][ri], false);
+        if (rules[pi][ri] != nullptr)
+          require(b_.CreateCall(rules[pi][ri], {a.slots, a.ctx, a.env, a.day, a.verdict}));
     }
     b_.CreateRet(b_.getInt8(1));
     b_.SetInsertPoint(bail);
@@ -733,6 +740,19 @@ class Gen {
   llvm::Value* Field(uint32_t slot) {
     llvm::Value* here = At(slots_, static_cast<uint64_t>(slot) * sizeof(Value));
     llvm::Value* present = Present(slot);
+    if (fast_only_) {
+      // Only the fast path runs this code, and it gives up on any unknown without asking why:
+      // an absent field reads as a shared unknown value, no call needed.
+      if (unknown_value_ == nullptr) {
+        auto* ty = llvm::ArrayType::get(i8_, sizeof(Value));
+        auto* gv = new llvm::GlobalVariable(m_, ty, true, llvm::GlobalValue::PrivateLinkage,
+                                            llvm::ConstantAggregateZero::get(ty),
+                                            prefix_ + "unknown");
+        gv->setAlignment(llvm::Align(16));
+        unknown_value_ = gv;
+      }
+      return b_.CreateSelect(present, here, unknown_value_);
+    }
     llvm::BasicBlock* from = b_.GetInsertBlock();
     llvm::BasicBlock* absent = Block("field.absent");
     llvm::BasicBlock* done = Block("field.done");
@@ -761,6 +781,10 @@ class Gen {
   llvm::FunctionType* decide_ty_;
   std::vector<llvm::Function*> class_fns_;
   std::map<ir::ExprId, llvm::Function*> cond_fns_;
+  bool fast_only_ = false;                  // no full path: unknowns need no reasons
+  llvm::GlobalVariable* unknown_value_ = nullptr;
+  std::vector<std::vector<uint8_t>> dispatched_;  // [policy][rule]: judged by licit_jit_judge_key
+  std::vector<std::vector<uint8_t>> data_rule_;   // [policy][rule]: ... from data (no code)
   llvm::Function* fn_ = nullptr;
   llvm::BasicBlock* entry_ = nullptr;
   llvm::Value *slots_ = nullptr, *ctx_ = nullptr, *env_ = nullptr;
@@ -782,12 +806,16 @@ std::string ConditionName(const std::string& prefix, ir::ExprId id) {
 
 std::string DecideName(const std::string& prefix) { return prefix + "decide"; }
 
+std::string RuleName(const std::string& prefix, uint32_t policy, uint32_t rule) {
+  return prefix + "rule_" + std::to_string(policy) + "_" + std::to_string(rule);
+}
+
 const std::vector<std::string>& RuntimeFunctionNames() {
   static const std::vector<std::string> kNames = {
       "licit_rt_compare", "licit_rt_in",        "licit_rt_under",      "licit_rt_matches",
       "licit_rt_arith",   "licit_rt_to_code",   "licit_rt_call",       "licit_rt_read_field",
       "licit_rt_to_decimal", "licit_rt_make_collection", "licit_jit_in_group",
-      "licit_jit_under",  "licit_jit_hit",      "licit_jit_candidates", "memcpy",
+      "licit_jit_under",  "licit_jit_hit",      "licit_jit_judge_key", "memcpy",
       "memset",           "memcmp",
   };
   return kNames;
@@ -797,8 +825,15 @@ Generated Generate(const ir::Program& program, const std::string& prefix) {
   Generated g;
   g.context = std::make_unique<llvm::LLVMContext>();
   g.module = std::make_unique<llvm::Module>("licit", *g.context);
+  size_t rules = 0;
+  for (const ir::Policy& policy : program.policies) rules += policy.rules.size();
+  g.full_path = rules <= kFullPathMaxRules;
   Gen gen(program, *g.context, *g.module, prefix);
-  g.conditions = gen.Run();
+  g.conditions = gen.Run(g.full_path);
+  size_t instructions = 0;
+  for (const llvm::Function& f : *g.module) instructions += f.getInstructionCount();
+  g.instructions = instructions;
+  g.optimize = instructions <= kOptimizeMaxInstructions;
   return g;
 }
 
@@ -845,7 +880,7 @@ std::string DumpLlvm(const ir::Program& program, std::string* error) {
     *error = "generated module is invalid: " + vs.str();
     return {};
   }
-  Optimize(*g.module, tm.get());
+  if (g.optimize) Optimize(*g.module, tm.get());
   return PrintModule(*g.module);
 }
 

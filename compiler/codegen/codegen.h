@@ -10,9 +10,10 @@
 // It judges every rule that can fire: periods and suspensions against `day` as constants, the
 // rule's condition parts through the cond functions (inlined by the optimiser), the exceptions
 // that can waive it, and stores each contribution in the rt::Verdict. Rules whose rule-index key
-// covers many rules (DispatchedKey) are not judged one by one: the decide function asks
-// licit_jit_candidates for the candidates of the record's value and calls just those through a
-// table of rule functions. Whenever something is unknown (a missing field, an undecidable
+// covers many rules (DispatchedKey) are not judged one by one: the decide function calls
+// licit_jit_judge_key, which finds the candidates of the record's value and judges just those:
+// rules of the equality shape (ir::EqualityRule) from data, the others by calling their
+// generated function (RuleName). Whenever something is unknown (a missing field, an undecidable
 // comparison) it returns 0 at once, and the engine decides that record through the shared
 // AssembleDecision instead, which writes the unknown's reasons. So the fast path only ever
 // decides records whose decision has no unknowns, and MaterializeVerdict renders those as
@@ -52,7 +53,7 @@ struct JitEnv {
   const rt::Value* constants = nullptr;     // ir::Program::constants
   const rt::RecordLayout* layout = nullptr; // ir::Program::input
   const ir::Program* program = nullptr;     // groups and slot paths, for the licit_jit_* helpers
-  const void* dispatch = nullptr;           // the engine's candidate tables (licit_jit_candidates)
+  const void* dispatch = nullptr;           // the engine's tables for licit_jit_judge_key
 };
 
 using ConditionFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
@@ -63,12 +64,24 @@ using ConditionFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, co
 using DecideFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
                              int32_t day, rt::Verdict* verdict);
 
-// Rule-index keys with at least this many rules are dispatched through licit_jit_candidates (one
+// Rule-index keys with at least this many rules are dispatched through licit_jit_judge_key (one
 // hash probe per record); smaller ones are cheaper to judge rule by rule in straight-line code.
 inline constexpr size_t kDispatchMinRules = 8;
 inline bool DispatchedKey(const ir::RuleIndex::Key& key) {
   return key.all.size() >= kDispatchMinRules;
 }
+
+// Compile tiers. LLVM's O2 pipeline and code generator cost tens of microseconds per IR
+// instruction, so a policy of thousands of rules compiled like a small one takes seconds to
+// minutes. Two limits keep compile time roughly linear and small:
+//  - Up to kFullPathMaxRules rules, every condition also gets an external function, so the full
+//    path (records with unknowns) runs generated code too. Above it, only the fast path is
+//    generated and the full path is the interpreter's (decisions are the same by construction).
+//  - Up to kOptimizeMaxInstructions IR instructions the module is optimised at O2 and compiled
+//    with the default code generator; above it, it is compiled unoptimised with the fast
+//    instruction selector (the engine picks the code generator from Generated::optimize).
+inline constexpr size_t kFullPathMaxRules = 256;
+inline constexpr size_t kOptimizeMaxInstructions = 40000;
 
 struct Generated {
   Generated();
@@ -78,14 +91,20 @@ struct Generated {
 
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;  // destroyed before its context
-  // The conditions compiled, each as function `<prefix>cond_<id>`.
+  // The conditions compiled for the full path, each as function `<prefix>cond_<id>` (empty when
+  // the program is above kFullPathMaxRules).
   std::vector<ir::ExprId> conditions;
+  bool full_path = true;   // the conditions above exist
+  bool optimize = true;    // small enough to optimise (kOptimizeMaxInstructions)
+  size_t instructions = 0; // IR instructions generated, before optimisation
 };
 
 // The name of a condition's function.
 std::string ConditionName(const std::string& prefix, ir::ExprId id);
 // The name of the decide function.
 std::string DecideName(const std::string& prefix);
+// The name of a rule's function (external only for dispatched rules without the equality shape).
+std::string RuleName(const std::string& prefix, uint32_t policy, uint32_t rule);
 
 // The runtime functions generated code may call (the JIT defines exactly these).
 const std::vector<std::string>& RuntimeFunctionNames();
@@ -99,7 +118,8 @@ void Optimize(llvm::Module& module, llvm::TargetMachine* tm);
 // The module as LLVM assembly text.
 std::string PrintModule(const llvm::Module& module);
 
-// `licit dump --emit=llvm`: the program's module for the host, optimised at O2, as text.
+// `licit dump --emit=llvm`: the program's module for the host, optimised at O2 when it is small
+// enough (kOptimizeMaxInstructions), as text.
 // Empty with `*error` set when the host target is not available.
 std::string DumpLlvm(const ir::Program& program, std::string* error);
 
@@ -110,12 +130,13 @@ extern "C" {
 // Appends a contribution to `v`; 0 when it is full (the fast path then gives up).
 uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uint32_t exception,
                       uint8_t effect);
-// The candidate rules (indices, increasing) of rule-index key `key` of policy `policy` for the
-// record `slots`: the rules whose equality the record's value satisfies, or all the key's rules
-// when the field is unknown. Sets *count; the array lives as long as the compiled program.
-const uint32_t* licit_jit_candidates(const licit::codegen::JitEnv* env, uint32_t policy,
-                                     uint32_t key, const licit::rt::Value* slots,
-                                     uint32_t* count);
+// Judges the candidate rules of rule-index key `key` of policy `policy` for the record `slots` at
+// `day` (the rules whose equality the record's value satisfies, or all the key's rules when the
+// field is unknown) into `verdict`, as the decide function would. 0 when the fast path must give
+// up (something unknown, the verdict full).
+uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, uint32_t key,
+                            const licit::rt::Value* slots, licit::rt::EvalContext* ctx,
+                            int32_t day, licit::rt::Verdict* verdict);
 // 1 when the country value `c` (known) is in group `group` at ctx->date, else 0.
 uint8_t licit_jit_in_group(const licit::codegen::JitEnv* env, uint32_t group,
                            const licit::rt::Value* c, const licit::rt::EvalContext* ctx);

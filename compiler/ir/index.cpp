@@ -87,7 +87,66 @@ std::optional<KeySet> Extract(const Program& p, ExprId id, int depth) {
   }
 }
 
+// Appends the equality tests `id` is the conjunction of; false for any other shape.
+bool AppendTests(const Program& p, ExprId id, int depth, std::vector<EqualityTest>& out) {
+  if (id == kNone) return true;
+  if (id >= p.nodes.size() || depth > 64) return false;
+  const Node& n = p.nodes[id];
+  const ExprId* a = p.args(n);
+  auto equality = [&](const Node& e, EqualityTest& t) {
+    if (e.op != Op::Eq || e.count != 2) return false;
+    const Node* f = &p.nodes[p.args(e)[0]];
+    const Node* c = &p.nodes[p.args(e)[1]];
+    if (f->op == Op::Const) std::swap(f, c);
+    if (f->op != Op::Field || c->op != Op::Const) return false;
+    if (f->imm >= p.input.slots.size() || c->imm >= p.constants.size()) return false;
+    const rt::ValueKind k = p.constants[c->imm].kind;
+    if (k != f->kind) return false;
+    if (k != rt::ValueKind::String && k != rt::ValueKind::Code && k != rt::ValueKind::Country &&
+        k != rt::ValueKind::Int && k != rt::ValueKind::Date && k != rt::ValueKind::Bool)
+      return false;
+    if (!t.any_of.empty() && (t.slot != f->imm || t.kind != k)) return false;
+    t.slot = f->imm;
+    t.kind = k;
+    t.any_of.push_back(c->imm);
+    return true;
+  };
+  switch (n.op) {
+    case Op::And:
+      for (uint32_t i = 0; i < n.count; ++i)
+        if (!AppendTests(p, a[i], depth + 1, out)) return false;
+      return true;
+    case Op::ClassRef:
+      return n.imm < p.classes.size() && AppendTests(p, p.classes[n.imm].predicate, depth + 1, out);
+    case Op::Eq: {
+      EqualityTest t;
+      if (!equality(n, t)) return false;
+      out.push_back(std::move(t));
+      return true;
+    }
+    case Op::Or: {
+      // Equalities of one field: it must equal one of the constants.
+      EqualityTest t;
+      for (uint32_t i = 0; i < n.count; ++i)
+        if (!equality(p.nodes[a[i]], t)) return false;
+      if (t.any_of.empty()) return false;
+      out.push_back(std::move(t));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+std::optional<std::vector<EqualityTest>> EqualityRule(const Program& program, const Rule& rule) {
+  if (rule.unless != kNone || !rule.waived_by.empty()) return std::nullopt;
+  std::vector<EqualityTest> tests;
+  for (ExprId part : {rule.scope_class, rule.destination, rule.when})
+    if (!AppendTests(program, part, 0, tests)) return std::nullopt;
+  return tests;
+}
 
 bool IndexKeyOf(const rt::Value& v, std::string& out) {
   out.clear();

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string_view>
 
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -19,6 +20,7 @@
 
 #include "compiler/codegen/codegen.h"
 #include "runtime/builtins/builtins.h"
+#include "compiler/ir/index.h"
 #include "runtime/eval_context.h"
 
 extern "C" {
@@ -101,18 +103,58 @@ struct DispatchKey {
   }
 };
 
+// How licit_jit_judge_key judges one rule of a dispatched key: by calling its generated function,
+// or, for rules of the equality shape (ir::EqualityRule), from data.
+struct DispatchedRule {
+  codegen::DecideFn fn = nullptr;  // set after compiling, for rules with code
+  bool data = false;
+  ir::Period period;
+  std::vector<ir::Period> suspensions;
+  struct Test {
+    std::vector<uint32_t> chain;  // the slot and its enclosing records: all must be present
+    uint32_t slot = 0;
+    std::vector<rt::Value> any_of;
+  };
+  std::vector<Test> tests;
+  rt::DecisionEffect effect = rt::DecisionEffect::Deny;
+};
+
 struct DispatchTables {
   const ir::Program* program = nullptr;
-  std::vector<std::vector<DispatchKey>> keys;  // [policy][key]
+  std::vector<std::vector<DispatchKey>> keys;      // [policy][key]
+  std::vector<std::vector<DispatchedRule>> rules;  // [policy][rule], for rules of dispatched keys
 
   explicit DispatchTables(const ir::Program& p) : program(&p) {
     keys.resize(p.rule_index.size());
+    rules.resize(p.rule_index.size());
     for (size_t pi = 0; pi < p.rule_index.size(); ++pi) {
       const ir::RuleIndex& ix = p.rule_index[pi];
+      const ir::Policy& policy = p.policies[pi];
       keys[pi].resize(ix.keys.size());
+      rules[pi].resize(policy.rules.size());
       for (size_t ki = 0; ki < ix.keys.size(); ++ki) {
         const ir::RuleIndex::Key& key = ix.keys[ki];
         if (!codegen::DispatchedKey(key)) continue;
+        for (ir::RuleId r : key.all) {
+          if (r >= policy.rules.size()) continue;
+          auto tests = ir::EqualityRule(p, policy.rules[r]);
+          if (!tests) continue;
+          DispatchedRule& dr = rules[pi][r];
+          dr.data = true;
+          dr.period = policy.rules[r].period;
+          for (ir::SuspensionId sid : policy.rules[r].suspensions)
+            if (sid < policy.suspensions.size())
+              dr.suspensions.push_back(policy.suspensions[sid].period);
+          dr.effect = static_cast<rt::DecisionEffect>(policy.rules[r].effect);
+          for (const ir::EqualityTest& t : *tests) {
+            DispatchedRule::Test dt;
+            dt.slot = t.slot;
+            for (int32_t s = static_cast<int32_t>(t.slot); s >= 0; s = p.input.slots[s].parent)
+              dt.chain.push_back(static_cast<uint32_t>(s));
+            for (ir::ConstId c : t.any_of) dt.any_of.push_back(p.constants[c]);
+            dr.tests.push_back(std::move(dt));
+          }
+        }
         DispatchKey& d = keys[pi][ki];
         d.used = true;
         d.slot = key.slot;
@@ -152,32 +194,75 @@ uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uin
   return 1;
 }
 
-const uint32_t* licit_jit_candidates(const licit::codegen::JitEnv* env, uint32_t policy,
-                                     uint32_t key, const licit::rt::Value* slots,
-                                     uint32_t* count) {
+uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, uint32_t key,
+                            const licit::rt::Value* slots, licit::rt::EvalContext* ctx,
+                            int32_t day, licit::rt::Verdict* verdict) {
   using licit::rt::ValueKind;
   const auto& tables = *static_cast<const licit::jit::DispatchTables*>(env->dispatch);
   const licit::jit::DispatchKey& k = tables.keys[policy][key];
-  // The field as the engines read it: known only when it and every enclosing record are
-  // (ir::RuleCandidates).
+  // The candidates. The field as the engines read it: known only when it and every enclosing
+  // record are (ir::RuleCandidates); unknown, every rule of the key is a candidate.
   const auto& layout = tables.program->input;
   bool present = true;
   for (int32_t s = static_cast<int32_t>(k.slot); present && s >= 0; s = layout.slots[s].parent)
     present = slots[s].known();
   const licit::rt::Value& v = slots[k.slot];
+  const uint32_t* cands = nullptr;
+  uint32_t count = 0;
   if (!present || v.kind != k.kind) {
-    *count = static_cast<uint32_t>(k.all.size());
-    return k.all.data();
-  }
-  licit::jit::DispatchKey::Run run;
-  if (k.kind == ValueKind::Country) {
-    if (v.country < k.by_country.size()) run = k.by_country[v.country];
+    cands = k.all.data();
+    count = static_cast<uint32_t>(k.all.size());
   } else {
-    // Code values are stored upper-cased, as the index's keys are (IndexKeyOf).
-    run = k.FindText(v.text());
+    licit::jit::DispatchKey::Run run;
+    if (k.kind == ValueKind::Country) {
+      if (v.country < k.by_country.size()) run = k.by_country[v.country];
+    } else {
+      // Code values are stored upper-cased, as the index's keys are (IndexKeyOf).
+      run = k.FindText(v.text());
+    }
+    cands = k.rules.data() + run.offset;
+    count = run.count;
   }
-  *count = run.count;
-  return k.rules.data() + run.offset;
+  const auto& rules = tables.rules[policy];
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t r = cands[i];
+    const licit::jit::DispatchedRule& rule = rules[r];
+    if (!rule.data) {
+      if (rule.fn(slots, ctx, env, day, verdict) == 0) return 0;
+      continue;
+    }
+    // Judged from data, as the generated rule function would: period, suspensions, then the
+    // tests in Kleene logic (a false test decides; otherwise an unknown one gives up).
+    if (!rule.period.Contains(day)) continue;
+    bool suspended = false;
+    for (const licit::ir::Period& sp : rule.suspensions) suspended = suspended || sp.Contains(day);
+    if (suspended) continue;
+    bool unknown = false, fired = true;
+    for (const auto& t : rule.tests) {
+      bool known = true;
+      for (uint32_t s : t.chain) known = known && slots[s].known();
+      if (!known) {
+        unknown = true;
+        continue;
+      }
+      bool match = false;
+      for (const licit::rt::Value& c : t.any_of) {
+        if (licit::rt::ValuesEqual(slots[t.slot], c)) {
+          match = true;
+          break;
+        }
+      }
+      if (!match) {
+        fired = false;
+        break;
+      }
+    }
+    if (!fired) continue;
+    if (unknown) return 0;
+    if (licit_jit_hit(verdict, policy, r, UINT32_MAX, static_cast<uint8_t>(rule.effect)) == 0)
+      return 0;
+  }
+  return 1;
 }
 
 }  // extern "C"
@@ -208,6 +293,14 @@ class Host {
 
   llvm::orc::LLJIT& jit() { return *jit_; }
   llvm::TargetMachine* tm() { return tm_.get(); }
+
+  // Compiles a module too big to optimise with the fast instruction selector (CodeGenOpt None),
+  // to an object file for the JIT to link. One at a time: a TargetMachine is not thread-safe.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> CompileFast(llvm::Module& m) {
+    std::lock_guard<std::mutex> lock(fast_mutex_);
+    llvm::orc::SimpleCompiler compile(*fast_tm_);
+    return compile(m);
+  }
   std::string NextPrefix() { return "p" + std::to_string(counter_.fetch_add(1)) + "_"; }
 
  private:
@@ -226,6 +319,14 @@ class Host {
       return;
     }
     tm_ = std::move(*tm);
+    llvm::orc::JITTargetMachineBuilder fast = *jtmb;
+    fast.setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
+    auto fast_tm = fast.createTargetMachine();
+    if (!fast_tm) {
+      error_ = ToString(fast_tm.takeError());
+      return;
+    }
+    fast_tm_ = std::move(*fast_tm);
     auto jit = llvm::orc::LLJITBuilder()
                    .setJITTargetMachineBuilder(*jtmb)
                    .setLinkProcessSymbolsByDefault(false)
@@ -255,7 +356,7 @@ class Host {
     def("licit_jit_in_group", &licit_jit_in_group);
     def("licit_jit_under", &licit_jit_under);
     def("licit_jit_hit", &licit_jit_hit);
-    def("licit_jit_candidates", &licit_jit_candidates);
+    def("licit_jit_judge_key", &licit_jit_judge_key);
     def("memcmp", static_cast<int (*)(const void*, const void*, size_t)>(&std::memcmp));
     def("memcpy", static_cast<void* (*)(void*, const void*, size_t)>(&std::memcpy));
     def("memset", static_cast<void* (*)(void*, int, size_t)>(&std::memset));
@@ -272,6 +373,8 @@ class Host {
 
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   std::unique_ptr<llvm::TargetMachine> tm_;
+  std::unique_ptr<llvm::TargetMachine> fast_tm_;
+  std::mutex fast_mutex_;
   std::string error_;
   std::atomic<uint64_t> counter_{0};
 };
@@ -330,7 +433,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
       return nullptr;
     }
   }
-  codegen::Optimize(*g.module, host->tm());
+  if (g.optimize) codegen::Optimize(*g.module, host->tm());
   auto impl = std::make_unique<Impl>(program);
   impl->env =
       codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
@@ -338,12 +441,24 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
   impl->tracker = jd.createResourceTracker();
   std::unique_ptr<JitProgram> result(new JitProgram(std::move(impl)));
   Impl& im = *result->impl_;
-  llvm::orc::ThreadSafeModule tsm(std::move(g.module), std::move(g.context));
-  if (auto err = host->jit().addIRModule(im.tracker, std::move(tsm))) {
-    *error = ToString(std::move(err));
-    return nullptr;
+  if (g.optimize) {
+    llvm::orc::ThreadSafeModule tsm(std::move(g.module), std::move(g.context));
+    if (auto err = host->jit().addIRModule(im.tracker, std::move(tsm))) {
+      *error = ToString(std::move(err));
+      return nullptr;
+    }
+  } else {
+    auto object = host->CompileFast(*g.module);
+    if (!object) {
+      *error = ToString(object.takeError());
+      return nullptr;
+    }
+    if (auto err = host->jit().addObjectFile(im.tracker, std::move(*object))) {
+      *error = ToString(std::move(err));
+      return nullptr;
+    }
   }
-  im.fns.assign(program.nodes.size(), nullptr);
+  if (!g.conditions.empty()) im.fns.assign(program.nodes.size(), nullptr);
   for (ir::ExprId id : g.conditions) {
     auto addr = host->jit().lookup(codegen::ConditionName(prefix, id));
     if (!addr) {
@@ -358,6 +473,22 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
     return nullptr;
   }
   im.decide = decide->toPtr<codegen::DecideFn>();
+  // The generated functions of dispatched rules that are not judged from data.
+  for (uint32_t pi = 0; pi < im.dispatch.rules.size(); ++pi) {
+    for (uint32_t ki = 0; ki < im.dispatch.keys[pi].size(); ++ki) {
+      if (!im.dispatch.keys[pi][ki].used) continue;
+      for (uint32_t r : im.dispatch.keys[pi][ki].all) {
+        DispatchedRule& dr = im.dispatch.rules[pi][r];
+        if (dr.data || dr.fn != nullptr) continue;
+        auto fn = host->jit().lookup(codegen::RuleName(prefix, pi, r));
+        if (!fn) {
+          *error = ToString(fn.takeError());
+          return nullptr;
+        }
+        dr.fn = fn->toPtr<codegen::DecideFn>();
+      }
+    }
+  }
   return result;
 }
 
@@ -405,7 +536,9 @@ rt::Decision JitProgram::Decide(const rt::Record& record,
     interp::MaterializeVerdict(*impl_->program, verdict, d);
     return d;
   }
-  // The full path: the shared assembly, asking generated code for each condition.
+  // The full path: the shared assembly, asking generated code for each condition; for a program
+  // too big to have code for the full path (codegen::kFullPathMaxRules), the interpreter.
+  if (impl_->fns.empty()) return impl_->interp.Decide(record, options);
   ctx.Reset(&record, *day);
   JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, slots);
   interp::AssembleDecision(*impl_->program, *day, ev, d);
