@@ -112,9 +112,9 @@ std::optional<std::string> RecordId(const rt::Record& record) {
 // An engine decision; an engine error (the only one: no date to judge at) is ErrorKind::Date.
 Decision EngineDecision(const CompiledState& s, const rt::Record& record,
                         const interp::DecideOptions& options) {
-  rt::Decision d = s.Decide(record, options);
-  ErrorKind kind = d.effect == rt::DecisionEffect::Error ? ErrorKind::Date : ErrorKind::None;
-  return MakeDecision(std::move(d), kind);
+  Decision out;
+  DecisionData::Emplace(out, [&] { return s.Decide(record, options); }, ErrorKind::Date);
+  return out;
 }
 
 // The first required field that is missing, as the JSON reader reports it (declaration order;
@@ -728,6 +728,12 @@ Decision Policy::decide_json(std::string_view record_json, const DecideOptions& 
 }
 
 Decision Policy::decide(const Record& record, const DecideOptions& options) const {
+  // The hot path: a record built for this policy, complete and checked since its last change.
+  const RecordState* rs = record.state_.get();
+  if (state_ && rs && rs->policy.get() == state_.get() && !options.as_of && !options.line &&
+      rs->required_ok.load(std::memory_order_acquire) == 1 && rs->error.empty()) {
+    return EngineDecision(*state_, rs->record, interp::DecideOptions{});
+  }
   if (!options.line) return DecideAt(record, options);
   return WithLine(DecideAt(record, options), options);
 }
@@ -773,7 +779,15 @@ const rt::Record* Prepare(const CompiledState& policy, const Record& r, const Re
     }
   }
   const rt::RecordLayout& layout = record->layout();
-  if (!CheckRequired(layout, layout.top_level, *record, error)) return nullptr;
+  if (record == &rs->record) {
+    // The builder's own values: checked once per change (setters reset the flag).
+    if (rs->required_ok.load(std::memory_order_acquire) != 1) {
+      if (!CheckRequired(layout, layout.top_level, *record, error)) return nullptr;
+      rs->required_ok.store(1, std::memory_order_release);
+    }
+  } else if (!CheckRequired(layout, layout.top_level, *record, error)) {
+    return nullptr;
+  }
   (void)r;
   return record;
 }
@@ -907,7 +921,10 @@ void Fail(RecordState& s, std::string message) {
 
 // Every setter starts here: the previous setter's failure is forgotten by last_error().
 RecordState* Begin(const std::unique_ptr<RecordState>& s) {
-  if (s) s->last_error.clear();
+  if (s) {
+    s->last_error.clear();
+    s->required_ok.store(0, std::memory_order_relaxed);
+  }
   return s.get();
 }
 
@@ -1103,6 +1120,7 @@ Record& Record::clear() {
     state_->record.Clear();
     state_->error.clear();
     state_->last_error.clear();
+    state_->required_ok.store(0, std::memory_order_relaxed);
   }
   return *this;
 }

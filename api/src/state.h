@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,15 @@ struct DecisionData {
   static void Set(licit::Decision& out, rt::Decision&& d, ErrorKind kind);
   static void Reset(licit::Decision& d);
   static void Mutable(licit::Decision& d, const std::function<void(rt::Decision&)>& change);
+  // Constructs the engine's decision in place: `make()` returns an rt::Decision prvalue, which
+  // initialises the storage directly (no move). `error_kind` applies when it is an error.
+  template <class Make>
+  static void Emplace(licit::Decision& out, Make&& make, ErrorKind error_kind) {
+    Reset(out);
+    const rt::Decision* d = new (out.storage_) rt::Decision(make());
+    out.engaged_ = true;
+    out.error_kind_ = d->effect == rt::DecisionEffect::Error ? error_kind : ErrorKind::None;
+  }
 };
 
 struct ExplanationData {
@@ -83,6 +93,9 @@ struct RecordState {
   // The id of a policy whose layout was found identical to this record's (so it can decide the
   // record as is); atomic because several threads may decide one record at once.
   mutable std::atomic<uint64_t> compatible_with{0};
+  // Whether every required field is set (1), as last checked; 0 after any change. Deciding checks
+  // once per change instead of walking the fields for every decision.
+  mutable std::atomic<uint8_t> required_ok{0};
 
   explicit RecordState(std::shared_ptr<const CompiledState> p)
       : policy(std::move(p)), record(&policy->program->input) {}
