@@ -33,6 +33,16 @@ struct Observed {
   std::string error;
 };
 
+// "path/to/file.licit" of a "path/to/file.licit:12:3" location.
+std::string_view FileOf(std::string_view at) {
+  for (int colons = 0; colons < 2; ++colons) {
+    size_t c = at.rfind(':');
+    if (c == std::string_view::npos) return at;
+    at = at.substr(0, c);
+  }
+  return at;
+}
+
 Observed Observe(const rt::Decision& d, size_t policy_index, const std::string& policy) {
   Observed o;
   if (d.effect == rt::DecisionEffect::Error) {
@@ -47,8 +57,10 @@ Observed Observe(const rt::Decision& d, size_t policy_index, const std::string& 
     o.contributions.push_back(fmt::format("{} ({})", hit.rule, rt::DecisionEffectName(hit.effect)));
     if (hit.effect != o.effect) continue;
     if (o.effect == rt::DecisionEffect::Exempt) {
+      // Several policies may have a rule of this name: the waiver is this policy's when its
+      // exception is in the rule's file (a policy's rules and exceptions share its file).
       for (const rt::Waiver& w : d.waived) {
-        if (w.rule == hit.rule) by.insert(w.exception);
+        if (w.rule == hit.rule && FileOf(w.at) == FileOf(hit.at)) by.insert(w.exception);
       }
     } else {
       by.insert(hit.rule);
