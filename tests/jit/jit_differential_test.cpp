@@ -120,17 +120,12 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
                             << fast << "; rule-index keys dispatched: " << dispatching);
 }
 
-TEST_CASE("jit: many threads decide on one compiled policy", "[jit][threads]") {
-  Gen gen(7);
-  std::string text;
-  std::unique_ptr<Compiled> compiled;
+// Four threads decide the same records on one compiled policy (Decide and DecideVerdict) and
+// must get the single-threaded interpreter's decisions. Run under ThreadSanitizer with the `tsan`
+// preset (docs/testing.md): `ctest --preset tsan -R 'jit/.*threads'`.
+void DecideOnThreads(const std::string& text, Gen& gen) {
   std::string errors;
-  for (int tries = 0; tries < 20; ++tries) {
-    text = gen.Policy();
-    errors.clear();
-    compiled = Compile(text, &errors);
-    if (compiled) break;
-  }
+  auto compiled = Compile(text, &errors);
   REQUIRE(compiled);
   std::string jit_error;
   auto jit = jit::JitProgram::Compile(*compiled->program, &jit_error);
@@ -139,20 +134,24 @@ TEST_CASE("jit: many threads decide on one compiled policy", "[jit][threads]") {
   std::vector<std::string> jsons;
   for (int i = 0; i < 400; ++i) jsons.push_back(gen.Record(i));
   std::vector<std::string> expected;
+  std::vector<rt::DecisionEffect> effects;
   {
     rt::Record record(&compiled->program->input);
     for (const std::string& j : jsons) {
       std::string err;
       record.Clear();
       REQUIRE(io::ReadJsonRecord(j, record, err));
-      expected.push_back(rt::DecisionToJson(interp.Decide(record)));
+      rt::Decision d = interp.Decide(record);
+      expected.push_back(rt::DecisionToJson(d));
+      effects.push_back(d.effect);
     }
   }
-  std::vector<int> failures(4, 0);
+  std::vector<int> failures(4, 0), fast(4, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       rt::Record record(&compiled->program->input);
+      rt::Verdict verdict;
       for (int round = 0; round < 20; ++round) {
         for (size_t i = 0; i < jsons.size(); ++i) {
           std::string err;
@@ -162,12 +161,36 @@ TEST_CASE("jit: many threads decide on one compiled policy", "[jit][threads]") {
             continue;
           }
           if (rt::DecisionToJson(jit->Decide(record)) != expected[i]) ++failures[t];
+          if (jit->DecideVerdict(record, {}, verdict)) {
+            ++fast[t];
+            if (verdict.effect != effects[i]) ++failures[t];
+          }
         }
       }
     });
   }
   for (auto& th : threads) th.join();
-  for (int f : failures) CHECK(f == 0);
+  for (int t = 0; t < 4; ++t) {
+    CHECK(failures[t] == 0);
+    CHECK(fast[t] > 0);
+  }
+}
+
+TEST_CASE("jit: many threads decide on one compiled policy", "[jit][threads]") {
+  Gen gen(7);
+  SECTION("a small policy (generated code for both paths)") {
+    DecideOnThreads(gen.Policy(), gen);
+  }
+  SECTION("300 more rules (dispatch, rules judged from data, interpreter full path)") {
+    // Above codegen::kFullPathMaxRules, with a key of many equality rules.
+    std::string text = gen.Policy();
+    const char* codes[] = {"3A001", "3A001.a", "3B001", "5A002", "EAR99"};
+    const char* countries[] = {"JP", "KR", "DE", "CN", "US", "FR", "IR"};
+    for (int i = 0; i < 300; ++i)
+      text += "\nrule big" + std::to_string(i) + ":\n  deny when eccn == \"" +
+              codes[i % 5] + "\" and destination == " + countries[(i / 5) % 7] + "\n";
+    DecideOnThreads(text, gen);
+  }
 }
 
 TEST_CASE("jit: dropping a compiled policy frees it and others keep working", "[jit]") {
