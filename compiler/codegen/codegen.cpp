@@ -58,8 +58,9 @@ class Gen {
     for (uint32_t k = 0; k < p_.classes.size(); ++k)
       if (p_.classes[k].predicate != ir::kNone) Define(class_fns_[k], p_.classes[k].predicate);
       else Define(class_fns_[k], ir::kNone);
-    // The conditions: every one when the full path asks generated code for them (external,
-    // looked up by name); otherwise only those the rule functions need (internal, inlined).
+    // The conditions, each an external function the full path looks up by name (and the rule
+    // functions call, inlined by the optimiser). Fast-only code has none: rule functions
+    // contain their conditions.
     std::vector<ir::ExprId> conds;
     std::vector<uint8_t> seen(p_.nodes.size(), 0);
     auto add = [&](ir::ExprId id) {
@@ -91,9 +92,9 @@ class Gen {
       }
     }
     for (ir::ExprId id : conds) {
-      llvm::Function* f = llvm::Function::Create(
-          cond_ty_, full_path ? llvm::Function::ExternalLinkage : llvm::Function::InternalLinkage,
-          ConditionName(prefix_, id), m_);
+      if (!full_path) break;  // fast-only: conditions are emitted inside the rule functions
+      llvm::Function* f = llvm::Function::Create(cond_ty_, llvm::Function::ExternalLinkage,
+                                                 ConditionName(prefix_, id), m_);
       Define(f, id);
       cond_fns_[id] = f;
     }
@@ -186,8 +187,18 @@ class Gen {
     llvm::Value* reason = ReasonTemp();
     llvm::Value* unknown = b_.getFalse();
     for (const auto& [id, stop] : parts) {
-      if (id == ir::kNone || !cond_fns_.count(id)) continue;
-      llvm::Value* st = CallCond(a, id, reason);
+      if (id == ir::kNone || id >= p_.nodes.size()) continue;
+      llvm::Value* st = nullptr;
+      if (cond_fns_.count(id)) {
+        st = CallCond(a, id, reason);
+      } else {
+        // Fast-only code has no cond functions: the condition is emitted into the rule function
+        // itself (fewer, larger functions compile much faster than many small ones).
+        slots_ = a.slots;
+        ctx_ = a.ctx;
+        env_ = a.env;
+        st = Cond(id).state;
+      }
       llvm::BasicBlock* next = Block("part");
       b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt8(stop)), skip, next);
       b_.SetInsertPoint(next);
@@ -583,10 +594,15 @@ class Gen {
     llvm::BasicBlock* fast_end = b_.GetInsertBlock();
     b_.CreateBr(done);
     b_.SetInsertPoint(slow_bb);
-    llvm::Value* out = Temp("cmp");
-    b_.CreateCall(Rt("licit_rt_compare", void_, {ptr_, i8_, ptr_, ptr_, ptr_}),
-                  {ctx_, b_.getInt8(static_cast<uint8_t>(n.op)), l, r, out});
-    Tri slow = ToTri(out);
+    // An operand is unknown (lowering gives both operands one kind). Only the fast path runs
+    // fast-only code, and it gives up on unknowns without needing the builtin's reason.
+    Tri slow{b_.getInt8(2), b_.getInt16(0)};
+    if (!fast_only_) {
+      llvm::Value* out = Temp("cmp");
+      b_.CreateCall(Rt("licit_rt_compare", void_, {ptr_, i8_, ptr_, ptr_, ptr_}),
+                    {ctx_, b_.getInt8(static_cast<uint8_t>(n.op)), l, r, out});
+      slow = ToTri(out);
+    }
     llvm::BasicBlock* slow_end = b_.GetInsertBlock();
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
