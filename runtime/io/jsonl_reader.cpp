@@ -338,6 +338,30 @@ class JsonDecoder {
   bool malformed_ = false;
 };
 
+// One line to one record and result: what JsonLinesReader::Next and JsonLineDecoder share.
+// `capacity`: readable bytes from line.data() (at least line.size() + kLinePadding).
+void DecodeLine(JsonDecoder& decoder, const rt::RecordLayout& layout, std::string_view line,
+                size_t capacity, uint64_t number, bool too_long, rt::Record& record,
+                ReadResult& result) {
+  record.Clear();
+  // Reset in place (not `= ReadResult{}`): the error string keeps its capacity.
+  result.line = number;
+  result.ok = false;
+  result.error.clear();
+  result.id.reset();
+  if (too_long) {
+    result.error = "line too long (more than " + std::to_string(kMaxLineBytes >> 20) +
+                   " MiB); skipped";
+    return;
+  }
+  simdjson::padded_string_view json(line.data(), line.size(), capacity);
+  result.ok = decoder.Decode(json, record, result.error);
+  if (layout.id_slot >= 0) {
+    const rt::Value& id = record.slot(static_cast<uint32_t>(layout.id_slot));
+    if (id.kind == rt::ValueKind::String) result.id = std::string(id.text());
+  }
+}
+
 class JsonLinesReader final : public RecordReader {
  public:
   JsonLinesReader(std::istream& input, const rt::RecordLayout& layout)
@@ -351,23 +375,8 @@ class JsonLinesReader final : public RecordReader {
       if (!lines_.Next(line, number, too_long)) return false;
       if (too_long || !IsBlank(line)) break;
     }
-    record.Clear();
-    // Reset in place (not `= ReadResult{}`): the error string keeps its capacity.
-    result.line = number;
-    result.ok = false;
-    result.error.clear();
-    result.id.reset();
-    if (too_long) {
-      result.error = "line too long (more than " + std::to_string(kMaxLineBytes >> 20) +
-                     " MiB); skipped";
-      return true;
-    }
-    simdjson::padded_string_view json(line.data(), line.size(), line.size() + kLinePadding);
-    result.ok = decoder_.Decode(json, record, result.error);
-    if (layout_.id_slot >= 0) {
-      const rt::Value& id = record.slot(static_cast<uint32_t>(layout_.id_slot));
-      if (id.kind == rt::ValueKind::String) result.id = std::string(id.text());
-    }
+    DecodeLine(decoder_, layout_, line, line.size() + kLinePadding, number, too_long, record,
+               result);
     return true;
   }
 
@@ -385,6 +394,44 @@ std::unique_ptr<RecordReader> MakeJsonLinesReader(std::istream& input,
 }
 
 }  // namespace internal
+
+struct JsonLineSplitter::Impl {
+  explicit Impl(std::istream& input) : lines(input) {}
+  internal::LineSource lines;
+};
+
+JsonLineSplitter::JsonLineSplitter(std::istream& input) : impl_(std::make_unique<Impl>(input)) {}
+JsonLineSplitter::~JsonLineSplitter() = default;
+
+bool JsonLineSplitter::Next(RawLine& out) {
+  std::string_view line;
+  bool too_long = false;
+  for (;;) {
+    if (!impl_->lines.Next(line, out.number, too_long)) return false;
+    if (too_long || !internal::IsBlank(line)) break;
+  }
+  out.too_long = too_long;
+  // Keep simdjson's padding readable after the copy (reserve does not shrink, so a reused
+  // RawLine stops allocating once it has seen its longest line).
+  out.text.reserve(line.size() + internal::kLinePadding);
+  out.text.assign(line.data(), too_long ? 0 : line.size());
+  return true;
+}
+
+struct JsonLineDecoder::Impl {
+  explicit Impl(const rt::RecordLayout& l) : decoder(l), layout(l) {}
+  internal::JsonDecoder decoder;
+  const rt::RecordLayout& layout;
+};
+
+JsonLineDecoder::JsonLineDecoder(const rt::RecordLayout& layout)
+    : impl_(std::make_unique<Impl>(layout)) {}
+JsonLineDecoder::~JsonLineDecoder() = default;
+
+void JsonLineDecoder::Decode(const RawLine& line, rt::Record& record, ReadResult& result) {
+  internal::DecodeLine(impl_->decoder, impl_->layout, line.text, line.text.capacity(),
+                       line.number, line.too_long, record, result);
+}
 
 bool ReadJsonRecord(std::string_view json, rt::Record& record, std::string& error) {
   record.Clear();

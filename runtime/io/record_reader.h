@@ -36,6 +36,39 @@ class RecordReader {
 std::unique_ptr<RecordReader> MakeReader(Format format, std::istream& input,
                                          const rt::RecordLayout& layout);
 
+// JSON Lines in two steps, so that decoding can run on several threads (`licit run --threads`):
+// a JsonLineSplitter hands out the lines in order (cheap and serial), and a JsonLineDecoder per
+// thread turns one line into a record and a ReadResult exactly as RecordReader::Next would.
+struct RawLine {
+  std::string text;      // the line, without its end; capacity keeps simdjson's padding
+  uint64_t number = 0;   // 1-based
+  bool too_long = false; // longer than the reader's limit: `text` is empty
+};
+
+class JsonLineSplitter {
+ public:
+  explicit JsonLineSplitter(std::istream& input);
+  ~JsonLineSplitter();
+  // The next non-blank line (blank lines are not records). False at end of input.
+  bool Next(RawLine& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class JsonLineDecoder {
+ public:
+  explicit JsonLineDecoder(const rt::RecordLayout& layout);
+  ~JsonLineDecoder();
+  // Decodes `line` into `record` (cleared first) and `result`. Not thread-safe: one per thread.
+  void Decode(const RawLine& line, rt::Record& record, ReadResult& result);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Decodes one JSON object (the `--record` of `licit eval`) into `record`; false with `error`.
 bool ReadJsonRecord(std::string_view json, rt::Record& record, std::string& error);
 

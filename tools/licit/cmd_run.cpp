@@ -111,6 +111,7 @@ class Output {
 struct Slot {
   explicit Slot(const rt::RecordLayout* layout) : record(layout) {}
   rt::Record record;
+  io::RawLine raw;  // --threads on JSON Lines: the line, decoded by a worker
   io::ReadResult read;
   std::string line;  // the decision, rendered, with its newline
   rt::DecisionEffect effect = rt::DecisionEffect::Allow;
@@ -334,7 +335,55 @@ int RunRun(std::span<const std::string> args) {
   Counts counts;
   auto start = std::chrono::steady_clock::now();
 
-  if (threads <= 1) {
+  if (threads > 1 && in_format == io::Format::JsonLines) {
+    // JSON Lines on several threads: this thread only splits lines and writes decisions; the
+    // workers decode, decide and render. Two batches alternate, so the next batch is split
+    // while the workers are busy with the current one, and batches are written in order.
+    const size_t batch = 4096 * threads;
+    std::vector<Slot> slots[2];
+    for (auto& b : slots) {
+      b.reserve(batch);
+      for (size_t i = 0; i < batch; ++i) b.emplace_back(&layout);
+    }
+    std::vector<std::unique_ptr<io::JsonLineDecoder>> decoders;
+    for (unsigned t = 0; t < threads; ++t)
+      decoders.push_back(std::make_unique<io::JsonLineDecoder>(layout));
+    io::JsonLineSplitter splitter(*input);
+    auto split = [&](std::vector<Slot>& b) {
+      size_t n = 0;
+      while (n < batch && splitter.Next(b[n].raw)) ++n;
+      return n;
+    };
+    auto work = [&](std::vector<Slot>& b, size_t n) {
+      std::vector<std::thread> workers;
+      const size_t per = (n + threads - 1) / threads;
+      for (unsigned t = 0; t < threads; ++t) {
+        const size_t begin = t * per, end = std::min(n, begin + per);
+        if (begin >= end) break;
+        workers.emplace_back([&, t, begin, end] {
+          for (size_t i = begin; i < end; ++i) {
+            decoders[t]->Decode(b[i].raw, b[i].record, b[i].read);
+            screener.Process(b[i]);
+          }
+        });
+      }
+      return workers;
+    };
+    int cur = 0;
+    size_t n = split(slots[cur]);
+    while (n > 0) {
+      std::vector<std::thread> workers = work(slots[cur], n);
+      const size_t next_n = n < batch ? 0 : split(slots[1 - cur]);
+      for (auto& w : workers) w.join();
+      for (size_t i = 0; i < n; ++i) {
+        output.Write(slots[cur][i].line);
+        Tally(slots[cur][i], counts);
+      }
+      progress.Update(counts.total);
+      cur = 1 - cur;
+      n = next_n;
+    }
+  } else if (threads <= 1) {
     Slot s(&layout);
     while (reader->Next(s.record, s.read)) {
       screener.Process(s);
@@ -343,7 +392,8 @@ int RunRun(std::span<const std::string> args) {
       if ((counts.total & 1023) == 0) progress.Update(counts.total);
     }
   } else {
-    // Batches: read a batch, decide its records on `threads` threads, write it in order.
+    // CSV: read a batch (CSV records may span lines, so reading stays on this thread), decide its
+    // records on `threads` threads, write it in order.
     const size_t batch = 1024 * threads;
     std::vector<Slot> slots;
     slots.reserve(batch);
