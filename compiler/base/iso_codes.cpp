@@ -32,7 +32,25 @@ std::optional<uint16_t> FindSorted(const Table& table, std::string_view code) {
 
 std::span<const CountryInfo> AllCountries() { return kCountries; }
 
-std::optional<CountryId> FindCountry(std::string_view code) { return FindSorted(kCountries, code); }
+std::optional<CountryId> FindCountry(std::string_view code) {
+  // Record readers look up a country per record: a table by the two upper-case letters answers
+  // in one load (built once; 0xFFFF marks "no such code").
+  static const std::vector<uint16_t> table = [] {
+    std::vector<uint16_t> t(26 * 26, 0xFFFF);
+    for (CountryId i = 0; i < std::size(kCountries); ++i) {
+      std::string_view c = kCountries[i].code;
+      if (c.size() == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z')
+        t[static_cast<size_t>(c[0] - 'A') * 26 + static_cast<size_t>(c[1] - 'A')] = i;
+    }
+    return t;
+  }();
+  if (code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z') {
+    uint16_t id = table[static_cast<size_t>(code[0] - 'A') * 26 + static_cast<size_t>(code[1] - 'A')];
+    if (id == 0xFFFF) return std::nullopt;
+    return id;
+  }
+  return FindSorted(kCountries, code);
+}
 
 const std::vector<std::string>& CountryCodes() {
   static const std::vector<std::string> codes = [] {
