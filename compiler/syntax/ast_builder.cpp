@@ -898,7 +898,11 @@ class Builder {
     }
     if (auto* c = dynamic_cast<P::ParenExprContext*>(ctx)) {
       ast::Expr* inner = Expression(c->expr());
-      return inner ? inner : ErrorAt(span);
+      if (!inner) return ErrorAt(span);
+      // The parentheses belong to the expression's source text: an enclosing `a or (b and c)`
+      // covers through the `)` (explanations quote it), and a caret under `(b and c)` shows both.
+      inner->span = span;
+      return inner;
     }
     if (dynamic_cast<P::EmptyBracesContext*>(ctx)) return NewExpr<ast::SetExpr>(span);
     if (auto* c = dynamic_cast<P::RecordLitContext*>(ctx)) {

@@ -659,7 +659,11 @@ class Describer {
   std::string FieldText(uint32_t slot) {
     Value v = ev_.ReadField(slot);
     if (!v.known()) return std::string(ev_.ctx().ReasonText(v));
-    return p_.input.slots[slot].path + " = " + rt::FormatValue(v);
+    std::string text = p_.input.slots[slot].path + " = " + rt::FormatValue(v);
+    // Compliance officers read "KZ (Kazakhstan)" more easily than a bare code.
+    if (v.kind == ValueKind::Country && v.country < AllCountries().size())
+      text += " (" + std::string(AllCountries()[v.country].name) + ")";
+    return text;
   }
 
  private:

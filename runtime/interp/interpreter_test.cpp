@@ -330,7 +330,7 @@ rule later: deny to any
   auto e = h.Explain(r);
   CHECK(e.decision.effect == DecisionEffect::Allow);
   CHECK(Find(e, "eu-rule").kind == Outcome::Kind::ScopeFalse);
-  CHECK(Find(e, "eu-rule").detail == "destination in EU: destination = JP");
+  CHECK(Find(e, "eu-rule").detail == "destination in EU: destination = JP (Japan)");
   CHECK(Find(e, "dual").detail == "class dual-use is false: has(item.cn) is false");
   CHECK(Find(e, "gallium-rule").detail ==
         "class gallium is false: item.hs under \"8112.92\": item.hs = 8542.31");
@@ -338,7 +338,7 @@ rule later: deny to any
   CHECK(Find(e, "kind-rule").detail ==
         "end_user.kind == \"military\": end_user.kind = \"commercial\"");
   CHECK(Find(e, "unless-rule").kind == Outcome::Kind::UnlessTrue);
-  CHECK(Find(e, "unless-rule").detail == "destination == JP: destination = JP");
+  CHECK(Find(e, "unless-rule").detail == "destination == JP: destination = JP (Japan)");
   CHECK(Find(e, "later").detail == "in force from 2027-01-01");
   std::string text = ExplanationToText(e);
   CHECK(text.find("Decision: allow for record S-1, judged at 2026-01-01") == 0);
@@ -450,6 +450,29 @@ TEST_CASE("interp: runs a hand-built IR program", "[interp]") {
   CHECK(d.unknowns[0].reason == "division by zero");
   r.slot(dest) = Value::Country(*FindCountry("US"));
   CHECK(interp.Decide(r).effect == DecisionEffect::Allow);  // false and unknown is false
+}
+
+}  // namespace
+}  // namespace licit::interp
+
+namespace licit::interp {
+namespace {
+
+// A condition ending in a parenthesised operand is quoted through its `)`.
+TEST_CASE("interp: explanations quote parenthesised conditions whole", "[interp]") {
+  Harness h(R"(policy t.parens
+import std.trade
+class c = has(item.cn) or (has(item.hs) and item.hs under "8112")
+rule r: deny c to any
+)");
+  rt::Record r = h.Shipment(Day(2026, 1, 1), "JP");
+  Explanation e = h.Explain(r);
+  std::string detail;
+  for (const Outcome& o : e.outcomes)
+    if (o.name == "r") detail = o.detail;
+  INFO(detail);
+  CHECK(detail.find("has(item.cn) or (has(item.hs) and item.hs under \"8112\")") !=
+        std::string::npos);
 }
 
 }  // namespace
