@@ -380,7 +380,9 @@ TEST_CASE("C: typed records", "[api][c]") {
   CHECK(licit_record_set_int(nullptr, "x", 1) == LICIT_ERR_INVALID_ARGUMENT);
   CHECK(licit_record_set_null(nullptr, "x") == LICIT_ERR_INVALID_ARGUMENT);
   CHECK(licit_record_clear(nullptr) == LICIT_ERR_INVALID_ARGUMENT);
-  CHECK(licit_policy_new_record(nullptr, &r) == LICIT_ERR_INVALID_ARGUMENT);
+  licit_record* none = nullptr;
+  CHECK(licit_policy_new_record(nullptr, &none) == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(none == nullptr);
   CHECK(licit_policy_new_record(f.policy, nullptr) == LICIT_ERR_INVALID_ARGUMENT);
   licit_record_free(r);
 }
