@@ -103,6 +103,23 @@ struct DispatchKey {
   }
 };
 
+// Equality of a known value with a constant of the kinds ir::EqualityRule allows, without the
+// general CompareValues: what `==` gives (codes are stored upper-cased on both sides, so equal
+// bytes is their case-insensitive equality; values of another kind are never equal).
+inline bool SameScalar(const rt::Value& v, const rt::Value& c) {
+  if (v.kind != c.kind) return false;
+  switch (c.kind) {
+    case rt::ValueKind::Country: return v.country == c.country;
+    case rt::ValueKind::String:
+    case rt::ValueKind::Code:
+      return v.str.len == c.str.len && std::memcmp(v.str.ptr, c.str.ptr, c.str.len) == 0;
+    case rt::ValueKind::Int: return v.i == c.i;
+    case rt::ValueKind::Date: return v.date == c.date;
+    case rt::ValueKind::Bool: return v.b == c.b;
+    default: return rt::ValuesEqual(v, c);
+  }
+}
+
 // How licit_jit_judge_key judges one rule of a dispatched key: by calling its generated function,
 // or, for rules of the equality shape (ir::EqualityRule), from data.
 struct DispatchedRule {
@@ -247,7 +264,7 @@ uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, 
       }
       bool match = false;
       for (const licit::rt::Value& c : t.any_of) {
-        if (licit::rt::ValuesEqual(slots[t.slot], c)) {
+        if (licit::jit::SameScalar(slots[t.slot], c)) {
           match = true;
           break;
         }
