@@ -145,26 +145,40 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
     negative = text[i] == '-';
     ++i;
   }
+  // Digits accumulate in 64 bits while they fit (18 digits: every number a record carries) and
+  // in 128 bits beyond; readers parse one decimal per record, so this is on the hot path.
+  uint64_t whole64 = 0;
   U128 whole = 0;
   size_t whole_digits = 0;
   // The whole part may use at most what fits once scaled by 10^18.
   const U128 limit = (static_cast<U128>(kInt128Max) + 1) / kOne;
   for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++whole_digits) {
+    if (whole_digits < 18) {
+      whole64 = whole64 * 10 + static_cast<uint64_t>(text[i] - '0');
+      continue;
+    }
+    if (whole_digits == 18) whole = whole64;
     whole = whole * 10 + static_cast<U128>(text[i] - '0');
     if (whole > limit) return std::nullopt;
   }
-  U128 frac = 0;
+  if (whole_digits <= 18) whole = whole64;
+  uint64_t frac = 0;
   int frac_digits = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
       if (++frac_digits > kScale) return std::nullopt;
-      frac = frac * 10 + static_cast<U128>(text[i] - '0');
+      frac = frac * 10 + static_cast<uint64_t>(text[i] - '0');
     }
     if (frac_digits == 0) return std::nullopt;  // "12." is not a number
   }
   if (i != text.size() || whole_digits == 0) return std::nullopt;
-  U128 magnitude = whole * kOne + frac * Pow10(kScale - frac_digits);
+  static constexpr uint64_t kPow10[] = {
+      1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+      1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+      100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+      1000000000000000000ull};
+  U128 magnitude = whole * kOne + static_cast<U128>(frac) * kPow10[kScale - frac_digits];
   return FromSigned(magnitude, negative);
 }
 

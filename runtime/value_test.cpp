@@ -122,3 +122,21 @@ TEST_CASE("Records store strings stably and reuse storage after Clear", "[value]
 
 }  // namespace
 }  // namespace licit::rt
+
+namespace licit::rt {
+namespace {
+
+// The parser switches from 64- to 128-bit accumulation after 18 whole digits.
+TEST_CASE("decimal: parsing around 18 and 19 whole digits", "[value]") {
+  for (std::string_view text : {"999999999999999999", "1000000000000000000", "123456789012345678.25",
+                                "1234567890123456789.5", "-99999999999999999999.000000000000000001",
+                                "0.000000000000000001", "170141183460469231731"}) {
+    auto d = Decimal::Parse(text);
+    REQUIRE(d.has_value());
+    CHECK(d->ToString() == text);
+  }
+  CHECK_FALSE(Decimal::Parse("1701411834604692317317").has_value());  // beyond the range
+}
+
+}  // namespace
+}  // namespace licit::rt

@@ -157,14 +157,14 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
     }
     case rt::ValueKind::Country: {
       std::string_view t = Trim(text);
-      std::string code;
-      for (char c : t) code += Upper(c);
-      if (code.size() != 2 || !IsAlnum(code[0]) || !IsAlnum(code[1])) return expected();
+      if (t.size() != 2 || !IsAlnum(t[0]) || !IsAlnum(t[1])) return expected();
+      const char upper[2] = {Upper(t[0]), Upper(t[1])};
+      const std::string_view code(upper, 2);
       if (auto id = FindCountry(code)) {
         out = rt::Value::Country(*id);
         return true;
       }
-      error = "unknown country code `" + code + "`";
+      error = "unknown country code `" + std::string(code) + "`";
       if (auto s = SuggestCountry(code)) {
         const CountryInfo& info = AllCountries()[*s];
         error += " (did you mean `" + std::string(info.code) + "`, " + std::string(info.name) +
@@ -199,9 +199,11 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
                 " (expected letter and digit segments separated by dots, like \"3A001.a.2\")";
         return false;
       }
-      std::string upper(t);
-      for (char& c : upper) c = Upper(c);
-      out = rt::Value::Code(record.Store(upper));
+      // Upper-cased in the record's own copy (no temporary string).
+      std::string_view stored = record.Store(t);
+      char* bytes = const_cast<char*>(stored.data());
+      for (size_t k = 0; k < stored.size(); ++k) bytes[k] = Upper(bytes[k]);
+      out = rt::Value::Code(stored);
       return true;
     }
     default:
