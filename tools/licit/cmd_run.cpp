@@ -3,6 +3,8 @@
 // file appears only when complete (written to a temporary file, renamed at the end).
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -354,27 +356,59 @@ int RunRun(std::span<const std::string> args) {
       while (n < batch && splitter.Next(b[n].raw)) ++n;
       return n;
     };
-    auto work = [&](std::vector<Slot>& b, size_t n) {
-      std::vector<std::thread> workers;
-      const size_t per = (n + threads - 1) / threads;
-      for (unsigned t = 0; t < threads; ++t) {
-        const size_t begin = t * per, end = std::min(n, begin + per);
-        if (begin >= end) break;
-        workers.emplace_back([&, t, begin, end] {
-          for (size_t i = begin; i < end; ++i) {
-            decoders[t]->Decode(b[i].raw, b[i].record, b[i].read);
-            screener.Process(b[i]);
+    // A persistent pool: each batch wakes the workers (no thread is started per batch), each
+    // takes its share, and the last to finish wakes this thread.
+    std::mutex mutex;
+    std::condition_variable wake, done;
+    uint64_t generation = 0;
+    unsigned pending = 0;
+    bool quit = false;
+    std::vector<Slot>* current = nullptr;
+    size_t current_n = 0;
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        uint64_t seen = 0;
+        for (;;) {
+          std::vector<Slot>* b = nullptr;
+          size_t n = 0;
+          {
+            std::unique_lock<std::mutex> lock(mutex);
+            wake.wait(lock, [&] { return quit || generation != seen; });
+            if (quit) return;
+            seen = generation;
+            b = current;
+            n = current_n;
           }
-        });
-      }
-      return workers;
+          const size_t per = (n + threads - 1) / threads;
+          const size_t begin = std::min(n, t * per), end = std::min(n, begin + per);
+          for (size_t i = begin; i < end; ++i) {
+            decoders[t]->Decode((*b)[i].raw, (*b)[i].record, (*b)[i].read);
+            screener.Process((*b)[i]);
+          }
+          std::lock_guard<std::mutex> lock(mutex);
+          if (--pending == 0) done.notify_one();
+        }
+      });
+    }
+    auto start_batch = [&](std::vector<Slot>& b, size_t n) {
+      std::lock_guard<std::mutex> lock(mutex);
+      current = &b;
+      current_n = n;
+      pending = threads;
+      ++generation;
+      wake.notify_all();
+    };
+    auto wait_batch = [&] {
+      std::unique_lock<std::mutex> lock(mutex);
+      done.wait(lock, [&] { return pending == 0; });
     };
     int cur = 0;
     size_t n = split(slots[cur]);
     while (n > 0) {
-      std::vector<std::thread> workers = work(slots[cur], n);
+      start_batch(slots[cur], n);
       const size_t next_n = n < batch ? 0 : split(slots[1 - cur]);
-      for (auto& w : workers) w.join();
+      wait_batch();
       for (size_t i = 0; i < n; ++i) {
         output.Write(slots[cur][i].line);
         Tally(slots[cur][i], counts);
@@ -383,6 +417,12 @@ int RunRun(std::span<const std::string> args) {
       cur = 1 - cur;
       n = next_n;
     }
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      quit = true;
+      wake.notify_all();
+    }
+    for (auto& w : pool) w.join();
   } else if (threads <= 1) {
     Slot s(&layout);
     while (reader->Next(s.record, s.read)) {
