@@ -36,6 +36,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/bench_util.h"
 #include "bench/reference_workload.h"
 #include "compiler/base/source.h"
 #include "compiler/base/text.h"
@@ -57,16 +58,8 @@
 
 namespace {
 
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-class MemoryBuf : public std::streambuf {
- public:
-  explicit MemoryBuf(std::string& text) { setg(text.data(), text.data(), text.data() + text.size()); }
-};
+using licit::bench::MemoryBuf;
+using licit::bench::ThreadCpuSeconds;
 
 struct Rate {
   double cpu = 0, wall = 0;  // decisions per second

@@ -40,6 +40,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/bench_util.h"
 #include "bench/reference_workload.h"
 #include "compiler/base/source.h"
 #include "compiler/base/text.h"
@@ -63,6 +64,9 @@
 using licit::Thousands;
 
 namespace {
+
+using licit::bench::MemoryBuf;
+using licit::bench::ThreadCpuSeconds;
 
 using licit::rt::DecisionEffect;
 
@@ -117,18 +121,6 @@ std::string CountsText(const Counts& c) {
 }
 
 std::string Rate(double per_second) { return Thousands(static_cast<uint64_t>(per_second + 0.5)); }
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-// An istream over bytes already in memory (no copy).
-class MemoryBuf : public std::streambuf {
- public:
-  explicit MemoryBuf(std::string& text) { setg(text.data(), text.data(), text.data() + text.size()); }
-};
 
 // What one policy's interpreter part measured (a POD: it crosses a pipe from the child).
 struct InterpResult {

@@ -242,16 +242,17 @@ Decision MakeDecision(rt::Decision&& d, ErrorKind kind);
 
 const char* version() noexcept { return LICIT_VERSION_STRING; }
 
+// The public Effect mirrors rt::DecisionEffect value for value (ToEffect relies on it), so the
+// names are the runtime's.
+static_assert(static_cast<int>(Effect::Allow) == static_cast<int>(rt::DecisionEffect::Allow) &&
+              static_cast<int>(Effect::Exempt) == static_cast<int>(rt::DecisionEffect::Exempt) &&
+              static_cast<int>(Effect::Review) == static_cast<int>(rt::DecisionEffect::Review) &&
+              static_cast<int>(Effect::License) == static_cast<int>(rt::DecisionEffect::License) &&
+              static_cast<int>(Effect::Deny) == static_cast<int>(rt::DecisionEffect::Deny) &&
+              static_cast<int>(Effect::Error) == static_cast<int>(rt::DecisionEffect::Error));
+
 const char* effect_name(Effect e) noexcept {
-  switch (e) {
-    case Effect::Allow: return "allow";
-    case Effect::Exempt: return "exempt";
-    case Effect::Review: return "review";
-    case Effect::License: return "license";
-    case Effect::Deny: return "deny";
-    case Effect::Error: return "error";
-  }
-  return "error";
+  return rt::DecisionEffectName(static_cast<rt::DecisionEffect>(static_cast<uint8_t>(e)));
 }
 
 const char* engine_kind_name(EngineKind k) noexcept {
