@@ -835,57 +835,62 @@ std::vector<Decision> Policy::decide_batch(std::span<const Record> records,
   return out;
 }
 
-Explanation Policy::explain_json(std::string_view record_json, const DecideOptions& options) const {
-  Explanation out;
-  if (!state_) {
-    out.decision_ = ErrorDecision(ErrorKind::NoPolicy, kNoPolicy);
-    return out;
-  }
+// Explaining: the checks every explain call starts with (a policy, valid options), then the
+// engine's explanation of a record already read. `read` reads the caller's record; it returns
+// the rt::Record to explain or null with the error decision's kind, message and id.
+struct Explained {
+  Decision decision;
+  std::shared_ptr<detail::ExplanationData> data;  // null for an error decision
+};
+
+template <typename Read>
+Explained ExplainWith(const std::shared_ptr<const detail::CompiledState>& state,
+                      const DecideOptions& options, Read read) {
+  if (!state) return {ErrorDecision(ErrorKind::NoPolicy, kNoPolicy), nullptr};
   interp::DecideOptions engine_options;
   std::string error;
-  if (!ResolveOptions(options, engine_options, error)) {
-    out.decision_ = ErrorDecision(ErrorKind::Options, std::move(error));
-    return out;
-  }
-  rt::Record record(&state_->program->input);
-  if (!io::ReadJsonRecord(record_json, record, error)) {
-    out.decision_ = ErrorDecision(ClassifyReadError(error), error, RecordId(record));
-    return out;
-  }
-  interp::Explanation e = state_->Explain(record, engine_options);
-  ErrorKind kind = e.decision.effect == rt::DecisionEffect::Error ? ErrorKind::Date : ErrorKind::None;
-  out.decision_ = MakeDecision(std::move(e.decision), kind);
-  auto data = std::make_shared<detail::ExplanationData>();
-  data->e.outcomes = std::move(e.outcomes);
-  out.data_ = std::move(data);
+  if (!ResolveOptions(options, engine_options, error))
+    return {ErrorDecision(ErrorKind::Options, std::move(error)), nullptr};
+  ErrorKind kind = ErrorKind::None;
+  std::optional<std::string> id;
+  const rt::Record* r = read(error, kind, id);
+  if (!r) return {ErrorDecision(kind, std::move(error), std::move(id)), nullptr};
+  interp::Explanation e = state->Explain(*r, engine_options);
+  kind = e.decision.effect == rt::DecisionEffect::Error ? ErrorKind::Date : ErrorKind::None;
+  Explained out{MakeDecision(std::move(e.decision), kind),
+                std::make_shared<detail::ExplanationData>()};
+  out.data->e.outcomes = std::move(e.outcomes);
+  return out;
+}
+
+Explanation Policy::explain_json(std::string_view record_json, const DecideOptions& options) const {
+  std::optional<rt::Record> record;
+  Explained e = ExplainWith(state_, options, [&](std::string& error, ErrorKind& kind,
+                                                 std::optional<std::string>& id)
+                                                 -> const rt::Record* {
+    record.emplace(&state_->program->input);
+    if (io::ReadJsonRecord(record_json, *record, error)) return &*record;
+    kind = ClassifyReadError(error);
+    id = RecordId(*record);
+    return nullptr;
+  });
+  Explanation out;
+  out.decision_ = std::move(e.decision);
+  out.data_ = std::move(e.data);
   return out;
 }
 
 Explanation Policy::explain(const Record& record, const DecideOptions& options) const {
+  Explained e = ExplainWith(state_, options, [&](std::string& error, ErrorKind& kind,
+                                                 std::optional<std::string>& id)
+                                                 -> const rt::Record* {
+    const rt::Record* r = Prepare(*state_, record, record.state_.get(), error, kind);
+    if (!r && record.state_) id = RecordId(record.state_->record);
+    return r;
+  });
   Explanation out;
-  if (!state_) {
-    out.decision_ = ErrorDecision(ErrorKind::NoPolicy, kNoPolicy);
-    return out;
-  }
-  interp::DecideOptions engine_options;
-  std::string error;
-  if (!ResolveOptions(options, engine_options, error)) {
-    out.decision_ = ErrorDecision(ErrorKind::Options, std::move(error));
-    return out;
-  }
-  ErrorKind kind;
-  const rt::Record* r = Prepare(*state_, record, record.state_.get(), error, kind);
-  if (!r) {
-    out.decision_ = ErrorDecision(kind, std::move(error),
-                                  record.state_ ? RecordId(record.state_->record) : std::nullopt);
-    return out;
-  }
-  interp::Explanation e = state_->Explain(*r, engine_options);
-  kind = e.decision.effect == rt::DecisionEffect::Error ? ErrorKind::Date : ErrorKind::None;
-  out.decision_ = MakeDecision(std::move(e.decision), kind);
-  auto data = std::make_shared<detail::ExplanationData>();
-  data->e.outcomes = std::move(e.outcomes);
-  out.data_ = std::move(data);
+  out.decision_ = std::move(e.decision);
+  out.data_ = std::move(e.data);
   return out;
 }
 
