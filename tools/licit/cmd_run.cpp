@@ -113,7 +113,6 @@ class Output {
 struct Slot {
   explicit Slot(const rt::RecordLayout* layout) : record(layout) {}
   rt::Record record;
-  io::RawLine raw;  // --threads on JSON Lines: the line, decoded by a worker
   io::ReadResult read;
   std::string line;  // the decision, rendered, with its newline
   rt::DecisionEffect effect = rt::DecisionEffect::Allow;
@@ -341,36 +340,41 @@ int RunRun(std::span<const std::string> args) {
     // JSON Lines on several threads: this thread only splits lines and writes decisions; the
     // workers decode, decide and render. Two batches alternate, so the next batch is split
     // while the workers are busy with the current one, and batches are written in order.
-    const size_t batch = 4096 * threads;
-    std::vector<Slot> slots[2];
-    for (auto& b : slots) {
-      b.reserve(batch);
-      for (size_t i = 0; i < batch; ++i) b.emplace_back(&layout);
-    }
+    const size_t batch = 2048 * threads;
+    std::vector<io::RawLine> slots[2];  // the lines of two batches
+    for (auto& b : slots) b.resize(batch);
     std::vector<std::unique_ptr<io::JsonLineDecoder>> decoders;
     for (unsigned t = 0; t < threads; ++t)
       decoders.push_back(std::make_unique<io::JsonLineDecoder>(layout));
     io::JsonLineSplitter splitter(*input);
-    auto split = [&](std::vector<Slot>& b) {
+    auto split = [&](std::vector<io::RawLine>& b) {
       size_t n = 0;
-      while (n < batch && splitter.Next(b[n].raw)) ++n;
+      while (n < batch && splitter.Next(b[n])) ++n;
       return n;
     };
-    // A persistent pool: each batch wakes the workers (no thread is started per batch), each
-    // takes its share, and the last to finish wakes this thread.
+    // A persistent pool: each batch wakes the workers (no thread is started per batch). Each
+    // decodes, decides and renders its share into its own buffer and writes it when its turn
+    // comes (shares in order, batch after batch), so the rendered decisions never move to
+    // another core; the last to finish wakes this thread.
     std::mutex mutex;
-    std::condition_variable wake, done;
+    std::condition_variable wake, done, turn_cv;
     uint64_t generation = 0;
+    uint64_t turn = 0;  // the share whose output is written next, counted over all batches
     unsigned pending = 0;
     bool quit = false;
-    std::vector<Slot>* current = nullptr;
+    std::vector<io::RawLine>* current = nullptr;
     size_t current_n = 0;
+    std::vector<Counts> worker_counts(threads);
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {
         uint64_t seen = 0;
+        std::string rendered;
+        // One record, result and rendering per worker, reused for every line: they stay in this
+        // core's cache (a slot per line would stream the whole batch's state through memory).
+        Slot local(&layout);
         for (;;) {
-          std::vector<Slot>* b = nullptr;
+          std::vector<io::RawLine>* b = nullptr;
           size_t n = 0;
           {
             std::unique_lock<std::mutex> lock(mutex);
@@ -382,16 +386,24 @@ int RunRun(std::span<const std::string> args) {
           }
           const size_t per = (n + threads - 1) / threads;
           const size_t begin = std::min(n, t * per), end = std::min(n, begin + per);
+          rendered.clear();
           for (size_t i = begin; i < end; ++i) {
-            decoders[t]->Decode((*b)[i].raw, (*b)[i].record, (*b)[i].read);
-            screener.Process((*b)[i]);
+            decoders[t]->Decode((*b)[i], local.record, local.read);
+            screener.Process(local);
+            rendered += local.line;
+            Tally(local, worker_counts[t]);
           }
-          std::lock_guard<std::mutex> lock(mutex);
+          const uint64_t my_turn = (seen - 1) * threads + t;
+          std::unique_lock<std::mutex> lock(mutex);
+          turn_cv.wait(lock, [&] { return turn == my_turn; });
+          output.Write(rendered);
+          ++turn;
+          turn_cv.notify_all();
           if (--pending == 0) done.notify_one();
         }
       });
     }
-    auto start_batch = [&](std::vector<Slot>& b, size_t n) {
+    auto start_batch = [&](std::vector<io::RawLine>& b, size_t n) {
       std::lock_guard<std::mutex> lock(mutex);
       current = &b;
       current_n = n;
@@ -404,16 +416,14 @@ int RunRun(std::span<const std::string> args) {
       done.wait(lock, [&] { return pending == 0; });
     };
     int cur = 0;
+    uint64_t split_total = 0;
     size_t n = split(slots[cur]);
     while (n > 0) {
       start_batch(slots[cur], n);
+      split_total += n;
       const size_t next_n = n < batch ? 0 : split(slots[1 - cur]);
       wait_batch();
-      for (size_t i = 0; i < n; ++i) {
-        output.Write(slots[cur][i].line);
-        Tally(slots[cur][i], counts);
-      }
-      progress.Update(counts.total);
+      progress.Update(split_total);
       cur = 1 - cur;
       n = next_n;
     }
@@ -423,6 +433,11 @@ int RunRun(std::span<const std::string> args) {
       wake.notify_all();
     }
     for (auto& w : pool) w.join();
+    for (const Counts& c : worker_counts) {
+      for (size_t e = 0; e < std::size(c.by_effect); ++e) counts.by_effect[e] += c.by_effect[e];
+      counts.total += c.total;
+      counts.tripped = counts.tripped || c.tripped;
+    }
   } else if (threads <= 1) {
     Slot s(&layout);
     while (reader->Next(s.record, s.read)) {
