@@ -380,6 +380,17 @@ struct Judged {
 // decision) when neither exists.
 }  // namespace
 
+std::optional<DayNumber> RecordDay(const ir::Program& program, const rt::Record& record,
+                                   const DecideOptions& options) {
+  if (options.as_of) return options.as_of;
+  const int32_t slot = program.input.date_slot;
+  if (slot >= 0 && static_cast<uint32_t>(slot) < record.size()) {
+    const Value& v = record.slot(static_cast<uint32_t>(slot));
+    if (v.kind == ValueKind::Date) return v.date;
+  }
+  return std::nullopt;
+}
+
 std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::Record& record,
                                  const DecideOptions& options, rt::Decision& d) {
   const rt::RecordLayout& layout = program.input;
@@ -387,11 +398,7 @@ std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::R
     const Value& id = record.slot(static_cast<uint32_t>(layout.id_slot));
     if (id.kind == ValueKind::String || id.kind == ValueKind::Code) d.id = std::string(id.text());
   }
-  std::optional<DayNumber> day = options.as_of;
-  if (!day && layout.date_slot >= 0) {
-    const Value& v = record.slot(static_cast<uint32_t>(layout.date_slot));
-    if (v.kind == ValueKind::Date) day = v.date;
-  }
+  std::optional<DayNumber> day = RecordDay(program, record, options);
   d.date = day;
   if (!day && !program.dated) return DayNumber{0};  // nothing dated: any day judges the same
   if (!day) {

@@ -66,6 +66,9 @@ class ConditionEvaluator {
   ~ConditionEvaluator() = default;
 };
 
+// The day a record is judged at: --as-of, else its `date` field; nullopt when it has neither.
+std::optional<DayNumber> RecordDay(const ir::Program& program, const rt::Record& record,
+                                   const DecideOptions& options);
 // The record's id and the day it is judged at (--as-of, else its date) into `d`; nullopt, with
 // `d` an error decision, when there is no date.
 std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::Record& record,

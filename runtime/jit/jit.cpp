@@ -57,7 +57,7 @@ inline uint64_t HashText(std::string_view s) {
   return h;
 }
 
-// The candidate tables behind licit_jit_candidates, for the rule-index keys the decide function
+// The candidate tables behind licit_jit_judge_key, for the rule-index keys the decide function
 // dispatches on (codegen::DispatchedKey): the rules of each key value as one flat array, found by
 // country id, or by text through an open-addressing hash table (linear probing, at most half
 // full) of views into the ir::RuleIndex's own strings. One probe costs a hash and usually one
@@ -512,17 +512,13 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
 namespace {
 thread_local rt::EvalContext tls_ctx;
 
-// The day a record is judged at (--as-of, else its date); for an undated program any day does.
+// The day a record is judged at (as PrepareDecision finds it); for an undated program any day
+// does.
 std::optional<DayNumber> JudgingDay(const ir::Program& p, const rt::Record& record,
                                     const interp::DecideOptions& options) {
-  if (options.as_of) return options.as_of;
-  const int32_t slot = p.input.date_slot;
-  if (slot >= 0 && static_cast<uint32_t>(slot) < record.size()) {
-    const rt::Value& v = record.slot(static_cast<uint32_t>(slot));
-    if (v.kind == rt::ValueKind::Date) return v.date;
-  }
-  if (!p.dated) return DayNumber{0};
-  return std::nullopt;
+  std::optional<DayNumber> day = interp::RecordDay(p, record, options);
+  if (!day && !p.dated) return DayNumber{0};
+  return day;
 }
 }  // namespace
 
