@@ -36,6 +36,15 @@ struct RecordLayout {
   std::optional<uint32_t> Find(std::string_view path) const;
 };
 
+// Whether the field at `slot` reads as a value: it and every enclosing record are present (a
+// field of an absent optional record is missing). The one definition both engines, the rule
+// index and the JIT's dispatch use.
+inline bool FieldPresent(const RecordLayout& layout, const Value* slots, uint32_t slot) {
+  for (int32_t s = static_cast<int32_t>(slot); s >= 0; s = layout.slots[s].parent)
+    if (slots[s].kind == ValueKind::Unknown) return false;
+  return true;
+}
+
 // Values a missing slot holds before evaluation: Value::Unknown(kMissing or kNull). The
 // evaluator turns them into reasons naming the field.
 inline constexpr uint16_t kMissing = 0;

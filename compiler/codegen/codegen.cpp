@@ -62,44 +62,34 @@ class Gen {
     // functions call, inlined by the optimiser). Fast-only code has none: rule functions
     // contain their conditions.
     std::vector<ir::ExprId> conds;
-    std::vector<uint8_t> seen(p_.nodes.size(), 0);
-    auto add = [&](ir::ExprId id) {
-      if (id == ir::kNone || id >= p_.nodes.size() || seen[id]) return;
-      seen[id] = 1;
-      conds.push_back(id);
-    };
-    MarkRules();
-    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
-      const ir::Policy& pol = p_.policies[pi];
-      for (uint32_t ri = 0; ri < pol.rules.size(); ++ri) {
-        const ir::Rule& r = pol.rules[ri];
-        if (!full_path && data_rule_[pi][ri]) continue;
-        add(r.scope_class);
-        add(r.destination);
-        add(r.when);
-        add(r.unless);
-        for (ir::ExceptionId e : r.waived_by) {
-          if (e >= pol.exceptions.size()) continue;
-          add(pol.exceptions[e].when);
-          add(pol.exceptions[e].unless);
+    if (full_path) {
+      std::vector<uint8_t> seen(p_.nodes.size(), 0);
+      auto add = [&](ir::ExprId id) {
+        if (id == ir::kNone || id >= p_.nodes.size() || seen[id]) return;
+        seen[id] = 1;
+        conds.push_back(id);
+      };
+      for (const ir::Policy& pol : p_.policies) {
+        for (const ir::Rule& r : pol.rules) {
+          add(r.scope_class);
+          add(r.destination);
+          add(r.when);
+          add(r.unless);
         }
-      }
-      if (full_path) {
         for (const ir::Exception& e : pol.exceptions) {
           add(e.when);
           add(e.unless);
         }
       }
+      for (ir::ExprId id : conds) {
+        llvm::Function* f = llvm::Function::Create(cond_ty_, llvm::Function::ExternalLinkage,
+                                                   ConditionName(prefix_, id), m_);
+        Define(f, id);
+        cond_fns_[id] = f;
+      }
     }
-    for (ir::ExprId id : conds) {
-      if (!full_path) break;  // fast-only: conditions are emitted inside the rule functions
-      llvm::Function* f = llvm::Function::Create(cond_ty_, llvm::Function::ExternalLinkage,
-                                                 ConditionName(prefix_, id), m_);
-      Define(f, id);
-      cond_fns_[id] = f;
-    }
+    MarkRules();
     DefineDecide();
-    if (!full_path) conds.clear();
     return conds;
   }
 
@@ -153,14 +143,19 @@ class Gen {
     return b_.CreateCall(cond_fns_.at(id), {a.slots, a.ctx, a.env, reason});
   }
 
-  // Branches to `skip` unless `day` is inside `p` (constant bounds).
-  void RequireInPeriod(const DecideArgs& a, const ir::Period& p, llvm::BasicBlock* skip) {
+  // i1: `day` lies inside `p` (ir::Period::Contains with constant bounds).
+  llvm::Value* DayIn(const DecideArgs& a, const ir::Period& p) {
     llvm::Value* in = b_.getTrue();
     if (p.since != INT32_MIN) in = b_.CreateAnd(in, b_.CreateICmpSGE(a.day, b_.getInt32(p.since)));
     if (p.until != INT32_MAX) in = b_.CreateAnd(in, b_.CreateICmpSLE(a.day, b_.getInt32(p.until)));
+    return in;
+  }
+
+  // Branches to `skip` unless `day` is inside `p`.
+  void RequireInPeriod(const DecideArgs& a, const ir::Period& p, llvm::BasicBlock* skip) {
     if (p.open()) return;
     llvm::BasicBlock* next = Block("inforce");
-    b_.CreateCondBr(in, next, skip);
+    b_.CreateCondBr(DayIn(a, p), next, skip);
     b_.SetInsertPoint(next);
   }
 
@@ -169,12 +164,8 @@ class Gen {
                            const std::vector<ir::SuspensionId>& ids, llvm::BasicBlock* skip) {
     for (ir::SuspensionId sid : ids) {
       if (sid >= policy.suspensions.size()) continue;
-      const ir::Period& p = policy.suspensions[sid].period;
-      llvm::Value* in = b_.getTrue();
-      if (p.since != INT32_MIN) in = b_.CreateAnd(in, b_.CreateICmpSGE(a.day, b_.getInt32(p.since)));
-      if (p.until != INT32_MAX) in = b_.CreateAnd(in, b_.CreateICmpSLE(a.day, b_.getInt32(p.until)));
       llvm::BasicBlock* next = Block("notsuspended");
-      b_.CreateCondBr(in, skip, next);
+      b_.CreateCondBr(DayIn(a, policy.suspensions[sid].period), skip, next);
       b_.SetInsertPoint(next);
     }
   }
@@ -285,7 +276,6 @@ class Gen {
   }
 
   void DefineDecide() {
-    llvm::Function* f = nullptr;
     std::vector<std::vector<llvm::Function*>> rules(p_.policies.size());
     for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
       const ir::Policy& policy = p_.policies[pi];
@@ -299,8 +289,8 @@ class Gen {
       }
     }
 
-    f = llvm::Function::Create(decide_ty_, llvm::Function::ExternalLinkage, DecideName(prefix_),
-                               m_);
+    llvm::Function* f = llvm::Function::Create(decide_ty_, llvm::Function::ExternalLinkage,
+                                               DecideName(prefix_), m_);
     DecideArgs a = BeginDecideFn(f);
     llvm::BasicBlock* bail = Block("fallback");
     auto require = [&](llvm::Value* ok) {

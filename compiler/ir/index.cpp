@@ -209,10 +209,8 @@ void RuleCandidates(const Program& program, uint32_t policy, const rt::Record& r
   thread_local std::string key;
   for (const RuleIndex::Key& k : ix.keys) {
     // The field as the engines read it: known only when it and every enclosing record are.
-    bool present = k.slot < record.size();
-    for (int32_t s = static_cast<int32_t>(k.slot); present && s >= 0;
-         s = program.input.slots[s].parent)
-      present = record.slot(static_cast<uint32_t>(s)).known();
+    const bool present =
+        k.slot < record.size() && rt::FieldPresent(program.input, record.slots(), k.slot);
     const rt::Value& v = present ? record.slot(k.slot) : rt::Value();
     if (!present || v.kind != k.kind || !IndexKeyOf(v, key)) {
       out.insert(out.end(), k.all.begin(), k.all.end());  // unknown: the part may be unknown

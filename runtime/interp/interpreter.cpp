@@ -239,11 +239,7 @@ class Evaluator final : public ConditionEvaluator {
   }
 
   // True when the slot and every enclosing record hold a value.
-  bool Present(uint32_t slot) const {
-    for (int32_t s = static_cast<int32_t>(slot); s >= 0; s = p_.input.slots[s].parent)
-      if (!record_.slot(static_cast<uint32_t>(s)).known()) return false;
-    return true;
-  }
+  bool Present(uint32_t slot) const { return rt::FieldPresent(p_.input, record_.slots(), slot); }
 
   Value ReadField(uint32_t slot) {
     if (Present(slot)) return record_.slot(slot);

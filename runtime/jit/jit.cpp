@@ -128,7 +128,6 @@ struct DispatchedRule {
   ir::Period period;
   std::vector<ir::Period> suspensions;
   struct Test {
-    std::vector<uint32_t> chain;  // the slot and its enclosing records: all must be present
     uint32_t slot = 0;
     std::vector<rt::Value> any_of;
   };
@@ -166,8 +165,6 @@ struct DispatchTables {
           for (const ir::EqualityTest& t : *tests) {
             DispatchedRule::Test dt;
             dt.slot = t.slot;
-            for (int32_t s = static_cast<int32_t>(t.slot); s >= 0; s = p.input.slots[s].parent)
-              dt.chain.push_back(static_cast<uint32_t>(s));
             for (ir::ConstId c : t.any_of) dt.any_of.push_back(p.constants[c]);
             dr.tests.push_back(std::move(dt));
           }
@@ -220,9 +217,7 @@ uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, 
   // The candidates. The field as the engines read it: known only when it and every enclosing
   // record are (ir::RuleCandidates); unknown, every rule of the key is a candidate.
   const auto& layout = tables.program->input;
-  bool present = true;
-  for (int32_t s = static_cast<int32_t>(k.slot); present && s >= 0; s = layout.slots[s].parent)
-    present = slots[s].known();
+  const bool present = licit::rt::FieldPresent(layout, slots, k.slot);
   const licit::rt::Value& v = slots[k.slot];
   const uint32_t* cands = nullptr;
   uint32_t count = 0;
@@ -256,9 +251,7 @@ uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, 
     if (suspended) continue;
     bool unknown = false, fired = true;
     for (const auto& t : rule.tests) {
-      bool known = true;
-      for (uint32_t s : t.chain) known = known && slots[s].known();
-      if (!known) {
+      if (!licit::rt::FieldPresent(layout, slots, t.slot)) {
         unknown = true;
         continue;
       }
@@ -520,16 +513,21 @@ std::optional<DayNumber> JudgingDay(const ir::Program& p, const rt::Record& reco
   if (!day && !p.dated) return DayNumber{0};
   return day;
 }
+
+// The fast path: the generated decide function on `record` at `day`; false when it gave up.
+bool RunFastPath(const JitProgram::Impl& im, const rt::Record& record, DayNumber day,
+                 rt::Verdict& verdict) {
+  verdict.Clear();
+  tls_ctx.Begin(&record, day);
+  return im.decide(record.slots(), &tls_ctx, &im.env, day, &verdict) != 0;
+}
 }  // namespace
 
 bool JitProgram::DecideVerdict(const rt::Record& record, const interp::DecideOptions& options,
                                rt::Verdict& verdict) const {
   std::optional<DayNumber> day = JudgingDay(*impl_->program, record, options);
   if (!day) return false;  // an error decision: the full path writes it
-  verdict.Clear();
-  tls_ctx.Begin(&record, *day);
-  const rt::Value* slots = record.slots();
-  if (impl_->decide(slots, &tls_ctx, &impl_->env, *day, &verdict) == 0) return false;
+  if (!RunFastPath(*impl_, record, *day, verdict)) return false;
   verdict.effect = interp::VerdictEffect(*impl_->program, verdict);
   return true;
 }
@@ -539,21 +537,18 @@ rt::Decision JitProgram::Decide(const rt::Record& record,
   rt::Decision d;
   std::optional<DayNumber> day = interp::PrepareDecision(*impl_->program, record, options, d);
   if (!day) return d;
-  rt::EvalContext& ctx = tls_ctx;
-  const rt::Value* slots = record.slots();
   // The fast path: generated code decides records with no unknowns into a compact verdict.
   thread_local rt::Verdict verdict;
-  verdict.Clear();
-  ctx.Begin(&record, *day);
-  if (impl_->decide(slots, &ctx, &impl_->env, *day, &verdict) != 0) {
+  if (RunFastPath(*impl_, record, *day, verdict)) {
     interp::MaterializeVerdict(*impl_->program, verdict, d);
     return d;
   }
   // The full path: the shared assembly, asking generated code for each condition; for a program
   // too big to have code for the full path (codegen::kFullPathMaxRules), the interpreter.
   if (impl_->fns.empty()) return impl_->interp.Decide(record, options);
+  rt::EvalContext& ctx = tls_ctx;
   ctx.Reset(&record, *day);
-  JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, slots);
+  JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, record.slots());
   interp::AssembleDecision(*impl_->program, *day, ev, d);
   return d;
 }
