@@ -95,6 +95,30 @@ struct DiagnosticInfo {
 class Policy;
 class Record;
 
+// The outcome of a policy's `test` blocks (language.md section 10): `licit test`, the REPL's
+// :test. Plain data.
+struct TestCase {
+  std::string policy;        // the policy the test belongs to
+  std::string name;          // "a JSDF end user is denied after the ban"
+  std::string at;            // "examples/cn-japan-2026.licit:38:1"
+  bool passed = false;
+  std::string expected;      // "deny by jp-military"
+  std::string got;           // "deny by jp-military", or "error: <reason>"
+  std::string contributions; // "jp-military (deny), dual-use-any (license)"; "" when passed
+};
+// A rule no test fires (rule coverage).
+struct UncoveredRule {
+  std::string policy, rule, at;
+};
+struct TestReport {
+  std::vector<TestCase> tests;          // in policy order, then source order
+  std::vector<UncoveredRule> uncovered;
+  size_t passed = 0, failed = 0;
+  bool ok() const noexcept { return failed == 0; }
+  // Exactly what `licit test` prints (PASS/FAIL lines, differences, the count, coverage).
+  LICIT_API std::string to_text(bool color = false) const;
+};
+
 // The result of compiling policy files: diagnostics, and the Policy when there were no errors.
 // Immutable; cheap to copy (shared); safe to read from many threads.
 class LICIT_API Compilation {
@@ -329,6 +353,10 @@ class LICIT_API Policy {
   // Every rule and exception's outcome for one record (`licit explain`).
   Explanation explain_json(std::string_view record_json, const DecideOptions& options = {}) const;
   Explanation explain(const Record& record, const DecideOptions& options = {}) const;
+
+  // Runs every `test` block of the policy files (each given record judged at its date by its own
+  // policy, with the other roots loaded too) and reports rule coverage.
+  TestReport run_tests() const;
 
   // An empty record of this policy's input type, for the typed builder.
   Record new_record() const;
