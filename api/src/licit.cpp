@@ -272,6 +272,24 @@ bool jit_available() noexcept {
 #endif
 }
 
+std::optional<Effect> parse_effect(std::string_view name) noexcept {
+  auto e = rt::ParseDecisionEffect(name);
+  if (!e) return std::nullopt;
+  return ToEffect(*e);
+}
+
+std::optional<EngineKind> parse_engine_kind(std::string_view name) noexcept {
+  for (EngineKind k : {EngineKind::Default, EngineKind::Interpreter, EngineKind::Jit}) {
+    if (name == engine_kind_name(k)) return k;
+  }
+  return std::nullopt;
+}
+
+bool is_valid_date(std::string_view text) noexcept {
+  auto date = ParseDateLiteral(text);
+  return date && !date->is_month;
+}
+
 // --- Engine and Compilation ---------------------------------------------------------------------
 
 

@@ -446,6 +446,30 @@ licit_status licit_policy_explain_json(const licit_policy* p, const char* json, 
   LICIT_GUARD_END
 }
 
+licit_status licit_policy_run_tests(const licit_policy* p, size_t* passed, size_t* failed,
+                                    char** text, char** json) {
+  LICIT_GUARD_BEGIN
+  if (text) *text = nullptr;
+  if (json) *json = nullptr;
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  licit::TestReport report = p->policy.run_tests();
+  // Both strings are made before either is handed over, so a failure leaks neither.
+  std::string text_out = text ? report.to_text() : std::string();
+  std::string json_out = json ? report.to_json() : std::string();
+  char* t = text ? CopyString(text_out) : nullptr;
+  try {
+    if (json) *json = CopyString(json_out);
+  } catch (...) {
+    std::free(t);
+    throw;
+  }
+  if (text) *text = t;
+  if (passed) *passed = report.passed;
+  if (failed) *failed = report.failed;
+  return Ok();
+  LICIT_GUARD_END
+}
+
 // ---- Decision -----------------------------------------------------------------------------
 
 licit_effect licit_decision_effect(const licit_decision* d) {

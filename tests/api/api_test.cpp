@@ -556,3 +556,23 @@ TEST_CASE("several threads compile at once", "[api][threads]") {
   for (auto& t : threads) t.join();
   CHECK(failures == 0);
 }
+
+TEST_CASE("parse_effect, parse_engine_kind, is_valid_date", "[api]") {
+  for (Effect e : {Effect::Allow, Effect::Exempt, Effect::Review, Effect::License, Effect::Deny,
+                   Effect::Error}) {
+    CHECK(licit::parse_effect(licit::effect_name(e)) == e);
+  }
+  CHECK_FALSE(licit::parse_effect("Deny").has_value());
+  CHECK_FALSE(licit::parse_effect("").has_value());
+  for (licit::EngineKind k :
+       {licit::EngineKind::Default, licit::EngineKind::Interpreter, licit::EngineKind::Jit}) {
+    CHECK(licit::parse_engine_kind(licit::engine_kind_name(k)) == k);
+  }
+  CHECK_FALSE(licit::parse_engine_kind("interpreter").has_value());
+  CHECK(licit::is_valid_date("2026-01-06"));
+  CHECK(licit::is_valid_date("2024-02-29"));
+  CHECK_FALSE(licit::is_valid_date("2026-02-30"));
+  CHECK_FALSE(licit::is_valid_date("2026-01"));
+  CHECK_FALSE(licit::is_valid_date("yesterday"));
+  CHECK_FALSE(licit::is_valid_date(""));
+}

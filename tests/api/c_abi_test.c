@@ -87,6 +87,16 @@ int main(int argc, char** argv) {
   licit_decision_free(decision);
   licit_policy_slot_free(slot);
 
+  /* The policy's test blocks (the example's all pass). */
+  {
+    size_t passed = 0, failed = 1;
+    char* text = NULL;
+    CHECK(licit_policy_run_tests(policy, &passed, &failed, &text, NULL) == LICIT_OK);
+    CHECK(passed > 0 && failed == 0);
+    CHECK(text != NULL && strstr(text, " passed, 0 failed\n") != NULL);
+    licit_string_free(text);
+  }
+
   /* Misuse never crashes. */
   CHECK(licit_policy_decide_json(NULL, record, strlen(record), NULL, &decision) ==
         LICIT_ERR_INVALID_ARGUMENT);

@@ -1,9 +1,6 @@
 // `licit eval FILE... --record '{...}'`: decide one record and print the decision as one JSON
 // line (the same form `licit run` writes).
 
-#include <iostream>
-#include <iterator>
-
 #include <fmt/format.h>
 
 #include "runtime/io/record_reader.h"
@@ -12,13 +9,6 @@
 #include "tools/licit/policy.h"
 
 namespace licit::cli {
-
-// Reads --record: the JSON text itself, or `-` for stdin.
-std::string RecordArgument(const std::string& value) {
-  if (value != "-") return value;
-  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-}
-
 namespace {
 
 int RunEval(std::span<const std::string> args) {

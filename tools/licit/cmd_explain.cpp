@@ -10,8 +10,6 @@
 
 namespace licit::cli {
 
-std::string RecordArgument(const std::string& value);  // cmd_eval.cpp
-
 namespace {
 
 int RunExplain(std::span<const std::string> args) {

@@ -132,7 +132,7 @@ bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpe
   return true;
 }
 
-bool UseColor(ColorMode mode) {
+bool UseColor(ColorMode mode, bool on_stdout) {
   switch (mode) {
     case ColorMode::kAlways:
       return true;
@@ -140,10 +140,35 @@ bool UseColor(ColorMode mode) {
       return false;
     case ColorMode::kAuto: {
       const char* no_color = std::getenv("NO_COLOR");
-      return isatty(STDERR_FILENO) && (no_color == nullptr || *no_color == '\0');
+      return isatty(on_stdout ? STDOUT_FILENO : STDERR_FILENO) &&
+             (no_color == nullptr || *no_color == '\0');
     }
   }
   return false;
+}
+
+licit::EngineOptions EngineOptionsFor(const CommonOptions& options, licit::EngineKind engine) {
+  licit::EngineOptions out;
+  out.engine = engine;
+  out.warnings_as_errors = options.werror;
+  if (options.max_source_bytes) out.max_source_bytes = *options.max_source_bytes;
+  return out;
+}
+
+int ReportDiagnostics(const licit::Compilation& compilation, const CommonOptions& options) {
+  if (!compilation.ok()) {
+    for (const licit::DiagnosticInfo& d : compilation.diagnostics()) {
+      if (d.code != "internal") continue;
+      WriteStderr(fmt::format("licit: {}\n", d.message));
+      return kExitInternal;
+    }
+  }
+  if (options.diagnostics == DiagnosticsFormat::kJson) {
+    WriteStdout(compilation.diagnostics_json());
+  } else {
+    WriteStderr(compilation.diagnostics_text(UseColor(options.color)));
+  }
+  return compilation.ok() ? kExitOk : kExitPolicyErrors;
 }
 
 int UsageError(std::string_view command, std::string_view message) {

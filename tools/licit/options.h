@@ -10,6 +10,7 @@
 
 #include "compiler/base/source.h"
 #include "compiler/diagnostics/diagnostic.h"
+#include "licit/licit.hpp"
 
 namespace licit::cli {
 
@@ -17,6 +18,8 @@ namespace licit::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitPolicyErrors = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitFailOn = 3;       // --fail-on tripped
+inline constexpr int kExitInputErrors = 4;  // some records could not be read or judged
 inline constexpr int kExitInternal = 70;
 
 enum class DiagnosticsFormat { kText, kJson };
@@ -45,9 +48,17 @@ struct OptionSpec {
 bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpec>& extra,
                   CommonOptions* out, std::string* error);
 
-// Whether diagnostics on stderr get ANSI colours: `auto` means stderr is a terminal and NO_COLOR
-// is unset or empty (https://no-color.org).
-bool UseColor(ColorMode mode);
+// Whether output gets ANSI colours: `auto` means the stream (stderr, where diagnostics go, or
+// stdout) is a terminal and NO_COLOR is unset or empty (https://no-color.org).
+bool UseColor(ColorMode mode, bool on_stdout = false);
+
+// The engine options the common options ask for (--werror, --max-source-bytes).
+licit::EngineOptions EngineOptionsFor(const CommonOptions& options, licit::EngineKind engine);
+
+// Prints a compilation's diagnostics as the options ask (text on stderr, or one JSON document on
+// stdout) and returns the exit code they imply: 1 when the compilation failed (errors, or
+// warnings under --werror), 70 for an internal error (printed alone: a bug, not the user's), else 0.
+int ReportDiagnostics(const licit::Compilation& compilation, const CommonOptions& options);
 
 // Prints a usage mistake and a hint to stderr and returns kExitUsage.
 int UsageError(std::string_view command, std::string_view message);

@@ -48,38 +48,17 @@ class JitEngine final : public Engine {
 }  // namespace
 
 bool ParseJudgeOptions(const JudgeOptionText& text, JudgeOptions* out, std::string* error) {
-  if (text.engine.empty()) {
-    out->engine = kDefaultEngine;
-  } else if (text.engine == "interp") {
-    out->engine = EngineKind::kInterp;
-  } else if (text.engine == "jit") {
-#ifdef LICIT_HAVE_JIT
-    out->engine = EngineKind::kJit;
-#else
-    *error = "this licit was built without LLVM, so the JIT engine is not available; use --engine=interp";
-    return false;
-#endif
-  } else {
-    *error = fmt::format("`--engine` must be `interp` or `jit`, not `{}`", text.engine);
-    return false;
+  // Validated once, by judge.cpp's ParseJudgeSettings; this converts to the internal types.
+  JudgeSettings settings;
+  if (!ParseJudgeSettings(text, &settings, error)) return false;
+  switch (settings.engine) {
+    case licit::EngineKind::Default: out->engine = kDefaultEngine; break;
+    case licit::EngineKind::Interpreter: out->engine = EngineKind::kInterp; break;
+    case licit::EngineKind::Jit: out->engine = EngineKind::kJit; break;
   }
-  if (!text.as_of.empty()) {
-    auto date = ParseDateLiteral(text.as_of);
-    if (!date || date->is_month) {
-      *error = fmt::format("`--as-of` takes a date like 2026-01-06, not `{}`", text.as_of);
-      return false;
-    }
-    out->decide.as_of = date->first;
-  }
-  if (!text.fail_on.empty()) {
-    auto effect = rt::ParseDecisionEffect(text.fail_on);
-    if (!effect || (*effect != rt::DecisionEffect::Deny && *effect != rt::DecisionEffect::License &&
-                    *effect != rt::DecisionEffect::Review)) {
-      *error = fmt::format("`--fail-on` must be `deny`, `license` or `review`, not `{}`",
-                           text.fail_on);
-      return false;
-    }
-    out->fail_on = effect;
+  if (settings.decide.as_of) out->decide.as_of = ParseDateLiteral(*settings.decide.as_of)->first;
+  if (settings.fail_on) {
+    out->fail_on = static_cast<rt::DecisionEffect>(static_cast<uint8_t>(*settings.fail_on));
   }
   return true;
 }

@@ -14,12 +14,10 @@
 #include "runtime/decision.h"
 #include "runtime/interp/interpreter.h"
 #include "runtime/record.h"
+#include "tools/licit/judge.h"  // JudgeOptionText
 #include "tools/licit/options.h"
 
 namespace licit::cli {
-
-inline constexpr int kExitFailOn = 3;       // --fail-on tripped
-inline constexpr int kExitInputErrors = 4;  // some records could not be read or judged
 
 enum class EngineKind { kInterp, kJit };
 // tools.md: `jit` is the default; a licit built without LLVM falls back to the interpreter.
@@ -45,13 +43,6 @@ struct LoadedPolicy {
   std::unique_ptr<sema::CheckedProgram> checked;
   std::unique_ptr<ir::Program> program;
   std::unique_ptr<Engine> engine;
-};
-
-// The options of the judging commands, as text until validated by ParseJudgeOptions.
-struct JudgeOptionText {
-  std::string engine;
-  std::string as_of;
-  std::string fail_on;
 };
 
 struct JudgeOptions {

@@ -156,6 +156,13 @@ LICIT_C_API licit_status licit_policy_decide_record(const licit_policy* p, const
 LICIT_C_API licit_status licit_policy_explain_json(const licit_policy* p, const char* json,
                                                    size_t len, const char* as_of,
                                                    licit_explanation** out);
+/* Runs the policy's `test` blocks and rule coverage (`licit test`). *passed and *failed receive
+ * the counts (either pointer may be NULL). When `text` is not NULL, *text receives the report as
+ * `licit test` prints it; when `json` is not NULL, *json receives it as one JSON document
+ * (`licit test --format json`); free them with licit_string_free. LICIT_OK whether or not the
+ * tests pass: compare *failed with 0. */
+LICIT_C_API licit_status licit_policy_run_tests(const licit_policy* p, size_t* passed,
+                                                size_t* failed, char** text, char** json);
 
 /* ---- Decision ----------------------------------------------------------------------------- */
 

@@ -58,6 +58,14 @@ LICIT_API const char* engine_kind_name(EngineKind k) noexcept;  // "default", "i
 // Whether this build has the LLVM JIT.
 LICIT_API bool jit_available() noexcept;
 
+// Reading the names above back, for command lines and configuration files (the CLI's --fail-on
+// and --engine): exactly the names effect_name and engine_kind_name return; nullopt otherwise.
+LICIT_API std::optional<Effect> parse_effect(std::string_view name) noexcept;
+LICIT_API std::optional<EngineKind> parse_engine_kind(std::string_view name) noexcept;
+// Whether `text` is a day as DecideOptions::as_of takes it ("2026-01-06"; not a month
+// "2026-01", not an impossible day "2026-02-30"), so a caller can refuse a bad --as-of up front.
+LICIT_API bool is_valid_date(std::string_view text) noexcept;
+
 struct EngineOptions {
   EngineKind engine = EngineKind::Default;
   // Fail the compilation on warnings too (the CLI's --werror).
@@ -96,15 +104,20 @@ class Policy;
 class Record;
 
 // The outcome of a policy's `test` blocks (language.md section 10): `licit test`, the REPL's
-// :test. Plain data.
+// :test. Plain data (copies are independent; safe to read from many threads).
 struct TestCase {
   std::string policy;        // the policy the test belongs to
+  std::string file;          // that policy's file ("examples/cn-japan-2026.licit")
   std::string name;          // "a JSDF end user is denied after the ban"
   std::string at;            // "examples/cn-japan-2026.licit:38:1"
   bool passed = false;
   std::string expected;      // "deny by jp-military"
   std::string got;           // "deny by jp-military", or "error: <reason>"
-  std::string contributions; // "jp-military (deny), dual-use-any (license)"; "" when passed
+  // Every rule that contributed to the policy's decision, "rule (effect)", for a failed test:
+  // "jp-military (deny), dual-use-any (license)"; "" when passed, when nothing contributed (the
+  // policy's default) and when the record could not be judged.
+  std::string contributions;
+  std::string error;         // why the record could not be judged ("" when it was)
 };
 // A rule no test fires (rule coverage).
 struct UncoveredRule {
@@ -112,11 +125,16 @@ struct UncoveredRule {
 };
 struct TestReport {
   std::vector<TestCase> tests;          // in policy order, then source order
-  std::vector<UncoveredRule> uncovered;
+  std::vector<UncoveredRule> uncovered; // in policy order, then source order
   size_t passed = 0, failed = 0;
   bool ok() const noexcept { return failed == 0; }
-  // Exactly what `licit test` prints (PASS/FAIL lines, differences, the count, coverage).
+  // Exactly what `licit test` prints (PASS/FAIL lines, differences, the count, coverage). With
+  // `color`, PASS is green and FAIL red (ANSI escapes), for a terminal.
   LICIT_API std::string to_text(bool color = false) const;
+  // One JSON document, as `licit test --format json` prints it (no trailing newline):
+  // {"tests":[{"policy","file","name","at","passed","expected","got","contributions","error"}],
+  //  "passed":N,"failed":N,"uncovered":[{"policy","rule","at"}]}; "error" is null when judged.
+  LICIT_API std::string to_json() const;
 };
 
 // The result of compiling policy files: diagnostics, and the Policy when there were no errors.
@@ -355,7 +373,8 @@ class LICIT_API Policy {
   Explanation explain(const Record& record, const DecideOptions& options = {}) const;
 
   // Runs every `test` block of the policy files (each given record judged at its date by its own
-  // policy, with the other roots loaded too) and reports rule coverage.
+  // policy, with the other roots loaded too) and reports rule coverage: `licit test`. Thread-safe
+  // like decide. An empty Policy has no tests: an empty report (to_text() "no tests found").
   TestReport run_tests() const;
 
   // An empty record of this policy's input type, for the typed builder.

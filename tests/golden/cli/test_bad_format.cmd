@@ -1,0 +1,1 @@
+test --format yaml fixtures/screen.licit

@@ -1,0 +1,1 @@
+test --format json fixtures/screen_failing_test.licit
