@@ -316,7 +316,20 @@ const EngineOptions& Engine::options() const noexcept {
   return state_ ? state_->options : kDefaults;
 }
 
-namespace {
+namespace detail {
+// Compilations are serialised: the ANTLR runtime's shared caches and the process-wide JIT are
+// not documented as safe to use from several threads at once. Deciding never takes this lock.
+std::recursive_mutex& CompileMutex() {
+  static std::recursive_mutex mutex;  // recursive: a failing compile may free its own JIT code
+  return mutex;
+}
+
+sema::CheckOptions CheckOptionsOf(const EngineState& engine) {
+  sema::CheckOptions options;
+  options.stdlib_dir = engine.options.stdlib_dir;
+  options.max_source_bytes = engine.options.max_source_bytes;
+  return options;
+}
 
 DiagnosticInfo InternalDiagnostic(std::string code, std::string message) {
   DiagnosticInfo d;
@@ -326,19 +339,12 @@ DiagnosticInfo InternalDiagnostic(std::string code, std::string message) {
   return d;
 }
 
-// Compilations are serialised: the ANTLR runtime's shared caches and the process-wide JIT are
-// not documented as safe to use from several threads at once. Deciding never takes this lock.
-std::recursive_mutex g_compile_mutex;  // recursive: a failing compile may free its own JIT code
-
-}  // namespace
-
-namespace detail {
 // Freeing a policy's JIT code (its ResourceTracker) takes the compile lock too, so a policy
 // released by a hot reload never races a compilation inside the process-wide JIT.
 CompiledState::~CompiledState() {
 #ifdef LICIT_HAVE_JIT
   if (jit) {
-    std::lock_guard<std::recursive_mutex> lock(g_compile_mutex);
+    std::lock_guard<std::recursive_mutex> lock(detail::CompileMutex());
     jit.reset();
   }
 #endif
@@ -349,21 +355,18 @@ namespace {
 
 template <class CheckFn>
 std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engine, CheckFn check) {
-  std::lock_guard<std::recursive_mutex> lock(g_compile_mutex);
+  std::lock_guard<std::recursive_mutex> lock(detail::CompileMutex());
   auto s = std::make_shared<CompiledState>();
   s->id = g_next_policy_id.fetch_add(1, std::memory_order_relaxed);
   s->kind = engine.resolved;
-  sema::CheckOptions options;
-  options.stdlib_dir = engine.options.stdlib_dir;
-  options.max_source_bytes = engine.options.max_source_bytes;
-  s->checked = check(s->sources, s->diags, options);
+  s->checked = check(s->sources, s->diags, detail::CheckOptionsOf(engine));
   bool failed = s->diags.has_errors() ||
                 (engine.options.warnings_as_errors && s->diags.warning_count() > 0);
   if (!failed && s->checked) {
     s->program = ir::Lower(*s->checked, s->sources, s->diags);
     failed = s->diags.has_errors();
     if (!failed && !s->program) {
-      s->extra.push_back(InternalDiagnostic(
+      s->extra.push_back(detail::InternalDiagnostic(
           "internal", "internal error: lowering produced no program; please report this as a bug"));
       failed = true;
     }
@@ -375,12 +378,12 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
       std::string error;
       s->jit = jit::JitProgram::Compile(*s->program, &error);
       if (!s->jit) {
-        s->extra.push_back(InternalDiagnostic(
+        s->extra.push_back(detail::InternalDiagnostic(
             "internal", "internal error: the JIT could not compile the policy: " + error));
         failed = true;
       }
 #else
-      s->extra.push_back(InternalDiagnostic(
+      s->extra.push_back(detail::InternalDiagnostic(
           "unavailable", "this build of licit has no JIT (built without LLVM); use "
                          "EngineKind::Interpreter"));
       failed = true;
@@ -499,7 +502,8 @@ std::string Compilation::diagnostics_json() const {
 }
 
 Policy Compilation::policy() const {
-  if (!ok()) return Policy();
+  // (A dump's compilation is ok without a policy: it has no engine.)
+  if (!ok() || !state_->interp) return Policy();
   return Policy(state_);
 }
 

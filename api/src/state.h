@@ -14,6 +14,7 @@
 #include "compiler/base/source.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/ir/ir.h"
+#include "compiler/sema/check.h"
 #include "compiler/sema/checked.h"
 #include "licit/licit.hpp"
 #include "runtime/decision.h"
@@ -62,6 +63,13 @@ struct CompiledState {
     return interp->Explain(record, options);
   }
 };
+
+// The lock every compilation (and dump) holds; see licit.cpp.
+std::recursive_mutex& CompileMutex();
+// The checker's options from the engine's.
+sema::CheckOptions CheckOptionsOf(const EngineState& engine);
+// A failure that is not a compiler diagnostic (CompiledState::extra), e.g. code "internal".
+DiagnosticInfo InternalDiagnostic(std::string code, std::string message);
 
 // Access to licit::Decision's inline storage, which holds an rt::Decision.
 struct DecisionData {

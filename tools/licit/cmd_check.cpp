@@ -1,9 +1,6 @@
 // `licit check FILE...`: compile the policy files and report diagnostics.
 
-#include <vector>
-
-#include "compiler/sema/check.h"
-#include "compiler/sema/checked.h"
+#include "licit/licit.hpp"
 #include "tools/licit/commands.h"
 #include "tools/licit/options.h"
 
@@ -20,13 +17,9 @@ int RunCheck(std::span<const std::string> args) {
   }
   if (options.positional.empty()) return UsageError("check", "`check` needs at least one FILE");
 
-  SourceManager sources;
-  DiagnosticSink diags;
   // Unreadable files are diagnostics (E0001) from the checker, so they render like any other.
-  sema::CheckOptions check_options;
-  if (options.max_source_bytes) check_options.max_source_bytes = *options.max_source_bytes;
-  auto program = sema::CheckFiles(sources, options.positional, diags, check_options);
-  return ReportDiagnostics(sources, diags, options);
+  licit::Engine engine(EngineOptionsFor(options, licit::EngineKind::Interpreter));
+  return ReportDiagnostics(engine.compile_files(options.positional), options);
 }
 
 }  // namespace

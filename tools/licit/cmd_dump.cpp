@@ -2,32 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "compiler/ir/ir.h"
-#include "compiler/ir/lower.h"
-#include "compiler/sema/check.h"
-#include "compiler/sema/checked.h"
-#include "compiler/syntax/ast.h"
-#include "compiler/syntax/parse.h"
+#include "licit/licit.hpp"
 #include "tools/licit/commands.h"
 #include "tools/licit/options.h"
-#ifdef LICIT_HAVE_JIT
-#include "compiler/codegen/codegen.h"
-#endif
 
 namespace licit::cli {
 namespace {
-
-// Reads one file into `sources`. An unreadable file is a diagnostic (E0001), as in `check`.
-std::optional<FileId> LoadFile(const std::string& path, SourceManager& sources,
-                               DiagnosticSink& diags) {
-  std::string error;
-  auto text = ReadFileText(path, &error);
-  if (!text) {
-    diags.Report(DiagKind::FileNotFound, Span{}, fmt::format("cannot read `{}`: {}", path, error));
-    return std::nullopt;
-  }
-  return sources.Add(path, std::move(*text));
-}
 
 int RunDump(std::span<const std::string> args) {
   CommonOptions options;
@@ -42,13 +22,12 @@ int RunDump(std::span<const std::string> args) {
   }
   if (emit.empty())
     return UsageError("dump", "`dump` needs `--emit=tokens|ast|checked|ir|llvm`");
-#ifndef LICIT_HAVE_JIT
-  if (emit == "llvm") {
+  if (emit == "llvm" && !licit::jit_available()) {
     WriteStderr("licit: this licit was built without LLVM, so `dump --emit=llvm` is not available\n");
     return kExitUsage;
   }
-#endif
-  if (emit != "tokens" && emit != "ast" && emit != "checked" && emit != "ir" && emit != "llvm") {
+  std::optional<licit::DumpStage> stage = licit::parse_dump_stage(emit);
+  if (!stage) {
     return UsageError(
         "dump",
         fmt::format("`--emit` must be `tokens`, `ast`, `checked`, `ir` or `llvm`, not `{}`", emit));
@@ -57,54 +36,12 @@ int RunDump(std::span<const std::string> args) {
     return UsageError("dump", options.positional.empty() ? "`dump` needs a FILE"
                                                          : "`dump` takes exactly one FILE");
   }
-  const std::string& path = options.positional[0];
 
-  SourceManager sources;
-  DiagnosticSink diags;
-  std::string output;
-  if (emit == "checked") {
-    auto program = sema::CheckFiles(sources, {path}, diags);
-    output = sema::DumpChecked(*program, sources);
-  } else if (emit == "ir" || emit == "llvm") {
-    // Lowering needs a program without errors; with errors only the diagnostics are shown.
-    auto program = sema::CheckFiles(sources, {path}, diags);
-    if (!diags.has_errors()) {
-      auto ir = ir::Lower(*program, sources, diags);
-      // Verified here too (Lower verifies only in debug builds) so every IR golden checks it.
-      std::vector<std::string> problems;
-      if (ir) problems = ir::Verify(*ir);
-      for (const std::string& p : problems) {
-        WriteStderr(fmt::format("licit: internal error: IR verification: {}\n", p));
-      }
-      if (ir && problems.empty() && emit == "llvm") {
-#ifdef LICIT_HAVE_JIT
-        std::string llvm_error;
-        output = codegen::DumpLlvm(*ir, &llvm_error);
-        if (!llvm_error.empty()) {
-          WriteStderr(fmt::format("licit: internal error: {}\n", llvm_error));
-          return kExitInternal;
-        }
-#endif
-      } else if (ir && problems.empty()) {
-        output = ir::Print(*ir);
-      } else if (!diags.has_errors()) {
-        // Lowering already said what went wrong on stderr: a compiler bug, not the user's.
-        ReportDiagnostics(sources, diags, options);
-        return kExitInternal;
-      }
-    }
-  } else if (auto file = LoadFile(path, sources, diags)) {
-    // tokens and ast stop before name resolution, so they work on files that do not check.
-    if (emit == "tokens") {
-      output = syntax::DumpTokens(sources, *file, diags);
-    } else {
-      auto module = syntax::Parse(sources, *file, diags);
-      output = ast::DumpAst(*module, sources);
-    }
-  }
+  licit::Engine engine(EngineOptionsFor(options, licit::EngineKind::Default));
+  licit::Dump dump = engine.dump_files(options.positional, *stage);
   // With --diagnostics=json stdout carries the JSON document alone, so the dump is not printed.
-  if (options.diagnostics == DiagnosticsFormat::kText) WriteStdout(output);
-  return ReportDiagnostics(sources, diags, options);
+  if (options.diagnostics == DiagnosticsFormat::kText) WriteStdout(dump.text);
+  return ReportDiagnostics(dump.compilation, options);
 }
 
 }  // namespace

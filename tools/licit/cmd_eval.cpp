@@ -1,12 +1,10 @@
 // `licit eval FILE... --record '{...}'`: decide one record and print the decision as one JSON
 // line (the same form `licit run` writes).
 
-#include <fmt/format.h>
-
-#include "runtime/io/record_reader.h"
+#include "licit/licit.hpp"
 #include "tools/licit/commands.h"
+#include "tools/licit/judge.h"
 #include "tools/licit/options.h"
-#include "tools/licit/policy.h"
 
 namespace licit::cli {
 namespace {
@@ -29,27 +27,16 @@ int RunEval(std::span<const std::string> args) {
     return kExitOk;
   }
   for (const auto& a : args) have_record = have_record || a.starts_with("--record");
-  JudgeOptions judge;
-  if (!ParseJudgeOptions(judge_text, &judge, &error)) return UsageError("eval", error);
+  JudgeSettings judge;
+  if (!ParseJudgeSettings(judge_text, &judge, &error)) return UsageError("eval", error);
   if (options.positional.empty()) return UsageError("eval", "`eval` needs at least one policy FILE");
   if (!have_record) return UsageError("eval", "`eval` needs `--record '{...}'` (or `--record -`)");
 
-  LoadedPolicy policy;
-  if (int code = LoadPolicy(options, judge.engine, &policy); code != kExitOk) return code;
-  rt::Record record(&policy.program->input);
-  rt::Decision d;
-  if (!io::ReadJsonRecord(RecordArgument(record_json), record, error)) {
-    d.effect = rt::DecisionEffect::Error;
-    d.error = error;
-    const auto& layout = policy.program->input;
-    if (layout.id_slot >= 0 && record.slot(layout.id_slot).kind == rt::ValueKind::String) {
-      d.id = std::string(record.slot(layout.id_slot).text());
-    }
-  } else {
-    d = policy.engine->Decide(record, judge.decide);
-  }
-  WriteStdout(rt::DecisionToJson(d) + "\n");
-  if (d.effect == rt::DecisionEffect::Error) return kExitInputErrors;
+  licit::Policy policy;
+  if (int code = CompilePolicy(options, judge.engine, &policy); code != kExitOk) return code;
+  licit::Decision d = policy.decide_json(RecordArgument(record_json), judge.decide);
+  WriteStdout(d.to_json() + "\n");
+  if (d.is_error()) return kExitInputErrors;
   return TripsFailOn(d, judge) ? kExitFailOn : kExitOk;
 }
 

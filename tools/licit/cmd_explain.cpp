@@ -3,13 +3,12 @@
 
 #include <fmt/format.h>
 
-#include "runtime/io/record_reader.h"
+#include "licit/licit.hpp"
 #include "tools/licit/commands.h"
+#include "tools/licit/judge.h"
 #include "tools/licit/options.h"
-#include "tools/licit/policy.h"
 
 namespace licit::cli {
-
 namespace {
 
 int RunExplain(std::span<const std::string> args) {
@@ -31,8 +30,8 @@ int RunExplain(std::span<const std::string> args) {
     return kExitOk;
   }
   for (const auto& a : args) have_record = have_record || a.starts_with("--record");
-  JudgeOptions judge;
-  if (!ParseJudgeOptions(judge_text, &judge, &error)) return UsageError("explain", error);
+  JudgeSettings judge;
+  if (!ParseJudgeSettings(judge_text, &judge, &error)) return UsageError("explain", error);
   if (!format.empty() && format != "text" && format != "json") {
     return UsageError("explain", fmt::format("`--format` must be `text` or `json`, not `{}`", format));
   }
@@ -43,19 +42,25 @@ int RunExplain(std::span<const std::string> args) {
     return UsageError("explain", "`explain` needs `--record '{...}'` (or `--record -`)");
   }
 
-  LoadedPolicy policy;
-  if (int code = LoadPolicy(options, judge.engine, &policy); code != kExitOk) return code;
-  rt::Record record(&policy.program->input);
-  if (!io::ReadJsonRecord(RecordArgument(record_json), record, error)) {
-    WriteStderr(fmt::format("licit: the record cannot be judged: {}\n", error));
-    return kExitInputErrors;
+  licit::Policy policy;
+  if (int code = CompilePolicy(options, judge.engine, &policy); code != kExitOk) return code;
+  licit::Explanation e = policy.explain_json(RecordArgument(record_json), judge.decide);
+  const licit::Decision& d = e.decision();
+  switch (d.error_kind()) {
+    case licit::ErrorKind::Json:
+    case licit::ErrorKind::Utf8:
+    case licit::ErrorKind::Record:
+      // A record that cannot be read has nothing to explain.
+      WriteStderr(fmt::format("licit: the record cannot be judged: {}\n", d.error()));
+      return kExitInputErrors;
+    default:
+      break;
   }
-  interp::Explanation e = policy.engine->Explain(record, judge.decide);
-  std::string text = format == "json" ? interp::ExplanationToJson(e) : interp::ExplanationToText(e);
+  std::string text = format == "json" ? e.to_json() : e.to_text();
   if (text.empty() || text.back() != '\n') text += '\n';
   WriteStdout(text);
-  if (e.decision.effect == rt::DecisionEffect::Error) return kExitInputErrors;
-  return TripsFailOn(e.decision, judge) ? kExitFailOn : kExitOk;
+  if (d.is_error()) return kExitInputErrors;
+  return TripsFailOn(d, judge) ? kExitFailOn : kExitOk;
 }
 
 }  // namespace

@@ -7,12 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "licit/licit.hpp"
 #include "tools/licit/commands.h"
 #include "tools/licit/options.h"
-
-#ifndef LICIT_VERSION
-#define LICIT_VERSION "0.0.0"
-#endif
 
 namespace licit::cli {
 namespace {
@@ -73,7 +70,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (first == "--version" || first == "-V") {
-    WriteStdout(fmt::format("licit {}\n", LICIT_VERSION));
+    WriteStdout(fmt::format("licit {}\n", licit::version()));
     return kExitOk;
   }
   if (first == "help") {

@@ -1,14 +1,10 @@
 #include "tools/licit/options.h"
 
-#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace licit::cli {
@@ -157,11 +153,13 @@ licit::EngineOptions EngineOptionsFor(const CommonOptions& options, licit::Engin
 
 int ReportDiagnostics(const licit::Compilation& compilation, const CommonOptions& options) {
   if (!compilation.ok()) {
+    bool internal = false;
     for (const licit::DiagnosticInfo& d : compilation.diagnostics()) {
       if (d.code != "internal") continue;
       WriteStderr(fmt::format("licit: {}\n", d.message));
-      return kExitInternal;
+      internal = true;
     }
+    if (internal) return kExitInternal;
   }
   if (options.diagnostics == DiagnosticsFormat::kJson) {
     WriteStdout(compilation.diagnostics_json());
@@ -175,51 +173,6 @@ int UsageError(std::string_view command, std::string_view message) {
   std::string help = command.empty() ? "licit --help" : fmt::format("licit {} --help", command);
   WriteStderr(fmt::format("licit: {}\nRun `{}` for usage.\n", message, help));
   return kExitUsage;
-}
-
-int ReportDiagnostics(const SourceManager& sources, DiagnosticSink& diags,
-                      const CommonOptions& options) {
-  // Position order reads naturally and keeps goldens stable whatever order phases report in.
-  diags.SortByLocation();
-  if (options.diagnostics == DiagnosticsFormat::kJson) {
-    WriteStdout(RenderJson(sources, diags));
-  } else {
-    RenderOptions render;
-    render.color = UseColor(options.color);
-    WriteStderr(RenderAllText(sources, diags, render));
-  }
-  bool failed = diags.has_errors() || (options.werror && diags.warning_count() > 0);
-  return failed ? kExitPolicyErrors : kExitOk;
-}
-
-std::optional<std::string> ReadFileText(const std::string& path, std::string* error) {
-  // POSIX calls rather than ifstream: ifstream "opens" a directory and reads it as empty.
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = std::strerror(errno);
-    return std::nullopt;
-  }
-  struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    close(fd);
-    *error = std::strerror(EISDIR);
-    return std::nullopt;
-  }
-  std::string text;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = std::strerror(errno);
-      close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return text;
 }
 
 void WriteStdout(std::string_view text) {

@@ -8,8 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/base/source.h"
-#include "compiler/diagnostics/diagnostic.h"
 #include "licit/licit.hpp"
 
 namespace licit::cli {
@@ -57,19 +55,12 @@ licit::EngineOptions EngineOptionsFor(const CommonOptions& options, licit::Engin
 
 // Prints a compilation's diagnostics as the options ask (text on stderr, or one JSON document on
 // stdout) and returns the exit code they imply: 1 when the compilation failed (errors, or
-// warnings under --werror), 70 for an internal error (printed alone: a bug, not the user's), else 0.
+// warnings under --werror), 70 for internal errors (printed alone, "licit: internal error: ...":
+// a bug, not the user's), else 0.
 int ReportDiagnostics(const licit::Compilation& compilation, const CommonOptions& options);
 
 // Prints a usage mistake and a hint to stderr and returns kExitUsage.
 int UsageError(std::string_view command, std::string_view message);
-
-// Prints the diagnostics as the options ask (text on stderr, or one JSON document on stdout) and
-// returns the exit code they imply: 1 with errors, or with warnings under --werror, else 0.
-int ReportDiagnostics(const SourceManager& sources, DiagnosticSink& diags,
-                      const CommonOptions& options);
-
-// Reads a whole file; nullopt with *error set (strerror text) when it cannot be read.
-std::optional<std::string> ReadFileText(const std::string& path, std::string* error);
 
 // Writes to stdout exactly as given (no locale or newline translation).
 void WriteStdout(std::string_view text);

@@ -63,6 +63,21 @@ bool ParseJudgeOptions(const JudgeOptionText& text, JudgeOptions* out, std::stri
   return true;
 }
 
+int ReportDiagnostics(const SourceManager& sources, DiagnosticSink& diags,
+                      const CommonOptions& options) {
+  // Position order reads naturally and keeps goldens stable whatever order phases report in.
+  diags.SortByLocation();
+  if (options.diagnostics == DiagnosticsFormat::kJson) {
+    WriteStdout(RenderJson(sources, diags));
+  } else {
+    RenderOptions render;
+    render.color = UseColor(options.color);
+    WriteStderr(RenderAllText(sources, diags, render));
+  }
+  bool failed = diags.has_errors() || (options.werror && diags.warning_count() > 0);
+  return failed ? kExitPolicyErrors : kExitOk;
+}
+
 int LoadPolicy(const CommonOptions& options, EngineKind engine, LoadedPolicy* out) {
   DiagnosticSink diags;
   sema::CheckOptions check_options;

@@ -9,6 +9,7 @@
 #include "compiler/base/date.h"
 #include "compiler/base/text.h"  // Thousands, for summaries
 #include "compiler/base/source.h"
+#include "compiler/diagnostics/diagnostic.h"
 #include "compiler/ir/ir.h"
 #include "compiler/sema/checked.h"
 #include "runtime/decision.h"
@@ -53,6 +54,11 @@ struct JudgeOptions {
 
 // Validates --engine, --as-of and --fail-on. False with a one-line usage message.
 bool ParseJudgeOptions(const JudgeOptionText& text, JudgeOptions* out, std::string* error);
+
+// Prints the diagnostics as the options ask (text on stderr, or one JSON document on stdout) and
+// returns the exit code they imply: 1 with errors, or with warnings under --werror, else 0.
+int ReportDiagnostics(const SourceManager& sources, DiagnosticSink& diags,
+                      const CommonOptions& options);
 
 // Compiles the files in options.positional. Prints diagnostics (errors; warnings in text mode,
 // on stderr, so stdout stays the decisions) and returns kExitOk when the program is ready, else

@@ -167,6 +167,28 @@ class LICIT_API Compilation {
   std::shared_ptr<const detail::CompiledState> state_;
 };
 
+// The stages of the compiler that Engine::dump_files prints (`licit dump --emit=STAGE`), for
+// goldens, bug reports and tools. The text formats are for people: they may change between
+// versions.
+enum class DumpStage : uint8_t {
+  Tokens,   // the token stream, one token per line ("line:col KIND `text`"); lexing only
+  Ast,      // the syntax tree as an S-expression; parsing only (no name resolution)
+  Checked,  // each declaration with resolved names and types (the files and their imports)
+  Ir,       // the lowered program (needs files without errors)
+  Llvm,     // the LLVM module the JIT compiles, optimised (needs the JIT: jit_available())
+};
+LICIT_API const char* dump_stage_name(DumpStage s) noexcept;  // "tokens", "ast", "checked", ...
+LICIT_API std::optional<DumpStage> parse_dump_stage(std::string_view name) noexcept;
+
+// A stage printed, with the diagnostics of the stages run to reach it.
+struct Dump {
+  // The stage's text; "" when the stage could not be reached (errors in an earlier stage).
+  std::string text;
+  // The diagnostics (diagnostics_text/json, counts); ok() is false on errors (or warnings under
+  // warnings_as_errors) and on internal failures (code "internal"). Its policy() is always empty.
+  Compilation compilation;
+};
+
 // Compiles policies. Holds only options (the JIT itself is process-wide), so it is cheap; one per
 // process is enough. Thread-safe: several threads may compile at once.
 class LICIT_API Engine {
@@ -189,6 +211,12 @@ class LICIT_API Engine {
   // Compiles one root policy given as text. `name` is the file name used in diagnostics and rule
   // locations, and the base of relative imports (which are read from disk).
   Compilation compile_source(std::string_view name, std::string_view text) const;
+
+  // Runs the compiler on policy files up to `stage` and prints it (`licit dump`). Tokens and Ast
+  // read each file alone (in order, their texts concatenated; imports are not followed), so they
+  // work on files that do not check; Checked, Ir and Llvm compile the files together with their
+  // imports, as compile_files does. An unreadable file is a diagnostic (E0001). Thread-safe.
+  Dump dump_files(const std::vector<std::string>& paths, DumpStage stage) const;
 
  private:
   std::shared_ptr<const detail::EngineState> state_;

@@ -1,0 +1,1 @@
+check --color=never fixtures/screen.licit fixtures/other_input.licit
