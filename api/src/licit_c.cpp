@@ -245,6 +245,18 @@ licit_status licit_engine_new_with(licit_engine_kind kind, int warnings_as_error
 
 void licit_engine_free(licit_engine* engine) { Free(engine, kEngineTag); }
 
+// The root files of a compilation or dump, checked: no NULLs, valid UTF-8, at least one.
+static licit_status ReadPaths(const char* const* paths, size_t count, std::vector<std::string>& files) {
+  if (!paths && count > 0) return Null("paths");
+  if (count == 0) return Fail(LICIT_ERR_INVALID_ARGUMENT, "no policy files given (count is 0)");
+  for (size_t i = 0; i < count; ++i) {
+    if (!paths[i]) return Fail(LICIT_ERR_INVALID_ARGUMENT, "paths[" + std::to_string(i) + "] is NULL");
+    if (!ValidUtf8(paths[i])) return BadUtf8("a path");
+    files.emplace_back(paths[i]);
+  }
+  return LICIT_OK;
+}
+
 static licit_status FinishCompile(licit::Compilation&& c, licit_compilation** out) {
   auto* h = new licit_compilation;
   h->compilation = std::move(c);
@@ -270,15 +282,42 @@ licit_status licit_compile_files(const licit_engine* engine, const char* const* 
   if (!out) return Null("out");
   *out = nullptr;
   if (licit_status s = Check(engine, kEngineTag, "engine"); s != LICIT_OK) return s;
-  if (!paths && count > 0) return Null("paths");
-  if (count == 0) return Fail(LICIT_ERR_INVALID_ARGUMENT, "no policy files given (count is 0)");
   std::vector<std::string> files;
-  for (size_t i = 0; i < count; ++i) {
-    if (!paths[i]) return Fail(LICIT_ERR_INVALID_ARGUMENT, "paths[" + std::to_string(i) + "] is NULL");
-    if (!ValidUtf8(paths[i])) return BadUtf8("a path");
-    files.emplace_back(paths[i]);
-  }
+  if (licit_status s = ReadPaths(paths, count, files); s != LICIT_OK) return s;
   return FinishCompile(engine->engine.compile_files(files), out);
+  LICIT_GUARD_END
+}
+
+licit_status licit_dump_files(const licit_engine* engine, const char* const* paths, size_t count,
+                              licit_dump_stage stage, char** text,
+                              licit_compilation** diagnostics) {
+  LICIT_GUARD_BEGIN
+  if (!text) return Null("text");
+  *text = nullptr;
+  if (diagnostics) *diagnostics = nullptr;
+  if (licit_status s = Check(engine, kEngineTag, "engine"); s != LICIT_OK) return s;
+  if (stage < LICIT_DUMP_TOKENS || stage > LICIT_DUMP_LLVM) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT, "stage must be one of LICIT_DUMP_TOKENS ... LICIT_DUMP_LLVM");
+  }
+  std::vector<std::string> files;
+  if (licit_status s = ReadPaths(paths, count, files); s != LICIT_OK) return s;
+  licit::Dump dump = engine->engine.dump_files(files, static_cast<licit::DumpStage>(stage));
+  char* t = CopyString(dump.text);
+  licit_compilation* c = nullptr;
+  licit_status status;
+  try {
+    status = FinishCompile(std::move(dump.compilation), &c);
+  } catch (...) {
+    std::free(t);
+    throw;
+  }
+  *text = t;
+  if (diagnostics) {
+    *diagnostics = c;
+  } else {
+    licit_compilation_free(c);
+  }
+  return status;
   LICIT_GUARD_END
 }
 
@@ -366,7 +405,11 @@ licit_status licit_compilation_policy(const licit_compilation* c, licit_policy**
   if (!c->compilation.ok()) {
     return Fail(LICIT_ERR_COMPILE, "the compilation failed, so it has no policy");
   }
-  *out = new licit_policy{kPolicyTag, c->compilation.policy()};
+  licit::Policy policy = c->compilation.policy();
+  if (!policy.valid()) {
+    return Fail(LICIT_ERR_NO_POLICY, "the compilation of a dump (licit_dump_files) has no policy");
+  }
+  *out = new licit_policy{kPolicyTag, std::move(policy)};
   return Ok();
   LICIT_GUARD_END
 }

@@ -97,6 +97,15 @@ int main(int argc, char** argv) {
     licit_string_free(text);
   }
 
+  /* A stage of the compiler printed. */
+  {
+    char* text = NULL;
+    CHECK(licit_dump_files(engine, (const char* const*)&argv[1], 1, LICIT_DUMP_AST, &text, NULL) ==
+          LICIT_OK);
+    CHECK(text != NULL && strncmp(text, "(module", 7) == 0);
+    licit_string_free(text);
+  }
+
   /* Misuse never crashes. */
   CHECK(licit_policy_decide_json(NULL, record, strlen(record), NULL, &decision) ==
         LICIT_ERR_INVALID_ARGUMENT);

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "licit/licit.h"
 #include "licit/licit.hpp"
 #include "tests/api/api_test_support.h"
 
@@ -118,4 +119,50 @@ TEST_CASE("dump_files: errors, warnings and unreadable files", "[api][dump]") {
   CHECK(two.text == GoldenStdout("dump_tokens") + GoldenStdout("dump_tokens"));
   // No files: nothing to print, nothing wrong.
   CHECK(engine.dump_files({}, licit::DumpStage::Ast).text.empty());
+}
+
+TEST_CASE("C: licit_dump_files", "[api][c][dump]") {
+  licit_engine* engine = nullptr;
+  REQUIRE(licit_engine_new(&engine) == LICIT_OK);
+  std::string clean = kFixtures + "clean.licit";
+  const char* paths[] = {clean.c_str()};
+  char* text = nullptr;
+  licit_compilation* c = nullptr;
+  REQUIRE(licit_dump_files(engine, paths, 1, LICIT_DUMP_TOKENS, &text, &c) == LICIT_OK);
+  REQUIRE(text != nullptr);
+  CHECK(std::string(text) == GoldenStdout("dump_tokens"));
+  licit_string_free(text);
+  CHECK(licit_compilation_ok(c) == 1);
+  licit_policy* p = nullptr;
+  CHECK(licit_compilation_policy(c, &p) == LICIT_ERR_NO_POLICY);
+  CHECK(p == nullptr);
+  licit_compilation_free(c);
+
+  // Errors: LICIT_ERR_COMPILE with both outputs; diagnostics are optional.
+  std::string errors = kFixtures + "errors.licit";
+  const char* bad[] = {errors.c_str()};
+  c = nullptr;
+  REQUIRE(licit_dump_files(engine, bad, 1, LICIT_DUMP_IR, &text, &c) == LICIT_ERR_COMPILE);
+  CHECK(std::string(text).empty());
+  licit_string_free(text);
+  CHECK(licit_compilation_error_count(c) == 2);
+  licit_compilation_free(c);
+  std::string syntax_error = kFixtures + "syntax_error.licit";
+  const char* unparsable[] = {syntax_error.c_str()};
+  REQUIRE(licit_dump_files(engine, unparsable, 1, LICIT_DUMP_AST, &text, nullptr) ==
+          LICIT_ERR_COMPILE);
+  CHECK(std::string(text).starts_with("(module"));
+  licit_string_free(text);
+
+  // Misuse.
+  CHECK(licit_dump_files(engine, paths, 1, LICIT_DUMP_AST, nullptr, nullptr) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_dump_files(engine, paths, 0, LICIT_DUMP_AST, &text, nullptr) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(text == nullptr);
+  CHECK(licit_dump_files(engine, paths, 1, static_cast<licit_dump_stage>(9), &text, nullptr) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_dump_files(nullptr, paths, 1, LICIT_DUMP_AST, &text, nullptr) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  licit_engine_free(engine);
 }

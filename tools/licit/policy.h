@@ -1,5 +1,8 @@
-// Shared by the commands that judge records (run, eval, explain, test): compiling the policy
-// files down to an ir::Program, the engine choice, and the options they have in common.
+// `licit run`'s access to the compiler and runtime: compiling the policy files down to an
+// ir::Program, the engine choice, and the judging options in internal types. The other judging
+// commands use the embedding API through judge.h; this file goes when `run` moves to the API
+// (judge.h's ParseJudgeSettings, CompilePolicy and TripsFailOn replace ParseJudgeOptions,
+// LoadPolicy and TripsFailOn here).
 #pragma once
 
 #include <memory>

@@ -125,9 +125,26 @@ LICIT_C_API size_t licit_compilation_diagnostic_count(const licit_compilation* c
 LICIT_C_API licit_status licit_compilation_diagnostic(const licit_compilation* c, size_t index,
                                                       licit_diagnostic* out);
 /* The compiled policy (a new reference; free it with licit_policy_free). LICIT_ERR_COMPILE when
- * the compilation failed. */
+ * the compilation failed; LICIT_ERR_NO_POLICY for the compilation of a dump. */
 LICIT_C_API licit_status licit_compilation_policy(const licit_compilation* c, licit_policy** out);
 LICIT_C_API void licit_compilation_free(licit_compilation* c);
+
+/* The stages of the compiler licit_dump_files prints (`licit dump --emit=STAGE`). */
+typedef enum licit_dump_stage {
+  LICIT_DUMP_TOKENS = 0,  /* the token stream; each file alone */
+  LICIT_DUMP_AST = 1,     /* the syntax tree; each file alone */
+  LICIT_DUMP_CHECKED = 2, /* declarations with resolved names and types */
+  LICIT_DUMP_IR = 3,      /* the lowered program (files without errors) */
+  LICIT_DUMP_LLVM = 4     /* the JIT's LLVM module (LICIT_ERR_COMPILE without LLVM) */
+} licit_dump_stage;
+/* Runs the compiler on policy files up to `stage` and prints it, as Engine::dump_files does.
+ * *text receives the stage ("" when it could not be reached); free it with licit_string_free.
+ * When `diagnostics` is not NULL, *diagnostics receives a compilation holding the diagnostics
+ * (it has no policy; free it with licit_compilation_free). LICIT_OK, or LICIT_ERR_COMPILE when
+ * there were errors, with both outputs set. */
+LICIT_C_API licit_status licit_dump_files(const licit_engine* engine, const char* const* paths,
+                                          size_t count, licit_dump_stage stage, char** text,
+                                          licit_compilation** diagnostics);
 
 /* ---- Policy ------------------------------------------------------------------------------- */
 
