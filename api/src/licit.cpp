@@ -136,23 +136,6 @@ bool CheckRequired(const rt::RecordLayout& layout, const std::vector<uint32_t>& 
   return true;
 }
 
-bool SameLayout(const rt::RecordLayout& a, const rt::RecordLayout& b) {
-  if (&a == &b) return true;
-  if (a.slots.size() != b.slots.size() || a.top_level != b.top_level ||
-      a.date_slot != b.date_slot || a.id_slot != b.id_slot) {
-    return false;
-  }
-  for (size_t i = 0; i < a.slots.size(); ++i) {
-    const rt::FieldSlot& x = a.slots[i];
-    const rt::FieldSlot& y = b.slots[i];
-    if (x.path != y.path || x.kind != y.kind || x.element != y.element ||
-        x.optional != y.optional || x.parent != y.parent || x.children != y.children) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string TypeName(const rt::FieldSlot& slot) {
   if (slot.kind == rt::ValueKind::Set || slot.kind == rt::ValueKind::List) {
     return std::string(rt::ValueKindName(slot.kind)) + "<" + rt::ValueKindName(slot.element) + ">";
@@ -397,6 +380,43 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
 }
 
 }  // namespace
+
+namespace detail {
+
+bool SameLayout(const rt::RecordLayout& a, const rt::RecordLayout& b) {
+  if (&a == &b) return true;
+  if (a.slots.size() != b.slots.size() || a.top_level != b.top_level ||
+      a.date_slot != b.date_slot || a.id_slot != b.id_slot) {
+    return false;
+  }
+  for (size_t i = 0; i < a.slots.size(); ++i) {
+    const rt::FieldSlot& x = a.slots[i];
+    const rt::FieldSlot& y = b.slots[i];
+    if (x.path != y.path || x.kind != y.kind || x.element != y.element ||
+        x.optional != y.optional || x.parent != y.parent || x.children != y.children) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::shared_ptr<const CompiledState> CompileRootTexts(
+    const EngineOptions& options, EngineKind kind,
+    const std::vector<std::pair<std::string, std::string>>& roots, const std::string& probe,
+    bool probe_record) {
+  EngineState engine;
+  engine.options = options;
+  engine.resolved = kind;
+  return CompileWith(engine, [&](SourceManager& sources, DiagnosticSink& diags,
+                                 const sema::CheckOptions& base) {
+    sema::CheckOptions with_probe = base;
+    with_probe.probe = probe;
+    with_probe.probe_record = probe_record;
+    return sema::CheckSources(sources, roots, diags, with_probe);
+  });
+}
+
+}  // namespace detail
 
 Compilation Engine::compile_files(const std::vector<std::string>& paths) const {
   detail::EngineState fallback;
@@ -793,7 +813,7 @@ const rt::Record* Prepare(const CompiledState& policy, const Record& r, const Re
   const rt::Record* record = &rs->record;
   if (rs->policy.get() != &policy &&
       rs->compatible_with.load(std::memory_order_relaxed) != policy.id) {
-    if (SameLayout(rs->record.layout(), policy.program->input)) {
+    if (detail::SameLayout(rs->record.layout(), policy.program->input)) {
       rs->compatible_with.store(policy.id, std::memory_order_relaxed);
     } else {
       rt::Record& copy = ScratchRecord(t_rebind_scratch, policy);

@@ -119,4 +119,15 @@ struct SlotState {
   std::atomic<uint64_t> generation{0};
 };
 
+// Two record layouts with the same fields in the same slots (a record laid out for one can be
+// decided by a policy with the other).
+bool SameLayout(const rt::RecordLayout& a, const rt::RecordLayout& b);
+
+// Compiles roots given as (path, text) with the engine `kind`, and optionally the REPL's probe
+// (sema::CheckOptions::probe): licit::Session's entry into the compiler.
+std::shared_ptr<const CompiledState> CompileRootTexts(
+    const EngineOptions& options, EngineKind kind,
+    const std::vector<std::pair<std::string, std::string>>& roots, const std::string& probe,
+    bool probe_record);
+
 }  // namespace licit::detail

@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <utility>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -170,6 +171,15 @@ struct RuleIndex {
   uint32_t indexed = 0;        // how many rules are indexed
 };
 
+// The REPL's probe (sema::CheckOptions::probe; licit::Session): an expression to evaluate against
+// a record, or a record literal given as slot assignments like a test's `given`. Ordinary
+// compilations have none; neither engine's decisions read it.
+struct Probe {
+  bool is_record = false;
+  ExprId value = kNone;                             // !is_record
+  std::vector<std::pair<uint32_t, ConstId>> record;  // is_record: slot := constant
+};
+
 struct Program {
   rt::RecordLayout input;             // every policy judges this record type
   std::vector<Policy> policies;       // in the order given
@@ -187,6 +197,7 @@ struct Program {
   std::vector<std::pair<std::string, std::string>> sources;  // (path, text)
   // By policy; built by Lower (BuildRuleIndex). Empty: no index, every rule is judged.
   std::vector<RuleIndex> rule_index;
+  std::optional<Probe> probe;
 
   const Node& node(ExprId id) const { return nodes[id]; }
   // The operands of a node.

@@ -909,6 +909,18 @@ bool Lowerer::Run() {
   }
   if (!BuildLayout()) return false;
   for (ModuleId r : checked_.roots()) LowerPolicy(checked_.module(r));
+  if (const sema::Symbol* probe = checked_.probe()) {
+    const ast::Expr* e = sema::CheckedProgram::ValueOf(probe);
+    Probe& p = out_.probe.emplace();
+    p.is_record = checked_.probe_is_record();
+    if (p.is_record) {
+      Test given;
+      FlattenGiven(probe->module, e, input_, "", &given);
+      p.record = std::move(given.given);
+    } else if (e != nullptr) {
+      p.value = Lower(probe->module, e);
+    }
+  }
   if (!problems_.empty()) {
     // A checked program should always lower; reaching here is a compiler bug, not a user error.
     for (const std::string& p : problems_) {
@@ -929,6 +941,7 @@ void Compact(Program& p) {
     if (id != kNone && id < p.nodes.size()) stack.push_back(id);
   };
   for (const Class& c : p.classes) root(c.predicate);
+  if (p.probe) root(p.probe->value);
   for (const Policy& pol : p.policies) {
     for (const Rule& r : pol.rules) {
       root(r.scope_class);
@@ -968,6 +981,9 @@ void Compact(Program& p) {
       for (const auto& given : t.given) const_live[given.second] = true;
     }
   }
+  if (p.probe) {
+    for (const auto& given : p.probe->record) const_live[given.second] = true;
+  }
   std::vector<ConstId> const_map(p.constants.size(), kNone);
   std::vector<rt::Value> constants;
   for (ConstId c = 0; c < p.constants.size(); ++c) {
@@ -982,6 +998,10 @@ void Compact(Program& p) {
     if (id != kNone) id = node_map[id];
   };
   for (Class& c : p.classes) remap(c.predicate);
+  if (p.probe) {
+    remap(p.probe->value);
+    for (auto& given : p.probe->record) given.second = const_map[given.second];
+  }
   for (Policy& pol : p.policies) {
     for (Rule& r : pol.rules) {
       remap(r.scope_class);

@@ -53,18 +53,6 @@ std::string FormatRange(const DayRange& r) {
   return since + " to " + until;
 }
 
-// Declarations that take a name in the module's namespace.
-const ast::Ident* DeclName(const ast::Decl* d) {
-  switch (d->kind) {
-    case ast::DeclKind::Record: return &d->As<ast::RecordDecl>().name;
-    case ast::DeclKind::Let: return &d->As<ast::LetDecl>().name;
-    case ast::DeclKind::Class: return &d->As<ast::ClassDecl>().name;
-    case ast::DeclKind::Group: return &d->As<ast::GroupDecl>().name;
-    case ast::DeclKind::Rule: return &d->As<ast::RuleDecl>().name;
-    case ast::DeclKind::Exception: return &d->As<ast::ExceptionDecl>().name;
-    default: return nullptr;
-  }
-}
 
 SymbolKind KindOfDecl(ast::DeclKind k) {
   switch (k) {
@@ -278,7 +266,7 @@ void Checker::DeclareNames(CheckedModule& m) {
   std::map<std::string, Symbol*> local;
   for (const ast::Decl* d : m.ast->decls()) {
     if (d == nullptr) continue;
-    const ast::Ident* name = DeclName(d);
+    const ast::Ident* name = ast::DeclName(*d);
     SymbolKind kind = KindOfDecl(d->kind);
     if (d->kind == ast::DeclKind::Import) {
       const auto& imp = d->As<ast::ImportDecl>();
@@ -293,6 +281,11 @@ void Checker::DeclareNames(CheckedModule& m) {
     sym->decl = d;
     sym->name_span = name->span;
     if (kind == SymbolKind::Class) sym->type = Type::Bool();
+    if (kind == SymbolKind::Class && m.is_root && !options_.probe.empty() &&
+        sym->name == options_.probe && program_.probe() == nullptr) {
+      sym->used = true;  // the REPL's probe (CheckOptions::probe): nothing refers to it
+      program_.set_probe(sym.get(), options_.probe_record);
+    }
     if (kind == SymbolKind::ImportAlias) {
       auto it = import_targets_.find(&d->As<ast::ImportDecl>());
       if (it != import_targets_.end()) sym->alias_target = it->second;
@@ -711,9 +704,21 @@ void Checker::CheckDefinition(CheckedModule& m, Symbol& s) {
       if (in_cycle_.count(&s)) s.type = Type::Error();
       return;
     }
-    case SymbolKind::Class:
-      CheckCondition(s.decl->As<ast::ClassDecl>().predicate, ctx, "a class");
+    case SymbolKind::Class: {
+      const ast::Expr* predicate = s.decl->As<ast::ClassDecl>().predicate;
+      if (&s == program_.probe()) {
+        // The REPL's probe: a value of any type, or a record literal of the input type.
+        if (options_.probe_record && m.input != nullptr) {
+          CheckRecordLiteral(predicate, m.input, ctx);
+          s.type = Type::Error();
+        } else {
+          s.type = Check(predicate, ctx);
+        }
+        return;
+      }
+      CheckCondition(predicate, ctx, "a class");
       return;
+    }
     case SymbolKind::Group:
       CheckGroup(m, s);
       return;
@@ -1261,6 +1266,16 @@ std::unique_ptr<CheckedProgram> CheckSource(SourceManager& sources, std::string 
   auto program = std::make_unique<CheckedProgram>();
   Checker checker(sources, diags, options, *program);
   checker.LoadRootText(path, std::move(text));
+  checker.CheckAll();
+  return program;
+}
+
+std::unique_ptr<CheckedProgram> CheckSources(
+    SourceManager& sources, const std::vector<std::pair<std::string, std::string>>& roots,
+    DiagnosticSink& diags, const CheckOptions& options) {
+  auto program = std::make_unique<CheckedProgram>();
+  Checker checker(sources, diags, options, *program);
+  for (const auto& [path, text] : roots) checker.LoadRootText(path, text);
   checker.CheckAll();
   return program;
 }

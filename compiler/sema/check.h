@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/base/source.h"
@@ -23,6 +24,12 @@ struct CheckOptions {
   std::string stdlib_dir;
   // Policy files larger than this are refused (E0004); see syntax::ParseOptions.
   size_t max_source_bytes = 64u << 20;
+  // The REPL's probe (licit::Session): the name of a `class` in a root module whose expression is
+  // checked as a value of any type (with `probe_record`: as a record literal of the input type)
+  // instead of as a condition. It is never reported unused; CheckedProgram::probe() finds it and
+  // lowering puts it in ir::Program::probe. Empty (every ordinary compilation): no probe.
+  std::string probe;
+  bool probe_record = false;
 };
 
 // Compiles the root files given by path and everything they import. Unreadable files are
@@ -36,6 +43,12 @@ std::unique_ptr<CheckedProgram> CheckFiles(SourceManager& sources,
 std::unique_ptr<CheckedProgram> CheckSource(SourceManager& sources, std::string path,
                                             std::string text, DiagnosticSink& diags,
                                             const CheckOptions& options = {});
+
+// The same for several roots given as (path, text), in order (the REPL's session: files as last
+// read plus its interactive definitions).
+std::unique_ptr<CheckedProgram> CheckSources(
+    SourceManager& sources, const std::vector<std::pair<std::string, std::string>>& roots,
+    DiagnosticSink& diags, const CheckOptions& options = {});
 
 // `licit dump --emit=checked`: each root declaration with resolved names and types.
 std::string DumpChecked(const CheckedProgram& program, const SourceManager& sources);

@@ -160,7 +160,16 @@ class CheckedProgram {
   // The let/class/group value expressions of a symbol, for lowering.
   static const ast::Expr* ValueOf(const Symbol* symbol);
 
+  // The REPL's probe declaration (CheckOptions::probe), or null.
+  const Symbol* probe() const { return probe_; }
+  // Whether the probe is a record literal (CheckOptions::probe_record) rather than a value.
+  bool probe_is_record() const { return probe_is_record_; }
+
   // Builder interface (the checker).
+  void set_probe(const Symbol* probe, bool is_record) {
+    probe_ = probe;
+    probe_is_record_ = is_record;
+  }
   CheckedModule& AddModule();
   CheckedModule& mutable_module(ModuleId id) { return *modules_.at(id); }
   std::vector<ModuleId>& mutable_roots() { return roots_; }
@@ -170,6 +179,8 @@ class CheckedProgram {
   std::vector<std::unique_ptr<CheckedModule>> modules_;
   std::vector<ModuleId> roots_;
   std::map<const Symbol*, GroupMembers> groups_;
+  const Symbol* probe_ = nullptr;
+  bool probe_is_record_ = false;
 };
 
 }  // namespace licit::sema

@@ -58,6 +58,18 @@ bool IsComparison(BinaryOp op) {
   }
 }
 
+const Ident* DeclName(const Decl& d) {
+  switch (d.kind) {
+    case DeclKind::Record: return &d.As<RecordDecl>().name;
+    case DeclKind::Let: return &d.As<LetDecl>().name;
+    case DeclKind::Class: return &d.As<ClassDecl>().name;
+    case DeclKind::Group: return &d.As<GroupDecl>().name;
+    case DeclKind::Rule: return &d.As<RuleDecl>().name;
+    case DeclKind::Exception: return &d.As<ExceptionDecl>().name;
+    default: return nullptr;
+  }
+}
+
 const char* DeclKindName(DeclKind k) {
   switch (k) {
     case DeclKind::Policy: return "policy";

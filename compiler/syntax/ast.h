@@ -191,6 +191,10 @@ enum class DeclKind : uint8_t {
   Policy, Import, Record, Input, Let, Class, Group, Rule, Exception, Suspend, Default, Test,
 };
 const char* DeclKindName(DeclKind k);  // "policy", "rule", ...
+struct Decl;
+// The name a declaration takes in its module's namespace (record, let, class, group, rule,
+// exception); null for the others (policy, import, input, suspend, default, test).
+const Ident* DeclName(const Decl& d);
 
 struct Decl {
   DeclKind kind;

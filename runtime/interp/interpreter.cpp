@@ -729,6 +729,23 @@ rt::Decision Interpreter::Decide(const rt::Record& record, const DecideOptions& 
   return d;
 }
 
+ExpressionValue Interpreter::Evaluate(ir::ExprId id, const rt::Record& record,
+                                      const DecideOptions& options) const {
+  ExpressionValue out;
+  if (id >= program_.nodes.size()) {
+    out.text = "unknown";
+    out.reason = "no such expression";
+    return out;
+  }
+  EvalScratch scratch;
+  Evaluator ev(program_, record, scratch, RecordDay(program_, record, options).value_or(0));
+  Value v = ev.Eval(id);
+  out.known = v.known();
+  out.text = rt::FormatValue(v);
+  if (!out.known) out.reason = ReasonOf(ev.ctx(), v);
+  return out;
+}
+
 Explanation Interpreter::Explain(const rt::Record& record, const DecideOptions& options) const {
   EvalScratch scratch;
   AssemblyScratch assembly;

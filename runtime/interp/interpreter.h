@@ -85,6 +85,14 @@ rt::DecisionEffect VerdictEffect(const ir::Program& program, const rt::Verdict& 
 // `d` already holds the id and date (PrepareDecision). Sorts v's hits into judging order.
 void MaterializeVerdict(const ir::Program& program, rt::Verdict& v, rt::Decision& d);
 
+// The value of one expression for one record (the REPL), rendered as Licit source writes values
+// (rt::FormatValue), with the reason in plain words when it is unknown.
+struct ExpressionValue {
+  bool known = false;
+  std::string text;    // "JP", "\"military\"", "{\"a\", \"b\"}", "unknown"
+  std::string reason;  // when unknown: "end_user.kind is missing"
+};
+
 class Interpreter {
  public:
   // The program must outlive the interpreter. Thread-safe: Decide may run on many threads.
@@ -92,6 +100,10 @@ class Interpreter {
 
   rt::Decision Decide(const rt::Record& record, const DecideOptions& options = {}) const;
   Explanation Explain(const rt::Record& record, const DecideOptions& options = {}) const;
+  // Evaluates expression `id` of the program for `record` (laid out as the program's input) at
+  // the day RecordDay gives (day 0 when the record has no date and no as_of is given).
+  ExpressionValue Evaluate(ir::ExprId id, const rt::Record& record,
+                           const DecideOptions& options = {}) const;
 
  private:
   const ir::Program& program_;

@@ -40,6 +40,8 @@ struct SuiteConfig {
   // inserted right after the subcommand) and every run must match the one expected output. This
   // is how eval goldens prove the interpreter and the JIT agree.
   std::vector<std::string> engine_variants;
+  // The case file is the command's stdin (repl: a scripted session).
+  bool case_is_stdin = false;
 };
 
 const std::vector<SuiteConfig>& Suites() {
@@ -54,6 +56,13 @@ const std::vector<SuiteConfig>& Suites() {
        ".licit",
        {"run", "{file}", "--records", "{name}.jsonl", "--summary=counts"},
        {"--engine=interp", "--engine=jit"}},
+      // Each repl case is a scripted session fed on stdin (`# golden-args:` on its first line
+      // names policy files; the REPL skips comment lines), run on both engines.
+      {"repl",
+       ".in",
+       {"repl", "--color=never"},
+       {"--engine=interp", "--engine=jit"},
+       true},
   };
   return kSuites;
 }
@@ -353,7 +362,11 @@ int main(int argc, char** argv) {
     }
   }
   std::string stdin_path = suite_dir + "/" + case_name + ".stdin";
-  if (!FileExists(stdin_path)) stdin_path = "/dev/null";
+  if (suite->case_is_stdin) {
+    stdin_path = case_path;
+  } else if (!FileExists(stdin_path)) {
+    stdin_path = "/dev/null";
+  }
 
   std::vector<std::string> variants = suite->engine_variants;
   if (variants.empty()) variants.push_back("");

@@ -23,5 +23,6 @@ extern const Command kRunCommand;
 extern const Command kEvalCommand;
 extern const Command kExplainCommand;
 extern const Command kTestCommand;
+extern const Command kReplCommand;
 
 }  // namespace licit::cli

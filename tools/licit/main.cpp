@@ -17,8 +17,6 @@ namespace {
 // Commands of tools.md that are specified but not built yet: listed in help, and they exit 2.
 constexpr Command kFmtCommand = {"fmt", "format policy files canonically (coming)",
                                  "Usage: licit fmt [--check] FILE...\n", nullptr};
-constexpr Command kReplCommand = {"repl", "interactive prompt with a policy loaded (coming)",
-                                  "Usage: licit repl [FILE...]\n", nullptr};
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*> kCommands = {

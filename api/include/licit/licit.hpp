@@ -40,6 +40,7 @@ struct DecisionData;
 struct RecordState;
 struct ExplanationData;
 struct SlotState;
+struct SessionState;
 }  // namespace detail
 
 // The library's version, "major.minor.patch" (the shared library's SONAME carries the major).
@@ -322,6 +323,8 @@ struct Outcome {
   std::string detail;      // plain words: "destination in EU: destination = JP"
 };
 
+class Session;
+
 class LICIT_API Explanation {
  public:
   Explanation();
@@ -341,6 +344,7 @@ class LICIT_API Explanation {
 
  private:
   friend class Policy;
+  friend class Session;
   std::shared_ptr<const detail::ExplanationData> data_;
   Decision decision_;
 };
@@ -412,6 +416,7 @@ class LICIT_API Policy {
   friend class Compilation;
   friend class Record;
   friend class PolicySlot;
+  friend class Session;
   explicit Policy(std::shared_ptr<const detail::CompiledState> state) noexcept;
   Decision DecideJsonAt(std::string_view record_json, const DecideOptions& options) const;
   Decision DecideAt(const Record& record, const DecideOptions& options) const;
@@ -498,6 +503,140 @@ class LICIT_API PolicySlot {
 
  private:
   std::unique_ptr<detail::SlotState> state_;
+};
+
+// --- Session: an interactive workspace (the REPL) ----------------------------------------------
+//
+// A Session is what `licit repl` runs on: policy files loaded from disk plus definitions typed
+// interactively, compiled together into one Policy after every change. Records and expressions
+// are judged against it:
+//
+//   licit::Session s;                                    // no files: an implicit policy importing
+//   s.define("class military = has(end_user) and end_user.kind == \"military\"");  // std.trade
+//   s.define("rule no-military:\n  deny military to any");
+//   licit::SessionRecord r = s.enter_record("{destination: JP, end_user: {name: \"X\", kind: \"military\"}}");
+//   r.decision.effect();                                 // Effect::Deny
+//   s.evaluate("end_user.kind").value;                   // "\"military\"", type "string"
+//
+// Interactive definitions form an overlay on the first file (or on the implicit policy): they
+// share its namespace, and defining a name that the first file or an earlier definition declares
+// replaces that declaration. Every change is all-or-nothing: when the program no longer compiles,
+// the change is refused with its diagnostics and the previous state stays in force. Diagnostics
+// about typed input point into it as the file `<repl>`, with carets.
+//
+// Ownership and threads: a Session is a single-user object (one thread at a time; move-only).
+// The Policy, Decision and Explanation values it returns are independent of it and follow their
+// own rules (immutable, safe to share), so a service may keep deciding on a Policy taken from a
+// Session while the Session changes.
+
+struct SessionOptions {
+  // The engine decisions use (Default: the JIT when built with LLVM) and compile options.
+  EngineOptions engine;
+  // Colour in rendered diagnostics (ANSI escapes), for terminals.
+  bool color = false;
+};
+
+// The outcome of a change (define, load, reload, set_engine).
+struct SessionResult {
+  bool ok = false;
+  // ok: what changed, e.g. "defined class military", "redefined rule no-military",
+  // "loaded examples/cn.licit"; !ok: a one-line reason when there are no diagnostics.
+  std::string message;
+  // Rendered diagnostics (rustc-style, as `licit check` prints them): every error, and the
+  // warnings about the input itself. May be non-empty when ok (warnings).
+  std::string diagnostics;
+  size_t errors = 0, warnings = 0;
+};
+
+// A record literal typed at the prompt, and its decision.
+struct SessionRecord {
+  bool ok = false;          // false: the literal did not check (see diagnostics)
+  std::string diagnostics;  // rendered, pointing into `<repl>`
+  Decision decision;        // ok: the decision (an Effect::Error decision when it cannot be judged)
+};
+
+// The value and type of an expression judged against the current record.
+struct SessionValue {
+  bool ok = false;          // false: the expression did not check (see diagnostics)
+  std::string diagnostics;
+  std::string type;         // "country", "set<string>", "bool", "money", "Party", ...
+  std::string value;        // as Licit source writes it: "JP", "\"military\"", "unknown"
+  bool known = false;
+  std::string unknown_reason;  // when !known: "end_user.kind is missing"
+};
+
+// A named declaration visible in the session (for :rules, :show and completion).
+struct DeclarationInfo {
+  std::string kind;         // "rule", "exception", "class", "group", "let", "record"
+  std::string name;
+  std::string policy;       // the policy (module) declaring it: "acme.export_rules", "std.trade"
+  std::string at;           // "first.licit:12:1", or "<repl>:1:1" for an interactive definition
+  bool interactive = false; // typed in this session
+  std::string source;       // the declaration's text
+};
+
+class LICIT_API Session {
+ public:
+  explicit Session(SessionOptions options = {});
+  ~Session();
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Adds policy files as roots (read now; imports are followed as usual). Refused as a whole,
+  // with diagnostics, when a file cannot be read or the program would not compile.
+  SessionResult load(const std::vector<std::string>& paths);
+  // Re-reads every file (after editing them elsewhere) and recompiles with the definitions;
+  // on failure the previous texts stay in force.
+  SessionResult reload();
+  // The files loaded, in order.
+  std::vector<std::string> files() const;
+
+  // Defines or redefines one or more declarations (`let`, `class`, `group`, `rule`, `exception`,
+  // `suspend`, `default`, `test`, `import`), written as in a file.
+  SessionResult define(std::string_view text);
+  // The interactive definitions in force, in order, as a file would hold them (:save).
+  std::string definitions() const;
+  // Writes definitions() to `path`; false with `error` set when it cannot.
+  bool save(const std::string& path, std::string* error = nullptr) const;
+
+  // Judges a record literal (`{destination: JP, item: {hs: "2805.30"}}`, fields not given are
+  // unknown) and makes it the current record.
+  SessionRecord enter_record(std::string_view literal);
+  // Whether a record was entered; its literal text.
+  bool has_record() const noexcept;
+  const std::string& record_text() const noexcept;
+  // The current record's decision and explanation, under the current policy and as-of date (an
+  // Effect::Error decision "no record" when none was entered).
+  Decision decide() const;
+  Explanation explain() const;
+  // Checks `expression` in the first policy's scope and evaluates it against the current record
+  // (or an empty record, every field unknown, when none was entered).
+  SessionValue evaluate(std::string_view expression) const;
+
+  // Judge at this date instead of the record's own (what-if); nullopt clears it. False with
+  // `error` set on a malformed date (the setting is then unchanged).
+  bool set_as_of(std::optional<std::string> date, std::string* error = nullptr);
+  const std::optional<std::string>& as_of() const noexcept;
+
+  // Switches the engine decisions use, recompiling; refused (state unchanged) when this build
+  // has no JIT.
+  SessionResult set_engine(EngineKind kind);
+  EngineKind engine_kind() const noexcept;
+
+  // The policy currently in force (always valid: a session starts from a policy that compiles).
+  Policy policy() const;
+  // Named declarations of the roots and the interactive definitions, in source order.
+  std::vector<DeclarationInfo> declarations() const;
+  // A declaration by name: the roots first, then the modules they import (std.trade's records).
+  std::optional<DeclarationInfo> find(std::string_view name) const;
+  // Completion candidates starting with `prefix`: names in scope, input field paths
+  // (`item.hs`), standard functions and country codes; sorted, without duplicates.
+  std::vector<std::string> complete(std::string_view prefix) const;
+
+ private:
+  std::unique_ptr<detail::SessionState> state_;
 };
 
 }  // namespace licit
