@@ -640,6 +640,14 @@ Policy Session::policy() const {
   return Policy(state_->current);
 }
 
+TestReport Session::run_tests() const {
+  const SessionState& s = *state_;
+  TestReport report = policy().run_tests();
+  for (TestCase& t : report.tests) Relocate(*s.current, s.composition, t.at);
+  for (UncoveredRule& u : report.uncovered) Relocate(*s.current, s.composition, u.at);
+  return report;
+}
+
 namespace {
 
 DeclarationInfo Describe(const SessionState& s, const sema::CheckedModule& m,

@@ -168,6 +168,17 @@ TEST_CASE("files load, redefinitions overlay them, reload re-reads them", "[api]
   CHECK(s.decide().effect() == Effect::Deny);
 
   CHECK_FALSE(s.load({TempPath("missing.licit")}).ok);
+
+  // :test runs the file's tests and those typed in the session.
+  REQUIRE(s.define("test \"typed\" {\n  given { date: 2026-03-01, destination: US, item: { hs: \"8542.31\" } }\n"
+                   "  expect allow\n}")
+              .ok);
+  licit::TestReport report = s.run_tests();
+  REQUIRE(report.tests.size() == 2);
+  CHECK(report.tests[0].passed == false);  // the file's test: friends and effects changed above
+  CHECK(report.tests[1].name == "typed");
+  CHECK(report.tests[1].passed);
+  CHECK(report.tests[1].at == "<repl>:1:1");
   CHECK(s.files().size() == 1);
   std::filesystem::remove(path);
 }

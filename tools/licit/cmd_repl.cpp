@@ -188,7 +188,7 @@ int RunRepl(std::span<const std::string> args) {
 }  // namespace
 
 const Command kReplCommand = {
-    "repl", "interactive prompt: records, expressions and definitions against a policy",
+    "repl", "interactive prompt: try records, expressions and rules on a policy",
     "Usage: licit repl [FILE...] [--engine=interp|jit] [--as-of DATE] [--color=auto|always|never]\n"
     "\n"
     "Opens a prompt with the policy files loaded (without files, an empty policy importing\n"

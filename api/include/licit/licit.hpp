@@ -627,6 +627,9 @@ class LICIT_API Session {
 
   // The policy currently in force (always valid: a session starts from a policy that compiles).
   Policy policy() const;
+  // policy().run_tests(), with the locations of tests and rules typed in the session given as
+  // `<repl>:LINE:COL` (:test).
+  TestReport run_tests() const;
   // Named declarations of the roots and the interactive definitions, in source order.
   std::vector<DeclarationInfo> declarations() const;
   // A declaration by name: the roots first, then the modules they import (std.trade's records).

@@ -1,1 +1,1 @@
-repl --help
+fmt --help

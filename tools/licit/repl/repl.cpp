@@ -269,7 +269,7 @@ std::string Repl::Command(std::string_view input) {
   }
   if (name == ":test") {
     if (auto e = no_args(); !e.empty()) return e;
-    return "error: :test is not available yet\n";  // TODO(run_tests) lands with api/src/tests.cpp
+    return session_.run_tests().to_text(options_.color);
   }
   if (name == ":as-of" || name == ":date") {
     if (args.empty()) {

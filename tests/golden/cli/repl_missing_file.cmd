@@ -1,0 +1,1 @@
+repl no-such-policy.licit
