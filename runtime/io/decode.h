@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/io/record_reader.h"
 #include "runtime/record.h"
@@ -35,6 +36,21 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
 // A JSON number's text ("1.5e3") as plain decimal text ("1500") for rt::Decimal::Parse; the input
 // unchanged when it has no exponent. Empty when the exponent is absurd.
 std::string PlainNumber(std::string_view number);
+
+// The slot among `children` (a record level's field slots) named `key`, or -1. Objects usually
+// list their fields in declaration order, so the child after the previous match (`hint`, 0 for a
+// new object) is tried first.
+int32_t FindChild(const rt::RecordLayout& layout, const std::vector<uint32_t>& children,
+                  std::string_view key, size_t& hint);
+
+// The first required field among `children` (in declaration order) that `record` lacks, or null.
+const rt::FieldSlot* FirstMissingRequired(const rt::RecordLayout& layout,
+                                          const std::vector<uint32_t>& children,
+                                          const rt::Record& record);
+
+// ReadJsonRecord without the fast path (json_fast.h): simdjson alone. For the tests that compare
+// the two.
+bool ReadJsonRecordGeneral(std::string_view json, rt::Record& record, std::string& error);
 
 // Reads an istream in fixed-size chunks and hands out lines (without the '\n' or a trailing '\r'),
 // never holding more than one line plus one chunk. A line longer than `max_line` is reported as

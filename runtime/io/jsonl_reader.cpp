@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/io/decode.h"
+#include "runtime/io/json_fast.h"
 #include "runtime/io/record_reader.h"
 
 namespace licit::io {
@@ -21,8 +22,12 @@ class JsonDecoder {
   explicit JsonDecoder(const rt::RecordLayout& layout) : layout_(layout) {}
 
   // Decodes one JSON document into `record` (cleared by the caller). Returns false with `error`.
+  // The fast path decodes the usual line; anything else (and every error) is decoded here, by
+  // simdjson, from a cleared record.
   bool Decode(simdjson::padded_string_view json, rt::Record& record, std::string& error) {
     error.clear();
+    if (use_fast_path_ && fast_.Decode(json, record)) return true;
+    record.Clear();
     malformed_ = false;
     od::document doc;
     if (auto e = parser_.iterate(json).get(doc)) return Malformed(e, error);
@@ -89,22 +94,6 @@ class JsonDecoder {
     return false;
   }
 
-  // The slot among `children` named `key`, or -1. Objects usually list their fields in
-  // declaration order, so the child after the previous match (`hint`) is tried first.
-  int32_t FindChild(const std::vector<uint32_t>& children, std::string_view key,
-                    size_t& hint) const {
-    if (hint < children.size() && layout_.slots[children[hint]].name == key) {
-      return static_cast<int32_t>(children[hint++]);
-    }
-    for (size_t i = 0; i < children.size(); ++i) {
-      if (layout_.slots[children[i]].name == key) {
-        hint = i + 1;
-        return static_cast<int32_t>(children[i]);
-      }
-    }
-    return -1;
-  }
-
   void SetError(std::string& error, const rt::FieldSlot& slot, const std::string& what) {
     if (error.empty()) error = "field `" + slot.path + "`: " + what;
   }
@@ -122,7 +111,7 @@ class JsonDecoder {
         MalformedOver(e, error);
         return;
       }
-      int32_t slot = FindChild(children, key, hint);
+      int32_t slot = FindChild(layout_, children, key, hint);
       if (slot < 0) continue;  // unknown fields are ignored (skipped unparsed)
       DecodeValue(field.value(), static_cast<uint32_t>(slot), record, error);
       if (malformed_) return;
@@ -322,20 +311,22 @@ class JsonDecoder {
   // Reports the first required field (in declaration order) that is still missing.
   bool CheckRequired(const std::vector<uint32_t>& children, const rt::Record& record,
                      std::string& error) const {
-    for (uint32_t s : children) {
-      const rt::FieldSlot& slot = layout_.slots[s];
-      if (!slot.optional && !record.slot(s).known()) {
-        error = "field `" + slot.path + "`: missing";
-        return false;
-      }
+    if (const rt::FieldSlot* slot = FirstMissingRequired(layout_, children, record)) {
+      error = "field `" + slot->path + "`: missing";
+      return false;
     }
     return true;
   }
 
   const rt::RecordLayout& layout_;
+  FastJsonDecoder fast_{layout_};
   od::parser parser_;
   std::vector<rt::Value> items_;
   bool malformed_ = false;
+
+ public:
+  // Tests turn the fast path off to compare it with the general path.
+  bool use_fast_path_ = true;
 };
 
 // One line to one record and result: what JsonLinesReader::Next and JsonLineDecoder share.
@@ -387,6 +378,14 @@ class JsonLinesReader final : public RecordReader {
 };
 
 }  // namespace
+
+bool ReadJsonRecordGeneral(std::string_view json, rt::Record& record, std::string& error) {
+  record.Clear();
+  JsonDecoder decoder(record.layout());
+  decoder.use_fast_path_ = false;
+  simdjson::padded_string padded(json);
+  return decoder.Decode(padded, record, error);
+}
 
 std::unique_ptr<RecordReader> MakeJsonLinesReader(std::istream& input,
                                                   const rt::RecordLayout& layout) {

@@ -61,6 +61,30 @@ std::string Found(std::string_view text, bool quote) {
   return out;
 }
 
+int32_t FindChild(const rt::RecordLayout& layout, const std::vector<uint32_t>& children,
+                  std::string_view key, size_t& hint) {
+  if (hint < children.size() && layout.slots[children[hint]].name == key) {
+    return static_cast<int32_t>(children[hint++]);
+  }
+  for (size_t i = 0; i < children.size(); ++i) {
+    if (layout.slots[children[i]].name == key) {
+      hint = i + 1;
+      return static_cast<int32_t>(children[i]);
+    }
+  }
+  return -1;
+}
+
+const rt::FieldSlot* FirstMissingRequired(const rt::RecordLayout& layout,
+                                          const std::vector<uint32_t>& children,
+                                          const rt::Record& record) {
+  for (uint32_t s : children) {
+    const rt::FieldSlot& slot = layout.slots[s];
+    if (!slot.optional && !record.slot(s).known()) return &slot;
+  }
+  return nullptr;
+}
+
 std::string PlainNumber(std::string_view number) {
   size_t e = number.find_first_of("eE");
   if (e == std::string_view::npos) return std::string(number);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runtime/io/decode.h"
+#include "runtime/io/json_fast.h"
 
 namespace licit::io {
 namespace {
@@ -258,6 +259,111 @@ TEST_CASE("ReadJsonRecord", "[io]") {
   CHECK(error == "field `id`: expected a string, found 1");
   CHECK_FALSE(ReadJsonRecord("{", record, error));
   CHECK(error.starts_with("malformed JSON"));
+}
+
+// The fast path (json_fast.h) must decode exactly as the general path or decline. Every slot,
+// record slots included, with null and missing told apart.
+std::string RenderAll(const rt::Record& r) {
+  std::string out;
+  for (uint32_t i = 0; i < r.size(); ++i) {
+    const rt::Value& v = r.slot(i);
+    out += Layout().slots[i].path + "=";
+    if (v.kind == ValueKind::Record) {
+      out += "present";
+    } else if (v.known()) {
+      out += rt::FormatValue(v);
+    } else {
+      out += v.aux == rt::kNull ? "null" : "missing";
+    }
+    out += " ";
+  }
+  return out;
+}
+
+TEST_CASE("JSON Lines fast path: same records and errors as simdjson, on valid, mutated and hostile lines", "[io]") {
+  const std::vector<std::string> base = {
+      kGood,
+      R"({"id":"S2","date":"2026-02-01","destination":"us","value":"99 EUR","quantity":null,"end_user":null,"item":{}})",
+      R"(  { "id" : "S3" , "date":"2026-02-01" ,"destination" : "JP","item" : { "cn" : "1C902" } }  )",
+      "{\t\"id\":\"S4\",\r\"date\":\"2026-02-01\",\"destination\":\"DE\",\"item\":{\"hs\":\"8112.92\"},\"count\":-12}",
+      R"({"item":{"hs":"8112.92","cn":"3A001"},"destination":"FR","date":"2026-02-01","id":"S5","count":0})",
+      R"({"id":"Ñandú → 東京","date":"2026-02-01","destination":"JP","item":{},"tags":["ü","a","ü"]})",
+      R"({"id":"esc \" \\ \u00e9","date":"2026-02-01","destination":"JP","item":{}})",
+      R"({"id":"S6","date":"2026-02-01","destination":"JP","item":{},"quantity":-0.5e-2,"count":123456789012345678})",
+      R"({"id":"S7","date":"2026-02-01","destination":"JP","item":{},"count":1234567890123456789012})",
+      R"({"id":"S8","date":"2026-02-01","destination":"JP","item":{},"count":-0,"quantity":0})",
+      R"({"id":"S9","date":"2026-02-01","destination":"JP","item":{},"count":1.0,"flag":false})",
+      R"({"id":"S10","date":"2026-02-01","destination":"JP","item":{},"x":[[[[{"a":[true,false,null,1e9,"s"]}]]]],"y":{}})",
+      R"({"id":"S11","id":"S11b","date":"2026-02-01","destination":"JP","item":{"cn":"1A001"},"item":{"hs":"8112"}})",
+      R"({"id":"S12","date":"2026-13-01","destination":"XX","item":{}})",
+      R"({"id":"S13","date":"2026-02-01","destination":"JP"})",
+      R"({"id":"S14","date":"2026-02-01","destination":"JP","item":{},"end_user":{"kind":"military"}})",
+      R"({"id":"S15","date":"2026-02-01","destination":"JP","item":{},"flag":"true","count":"3"})",
+      R"({"id":"S16","date":"2026-02-01","destination":"JP","item":{},"value":1200,"tags":"a"})",
+      R"({"id":"S17","date":"2026-02-01","destination":"JP","item":{"codes":[]},"tags":[]})",
+      R"([{"id":"S18"}])",
+      R"("just a string")",
+      R"({"id":"S19","date":"2026-02-01","destination":"JP","item":{}} trailing)",
+      R"({"id":"S20","date":"2026-02-01","destination":"JP","item":{},})",
+      R"({"id":"S21","date":"2026-02-01","destination":"JP","item":{},"count":01})",
+      R"({"id":"S22","date":"2026-02-01","destination":"JP","item":{},"quantity":01.5})",
+      R"({"id":"S23","date":"2026-02-01","destination":"JP","item":{},"x":tru})",
+      R"({"id":"S24","date":"2026-02-01","destination":"JP","item":{},"tags":["a",null]})",
+      "{\"id\":\"bad \xC3\x28 utf8\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{}}",
+      "{\"id\":\"ctl \x01 char\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{}}",
+      "{\"id\":\"S25\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{}}\xFF",
+  };
+  // Bytes that make JSON interesting.
+  const std::string alphabet = "{}[]:,\"\\ \t0123456789-+.eEtrufalsn\x01\x7f\x80\xC3\xA9\xFF";
+  uint64_t state = 0x5eed;
+  auto next = [&state] {  // splitmix64: deterministic on every machine
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  std::vector<std::string> lines = base;
+  for (const std::string& b : base) {
+    for (int m = 0; m < 400; ++m) {
+      std::string s = b;
+      const int edits = 1 + static_cast<int>(next() % 3);
+      for (int e = 0; e < edits && !s.empty(); ++e) {
+        const size_t at = next() % s.size();
+        switch (next() % 4) {
+          case 0: s.erase(at, 1); break;
+          case 1: s.insert(at, 1, alphabet[next() % alphabet.size()]); break;
+          case 2: s[at] = alphabet[next() % alphabet.size()]; break;
+          default: s.insert(at, s.substr(next() % s.size(), 1 + next() % 8)); break;
+        }
+      }
+      lines.push_back(s);
+    }
+  }
+  internal::FastJsonDecoder fast(Layout());
+  rt::Record by_fast(&Layout()), combined(&Layout()), general(&Layout());
+  size_t accepted = 0;
+  for (const std::string& line : lines) {
+    INFO(line);
+    std::string general_error, combined_error;
+    const bool general_ok = internal::ReadJsonRecordGeneral(line, general, general_error);
+    const bool combined_ok = ReadJsonRecord(line, combined, combined_error);
+    CHECK(combined_ok == general_ok);
+    CHECK(combined_error == general_error);
+    CHECK(RenderAll(combined) == RenderAll(general));
+    by_fast.Clear();
+    if (fast.Decode(line, by_fast)) {
+      ++accepted;
+      CHECK(general_ok);
+      CHECK(RenderAll(by_fast) == RenderAll(general));
+    }
+  }
+  // The fast path is not declining everything: the plain valid lines and many mutants pass it.
+  CHECK(accepted > lines.size() / 50);
+  for (size_t i : {1u, 2u, 3u, 4u, 5u, 7u, 11u, 12u, 18u}) {
+    INFO(base[i]);
+    by_fast.Clear();
+    CHECK(fast.Decode(base[i], by_fast));
+  }
 }
 
 }  // namespace
