@@ -28,6 +28,7 @@ namespace licit {
 using detail::CompiledState;
 using detail::DecisionData;
 using detail::RecordState;
+using detail::ResolveOptions;
 
 namespace {
 
@@ -81,17 +82,6 @@ constexpr const char* kEmptyRecord =
     "Policy::new_record()";
 
 // DecideOptions -> the engines' options; false (with the message) on a malformed as_of.
-bool ResolveOptions(const DecideOptions& in, interp::DecideOptions& out, std::string& error) {
-  if (!in.as_of) return true;
-  auto date = ParseDateLiteral(*in.as_of);
-  if (!date || date->is_month) {
-    error = "`as_of` takes a date like 2026-01-06, not `" + *in.as_of + "`";
-    return false;
-  }
-  out.as_of = date->first;
-  return true;
-}
-
 ErrorKind ClassifyReadError(std::string_view error) {
   if (error.starts_with("malformed JSON: invalid UTF-8")) return ErrorKind::Utf8;
   if (error.starts_with("malformed JSON") || error.starts_with("expected a JSON object")) {
@@ -331,6 +321,17 @@ CompiledState::~CompiledState() {
     jit.reset();
   }
 #endif
+}
+
+bool ResolveOptions(const DecideOptions& in, interp::DecideOptions& out, std::string& error) {
+  if (!in.as_of) return true;
+  auto date = ParseDateLiteral(*in.as_of);
+  if (!date || date->is_month) {
+    error = "`as_of` takes a date like 2026-01-06, not `" + *in.as_of + "`";
+    return false;
+  }
+  out.as_of = date->first;
+  return true;
 }
 }  // namespace detail
 

@@ -70,6 +70,8 @@ std::recursive_mutex& CompileMutex();
 sema::CheckOptions CheckOptionsOf(const EngineState& engine);
 // A failure that is not a compiler diagnostic (CompiledState::extra), e.g. code "internal".
 DiagnosticInfo InternalDiagnostic(std::string code, std::string message);
+// DecideOptions for the engines: as_of parsed. False with `error` for a malformed date.
+bool ResolveOptions(const DecideOptions& in, interp::DecideOptions& out, std::string& error);
 
 // Access to licit::Decision's inline storage, which holds an rt::Decision.
 struct DecisionData {

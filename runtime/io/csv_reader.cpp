@@ -89,7 +89,7 @@ class CsvReader final : public RecordReader {
     result = ReadResult{};
     result.line = first_line;
     if (too_long) {
-      result.error = "record too long (more than " + std::to_string(kMaxLineBytes >> 20) +
+      result.error = "record too long (more than " + std::to_string(kMaxLineLength >> 20) +
                      " MiB); skipped";
       return true;
     }
@@ -109,7 +109,7 @@ class CsvReader final : public RecordReader {
     // Blank lines before the header are skipped like blank lines anywhere.
     do {
       if (!lines_.Next(line, number, too_long)) return false;
-    } while (!too_long && IsBlank(line));
+    } while (!too_long && IsBlankLine(line));
     if (too_long) {
       header_error_ = "the CSV header line is too long";
       return true;
@@ -156,7 +156,7 @@ class CsvReader final : public RecordReader {
     uint64_t number = 0;
     do {
       if (!lines_.Next(line, number, too_long)) return false;
-    } while (!too_long && IsBlank(line));
+    } while (!too_long && IsBlankLine(line));
     first_line = number;
     if (too_long) return true;
     if (SplitCsv(line, cells_, cell_count_)) return true;
@@ -167,7 +167,7 @@ class CsvReader final : public RecordReader {
         unterminated_ = true;
         return true;
       }
-      if (too_long || joined_.size() + line.size() > kMaxLineBytes) {
+      if (too_long || joined_.size() + line.size() > kMaxLineLength) {
         too_long = true;
         return true;
       }

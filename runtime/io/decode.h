@@ -15,11 +15,9 @@
 
 namespace licit::io::internal {
 
-// The longest input line (or CSV record) a reader buffers; a longer one becomes an error result
-// ("line too long") and is skipped without being held in memory.
-inline constexpr size_t kMaxLineBytes = size_t{16} << 20;
-// Readable bytes kept after every line handed out, so simdjson can parse in place.
-inline constexpr size_t kLinePadding = 64;
+// The longest input line (or CSV record) a reader buffers is io::kMaxLineLength; a longer one
+// becomes an error result ("line too long") and is skipped without being held in memory. Every
+// line handed out is followed by io::kBlockPadding readable bytes, so simdjson can parse in place.
 
 // What a value of `kind` looks like, for "expected ..." messages: `money like "1200.00 USD"`.
 std::string Expected(rt::ValueKind kind);
@@ -57,10 +55,10 @@ bool ReadJsonRecordGeneral(std::string_view json, rt::Record& record, std::strin
 // too long (its text is not returned) and skipped.
 class LineSource {
  public:
-  LineSource(std::istream& input, size_t max_line = kMaxLineBytes, size_t chunk = size_t{1} << 20);
+  LineSource(std::istream& input, size_t max_line = kMaxLineLength, size_t chunk = size_t{1} << 20);
 
   // False at end of input. `line` stays valid until the next call and is followed by at least
-  // kLinePadding readable bytes.
+  // kBlockPadding readable bytes.
   bool Next(std::string_view& line, uint64_t& number, bool& too_long);
 
  private:
@@ -76,8 +74,6 @@ class LineSource {
   uint64_t line_ = 0;
 };
 
-// Whether a line holds only spaces, tabs and '\r'.
-bool IsBlank(std::string_view line);
 
 std::unique_ptr<RecordReader> MakeJsonLinesReader(std::istream& input,
                                                   const rt::RecordLayout& layout);

@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -330,7 +332,7 @@ class JsonDecoder {
 };
 
 // One line to one record and result: what JsonLinesReader::Next and JsonLineDecoder share.
-// `capacity`: readable bytes from line.data() (at least line.size() + kLinePadding).
+// `capacity`: readable bytes from line.data() (at least line.size() + kBlockPadding).
 void DecodeLine(JsonDecoder& decoder, const rt::RecordLayout& layout, std::string_view line,
                 size_t capacity, uint64_t number, bool too_long, rt::Record& record,
                 ReadResult& result) {
@@ -341,7 +343,7 @@ void DecodeLine(JsonDecoder& decoder, const rt::RecordLayout& layout, std::strin
   result.error.clear();
   result.id.reset();
   if (too_long) {
-    result.error = "line too long (more than " + std::to_string(kMaxLineBytes >> 20) +
+    result.error = "line too long (more than " + std::to_string(kMaxLineLength >> 20) +
                    " MiB); skipped";
     return;
   }
@@ -364,9 +366,9 @@ class JsonLinesReader final : public RecordReader {
     bool too_long = false;
     for (;;) {
       if (!lines_.Next(line, number, too_long)) return false;
-      if (too_long || !IsBlank(line)) break;
+      if (too_long || !IsBlankLine(line)) break;
     }
-    DecodeLine(decoder_, layout_, line, line.size() + kLinePadding, number, too_long, record,
+    DecodeLine(decoder_, layout_, line, line.size() + kBlockPadding, number, too_long, record,
                result);
     return true;
   }
@@ -394,26 +396,77 @@ std::unique_ptr<RecordReader> MakeJsonLinesReader(std::istream& input,
 
 }  // namespace internal
 
-struct JsonLineSplitter::Impl {
-  explicit Impl(std::istream& input) : lines(input) {}
-  internal::LineSource lines;
-};
+LineBlockReader::LineBlockReader(std::istream& input, size_t block_bytes)
+    : input_(input), block_bytes_(block_bytes) {}
 
-JsonLineSplitter::JsonLineSplitter(std::istream& input) : impl_(std::make_unique<Impl>(input)) {}
-JsonLineSplitter::~JsonLineSplitter() = default;
-
-bool JsonLineSplitter::Next(RawLine& out) {
-  std::string_view line;
-  bool too_long = false;
+bool LineBlockReader::Next(LineBlock& out) {
+  out.first_line = next_line_;
+  out.too_long.clear();
+  auto reserve = [&out](size_t needed) {
+    if (out.capacity >= needed) return;
+    needed = std::max(needed, out.capacity * 2);  // a long line grows its block geometrically
+    auto bigger = std::make_unique<char[]>(needed + kBlockPadding);
+    std::memcpy(bigger.get(), out.bytes.get(), out.size);
+    out.bytes = std::move(bigger);
+    out.capacity = needed;
+  };
+  out.size = 0;
+  reserve(carry_.size() + block_bytes_);
+  std::memcpy(out.bytes.get(), carry_.data(), carry_.size());
+  out.size = carry_.size();
+  carry_.clear();
+  size_t searched = 0;  // bytes known to hold no newline
   for (;;) {
-    if (!impl_->lines.Next(line, out.number, too_long)) return false;
-    if (too_long || !internal::IsBlank(line)) break;
+    if (!eof_) {
+      reserve(out.size + block_bytes_);
+      input_.read(out.bytes.get() + out.size, static_cast<std::streamsize>(block_bytes_));
+      const auto got = static_cast<size_t>(input_.gcount());
+      out.size += got;
+      bytes_read_ += got;
+      if (got == 0 || !input_) eof_ = true;
+    }
+    const char* begin = out.bytes.get();
+    const char* last_nl = static_cast<const char*>(
+        memrchr(begin + searched, '\n', out.size - searched));
+    if (last_nl) {
+      // The block ends after its last complete line; the rest starts the next block.
+      const size_t keep = static_cast<size_t>(last_nl - begin) + 1;
+      carry_.assign(begin + keep, out.size - keep);
+      out.size = keep;
+      break;
+    }
+    searched = out.size;
+    if (eof_) {
+      if (out.size == 0) return false;
+      break;  // the input's last line, without a newline
+    }
+    if (out.size > kMaxLineLength) {
+      // One line longer than the limit: drop it up to its newline, chunk by chunk, and let an
+      // empty line stand in for it.
+      out.too_long.push_back(next_line_);
+      for (;;) {
+        input_.read(out.bytes.get(), static_cast<std::streamsize>(block_bytes_));
+        const auto got = static_cast<size_t>(input_.gcount());
+        bytes_read_ += got;
+        if (got == 0 || !input_) eof_ = true;
+        const char* nl = static_cast<const char*>(std::memchr(out.bytes.get(), '\n', got));
+        if (nl) {
+          const size_t after = static_cast<size_t>(nl - out.bytes.get()) + 1;
+          carry_.assign(out.bytes.get() + after, got - after);
+          break;
+        }
+        if (eof_) break;
+      }
+      out.bytes[0] = '\n';
+      out.size = 1;
+      break;
+    }
   }
-  out.too_long = too_long;
-  // Keep simdjson's padding readable after the copy (reserve does not shrink, so a reused
-  // RawLine stops allocating once it has seen its longest line).
-  out.text.reserve(line.size() + internal::kLinePadding);
-  out.text.assign(line.data(), too_long ? 0 : line.size());
+  std::memset(out.bytes.get() + out.size, 0, kBlockPadding);
+  const char* begin = out.bytes.get();
+  uint64_t lines = static_cast<uint64_t>(std::count(begin, begin + out.size, '\n'));
+  if (out.bytes[out.size - 1] != '\n') ++lines;  // the last line of the input
+  next_line_ += lines;
   return true;
 }
 
@@ -427,9 +480,10 @@ JsonLineDecoder::JsonLineDecoder(const rt::RecordLayout& layout)
     : impl_(std::make_unique<Impl>(layout)) {}
 JsonLineDecoder::~JsonLineDecoder() = default;
 
-void JsonLineDecoder::Decode(const RawLine& line, rt::Record& record, ReadResult& result) {
-  internal::DecodeLine(impl_->decoder, impl_->layout, line.text, line.text.capacity(),
-                       line.number, line.too_long, record, result);
+void JsonLineDecoder::Decode(std::string_view line, size_t capacity, uint64_t number,
+                             bool too_long, rt::Record& record, ReadResult& result) {
+  internal::DecodeLine(impl_->decoder, impl_->layout, line, capacity, number, too_long, record,
+                       result);
 }
 
 bool ReadJsonRecord(std::string_view json, rt::Record& record, std::string& error) {

@@ -235,18 +235,11 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
   }
 }
 
-bool IsBlank(std::string_view line) {
-  for (char c : line) {
-    if (c != ' ' && c != '\t' && c != '\r') return false;
-  }
-  return true;
-}
-
 LineSource::LineSource(std::istream& input, size_t max_line, size_t chunk)
     : input_(input), max_line_(max_line), chunk_(chunk) {
   capacity_ = chunk_ * 2;
-  buf_ = std::make_unique<char[]>(capacity_ + kLinePadding);
-  std::memset(buf_.get(), 0, capacity_ + kLinePadding);
+  buf_ = std::make_unique<char[]>(capacity_ + kBlockPadding);
+  std::memset(buf_.get(), 0, capacity_ + kBlockPadding);
 }
 
 bool LineSource::Fill() {
@@ -260,9 +253,9 @@ bool LineSource::Fill() {
   }
   if (capacity_ - end_ < chunk_) {
     size_t grown = std::max(capacity_ * 2, end_ + chunk_);
-    auto bigger = std::make_unique<char[]>(grown + kLinePadding);
+    auto bigger = std::make_unique<char[]>(grown + kBlockPadding);
     std::memcpy(bigger.get(), buf_.get(), end_);
-    std::memset(bigger.get() + end_, 0, grown + kLinePadding - end_);
+    std::memset(bigger.get() + end_, 0, grown + kBlockPadding - end_);
     buf_ = std::move(bigger);
     capacity_ = grown;
   }
@@ -324,9 +317,9 @@ bool LineSource::Next(std::string_view& line, uint64_t& number, bool& too_long) 
       // The last line has no newline.
       line = std::string_view(buf_.get() + begin_, end_ - begin_);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      // The padding after the last line is readable (buf_ has kLinePadding spare bytes); make it
+      // The padding after the last line is readable (buf_ has kBlockPadding spare bytes); make it
       // whitespace so nothing stale follows the text.
-      std::memset(buf_.get() + end_, ' ', kLinePadding);
+      std::memset(buf_.get() + end_, ' ', kBlockPadding);
       begin_ = end_;
       number = ++line_;
       return true;

@@ -202,6 +202,54 @@ TEST_CASE("LineSource: lines across chunk boundaries, CRLF, no final newline", "
   CHECK(count == 1001);
 }
 
+// Blocks of whole lines (licit run --threads): the same records, line numbers and errors as the
+// one-thread reader, whatever the block size; lines across block boundaries, CRLF, blank lines,
+// a line longer than the limit, no final newline.
+std::vector<Row> ReadAllInBlocks(const std::string& text, size_t block_bytes) {
+  std::istringstream in(text);
+  LineBlockReader reader(in, block_bytes);
+  JsonLineDecoder decoder(Layout());
+  rt::Record record(&Layout());
+  ReadResult result;
+  LineBlock block;
+  std::vector<Row> rows;
+  while (reader.Next(block)) {
+    decoder.DecodeBlock(block, record, result, [&](const rt::Record& r, const ReadResult& res) {
+      rows.push_back({res, Render(r)});
+    });
+  }
+  CHECK(reader.bytes_read() == text.size());
+  return rows;
+}
+
+TEST_CASE("LineBlockReader: the same results as the one-thread reader at every block size", "[io]") {
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    text += R"({"id":"S)" + std::to_string(i) + R"(","date":"2026-02-01","destination":"JP","item":{}})";
+    text += i % 7 == 0 ? "\r\n" : "\n";
+    if (i % 50 == 0) text += "  \n\n";                     // blank lines: not records
+    if (i % 61 == 0) text += "{\"id\":\"bad\"\n";             // a broken record
+    if (i == 150) text += std::string(kMaxLineLength + 10, 'x') + "\n";  // too long
+  }
+  text += R"({"id":"last","date":"2026-02-01","destination":"JP","item":{}})";  // no newline
+  const std::vector<Row> want = ReadAll(Format::JsonLines, text);
+  REQUIRE(want.size() == 300 + 5 + 1 + 1);
+  for (size_t block : {size_t{1}, size_t{7}, size_t{100}, size_t{4096}, size_t{1} << 20}) {
+    INFO("block " << block);
+    const std::vector<Row> got = ReadAllInBlocks(text, block);
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      CHECK(got[i].result.line == want[i].result.line);
+      CHECK(got[i].result.ok == want[i].result.ok);
+      CHECK(got[i].result.error == want[i].result.error);
+      CHECK(got[i].result.id == want[i].result.id);
+      CHECK(got[i].values == want[i].values);
+    }
+  }
+  CHECK(ReadAllInBlocks("", 16).empty());
+  CHECK(ReadAllInBlocks("\n\n  \n", 16).empty());
+}
+
 TEST_CASE("PlainNumber expands exponents", "[io]") {
   CHECK(internal::PlainNumber("1.5e3") == "1500");
   CHECK(internal::PlainNumber("-2.5E-2") == "-0.025");

@@ -17,6 +17,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -366,6 +368,46 @@ struct FieldInfo {
   bool optional = false;  // declared `T?` (or inside an optional record)
 };
 
+// ---- Screening a stream of records (`licit run`) ---------------------------------------------
+
+// The format of a stream of records, or of decisions.
+enum class RecordFormat : uint8_t {
+  JsonLines,  // one JSON object per line (blank lines are not records)
+  Csv,        // a header row naming fields by path (`item.cn`), then one record per row; an empty
+              // cell is a missing field, set and list elements are separated by `;`
+};
+
+struct ScreenOptions {
+  RecordFormat input = RecordFormat::JsonLines;
+  // Decisions as JSON Lines (the lines of Decision::to_json), or CSV: a header row, then a row
+  // per decision (id, line, effect, date, policies, rules, licenses, unknowns, error).
+  RecordFormat output = RecordFormat::JsonLines;
+  // Threads that decode, decide and render (0: one per core). The output is the same, byte for
+  // byte, whatever the count; the calling thread is one of them.
+  unsigned threads = 1;
+  // Judge every record at this date instead of its own (as DecideOptions::as_of).
+  std::optional<std::string> as_of;
+  // Decisions at least this strong (Review, License or Deny) set ScreenSummary::tripped.
+  std::optional<Effect> fail_on;
+  // Called on the calling thread after each block of records (a few thousand) with the number of
+  // decisions written and of input bytes read so far: for progress bars. May be empty.
+  std::function<void(uint64_t records, uint64_t bytes)> progress;
+};
+
+struct ScreenSummary {
+  uint64_t records = 0;        // decisions written: one per record, errors included
+  uint64_t by_effect[6] = {};  // indexed by Effect
+  bool tripped = false;        // some decision reached ScreenOptions::fail_on (errors never do)
+  // Why the screen could not start or stopped before the end of the input: an empty Policy, a
+  // bad as_of, an I/O error reading the records. "" when every record was screened.
+  std::string error;
+  bool ok() const noexcept { return error.empty(); }
+  uint64_t count(Effect e) const noexcept { return by_effect[static_cast<size_t>(e)]; }
+};
+
+// Receives the rendered decisions in input order, in chunks of whole lines (each ends in '\n').
+using DecisionWriter = std::function<void(std::string_view chunk)>;
+
 // A compiled policy: immutable, cheap to copy (a shared reference), and safe to use from many
 // threads at once without locks. It stays alive as long as any copy, Record or in-flight call
 // uses it, so swapping in a new one (PolicySlot) never disturbs decisions already running.
@@ -408,6 +450,14 @@ class LICIT_API Policy {
   // policy, with the other roots loaded too) and reports rule coverage: `licit test`. Thread-safe
   // like decide. An empty Policy has no tests: an empty report (to_text() "no tests found").
   TestReport run_tests() const;
+
+  // Screens a stream of records: one decision per record, in input order, written through
+  // `write`; a record that cannot be read or judged gets an error decision naming its line, and
+  // the screen goes on. Memory stays bounded however long the input. `write` is called from the
+  // screening threads, one call at a time, in order. An exception thrown by `write` or
+  // `progress` stops the screen and is rethrown here once every screening thread has stopped.
+  ScreenSummary screen(std::istream& records, const DecisionWriter& write,
+                       const ScreenOptions& options = {}) const;
 
   // An empty record of this policy's input type, for the typed builder.
   Record new_record() const;

@@ -1,0 +1,251 @@
+// Policy::screen: a stream of records in, one decision per record out, in input order, on one or
+// more threads (`licit run` is a thin shell around it).
+//
+// Every thread, the calling one included, runs the same loop: take the next unit of input under
+// the read lock (JSON Lines: a block of whole lines, only read and counted there; CSV: a batch of
+// records, parsed there because a quoted CSV field may span lines), decode, decide and render it
+// into the thread's own buffer with no lock held, then wait for its turn (units are numbered in
+// input order) and write the buffer. Each thread reuses one record and one buffer, which stay in
+// its core's cache, and no line is copied from thread to thread.
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <istream>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "api/src/state.h"
+#include "runtime/io/record_reader.h"
+
+namespace licit {
+namespace {
+
+using detail::CompiledState;
+
+// Decisions of one thread, merged at the end.
+struct Tally {
+  uint64_t by_effect[6] = {};
+  uint64_t total = 0;
+  bool tripped = false;
+};
+
+// Decides one read record (or turns a read error into an error decision) and renders it, with
+// its newline, onto `out`.
+class Renderer {
+ public:
+  Renderer(const CompiledState& policy, const interp::DecideOptions& decide,
+           std::optional<rt::DecisionEffect> fail_on, RecordFormat format)
+      : policy_(policy), decide_(decide), fail_on_(fail_on), format_(format) {}
+
+  void Render(const rt::Record& record, const io::ReadResult& read, std::string& out,
+              Tally& tally) const {
+    rt::Decision d;
+    if (!read.ok) {
+      d.effect = rt::DecisionEffect::Error;
+      d.line = read.line;
+      d.id = read.id;
+      d.error = fmt::format("line {}: {}", read.line, read.error);
+    } else {
+      d = policy_.Decide(record, decide_);
+      d.line = read.line;
+      if (d.effect == rt::DecisionEffect::Error && !d.error.starts_with("line ")) {
+        d.error = fmt::format("line {}: {}", read.line, d.error);
+        if (!d.id) d.id = read.id;
+      }
+    }
+    ++tally.by_effect[static_cast<int>(d.effect)];
+    ++tally.total;
+    if (fail_on_ && d.effect != rt::DecisionEffect::Error && d.effect >= *fail_on_) {
+      tally.tripped = true;
+    }
+    if (format_ == RecordFormat::Csv) {
+      out += rt::DecisionToCsv(d);
+    } else {
+      rt::AppendDecisionJson(d, out);
+    }
+    if (out.empty() || out.back() != '\n') out += '\n';
+  }
+
+ private:
+  const CompiledState& policy_;
+  const interp::DecideOptions& decide_;
+  std::optional<rt::DecisionEffect> fail_on_;
+  RecordFormat format_;
+};
+
+// A JSON Lines thread's unit: a block of lines, and the decoder and record it reuses.
+struct JsonLinesUnit {
+  explicit JsonLinesUnit(const rt::RecordLayout& layout) : decoder(layout), record(&layout) {}
+  io::LineBlock block;
+  io::JsonLineDecoder decoder;
+  rt::Record record;
+  io::ReadResult read;
+};
+
+// A CSV thread's unit: a batch of records read by the shared reader.
+struct CsvUnit {
+  static constexpr size_t kBatch = 512;
+  explicit CsvUnit(const rt::RecordLayout& layout) {
+    records.reserve(kBatch);
+    for (size_t i = 0; i < kBatch; ++i) records.emplace_back(&layout);
+    reads.resize(kBatch);
+  }
+  std::vector<rt::Record> records;
+  std::vector<io::ReadResult> reads;
+  size_t count = 0;
+};
+
+// Runs the loop described at the top of this file on `threads` threads. `fill(unit)` reads the
+// next unit (called under the read lock; false at the end of the input); `work(unit, out, tally)`
+// renders it. Returns the merged tally; the first exception of `write` or `progress` goes to
+// `failure` and stops the screen.
+template <class Unit, class Make, class Fill, class Work, class BytesRead>
+Tally RunScreen(unsigned threads, Make&& make, Fill&& fill, Work&& work, BytesRead&& bytes_read,
+                const DecisionWriter& write,
+                const std::function<void(uint64_t, uint64_t)>& progress,
+                std::exception_ptr& failure) {
+  std::mutex read_mutex, write_mutex;
+  std::condition_variable turn_changed;
+  uint64_t next_unit = 0;  // guarded by read_mutex
+  bool input_done = false;  // guarded by read_mutex
+  uint64_t turn = 0;       // the unit written next; guarded by write_mutex
+  bool failed = false;     // guarded by write_mutex
+  std::atomic<uint64_t> written{0};
+  std::vector<Tally> tallies(threads);
+
+  auto loop = [&](unsigned t) {
+    std::unique_ptr<Unit> unit = make();
+    std::string out;
+    uint64_t bytes = 0;
+    for (;;) {
+      uint64_t number;
+      {
+        std::lock_guard<std::mutex> lock(read_mutex);
+        if (input_done || !fill(*unit)) {
+          input_done = true;
+          return;
+        }
+        number = next_unit++;
+        if (t == 0 && progress) bytes = bytes_read();
+      }
+      out.clear();
+      const uint64_t before = tallies[t].total;
+      work(*unit, out, tallies[t]);
+      {
+        std::unique_lock<std::mutex> lock(write_mutex);
+        turn_changed.wait(lock, [&] { return turn == number; });
+        if (!failed && !out.empty()) {  // (a block of blank lines writes nothing)
+          try {
+            write(out);
+          } catch (...) {
+            failure = std::current_exception();
+            failed = true;
+          }
+        }
+        ++turn;
+        turn_changed.notify_all();
+        if (failed) {
+          std::lock_guard<std::mutex> read_lock(read_mutex);
+          input_done = true;
+        }
+      }
+      written.fetch_add(tallies[t].total - before, std::memory_order_relaxed);
+      if (t == 0 && progress) {
+        try {
+          progress(written.load(std::memory_order_relaxed), bytes);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(write_mutex);
+          if (!failed) failure = std::current_exception();
+          failed = true;
+          std::lock_guard<std::mutex> read_lock(read_mutex);
+          input_done = true;
+        }
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(loop, t);
+  loop(0);
+  for (std::thread& h : helpers) h.join();
+
+  Tally total;
+  for (const Tally& t : tallies) {
+    for (size_t e = 0; e < std::size(t.by_effect); ++e) total.by_effect[e] += t.by_effect[e];
+    total.total += t.total;
+    total.tripped = total.tripped || t.tripped;
+  }
+  return total;
+}
+
+}  // namespace
+
+ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
+                             const ScreenOptions& options) const {
+  ScreenSummary summary;
+  if (!state_) {
+    summary.error = "no policy (the compilation failed, or the Policy is empty)";
+    return summary;
+  }
+  interp::DecideOptions decide;
+  if (!detail::ResolveOptions(DecideOptions{options.as_of, std::nullopt}, decide,
+                              summary.error)) {
+    return summary;
+  }
+  std::optional<rt::DecisionEffect> fail_on;
+  if (options.fail_on) fail_on = static_cast<rt::DecisionEffect>(*options.fail_on);
+  const unsigned threads =
+      options.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : options.threads;
+  const CompiledState& policy = *state_;
+  const rt::RecordLayout& layout = policy.program->input;
+  const Renderer renderer(policy, decide, fail_on, options.output);
+  if (options.output == RecordFormat::Csv) write(rt::DecisionCsvHeader() + "\n");
+
+  std::exception_ptr failure;
+  Tally tally;
+  if (options.input == RecordFormat::JsonLines) {
+    io::LineBlockReader reader(records);
+    tally = RunScreen<JsonLinesUnit>(
+        threads, [&] { return std::make_unique<JsonLinesUnit>(layout); },
+        [&](JsonLinesUnit& u) { return reader.Next(u.block); },
+        [&](JsonLinesUnit& u, std::string& out, Tally& t) {
+          u.decoder.DecodeBlock(u.block, u.record, u.read,
+                                [&](const rt::Record& record, const io::ReadResult& read) {
+                                  renderer.Render(record, read, out, t);
+                                });
+        },
+        [&] { return reader.bytes_read(); }, write, options.progress, failure);
+  } else {
+    std::unique_ptr<io::RecordReader> reader = io::MakeReader(io::Format::Csv, records, layout);
+    tally = RunScreen<CsvUnit>(
+        threads, [&] { return std::make_unique<CsvUnit>(layout); },
+        [&](CsvUnit& u) {
+          u.count = 0;
+          while (u.count < CsvUnit::kBatch && reader->Next(u.records[u.count], u.reads[u.count])) {
+            ++u.count;
+          }
+          return u.count > 0;
+        },
+        [&](CsvUnit& u, std::string& out, Tally& t) {
+          for (size_t i = 0; i < u.count; ++i) renderer.Render(u.records[i], u.reads[i], out, t);
+        },
+        [&] {
+          const std::streamoff at = records.tellg();  // the reader's position: under the read lock
+          return at < 0 ? uint64_t{0} : static_cast<uint64_t>(at);
+        },
+        write, options.progress, failure);
+  }
+  if (failure) std::rethrow_exception(failure);
+  summary.records = tally.total;
+  std::copy(std::begin(tally.by_effect), std::end(tally.by_effect), summary.by_effect);
+  summary.tripped = tally.tripped;
+  if (records.bad()) summary.error = "error reading records";
+  return summary;
+}
+
+}  // namespace licit
