@@ -50,7 +50,8 @@ unsigned char Interrupt(EditLine* el, int) {
   const LineInfo* li = el_line(el);
   el_cursor(el, static_cast<int>(li->lastchar - li->cursor));
   el_deletestr(el, static_cast<int>(li->lastchar - li->buffer));
-  std::fputs("^C", stdout);
+  std::fputs("^C\n", stdout);
+  std::fflush(stdout);
   return CC_NEWLINE;
 }
 
@@ -120,7 +121,7 @@ LineEditor::LineEditor(std::string history_path, Completer complete, WordStartFn
   el_set(s.el, EL_HIST, history, s.history);
   el_set(s.el, EL_SIGNAL, 1);
   // Ctrl-C is a key here (not SIGINT), so it can clear the line without leaving the REPL.
-  el_set(s.el, EL_SETTY, "setty", "-d", "-isig", nullptr);
+  el_set(s.el, EL_SETTY, "-d", "-isig", nullptr);
   el_set(s.el, EL_ADDFN, "licit-complete", "complete a command, name, field or country",
          &Complete);
   el_set(s.el, EL_ADDFN, "licit-interrupt", "forget the line", &Interrupt);
