@@ -276,15 +276,6 @@ SessionResult Failure(std::string message) {
   return r;
 }
 
-std::optional<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return s.str();
-}
-
 // A record laid out for `state`'s input, filled from a record probe's slot assignments.
 std::unique_ptr<rt::Record> RecordFromProbe(const CompiledState& state) {
   const ir::Program& p = *state.program;
@@ -363,7 +354,7 @@ SessionResult Session::load(const std::vector<std::string>& paths) {
   SessionState& s = *state_;
   std::vector<SessionFile> files = s.files;
   for (const std::string& p : paths) {
-    std::optional<std::string> text = ReadText(p);
+    std::optional<std::string> text = ReadFileText(p);
     if (!text) return Failure("cannot read `" + p + "`");
     files.push_back(SessionFile{p, std::move(*text)});
   }
@@ -379,7 +370,7 @@ SessionResult Session::reload() {
   SessionState& s = *state_;
   std::vector<SessionFile> files;
   for (const SessionFile& f : s.files) {
-    std::optional<std::string> text = ReadText(f.path);
+    std::optional<std::string> text = ReadFileText(f.path);
     if (!text) return Failure("cannot read `" + f.path + "`");
     files.push_back(SessionFile{f.path, std::move(*text)});
   }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,9 @@ class SourceManager {
  private:
   std::vector<std::unique_ptr<SourceFile>> files_;
 };
+
+// The whole content of a regular file, or nullopt when it is not one or cannot be read.
+std::optional<std::string> ReadFileText(const std::string& path);
 
 // Number of code points in a UTF-8 string (invalid bytes count as one each).
 size_t CodePointCount(std::string_view text);

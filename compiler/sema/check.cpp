@@ -21,17 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return out.str();
-}
-
 std::string CanonicalKey(const std::string& path) {
   std::error_code ec;
   fs::path canonical = fs::weakly_canonical(fs::absolute(path, ec), ec);
@@ -109,7 +98,7 @@ void Checker::LoadRootFile(const std::string& path) {
     }
     return;
   }
-  std::optional<std::string> text = ReadFile(path);
+  std::optional<std::string> text = ReadFileText(path);
   if (!text) {
     // No file to point into: the diagnostic has no span, the renderer shows the message alone.
     diags_.Report(DiagKind::FileNotFound, Span{}, fmt::format("cannot read `{}`", path))
@@ -164,7 +153,7 @@ std::optional<ModuleId> Checker::LoadStd(const std::string& name, Span span, boo
     std::string rel = name;
     std::replace(rel.begin(), rel.end(), '.', '/');
     std::string path = (fs::path(options_.stdlib_dir) / (rel + ".licit")).string();
-    if (std::optional<std::string> text = ReadFile(path)) {
+    if (std::optional<std::string> text = ReadFileText(path)) {
       return AddLoadedModule(key, path, std::move(*text), true);
     }
   } else {
@@ -196,7 +185,7 @@ std::optional<ModuleId> Checker::LoadRelative(ModuleId importer, const ast::Stri
     if (CheckCycle(importer, key, lit.span)) return std::nullopt;
     return it->second;
   }
-  std::optional<std::string> text = ReadFile(path);
+  std::optional<std::string> text = ReadFileText(path);
   if (!text) {
     diags_.Report(DiagKind::ImportNotFound, lit.span, fmt::format("cannot read `{}`", path))
         .Label("imported here")
