@@ -20,10 +20,6 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-void FastJsonDecoder::SkipWhitespace() {
-  while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
-}
-
 bool FastJsonDecoder::Decode(std::string_view line, rt::Record& record) {
   p_ = line.data();
   end_ = p_ + line.size();
@@ -46,14 +42,21 @@ bool FastJsonDecoder::Object(const std::vector<uint32_t>& children, rt::Record& 
   }
   size_t hint = 0;
   for (;;) {
-    std::string_view key;
-    if (!String(key)) return false;
+    // Objects usually list their fields in declaration order: the field after the previous
+    // match is tried first, without scanning its key (as FindChild would, with the same result).
+    int32_t slot;
+    if (hint < children.size() && ExpectedKey(layout_.slots[children[hint]].name)) {
+      slot = static_cast<int32_t>(children[hint++]);
+    } else {
+      std::string_view key;
+      if (!String(key)) return false;
+      slot = FindChild(layout_, children, key, hint);
+    }
     SkipWhitespace();
     if (p_ == end_ || *p_ != ':') return false;
     ++p_;
     SkipWhitespace();
     if (p_ == end_) return false;
-    int32_t slot = FindChild(layout_, children, key, hint);
     if (slot < 0 ? !Skip() : !Field(static_cast<uint32_t>(slot), record)) return false;
     SkipWhitespace();
     if (p_ == end_) return false;
@@ -67,6 +70,16 @@ bool FastJsonDecoder::Object(const std::vector<uint32_t>& children, rt::Record& 
     --depth_;
     return true;
   }
+}
+
+bool FastJsonDecoder::ExpectedKey(const std::string& name) {
+  // A field name holds no quote, backslash or control character, so `"name"` is that key.
+  if (static_cast<size_t>(end_ - p_) < name.size() + 2 || *p_ != '"' ||
+      p_[name.size() + 1] != '"' || std::memcmp(p_ + 1, name.data(), name.size()) != 0) {
+    return false;
+  }
+  p_ += name.size() + 2;
+  return true;
 }
 
 // The value of a known field, at *p_ (not at the end). Mirrors JsonDecoder::DecodeValue's

@@ -42,7 +42,12 @@ class FastJsonDecoder {
   bool Number(std::string_view& out);
   bool Literal(std::string_view word);
   bool Skip();  // a value of a field the layout does not have: validated, not decoded
-  void SkipWhitespace();
+  void SkipWhitespace() {
+    // Records rarely have whitespace between tokens: one test in the usual case.
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
+  }
+  // Whether the next key is exactly `name` (then consumed); no scan of the key's bytes.
+  bool ExpectedKey(const std::string& name);
 
   const rt::RecordLayout& layout_;
   const char* p_ = nullptr;

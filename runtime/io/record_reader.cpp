@@ -158,8 +158,10 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
       return true;
     }
     case rt::ValueKind::Decimal: {
-      std::string plain = PlainNumber(Trim(text));
-      auto d = rt::Decimal::Parse(plain);
+      const std::string_view t = Trim(text);
+      // Only an exponent needs rewriting (and a string); "695.52" parses as it is.
+      auto d = t.find_first_of("eE") == std::string_view::npos ? rt::Decimal::Parse(t)
+                                                                : rt::Decimal::Parse(PlainNumber(t));
       if (!d) return expected();
       out = rt::Value::Dec(*d);
       return true;
