@@ -100,7 +100,7 @@ void RunTerminal(repl::Repl& r) {
     }
     if (interrupted) continue;
     if (!input.empty()) {
-      editor.Remember(input);
+      if (input.size() <= repl::kMaxInputBytes) editor.Remember(input);  // not a runaway paste
       Out(r.Handle(input));
       if (r.quit_requested()) return;
     }
