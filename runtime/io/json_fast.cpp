@@ -30,46 +30,65 @@ bool FastJsonDecoder::Decode(std::string_view line, rt::Record& record) {
   return p_ == end_ && FirstMissingRequired(layout_, layout_.top_level, record) == nullptr;
 }
 
-// `{` members `}`, at *p_.
-bool FastJsonDecoder::Object(const std::vector<uint32_t>& children, rt::Record& record) {
-  if (p_ == end_ || *p_ != '{' || ++depth_ > kMaxDepth) return false;
+// Elements separated by commas up to `close`, at *p_ (the opening bracket). `element()` reads one
+// element at *p_ (never at the end of the line). Objects and arrays, decoded or skipped, share it.
+template <class Element>
+bool FastJsonDecoder::Sequence(char close, Element&& element) {
+  if (++depth_ > kMaxDepth) return false;
   ++p_;
   SkipWhitespace();
-  if (p_ < end_ && *p_ == '}') {
+  if (p_ < end_ && *p_ == close) {
     ++p_;
     --depth_;
     return true;
   }
-  size_t hint = 0;
   for (;;) {
+    if (p_ == end_ || !element()) return false;
+    SkipWhitespace();
+    if (p_ == end_) return false;
+    if (*p_ == close) {
+      ++p_;
+      --depth_;
+      return true;
+    }
+    if (*p_ != ',') return false;
+    ++p_;
+    SkipWhitespace();
+  }
+}
+
+// One `"key": value` member: `value(key)` reads the value at *p_ (never at the end).
+template <class Value>
+bool FastJsonDecoder::Member(Value&& value) {
+  std::string_view key;
+  if (!String(key)) return false;
+  return Colon() && value(key);
+}
+
+bool FastJsonDecoder::Colon() {
+  SkipWhitespace();
+  if (p_ == end_ || *p_ != ':') return false;
+  ++p_;
+  SkipWhitespace();
+  return p_ != end_;
+}
+
+// `{` members `}`, at *p_.
+bool FastJsonDecoder::Object(const std::vector<uint32_t>& children, rt::Record& record) {
+  if (p_ == end_ || *p_ != '{') return false;
+  size_t hint = 0;
+  return Sequence('}', [&] {
     // Objects usually list their fields in declaration order: the field after the previous
     // match is tried first, without scanning its key (as FindChild would, with the same result).
-    int32_t slot;
     if (hint < children.size() && ExpectedKey(layout_.slots[children[hint]].name)) {
-      slot = static_cast<int32_t>(children[hint++]);
-    } else {
-      std::string_view key;
-      if (!String(key)) return false;
-      slot = FindChild(layout_, children, key, hint);
+      const uint32_t slot = children[hint++];
+      return Colon() && Field(slot, record);
     }
-    SkipWhitespace();
-    if (p_ == end_ || *p_ != ':') return false;
-    ++p_;
-    SkipWhitespace();
-    if (p_ == end_) return false;
-    if (slot < 0 ? !Skip() : !Field(static_cast<uint32_t>(slot), record)) return false;
-    SkipWhitespace();
-    if (p_ == end_) return false;
-    if (*p_ == ',') {
-      ++p_;
-      SkipWhitespace();
-      continue;
-    }
-    if (*p_ != '}') return false;
-    ++p_;
-    --depth_;
-    return true;
-  }
+    return Member([&](std::string_view key) {
+      const int32_t slot = FindChild(layout_, children, key, hint);
+      return slot < 0 ? Skip() : Field(static_cast<uint32_t>(slot), record);
+    });
+  });
 }
 
 bool FastJsonDecoder::ExpectedKey(const std::string& name) {
@@ -100,26 +119,14 @@ bool FastJsonDecoder::Field(uint32_t slot_index, rt::Record& record) {
     case rt::ValueKind::Set:
     case rt::ValueKind::List: {
       if (*p_ != '[') return false;
-      ++p_;
-      SkipWhitespace();
       items_.clear();
-      if (p_ < end_ && *p_ == ']') {
-        ++p_;
-      } else {
-        for (;;) {
-          rt::Value v;
-          if (p_ == end_ || !Scalar(slot.element, record, v)) return false;
-          items_.push_back(v);
-          SkipWhitespace();
-          if (p_ == end_) return false;
-          if (*p_ == ']') {
-            ++p_;
-            break;
-          }
-          if (*p_ != ',') return false;
-          ++p_;
-          SkipWhitespace();
-        }
+      if (!Sequence(']', [&] {
+            rt::Value v;
+            if (!Scalar(slot.element, record, v)) return false;
+            items_.push_back(v);
+            return true;
+          })) {
+        return false;
       }
       if (slot.kind == rt::ValueKind::Set) rt::SortUnique(items_);
       rt::ValueSpan span = record.StoreItems(items_.data(), static_cast<uint32_t>(items_.size()));
@@ -242,56 +249,8 @@ bool FastJsonDecoder::Skip() {
     case 't': return Literal("true");
     case 'f': return Literal("false");
     case 'n': return Literal("null");
-    case '{': {
-      if (++depth_ > kMaxDepth) return false;
-      ++p_;
-      SkipWhitespace();
-      if (p_ < end_ && *p_ == '}') {
-        ++p_;
-        --depth_;
-        return true;
-      }
-      for (;;) {
-        std::string_view key;
-        if (!String(key)) return false;
-        SkipWhitespace();
-        if (p_ == end_ || *p_ != ':') return false;
-        ++p_;
-        SkipWhitespace();
-        if (p_ == end_ || !Skip()) return false;
-        SkipWhitespace();
-        if (p_ == end_) return false;
-        if (*p_ == '}') break;
-        if (*p_ != ',') return false;
-        ++p_;
-        SkipWhitespace();
-      }
-      ++p_;
-      --depth_;
-      return true;
-    }
-    case '[': {
-      if (++depth_ > kMaxDepth) return false;
-      ++p_;
-      SkipWhitespace();
-      if (p_ < end_ && *p_ == ']') {
-        ++p_;
-        --depth_;
-        return true;
-      }
-      for (;;) {
-        if (p_ == end_ || !Skip()) return false;
-        SkipWhitespace();
-        if (p_ == end_) return false;
-        if (*p_ == ']') break;
-        if (*p_ != ',') return false;
-        ++p_;
-        SkipWhitespace();
-      }
-      ++p_;
-      --depth_;
-      return true;
-    }
+    case '{': return Sequence('}', [&] { return Member([&](std::string_view) { return Skip(); }); });
+    case '[': return Sequence(']', [&] { return Skip(); });
     default: {
       std::string_view n;
       return Number(n);

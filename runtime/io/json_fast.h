@@ -35,6 +35,11 @@ class FastJsonDecoder {
   bool Decode(std::string_view line, rt::Record& record);
 
  private:
+  template <class Element>
+  bool Sequence(char close, Element&& element);
+  template <class Value>
+  bool Member(Value&& value);
+  bool Colon();
   bool Object(const std::vector<uint32_t>& children, rt::Record& record);
   bool Field(uint32_t slot_index, rt::Record& record);
   bool Scalar(rt::ValueKind kind, rt::Record& record, rt::Value& out);
