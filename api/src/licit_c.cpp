@@ -1,9 +1,18 @@
 // The C ABI (licit.h) over the C++ API. Every entry point is noexcept and catches everything, so
 // no exception crosses into C; each handle starts with a type tag that *_free clears.
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <istream>
 #include <new>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -178,6 +187,228 @@ licit_status DecideJson(const licit::Policy& policy, const char* json, size_t le
               out);
 }
 
+
+// ---- Screening a file descriptor --------------------------------------------------------------
+
+// A read-only std::streambuf over a file descriptor, for Policy::screen. It never throws: a read
+// error ends the stream (EOF) and is kept in error(), so the screen finishes the records read
+// before it. EINTR is retried; a non-blocking descriptor is waited for with poll(). The buffer is
+// allocated up front, so reading allocates nothing.
+class FdStreamBuf : public std::streambuf {
+ public:
+  explicit FdStreamBuf(int fd) : fd_(fd), buffer_(kBufferBytes) {}
+
+  // errno of the failed read(), 0 when none failed.
+  int error() const { return error_; }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    const std::streamsize got = ReadSome(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    if (got <= 0) return traits_type::eof();
+    setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
+    return traits_type::to_int_type(*gptr());
+  }
+
+  // Large reads (the screen asks for blocks of about 1 MiB) go straight into the caller's buffer;
+  // it gets `n` bytes unless the input ends first (istream::read takes a short count for EOF).
+  std::streamsize xsgetn(char* s, std::streamsize n) override {
+    std::streamsize done = 0;
+    while (done < n) {
+      const std::streamsize buffered = egptr() - gptr();
+      if (buffered > 0) {
+        const std::streamsize take = std::min(buffered, n - done);
+        std::memcpy(s + done, gptr(), static_cast<size_t>(take));
+        gbump(static_cast<int>(take));
+        done += take;
+      } else if (n - done >= static_cast<std::streamsize>(buffer_.size())) {
+        const std::streamsize got = ReadSome(s + done, n - done);
+        if (got <= 0) break;
+        done += got;
+      } else if (traits_type::eq_int_type(underflow(), traits_type::eof())) {
+        break;
+      }
+    }
+    return done;
+  }
+
+  // tellg(): the bytes consumed so far (the CSV screen reports progress with it). No seeking.
+  pos_type seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode which) override {
+    if (off != 0 || dir != std::ios_base::cur || !(which & std::ios_base::in)) return pos_type(off_type(-1));
+    return pos_type(static_cast<off_type>(read_ - static_cast<uint64_t>(egptr() - gptr())));
+  }
+
+ private:
+  static constexpr size_t kBufferBytes = size_t{64} << 10;
+
+  // read(2) once (retrying EINTR, waiting on EAGAIN); 0 at the end of the input or after an
+  // error, which then sticks.
+  std::streamsize ReadSome(char* to, std::streamsize n) {
+    if (ended_) return 0;
+    const size_t want = static_cast<size_t>(std::min<std::streamsize>(n, std::streamsize{1} << 30));
+    for (;;) {
+      const ssize_t got = ::read(fd_, to, want);
+      if (got > 0) {
+        read_ += static_cast<uint64_t>(got);
+        return got;
+      }
+      if (got == 0) break;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        pollfd wait{fd_, POLLIN, 0};
+        if (::poll(&wait, 1, -1) >= 0 || errno == EINTR) continue;
+      }
+      error_ = errno;
+      break;
+    }
+    ended_ = true;
+    return 0;
+  }
+
+  int fd_;
+  std::vector<char> buffer_;
+  uint64_t read_ = 0;  // bytes read from fd_
+  bool ended_ = false;
+  int error_ = 0;
+};
+
+// Thrown through Policy::screen by the callback wrappers when a C callback asks to stop.
+struct ScreenStopped {};
+
+// The C callbacks of one screen, wrapped for Policy::screen. The first callback to return nonzero
+// is remembered (under the atomic flag: the writer and progress may run on different threads);
+// later calls are not made.
+struct ScreenCallbacks {
+  licit_write_fn write;
+  void* write_user;
+  licit_progress_fn progress;
+  void* progress_user;
+  std::atomic<bool> stopped{false};
+  const char* stopped_by = nullptr;  // "write" or "progress"; read after the screen returns
+  int stop_code = 0;
+
+  [[noreturn]] void Stop(const char* who, int code) {
+    bool expected = false;
+    if (stopped.compare_exchange_strong(expected, true)) {
+      stopped_by = who;
+      stop_code = code;
+    }
+    throw ScreenStopped{};
+  }
+  void Write(std::string_view chunk) {
+    if (stopped.load()) throw ScreenStopped{};
+    if (int code = write(write_user, chunk.data(), chunk.size()); code != 0) Stop("write", code);
+  }
+  void Progress(uint64_t records, uint64_t bytes) {
+    if (stopped.load()) return;
+    if (int code = progress(progress_user, records, bytes); code != 0) Stop("progress", code);
+  }
+};
+
+// Reads the C options into the C++ ones; LICIT_OK or an error status with the last error set.
+licit_status ScreenOptionsFrom(const licit_screen_options& in, licit::ScreenOptions& out) {
+  auto format = [](licit_format f, licit::RecordFormat& to) {
+    if (f == LICIT_FORMAT_JSON_LINES) {
+      to = licit::RecordFormat::JsonLines;
+    } else if (f == LICIT_FORMAT_CSV) {
+      to = licit::RecordFormat::Csv;
+    } else {
+      return false;
+    }
+    return true;
+  };
+  if (!format(in.input, out.input)) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT, "input must be LICIT_FORMAT_JSON_LINES or LICIT_FORMAT_CSV");
+  }
+  if (!format(in.output, out.output)) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT, "output must be LICIT_FORMAT_JSON_LINES or LICIT_FORMAT_CSV");
+  }
+  out.threads = in.threads;
+  if (in.as_of) {
+    if (!ValidUtf8(in.as_of)) return BadUtf8("as_of");
+    out.as_of = in.as_of;
+    licit::interp::DecideOptions resolved;
+    std::string error;
+    if (!licit::detail::ResolveOptions(licit::DecideOptions{out.as_of, std::nullopt}, resolved, error)) {
+      return Fail(LICIT_ERR_INVALID_ARGUMENT, error);
+    }
+  }
+  switch (in.fail_on) {
+    case LICIT_EFFECT_ALLOW: break;
+    case LICIT_EFFECT_REVIEW:
+    case LICIT_EFFECT_LICENSE:
+    case LICIT_EFFECT_DENY: out.fail_on = static_cast<licit::Effect>(in.fail_on); break;
+    default:
+      return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                  "fail_on must be LICIT_EFFECT_ALLOW (never), LICIT_EFFECT_REVIEW, "
+                  "LICIT_EFFECT_LICENSE or LICIT_EFFECT_DENY");
+  }
+  return LICIT_OK;
+}
+
+// licit_policy_screen_fd without the summary's error text (the caller copies the last error).
+licit_status ScreenFd(const licit_policy* p, int input_fd, licit_write_fn write, void* user,
+                      const licit_screen_options* c_options, licit_screen_summary* out) {
+  LICIT_GUARD_BEGIN
+  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
+  if (!write) return Null("write");
+  licit_screen_options defaults;
+  licit_screen_options_init(&defaults);
+  licit::ScreenOptions options;
+  if (licit_status s = ScreenOptionsFrom(c_options ? *c_options : defaults, options); s != LICIT_OK) {
+    return s;
+  }
+  if (input_fd < 0) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) + " is not a file descriptor");
+  }
+  const int flags = ::fcntl(input_fd, F_GETFL);
+  if (flags == -1) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                "input_fd " + std::to_string(input_fd) + " is not open (" + std::strerror(errno) + ")");
+  }
+  if ((flags & O_ACCMODE) == O_WRONLY) {
+    return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) + " is not open for reading");
+  }
+  ScreenCallbacks callbacks{write, user, c_options ? c_options->progress : nullptr,
+                            c_options ? c_options->progress_user : nullptr};
+  if (callbacks.progress) {
+    options.progress = [&callbacks](uint64_t records, uint64_t bytes) { callbacks.Progress(records, bytes); };
+  }
+  FdStreamBuf buffer(input_fd);
+  std::istream input(&buffer);
+  licit::ScreenSummary summary;
+  try {
+    summary = p->policy.screen(input, [&callbacks](std::string_view chunk) { callbacks.Write(chunk); },
+                               options);
+  } catch (const ScreenStopped&) {
+    return Fail(LICIT_ERR_STOPPED, std::string("the ") + (callbacks.stopped_by ? callbacks.stopped_by : "write") +
+                                       " callback returned " + std::to_string(callbacks.stop_code) +
+                                       ": the screen stopped");
+  }
+  if (out) {
+    out->records = summary.records;
+    std::copy(std::begin(summary.by_effect), std::end(summary.by_effect), out->by_effect);
+    out->tripped = summary.tripped ? 1 : 0;
+  }
+  if (buffer.error() != 0) {
+    return Fail(LICIT_ERR_IO, "error reading input_fd " + std::to_string(input_fd) + ": " +
+                                  std::strerror(buffer.error()) + " (after " +
+                                  std::to_string(summary.records) + " records)");
+  }
+  if (!summary.ok()) return Fail(LICIT_ERR_IO, summary.error);
+  return Ok();
+  LICIT_GUARD_END
+}
+
+// Copies `message` into a summary's error field, cut at a UTF-8 character boundary.
+void CopyError(const std::string& message, char (&to)[256]) noexcept {
+  size_t n = std::min(message.size(), sizeof to - 1);
+  if (n < message.size()) {
+    while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0) == 0x80) --n;  // a continuation byte
+  }
+  std::memcpy(to, message.data(), n);
+  to[n] = '\0';
+}
 }  // namespace
 
 extern "C" {
@@ -198,6 +429,8 @@ const char* licit_status_name(licit_status s) {
     case LICIT_ERR_NO_POLICY: return "LICIT_ERR_NO_POLICY";
     case LICIT_ERR_UNAVAILABLE: return "LICIT_ERR_UNAVAILABLE";
     case LICIT_ERR_INTERNAL: return "LICIT_ERR_INTERNAL";
+    case LICIT_ERR_IO: return "LICIT_ERR_IO";
+    case LICIT_ERR_STOPPED: return "LICIT_ERR_STOPPED";
   }
   return "LICIT_ERR_UNKNOWN_STATUS";
 }
@@ -511,6 +744,36 @@ licit_status licit_policy_run_tests(const licit_policy* p, size_t* passed, size_
   if (failed) *failed = report.failed;
   return Ok();
   LICIT_GUARD_END
+}
+
+// ---- Screening a stream -------------------------------------------------------------------
+
+void licit_screen_options_init(licit_screen_options* options) {
+  if (!options) return;
+  *options = licit_screen_options{};
+  options->input = LICIT_FORMAT_JSON_LINES;
+  options->output = LICIT_FORMAT_JSON_LINES;
+  options->threads = 1;
+  options->as_of = nullptr;
+  options->fail_on = LICIT_EFFECT_ALLOW;
+  options->progress = nullptr;
+  options->progress_user = nullptr;
+}
+
+licit_status licit_policy_screen_fd(const licit_policy* p, int input_fd, licit_write_fn write,
+                                    void* user, const licit_screen_options* options,
+                                    licit_screen_summary* out) {
+  if (out) *out = licit_screen_summary{};
+  const licit_status status = ScreenFd(p, input_fd, write, user, options, out);
+  if (out && status != LICIT_OK) {
+    CopyError(t_last_error, out->error);
+    if (status != LICIT_ERR_IO) {  // only an I/O error leaves the counts of what was screened
+      out->records = 0;
+      std::fill(std::begin(out->by_effect), std::end(out->by_effect), 0);
+      out->tripped = 0;
+    }
+  }
+  return status;
 }
 
 // ---- Decision -----------------------------------------------------------------------------

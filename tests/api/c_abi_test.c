@@ -1,7 +1,12 @@
 /* The C ABI from C11 (built with -std=c11 -pedantic -Werror): compile, decide, a record, a slot,
- * and misuse. Exits 0 when every check passes; prints the failing line otherwise. */
+ * a screen of a pipe, and misuse. Exits 0 when every check passes; prints the failing line
+ * otherwise. */
+#define _POSIX_C_SOURCE 200809L /* pipe, write, close */
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <licit/licit.h>
 
@@ -14,6 +19,117 @@ static int failures = 0;
       ++failures;                                             \
     }                                                         \
   } while (0)
+
+/* A growing buffer that a screen writes into; stops the screen at write number `stop_at`. */
+typedef struct output {
+  char* data;
+  size_t len;
+  size_t writes;
+  size_t stop_at;
+} output;
+
+static int append_output(void* user, const char* data, size_t len) {
+  output* o = (output*)user;
+  char* grown = (char*)realloc(o->data, o->len + len + 1);
+  if (!grown) return -1;
+  o->data = grown;
+  memcpy(o->data + o->len, data, len);
+  o->len += len;
+  o->data[o->len] = '\0';
+  ++o->writes;
+  return o->writes == o->stop_at ? 1 : 0;
+}
+
+/* A pipe holding `text` (small: it fits the pipe's buffer) and then its end. */
+static int pipe_of(const char* text) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  if (write(fds[1], text, strlen(text)) != (ssize_t)strlen(text)) return -1;
+  close(fds[1]);
+  return fds[0];
+}
+
+/* Screens a pipe of JSON Lines: the output must be licit_policy_decide_json_line's decisions, one
+ * line each, blank lines skipped; then a writer that stops, and bad arguments. */
+static void screen_a_pipe(const licit_policy* policy) {
+  const char* lines[] = {
+      "{\"id\":\"S1\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{\"cn\":\"1C902\"}}",
+      "",
+      "{\"id\":\"S2\",\"date\":",
+      "{\"id\":\"S3\",\"date\":\"2026-02-01\",\"destination\":\"KR\",\"item\":{\"hs\":\"0101\"}}",
+  };
+  const size_t count = sizeof lines / sizeof lines[0];
+  char input[1024] = "";
+  output want = {NULL, 0, 0, 0};
+  output got = {NULL, 0, 0, 0};
+  licit_screen_options options;
+  licit_screen_summary summary;
+  size_t i;
+  int fd;
+
+  for (i = 0; i < count; ++i) {
+    strcat(input, lines[i]);
+    strcat(input, "\n");
+    if (lines[i][0] != '\0') {
+      licit_decision* d = NULL;
+      char* json = NULL;
+      size_t len = 0;
+      licit_policy_decide_json_line(policy, lines[i], strlen(lines[i]), NULL, i + 1, &d);
+      CHECK(licit_decision_json(d, &json, &len) == LICIT_OK);
+      append_output(&want, json, len);
+      append_output(&want, "\n", 1);
+      licit_string_free(json);
+      licit_decision_free(d);
+    }
+  }
+
+  licit_screen_options_init(&options);
+  options.fail_on = LICIT_EFFECT_LICENSE;
+  fd = pipe_of(input);
+  CHECK(fd >= 0);
+  CHECK(licit_policy_screen_fd(policy, fd, append_output, &got, &options, &summary) == LICIT_OK);
+  close(fd);
+  CHECK(got.data != NULL && want.data != NULL && got.len == want.len &&
+        memcmp(got.data, want.data, got.len) == 0);
+  CHECK(summary.records == 3);
+  CHECK(summary.by_effect[LICIT_EFFECT_LICENSE] == 1);
+  CHECK(summary.by_effect[LICIT_EFFECT_ALLOW] == 1);
+  CHECK(summary.by_effect[LICIT_EFFECT_ERROR] == 1);
+  CHECK(summary.tripped == 1);
+  CHECK(summary.error[0] == '\0');
+
+  /* A writer that returns nonzero stops the screen. */
+  free(got.data);
+  got.data = NULL;
+  got.len = got.writes = 0;
+  got.stop_at = 1;
+  fd = pipe_of(input);
+  CHECK(licit_policy_screen_fd(policy, fd, append_output, &got, NULL, &summary) ==
+        LICIT_ERR_STOPPED);
+  close(fd);
+  CHECK(got.writes == 1);
+  CHECK(summary.records == 0 && strcmp(summary.error, licit_last_error()) == 0);
+  CHECK(strstr(summary.error, "the write callback returned 1") != NULL);
+
+  /* Bad arguments: an error status, never a crash, nothing written. */
+  got.writes = 0;
+  fd = pipe_of(input);
+  CHECK(licit_policy_screen_fd(NULL, fd, append_output, &got, NULL, &summary) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_screen_fd(policy, -1, append_output, &got, NULL, &summary) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(licit_policy_screen_fd(policy, fd, NULL, &got, NULL, NULL) == LICIT_ERR_INVALID_ARGUMENT);
+  options.as_of = "2026-02-30";
+  CHECK(licit_policy_screen_fd(policy, fd, append_output, &got, &options, &summary) ==
+        LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(strstr(summary.error, "2026-02-30") != NULL);
+  close(fd);
+  CHECK(licit_policy_screen_fd(policy, fd, append_output, &got, NULL, &summary) ==
+        LICIT_ERR_INVALID_ARGUMENT); /* closed */
+  CHECK(got.writes == 0);
+  free(got.data);
+  free(want.data);
+}
 
 int main(int argc, char** argv) {
   const char* record =
@@ -105,6 +221,8 @@ int main(int argc, char** argv) {
     CHECK(text != NULL && strncmp(text, "(module", 7) == 0);
     licit_string_free(text);
   }
+
+  screen_a_pipe(policy);
 
   /* Misuse never crashes. */
   CHECK(licit_policy_decide_json(NULL, record, strlen(record), NULL, &decision) ==

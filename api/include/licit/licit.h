@@ -47,7 +47,9 @@ typedef enum licit_status {
   LICIT_ERR_RECORD = 6,           /* a record that does not fit the policy's input type */
   LICIT_ERR_NO_POLICY = 7,        /* an empty policy slot */
   LICIT_ERR_UNAVAILABLE = 8,      /* the JIT was asked for in a build without LLVM */
-  LICIT_ERR_INTERNAL = 9          /* out of memory, or a bug (please report it) */
+  LICIT_ERR_INTERNAL = 9,         /* out of memory, or a bug (please report it) */
+  LICIT_ERR_IO = 10,              /* reading an input file descriptor failed */
+  LICIT_ERR_STOPPED = 11          /* a callback returned nonzero to stop the call */
 } licit_status;
 
 /* Decision effects, weakest first; LICIT_EFFECT_ERROR for a record that could not be judged. */
@@ -180,6 +182,65 @@ LICIT_C_API licit_status licit_policy_explain_json(const licit_policy* p, const 
  * tests pass: compare *failed with 0. */
 LICIT_C_API licit_status licit_policy_run_tests(const licit_policy* p, size_t* passed,
                                                 size_t* failed, char** text, char** json);
+
+/* ---- Screening a stream (`licit run`) ----------------------------------------------------- */
+
+/* The format of a stream of records, or of decisions. */
+typedef enum licit_format {
+  LICIT_FORMAT_JSON_LINES = 0, /* one JSON object per line (blank lines are not records) */
+  LICIT_FORMAT_CSV = 1         /* a header row naming fields by path, then a row per record */
+} licit_format;
+
+/* Receives the decisions, in input order, in chunks of whole lines (`len` bytes, each line ending
+ * in '\n'; not NUL-terminated, valid only during the call). Return 0 to go on; any other value
+ * stops the screen, and licit_policy_screen_fd returns LICIT_ERR_STOPPED. Called one call at a
+ * time, but with `threads` > 1 not necessarily on the calling thread. */
+typedef int (*licit_write_fn)(void* user, const char* data, size_t len);
+/* Called on the calling thread after each block of records (a few thousand) with the decisions
+ * written and the input bytes read so far. Nonzero stops the screen, as for licit_write_fn. */
+typedef int (*licit_progress_fn)(void* user, uint64_t records, uint64_t bytes);
+
+/* Options of licit_policy_screen_fd. Start from licit_screen_options_init (or pass NULL options
+ * for the defaults). Only read during the call. */
+typedef struct licit_screen_options {
+  licit_format input;         /* LICIT_FORMAT_JSON_LINES (default) or LICIT_FORMAT_CSV */
+  licit_format output;        /* JSON Lines (default: the lines of licit_decision_json) or CSV */
+  unsigned threads;           /* default 1; 0: one per core. The output bytes do not depend on it */
+  const char* as_of;          /* NULL (default), or a date "2026-01-06" to judge every record at */
+  licit_effect fail_on;       /* decisions at least this strong set the summary's `tripped`:
+                               * LICIT_EFFECT_REVIEW, _LICENSE or _DENY; LICIT_EFFECT_ALLOW (0,
+                               * the default) never trips */
+  licit_progress_fn progress; /* NULL (default): no progress calls */
+  void* progress_user;        /* passed to `progress` */
+} licit_screen_options;
+
+/* Sets the defaults: JSON Lines in and out, 1 thread, no as_of, no fail_on, no progress. */
+LICIT_C_API void licit_screen_options_init(licit_screen_options* options);
+
+/* What a screen did. */
+typedef struct licit_screen_summary {
+  uint64_t records;      /* decisions written: one per record, errors included */
+  uint64_t by_effect[6]; /* decisions per effect, indexed by licit_effect */
+  int tripped;           /* 1 when some decision reached options->fail_on (errors never do) */
+  char error[256];       /* "" on LICIT_OK; else licit_last_error(), cut to 255 bytes at a
+                          * character boundary */
+} licit_screen_summary;
+
+/* Screens the records read from `input_fd` to its end (the descriptor is read, never closed or
+ * seeked; a pipe, a socket or a file): one decision per record, in input order, passed to
+ * `write`; a record that cannot be read or judged is an error decision naming its line, and the
+ * screen goes on. The bytes written are exactly those of the C++ Policy::screen (`licit run`).
+ * `options` may be NULL (the defaults); `out` may be NULL.
+ * LICIT_OK when every record was screened. LICIT_ERR_IO when reading `input_fd` failed: the
+ * records before the failure were screened and written, and *out counts them.
+ * LICIT_ERR_STOPPED when `write` or `progress` returned nonzero: nothing is written after that,
+ * the input may have been read past the last record written, and *out's counts are 0.
+ * LICIT_ERR_INVALID_ARGUMENT for a NULL policy or `write`, a closed or write-only `input_fd`, a
+ * bad as_of, format, or fail_on (nothing is read or written then). *out is always filled. */
+LICIT_C_API licit_status licit_policy_screen_fd(const licit_policy* p, int input_fd,
+                                                licit_write_fn write, void* user,
+                                                const licit_screen_options* options,
+                                                licit_screen_summary* out);
 
 /* ---- Decision ----------------------------------------------------------------------------- */
 
