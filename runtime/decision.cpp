@@ -88,6 +88,20 @@ std::optional<DecisionEffect> ParseDecisionEffect(std::string_view name) {
   return std::nullopt;
 }
 
+void AppendDecisionJsonHead(const Decision& d, std::string& out) {
+  Lit(out, "{\"id\":");
+  AppendJsonOpt(out, d.id);
+  Lit(out, ",\"effect\":");
+  AppendJsonEffect(out, d.effect);
+  Lit(out, ",\"date\":");
+  if (d.date) {
+    AppendJsonDate(out, *d.date);
+  } else {
+    Lit(out, "null");
+  }
+  out.push_back(',');
+}
+
 void AppendDecisionJson(const Decision& d, std::string& out) {
   if (d.effect == DecisionEffect::Error) {
     Lit(out, "{\"line\":");
@@ -107,17 +121,7 @@ void AppendDecisionJson(const Decision& d, std::string& out) {
     return;
   }
   const bool several = d.policies.size() > 1;
-  Lit(out, "{\"id\":");
-  AppendJsonOpt(out, d.id);
-  Lit(out, ",\"effect\":");
-  AppendJsonEffect(out, d.effect);
-  Lit(out, ",\"date\":");
-  if (d.date) {
-    AppendJsonDate(out, *d.date);
-  } else {
-    Lit(out, "null");
-  }
-  out.push_back(',');
+  AppendDecisionJsonHead(d, out);
   if (several) {
     Lit(out, "\"policies\":[");
     for (size_t i = 0; i < d.policies.size(); ++i) {

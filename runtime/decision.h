@@ -68,6 +68,10 @@ std::string DecisionToJson(const Decision& d);
 // The same, appended to `out` (which keeps its capacity across calls: `licit run` renders
 // millions of decisions into one reused buffer without allocating per decision).
 void AppendDecisionJson(const Decision& d, std::string& out);
+// The start of a non-error decision's JSON, the part that varies record by record:
+// `{"id":...,"effect":...,"date":...,` (AppendDecisionJson writes it first). What follows depends
+// only on the effect, policies, rules, waivers, licences and unknowns.
+void AppendDecisionJsonHead(const Decision& d, std::string& out);
 
 // CSV: the header and one row (id, line, effect, date, policies, rules, licenses, unknowns,
 // error), lists joined with "; ", quoted per RFC 4180.

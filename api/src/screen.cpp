@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -35,6 +36,19 @@ struct Tally {
   bool tripped = false;
 };
 
+// Per thread: rendered decisions by verdict. With the JIT, a record its fast path decides gets
+// exactly the decision interp::PrepareDecision (id, date) plus interp::MaterializeVerdict (the
+// rest, from the verdict alone) make, so in its JSON everything after the date depends on the
+// verdict only: rendered once per distinct verdict, then copied. A screen usually meets a few
+// dozen distinct verdicts; the cache stops growing at kMaxEntries.
+struct VerdictCache {
+  static constexpr size_t kMaxEntries = 4096;
+  rt::Verdict verdict;
+  std::string key;
+  rt::Decision head;  // id, effect and date only
+  std::unordered_map<std::string, std::string> rest;  // verdict key -> JSON after the date
+};
+
 // Decides one read record (or turns a read error into an error decision) and renders it, with
 // its newline, onto `out`.
 class Renderer {
@@ -44,7 +58,58 @@ class Renderer {
       : policy_(policy), decide_(decide), fail_on_(fail_on), format_(format) {}
 
   void Render(const rt::Record& record, const io::ReadResult& read, std::string& out,
-              Tally& tally) const {
+              Tally& tally, VerdictCache& cache) const {
+#ifdef LICIT_HAVE_JIT
+    if (read.ok && format_ == RecordFormat::JsonLines && policy_.jit &&
+        policy_.jit->DecideVerdict(record, decide_, cache.verdict)) {
+      const rt::Verdict& v = cache.verdict;
+      cache.key.clear();
+      cache.key.push_back(static_cast<char>(v.effect));
+      for (uint32_t i = 0; i < v.count; ++i) {
+        const rt::VerdictHit& h = v.hits[i];
+        const uint32_t fields[3] = {h.policy, h.rule, h.exception};
+        cache.key.append(reinterpret_cast<const char*>(fields), sizeof fields);
+        cache.key.push_back(static_cast<char>(h.effect));
+      }
+      auto it = cache.rest.find(cache.key);
+      if (it != cache.rest.end()) {
+        rt::Decision& head = cache.head;
+        head.id.reset();
+        interp::PrepareDecision(*policy_.program, record, decide_, head);
+        head.effect = v.effect;
+        Count(v.effect, tally);
+        rt::AppendDecisionJsonHead(head, out);
+        out += it->second;
+        return;
+      }
+      if (cache.rest.size() < VerdictCache::kMaxEntries) {
+        // Render this verdict's decision in full once, and keep what follows its head.
+        const size_t start = out.size();
+        RenderDecision(record, read, out, tally);
+        std::string head;
+        rt::Decision d = policy_.Decide(record, decide_);
+        rt::AppendDecisionJsonHead(d, head);
+        if (std::string_view(out).substr(start, head.size()) == head) {
+          cache.rest.emplace(cache.key, out.substr(start + head.size()));
+        }
+        return;
+      }
+    }
+#endif
+    RenderDecision(record, read, out, tally);
+  }
+
+ private:
+  void Count(rt::DecisionEffect effect, Tally& tally) const {
+    ++tally.by_effect[static_cast<int>(effect)];
+    ++tally.total;
+    if (fail_on_ && effect != rt::DecisionEffect::Error && effect >= *fail_on_) {
+      tally.tripped = true;
+    }
+  }
+
+  void RenderDecision(const rt::Record& record, const io::ReadResult& read, std::string& out,
+                      Tally& tally) const {
     rt::Decision d;
     if (!read.ok) {
       d.effect = rt::DecisionEffect::Error;
@@ -59,11 +124,7 @@ class Renderer {
         if (!d.id) d.id = read.id;
       }
     }
-    ++tally.by_effect[static_cast<int>(d.effect)];
-    ++tally.total;
-    if (fail_on_ && d.effect != rt::DecisionEffect::Error && d.effect >= *fail_on_) {
-      tally.tripped = true;
-    }
+    Count(d.effect, tally);
     if (format_ == RecordFormat::Csv) {
       out += rt::DecisionToCsv(d);
     } else {
@@ -72,7 +133,6 @@ class Renderer {
     if (out.empty() || out.back() != '\n') out += '\n';
   }
 
- private:
   const CompiledState& policy_;
   const interp::DecideOptions& decide_;
   std::optional<rt::DecisionEffect> fail_on_;
@@ -82,6 +142,7 @@ class Renderer {
 // A JSON Lines thread's unit: a block of lines, and the decoder and record it reuses.
 struct JsonLinesUnit {
   explicit JsonLinesUnit(const rt::RecordLayout& layout) : decoder(layout), record(&layout) {}
+  VerdictCache cache;
   io::LineBlock block;
   io::JsonLineDecoder decoder;
   rt::Record record;
@@ -99,6 +160,7 @@ struct CsvUnit {
   std::vector<rt::Record> records;
   std::vector<io::ReadResult> reads;
   size_t count = 0;
+  VerdictCache cache;
 };
 
 // Runs the loop described at the top of this file on `threads` threads. `fill(unit)` reads the
@@ -216,7 +278,7 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
         [&](JsonLinesUnit& u, std::string& out, Tally& t) {
           u.decoder.DecodeBlock(u.block, u.record, u.read,
                                 [&](const rt::Record& record, const io::ReadResult& read) {
-                                  renderer.Render(record, read, out, t);
+                                  renderer.Render(record, read, out, t, u.cache);
                                 });
         },
         [&] { return reader.bytes_read(); }, write, options.progress, failure);
@@ -232,7 +294,9 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
           return u.count > 0;
         },
         [&](CsvUnit& u, std::string& out, Tally& t) {
-          for (size_t i = 0; i < u.count; ++i) renderer.Render(u.records[i], u.reads[i], out, t);
+          for (size_t i = 0; i < u.count; ++i) {
+            renderer.Render(u.records[i], u.reads[i], out, t, u.cache);
+          }
         },
         [&] {
           const std::streamoff at = records.tellg();  // the reader's position: under the read lock
