@@ -1,5 +1,7 @@
-// The C ABI (licit.h) over the C++ API. Every entry point is noexcept and catches everything, so
-// no exception crosses into C; each handle starts with a type tag that *_free clears.
+// The C ABI (licit.h) over the C++ API. Every entry point that returns a status runs its body in
+// Guard, which catches everything, so no exception crosses into C; the others cannot throw. Each
+// handle starts with a type tag that *_free clears; the Check* helpers below are the argument and
+// handle checks the entry points start with.
 
 #include <fcntl.h>
 #include <poll.h>
@@ -104,40 +106,100 @@ struct licit_policy_slot {
 
 namespace {
 
+// The type tag of each handle type: Check, Live and Free read it from the pointer's type.
 template <class H>
-licit_status Check(const H* h, uint32_t tag, const char* what) {
+constexpr uint32_t kTagOf = 0;
+template <> constexpr uint32_t kTagOf<licit_engine> = kEngineTag;
+template <> constexpr uint32_t kTagOf<licit_compilation> = kCompilationTag;
+template <> constexpr uint32_t kTagOf<licit_policy> = kPolicyTag;
+template <> constexpr uint32_t kTagOf<licit_decision> = kDecisionTag;
+template <> constexpr uint32_t kTagOf<licit_explanation> = kExplanationTag;
+template <> constexpr uint32_t kTagOf<licit_record> = kRecordTag;
+template <> constexpr uint32_t kTagOf<licit_policy_slot> = kSlotTag;
+
+// ---- The checks every entry point starts with ----------------------------------------------
+//
+// Each returns LICIT_OK, or the failure's status with the last error set; an entry point runs
+// them in order and returns the first failure:
+//   if (licit_status s = CheckOutAndHandle(out, p, "policy"); s != LICIT_OK) return s;
+//   if (!json) return Null("json");
+
+// A required out-parameter, cleared (*out = NULL) so the caller never reads a stale value.
+template <class T>
+licit_status ClearOut(T** out, const char* what = "out") {
+  if (!out) return Null(what);
+  *out = nullptr;
+  return LICIT_OK;
+}
+
+// A handle: NULL is LICIT_ERR_INVALID_ARGUMENT; a handle of another type, or one freed (best
+// effort: see licit.h), LICIT_ERR_INVALID_HANDLE.
+template <class H>
+licit_status Check(const H* h, const char* what) {
   if (!h) return Null(what);
-  if (h->tag != tag) {
+  if (h->tag != kTagOf<H>) {
     return Fail(LICIT_ERR_INVALID_HANDLE,
                 std::string(what) + " is not a live " + what + " handle (freed, or another type)");
   }
   return LICIT_OK;
 }
 
+// The usual start: the out-parameter (checked and cleared), then the handle the call reads.
+template <class T, class H>
+licit_status CheckOutAndHandle(T** out, const H* h, const char* what) {
+  if (licit_status s = ClearOut(out); s != LICIT_OK) return s;
+  return Check(h, what);
+}
+
+// An index into a handle's list of `size` things: "<what> index 4 out of range (3)".
+licit_status CheckIndex(size_t index, size_t size, const char* what) {
+  if (index < size) return LICIT_OK;
+  return Fail(LICIT_ERR_INVALID_ARGUMENT, std::string(what) + " index " + std::to_string(index) +
+                                              " out of range (" + std::to_string(size) + ")");
+}
+
+// For accessors that cannot return a status: whether `h` is a live handle of its type.
 template <class H>
-bool Live(const H* h, uint32_t tag) {
-  return h && h->tag == tag;
+bool Live(const H* h) {
+  return h && h->tag == kTagOf<H>;
 }
 
 template <class H>
-void Free(H* h, uint32_t tag) {
-  if (!h || h->tag != tag) return;  // NULL is allowed; a double free is ignored (best effort)
+void Free(H* h) {
+  if (!h || h->tag != kTagOf<H>) return;  // NULL is allowed; a double free is ignored (best effort)
   h->tag = kDeadTag;
   delete h;
 }
 
-#define LICIT_GUARD_BEGIN try {
-#define LICIT_GUARD_END                                                  \
-  }                                                                      \
-  catch (const std::bad_alloc&) {                                        \
-    return Fail(LICIT_ERR_INTERNAL, "out of memory");                    \
-  }                                                                      \
-  catch (const std::exception& e) {                                      \
-    return Fail(LICIT_ERR_INTERNAL, std::string("internal error: ") + e.what()); \
-  }                                                                      \
-  catch (...) {                                                          \
-    return Fail(LICIT_ERR_INTERNAL, "internal error");                   \
+// Runs the body of an entry point, `body()` returning a licit_status, and turns any exception it
+// throws into LICIT_ERR_INTERNAL with the last error set: no exception crosses the C ABI.
+template <class Body>
+licit_status Guard(Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return Fail(LICIT_ERR_INTERNAL, "out of memory");
+  } catch (const std::exception& e) {
+    try {
+      return Fail(LICIT_ERR_INTERNAL, std::string("internal error: ") + e.what());
+    } catch (...) {  // no memory for the message
+      return Fail(LICIT_ERR_INTERNAL, "out of memory");
+    }
+  } catch (...) {
+    return Fail(LICIT_ERR_INTERNAL, "internal error");
   }
+}
+
+// An entry point that returns a new string made from a handle: `make(*h)` returns a std::string,
+// which goes out through *out (the caller frees it with licit_string_free).
+template <class H, class Make>
+licit_status StringOut(const H* h, const char* what, char** out, Make&& make) {
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, h, what); s != LICIT_OK) return s;
+    *out = CopyString(make(*h));
+    return Ok();
+  });
+}
 
 licit_status DecisionStatus(const licit::Decision& d) {
   switch (d.error_kind()) {
@@ -349,55 +411,55 @@ licit_status ScreenOptionsFrom(const licit_screen_options& in, licit::ScreenOpti
 // licit_policy_screen_fd without the summary's error text (the caller copies the last error).
 licit_status ScreenFd(const licit_policy* p, int input_fd, licit_write_fn write, void* user,
                       const licit_screen_options* c_options, licit_screen_summary* out) {
-  LICIT_GUARD_BEGIN
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  if (!write) return Null("write");
-  licit_screen_options defaults;
-  licit_screen_options_init(&defaults);
-  licit::ScreenOptions options;
-  if (licit_status s = ScreenOptionsFrom(c_options ? *c_options : defaults, options); s != LICIT_OK) {
-    return s;
-  }
-  if (input_fd < 0) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) + " is not a file descriptor");
-  }
-  const int flags = ::fcntl(input_fd, F_GETFL);
-  if (flags == -1) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT,
-                "input_fd " + std::to_string(input_fd) + " is not open (" + std::strerror(errno) + ")");
-  }
-  if ((flags & O_ACCMODE) == O_WRONLY) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) + " is not open for reading");
-  }
-  ScreenCallbacks callbacks{write, user, c_options ? c_options->progress : nullptr,
-                            c_options ? c_options->progress_user : nullptr};
-  if (callbacks.progress) {
-    options.progress = [&callbacks](uint64_t records, uint64_t bytes) { callbacks.Progress(records, bytes); };
-  }
-  FdStreamBuf buffer(input_fd);
-  std::istream input(&buffer);
-  licit::ScreenSummary summary;
-  try {
-    summary = p->policy.screen(input, [&callbacks](std::string_view chunk) { callbacks.Write(chunk); },
-                               options);
-  } catch (const ScreenStopped&) {
-    return Fail(LICIT_ERR_STOPPED, std::string("the ") + (callbacks.stopped_by ? callbacks.stopped_by : "write") +
-                                       " callback returned " + std::to_string(callbacks.stop_code) +
-                                       ": the screen stopped");
-  }
-  if (out) {
-    out->records = summary.records;
-    std::copy(std::begin(summary.by_effect), std::end(summary.by_effect), out->by_effect);
-    out->tripped = summary.tripped ? 1 : 0;
-  }
-  if (buffer.error() != 0) {
-    return Fail(LICIT_ERR_IO, "error reading input_fd " + std::to_string(input_fd) + ": " +
-                                  std::strerror(buffer.error()) + " (after " +
-                                  std::to_string(summary.records) + " records)");
-  }
-  if (!summary.ok()) return Fail(LICIT_ERR_IO, summary.error);
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = Check(p, "policy"); s != LICIT_OK) return s;
+    if (!write) return Null("write");
+    licit_screen_options defaults;
+    licit_screen_options_init(&defaults);
+    licit::ScreenOptions options;
+    if (licit_status s = ScreenOptionsFrom(c_options ? *c_options : defaults, options); s != LICIT_OK) {
+      return s;
+    }
+    if (input_fd < 0) {
+      return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) + " is not a file descriptor");
+    }
+    const int flags = ::fcntl(input_fd, F_GETFL);
+    if (flags == -1) {
+      return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                  "input_fd " + std::to_string(input_fd) + " is not open (" + std::strerror(errno) + ")");
+    }
+    if ((flags & O_ACCMODE) == O_WRONLY) {
+      return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) + " is not open for reading");
+    }
+    ScreenCallbacks callbacks{write, user, c_options ? c_options->progress : nullptr,
+                              c_options ? c_options->progress_user : nullptr};
+    if (callbacks.progress) {
+      options.progress = [&callbacks](uint64_t records, uint64_t bytes) { callbacks.Progress(records, bytes); };
+    }
+    FdStreamBuf buffer(input_fd);
+    std::istream input(&buffer);
+    licit::ScreenSummary summary;
+    try {
+      summary = p->policy.screen(input, [&callbacks](std::string_view chunk) { callbacks.Write(chunk); },
+                                 options);
+    } catch (const ScreenStopped&) {
+      return Fail(LICIT_ERR_STOPPED, std::string("the ") + (callbacks.stopped_by ? callbacks.stopped_by : "write") +
+                                         " callback returned " + std::to_string(callbacks.stop_code) +
+                                         ": the screen stopped");
+    }
+    if (out) {
+      out->records = summary.records;
+      std::copy(std::begin(summary.by_effect), std::end(summary.by_effect), out->by_effect);
+      out->tripped = summary.tripped ? 1 : 0;
+    }
+    if (buffer.error() != 0) {
+      return Fail(LICIT_ERR_IO, "error reading input_fd " + std::to_string(input_fd) + ": " +
+                                    std::strerror(buffer.error()) + " (after " +
+                                    std::to_string(summary.records) + " records)");
+    }
+    if (!summary.ok()) return Fail(LICIT_ERR_IO, summary.error);
+    return Ok();
+  });
 }
 
 // Copies `message` into a summary's error field, cut at a UTF-8 character boundary.
@@ -452,31 +514,30 @@ licit_status licit_engine_new(licit_engine** out) {
 
 licit_status licit_engine_new_with(licit_engine_kind kind, int warnings_as_errors,
                                    licit_engine** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  licit::EngineOptions options;
-  switch (kind) {
-    case LICIT_ENGINE_DEFAULT: options.engine = licit::EngineKind::Default; break;
-    case LICIT_ENGINE_INTERP: options.engine = licit::EngineKind::Interpreter; break;
-    case LICIT_ENGINE_JIT:
-      if (!licit::jit_available()) {
-        return Fail(LICIT_ERR_UNAVAILABLE, "this build of licit has no JIT (built without LLVM)");
-      }
-      options.engine = licit::EngineKind::Jit;
-      break;
-    default:
-      return Fail(LICIT_ERR_INVALID_ARGUMENT,
-                  "kind must be LICIT_ENGINE_DEFAULT, LICIT_ENGINE_INTERP or LICIT_ENGINE_JIT");
-  }
-  options.warnings_as_errors = warnings_as_errors != 0;
-  auto* h = new licit_engine{kEngineTag, licit::Engine(std::move(options))};
-  *out = h;
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = ClearOut(out); s != LICIT_OK) return s;
+    licit::EngineOptions options;
+    switch (kind) {
+      case LICIT_ENGINE_DEFAULT: options.engine = licit::EngineKind::Default; break;
+      case LICIT_ENGINE_INTERP: options.engine = licit::EngineKind::Interpreter; break;
+      case LICIT_ENGINE_JIT:
+        if (!licit::jit_available()) {
+          return Fail(LICIT_ERR_UNAVAILABLE, "this build of licit has no JIT (built without LLVM)");
+        }
+        options.engine = licit::EngineKind::Jit;
+        break;
+      default:
+        return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                    "kind must be LICIT_ENGINE_DEFAULT, LICIT_ENGINE_INTERP or LICIT_ENGINE_JIT");
+    }
+    options.warnings_as_errors = warnings_as_errors != 0;
+    auto* h = new licit_engine{kEngineTag, licit::Engine(std::move(options))};
+    *out = h;
+    return Ok();
+  });
 }
 
-void licit_engine_free(licit_engine* engine) { Free(engine, kEngineTag); }
+void licit_engine_free(licit_engine* engine) { Free(engine); }
 
 // The root files of a compilation or dump, checked: no NULLs, valid UTF-8, at least one.
 static licit_status ReadPaths(const char* const* paths, size_t count, std::vector<std::string>& files) {
@@ -511,239 +572,211 @@ static licit_status FinishCompile(licit::Compilation&& c, licit_compilation** ou
 
 licit_status licit_compile_files(const licit_engine* engine, const char* const* paths,
                                  size_t count, licit_compilation** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(engine, kEngineTag, "engine"); s != LICIT_OK) return s;
-  std::vector<std::string> files;
-  if (licit_status s = ReadPaths(paths, count, files); s != LICIT_OK) return s;
-  return FinishCompile(engine->engine.compile_files(files), out);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, engine, "engine"); s != LICIT_OK) return s;
+    std::vector<std::string> files;
+    if (licit_status s = ReadPaths(paths, count, files); s != LICIT_OK) return s;
+    return FinishCompile(engine->engine.compile_files(files), out);
+  });
 }
 
 licit_status licit_dump_files(const licit_engine* engine, const char* const* paths, size_t count,
                               licit_dump_stage stage, char** text,
                               licit_compilation** diagnostics) {
-  LICIT_GUARD_BEGIN
-  if (!text) return Null("text");
-  *text = nullptr;
-  if (diagnostics) *diagnostics = nullptr;
-  if (licit_status s = Check(engine, kEngineTag, "engine"); s != LICIT_OK) return s;
-  if (stage < LICIT_DUMP_TOKENS || stage > LICIT_DUMP_LLVM) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT, "stage must be one of LICIT_DUMP_TOKENS ... LICIT_DUMP_LLVM");
-  }
-  std::vector<std::string> files;
-  if (licit_status s = ReadPaths(paths, count, files); s != LICIT_OK) return s;
-  licit::Dump dump = engine->engine.dump_files(files, static_cast<licit::DumpStage>(stage));
-  char* t = CopyString(dump.text);
-  licit_compilation* c = nullptr;
-  licit_status status;
-  try {
-    status = FinishCompile(std::move(dump.compilation), &c);
-  } catch (...) {
-    std::free(t);
-    throw;
-  }
-  *text = t;
-  if (diagnostics) {
-    *diagnostics = c;
-  } else {
-    licit_compilation_free(c);
-  }
-  return status;
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = ClearOut(text, "text"); s != LICIT_OK) return s;
+    if (diagnostics) *diagnostics = nullptr;
+    if (licit_status s = Check(engine, "engine"); s != LICIT_OK) return s;
+    if (stage < LICIT_DUMP_TOKENS || stage > LICIT_DUMP_LLVM) {
+      return Fail(LICIT_ERR_INVALID_ARGUMENT, "stage must be one of LICIT_DUMP_TOKENS ... LICIT_DUMP_LLVM");
+    }
+    std::vector<std::string> files;
+    if (licit_status s = ReadPaths(paths, count, files); s != LICIT_OK) return s;
+    licit::Dump dump = engine->engine.dump_files(files, static_cast<licit::DumpStage>(stage));
+    char* t = CopyString(dump.text);
+    licit_compilation* c = nullptr;
+    licit_status status;
+    try {
+      status = FinishCompile(std::move(dump.compilation), &c);
+    } catch (...) {
+      std::free(t);
+      throw;
+    }
+    *text = t;
+    if (diagnostics) {
+      *diagnostics = c;
+    } else {
+      licit_compilation_free(c);
+    }
+    return status;
+  });
 }
 
 licit_status licit_compile_source(const licit_engine* engine, const char* name, const char* text,
                                   size_t len, licit_compilation** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(engine, kEngineTag, "engine"); s != LICIT_OK) return s;
-  if (!name) return Null("name");
-  if (!text && len > 0) return Null("text");
-  if (!ValidUtf8(name)) return BadUtf8("name");
-  std::string_view source(text ? text : "", len);
-  if (!ValidUtf8(source)) {
-    // The compiler reports it precisely (E0002, with the line); still a UTF-8 status.
-    licit_status s = FinishCompile(engine->engine.compile_source(name, source), out);
-    return s == LICIT_OK ? s : Fail(LICIT_ERR_UTF8, t_last_error);
-  }
-  return FinishCompile(engine->engine.compile_source(name, source), out);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, engine, "engine"); s != LICIT_OK) return s;
+    if (!name) return Null("name");
+    if (!text && len > 0) return Null("text");
+    if (!ValidUtf8(name)) return BadUtf8("name");
+    std::string_view source(text ? text : "", len);
+    if (!ValidUtf8(source)) {
+      // The compiler reports it precisely (E0002, with the line); still a UTF-8 status.
+      licit_status s = FinishCompile(engine->engine.compile_source(name, source), out);
+      return s == LICIT_OK ? s : Fail(LICIT_ERR_UTF8, t_last_error);
+    }
+    return FinishCompile(engine->engine.compile_source(name, source), out);
+  });
 }
 
 int licit_compilation_ok(const licit_compilation* c) {
-  return Live(c, kCompilationTag) && c->compilation.ok() ? 1 : 0;
+  return Live(c) && c->compilation.ok() ? 1 : 0;
 }
 size_t licit_compilation_error_count(const licit_compilation* c) {
-  return Live(c, kCompilationTag) ? c->compilation.error_count() : 0;
+  return Live(c) ? c->compilation.error_count() : 0;
 }
 size_t licit_compilation_warning_count(const licit_compilation* c) {
-  return Live(c, kCompilationTag) ? c->compilation.warning_count() : 0;
+  return Live(c) ? c->compilation.warning_count() : 0;
 }
 
 licit_status licit_compilation_diagnostics_text(const licit_compilation* c, int color, char** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(c, kCompilationTag, "compilation"); s != LICIT_OK) return s;
-  *out = CopyString(c->compilation.diagnostics_text(color != 0));
-  return Ok();
-  LICIT_GUARD_END
+  return StringOut(c, "compilation", out, [color](const licit_compilation& h) {
+    return h.compilation.diagnostics_text(color != 0);
+  });
 }
 
 licit_status licit_compilation_diagnostics_json(const licit_compilation* c, char** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(c, kCompilationTag, "compilation"); s != LICIT_OK) return s;
-  *out = CopyString(c->compilation.diagnostics_json());
-  return Ok();
-  LICIT_GUARD_END
+  return StringOut(c, "compilation", out,
+                   [](const licit_compilation& h) { return h.compilation.diagnostics_json(); });
 }
 
 size_t licit_compilation_diagnostic_count(const licit_compilation* c) {
-  return Live(c, kCompilationTag) ? c->diagnostics.size() : 0;
+  return Live(c) ? c->diagnostics.size() : 0;
 }
 
 licit_status licit_compilation_diagnostic(const licit_compilation* c, size_t index,
                                           licit_diagnostic* out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  if (licit_status s = Check(c, kCompilationTag, "compilation"); s != LICIT_OK) return s;
-  if (index >= c->diagnostics.size()) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT, "diagnostic index " + std::to_string(index) +
-                                                " out of range (" +
-                                                std::to_string(c->diagnostics.size()) + ")");
-  }
-  const licit::DiagnosticInfo& d = c->diagnostics[index];
-  out->severity = static_cast<int>(d.severity);
-  out->code = d.code.c_str();
-  out->message = d.message.c_str();
-  out->file = d.file.c_str();
-  out->line = d.line;
-  out->column = d.column;
-  out->label = d.label.c_str();
-  out->help = d.help.empty() ? "" : d.help.front().c_str();
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (!out) return Null("out");
+    if (licit_status s = Check(c, "compilation"); s != LICIT_OK) return s;
+    if (licit_status s = CheckIndex(index, c->diagnostics.size(), "diagnostic"); s != LICIT_OK) {
+      return s;
+    }
+    const licit::DiagnosticInfo& d = c->diagnostics[index];
+    out->severity = static_cast<int>(d.severity);
+    out->code = d.code.c_str();
+    out->message = d.message.c_str();
+    out->file = d.file.c_str();
+    out->line = d.line;
+    out->column = d.column;
+    out->label = d.label.c_str();
+    out->help = d.help.empty() ? "" : d.help.front().c_str();
+    return Ok();
+  });
 }
 
 licit_status licit_compilation_policy(const licit_compilation* c, licit_policy** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(c, kCompilationTag, "compilation"); s != LICIT_OK) return s;
-  if (!c->compilation.ok()) {
-    return Fail(LICIT_ERR_COMPILE, "the compilation failed, so it has no policy");
-  }
-  licit::Policy policy = c->compilation.policy();
-  if (!policy.valid()) {
-    return Fail(LICIT_ERR_NO_POLICY, "the compilation of a dump (licit_dump_files) has no policy");
-  }
-  *out = new licit_policy{kPolicyTag, std::move(policy)};
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, c, "compilation"); s != LICIT_OK) return s;
+    if (!c->compilation.ok()) {
+      return Fail(LICIT_ERR_COMPILE, "the compilation failed, so it has no policy");
+    }
+    licit::Policy policy = c->compilation.policy();
+    if (!policy.valid()) {
+      return Fail(LICIT_ERR_NO_POLICY, "the compilation of a dump (licit_dump_files) has no policy");
+    }
+    *out = new licit_policy{kPolicyTag, std::move(policy)};
+    return Ok();
+  });
 }
 
-void licit_compilation_free(licit_compilation* c) { Free(c, kCompilationTag); }
+void licit_compilation_free(licit_compilation* c) { Free(c); }
 
 // ---- Policy -------------------------------------------------------------------------------
 
 licit_status licit_policy_clone(const licit_policy* p, licit_policy** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  *out = new licit_policy{kPolicyTag, p->policy};
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, p, "policy"); s != LICIT_OK) return s;
+    *out = new licit_policy{kPolicyTag, p->policy};
+    return Ok();
+  });
 }
 
-void licit_policy_free(licit_policy* p) { Free(p, kPolicyTag); }
+void licit_policy_free(licit_policy* p) { Free(p); }
 
 licit_status licit_policy_decide_json(const licit_policy* p, const char* json, size_t len,
                                       const char* as_of, licit_decision** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  if (!json) return Null("json");
-  return DecideJson(p->policy, json, len, as_of, out);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, p, "policy"); s != LICIT_OK) return s;
+    if (!json) return Null("json");
+    return DecideJson(p->policy, json, len, as_of, out);
+  });
 }
 
 licit_status licit_policy_decide_json_line(const licit_policy* p, const char* json, size_t len,
                                            const char* as_of, uint64_t line,
                                            licit_decision** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  if (!json) return Null("json");
-  if (line == 0) return Fail(LICIT_ERR_INVALID_ARGUMENT, "line numbers start at 1");
-  return DecideJson(p->policy, json, len, as_of, out, line);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, p, "policy"); s != LICIT_OK) return s;
+    if (!json) return Null("json");
+    if (line == 0) return Fail(LICIT_ERR_INVALID_ARGUMENT, "line numbers start at 1");
+    return DecideJson(p->policy, json, len, as_of, out, line);
+  });
 }
 
 licit_status licit_policy_decide_record(const licit_policy* p, const licit_record* r,
                                         const char* as_of, licit_decision** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  if (licit_status s = Check(r, kRecordTag, "record"); s != LICIT_OK) return s;
-  licit::DecideOptions options;
-  if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
-  return Emit(new licit_decision{kDecisionTag, p->policy.decide(r->record, options)}, out);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, p, "policy"); s != LICIT_OK) return s;
+    if (licit_status s = Check(r, "record"); s != LICIT_OK) return s;
+    licit::DecideOptions options;
+    if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
+    return Emit(new licit_decision{kDecisionTag, p->policy.decide(r->record, options)}, out);
+  });
 }
 
 licit_status licit_policy_explain_json(const licit_policy* p, const char* json, size_t len,
                                        const char* as_of, licit_explanation** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  if (!json) return Null("json");
-  licit::DecideOptions options;
-  if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
-  licit::Explanation e = p->policy.explain_json(std::string_view(json, len), options);
-  licit::ErrorKind kind = e.decision().error_kind();
-  if (kind == licit::ErrorKind::Options || kind == licit::ErrorKind::NoPolicy) {
-    return DecisionStatus(e.decision());
-  }
-  auto* h = new licit_explanation;
-  h->explanation = std::move(e);
-  h->decision.decision = h->explanation.decision();
-  *out = h;
-  return DecisionStatus(h->decision.decision);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, p, "policy"); s != LICIT_OK) return s;
+    if (!json) return Null("json");
+    licit::DecideOptions options;
+    if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
+    licit::Explanation e = p->policy.explain_json(std::string_view(json, len), options);
+    licit::ErrorKind kind = e.decision().error_kind();
+    if (kind == licit::ErrorKind::Options || kind == licit::ErrorKind::NoPolicy) {
+      return DecisionStatus(e.decision());
+    }
+    auto* h = new licit_explanation;
+    h->explanation = std::move(e);
+    h->decision.decision = h->explanation.decision();
+    *out = h;
+    return DecisionStatus(h->decision.decision);
+  });
 }
 
 licit_status licit_policy_run_tests(const licit_policy* p, size_t* passed, size_t* failed,
                                     char** text, char** json) {
-  LICIT_GUARD_BEGIN
-  if (text) *text = nullptr;
-  if (json) *json = nullptr;
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  licit::TestReport report = p->policy.run_tests();
-  // Both strings are made before either is handed over, so a failure leaks neither.
-  std::string text_out = text ? report.to_text() : std::string();
-  std::string json_out = json ? report.to_json() : std::string();
-  char* t = text ? CopyString(text_out) : nullptr;
-  try {
-    if (json) *json = CopyString(json_out);
-  } catch (...) {
-    std::free(t);
-    throw;
-  }
-  if (text) *text = t;
-  if (passed) *passed = report.passed;
-  if (failed) *failed = report.failed;
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (text) *text = nullptr;
+    if (json) *json = nullptr;
+    if (licit_status s = Check(p, "policy"); s != LICIT_OK) return s;
+    licit::TestReport report = p->policy.run_tests();
+    // Both strings are made before either is handed over, so a failure leaks neither.
+    std::string text_out = text ? report.to_text() : std::string();
+    std::string json_out = json ? report.to_json() : std::string();
+    char* t = text ? CopyString(text_out) : nullptr;
+    try {
+      if (json) *json = CopyString(json_out);
+    } catch (...) {
+      std::free(t);
+      throw;
+    }
+    if (text) *text = t;
+    if (passed) *passed = report.passed;
+    if (failed) *failed = report.failed;
+    return Ok();
+  });
 }
 
 // ---- Screening a stream -------------------------------------------------------------------
@@ -779,134 +812,114 @@ licit_status licit_policy_screen_fd(const licit_policy* p, int input_fd, licit_w
 // ---- Decision -----------------------------------------------------------------------------
 
 licit_effect licit_decision_effect(const licit_decision* d) {
-  if (!Live(d, kDecisionTag)) return LICIT_EFFECT_ERROR;
+  if (!Live(d)) return LICIT_EFFECT_ERROR;
   return static_cast<licit_effect>(d->decision.effect());
 }
 
 const char* licit_decision_error(const licit_decision* d) {
-  if (!Live(d, kDecisionTag)) return "";
+  if (!Live(d)) return "";
   return d->decision.error().c_str();
 }
 
 const char* licit_decision_id(const licit_decision* d) {
-  if (!Live(d, kDecisionTag)) return nullptr;
+  if (!Live(d)) return nullptr;
   const auto& raw = Raw(d);
   return raw.id ? raw.id->c_str() : nullptr;
 }
 
 licit_status licit_decision_json(const licit_decision* d, char** out, size_t* len) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (len) *len = 0;
-  if (licit_status s = Check(d, kDecisionTag, "decision"); s != LICIT_OK) return s;
-  std::string json = d->decision.to_json();
-  *out = CopyString(json);
-  if (len) *len = json.size();
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = ClearOut(out); s != LICIT_OK) return s;
+    if (len) *len = 0;
+    if (licit_status s = Check(d, "decision"); s != LICIT_OK) return s;
+    std::string json = d->decision.to_json();
+    *out = CopyString(json);
+    if (len) *len = json.size();
+    return Ok();
+  });
 }
 
 size_t licit_decision_rule_count(const licit_decision* d) {
-  return Live(d, kDecisionTag) ? Raw(d).rules.size() : 0;
+  return Live(d) ? Raw(d).rules.size() : 0;
 }
 
 licit_status licit_decision_rule(const licit_decision* d, size_t index, licit_rule* out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  if (licit_status s = Check(d, kDecisionTag, "decision"); s != LICIT_OK) return s;
-  const auto& rules = Raw(d).rules;
-  if (index >= rules.size()) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT, "rule index " + std::to_string(index) +
-                                                " out of range (" + std::to_string(rules.size()) + ")");
-  }
-  const auto& r = rules[index];
-  out->name = r.rule.c_str();
-  out->effect = static_cast<licit_effect>(r.effect);
-  out->license = r.license ? r.license->c_str() : nullptr;
-  out->because = r.because ? r.because->c_str() : nullptr;
-  out->cite = r.cite ? r.cite->c_str() : nullptr;
-  out->at = r.at.c_str();
-  out->policy = r.policy.c_str();
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (!out) return Null("out");
+    if (licit_status s = Check(d, "decision"); s != LICIT_OK) return s;
+    const auto& rules = Raw(d).rules;
+    if (licit_status s = CheckIndex(index, rules.size(), "rule"); s != LICIT_OK) return s;
+    const auto& r = rules[index];
+    out->name = r.rule.c_str();
+    out->effect = static_cast<licit_effect>(r.effect);
+    out->license = r.license ? r.license->c_str() : nullptr;
+    out->because = r.because ? r.because->c_str() : nullptr;
+    out->cite = r.cite ? r.cite->c_str() : nullptr;
+    out->at = r.at.c_str();
+    out->policy = r.policy.c_str();
+    return Ok();
+  });
 }
 
 size_t licit_decision_license_count(const licit_decision* d) {
-  return Live(d, kDecisionTag) ? Raw(d).licenses.size() : 0;
+  return Live(d) ? Raw(d).licenses.size() : 0;
 }
 
 const char* licit_decision_license(const licit_decision* d, size_t index) {
-  if (!Live(d, kDecisionTag) || index >= Raw(d).licenses.size()) return nullptr;
+  if (!Live(d) || index >= Raw(d).licenses.size()) return nullptr;
   return Raw(d).licenses[index].c_str();
 }
 
 size_t licit_decision_unknown_count(const licit_decision* d) {
-  return Live(d, kDecisionTag) ? Raw(d).unknowns.size() : 0;
+  return Live(d) ? Raw(d).unknowns.size() : 0;
 }
 
 licit_status licit_decision_unknown(const licit_decision* d, size_t index, const char** rule,
                                     const char** reason) {
-  LICIT_GUARD_BEGIN
-  if (!rule) return Null("rule");
-  if (!reason) return Null("reason");
-  if (licit_status s = Check(d, kDecisionTag, "decision"); s != LICIT_OK) return s;
-  const auto& unknowns = Raw(d).unknowns;
-  if (index >= unknowns.size()) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT, "unknown index " + std::to_string(index) +
-                                                " out of range (" +
-                                                std::to_string(unknowns.size()) + ")");
-  }
-  *rule = unknowns[index].rule.c_str();
-  *reason = unknowns[index].reason.c_str();
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (!rule) return Null("rule");
+    if (!reason) return Null("reason");
+    if (licit_status s = Check(d, "decision"); s != LICIT_OK) return s;
+    const auto& unknowns = Raw(d).unknowns;
+    if (licit_status s = CheckIndex(index, unknowns.size(), "unknown"); s != LICIT_OK) return s;
+    *rule = unknowns[index].rule.c_str();
+    *reason = unknowns[index].reason.c_str();
+    return Ok();
+  });
 }
 
-void licit_decision_free(licit_decision* d) { Free(d, kDecisionTag); }
+void licit_decision_free(licit_decision* d) { Free(d); }
 
 // ---- Explanation --------------------------------------------------------------------------
 
 const licit_decision* licit_explanation_decision(const licit_explanation* e) {
-  return Live(e, kExplanationTag) ? &e->decision : nullptr;
+  return Live(e) ? &e->decision : nullptr;
 }
 
 licit_status licit_explanation_text(const licit_explanation* e, char** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(e, kExplanationTag, "explanation"); s != LICIT_OK) return s;
-  *out = CopyString(e->explanation.to_text());
-  return Ok();
-  LICIT_GUARD_END
+  return StringOut(e, "explanation", out,
+                   [](const licit_explanation& h) { return h.explanation.to_text(); });
 }
 
 licit_status licit_explanation_json(const licit_explanation* e, char** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(e, kExplanationTag, "explanation"); s != LICIT_OK) return s;
-  *out = CopyString(e->explanation.to_json());
-  return Ok();
-  LICIT_GUARD_END
+  return StringOut(e, "explanation", out,
+                   [](const licit_explanation& h) { return h.explanation.to_json(); });
 }
 
 void licit_explanation_free(licit_explanation* e) {
-  if (!Live(e, kExplanationTag)) return;
+  if (!Live(e)) return;
   e->decision.tag = kDeadTag;
-  Free(e, kExplanationTag);
+  Free(e);
 }
 
 // ---- Typed records ------------------------------------------------------------------------
 
 licit_status licit_policy_new_record(const licit_policy* p, licit_record** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  *out = new licit_record{kRecordTag, p->policy.new_record()};
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, p, "policy"); s != LICIT_OK) return s;
+    *out = new licit_record{kRecordTag, p->policy.new_record()};
+    return Ok();
+  });
 }
 
 static licit_status SetResult(const licit_record* r) {
@@ -915,116 +928,119 @@ static licit_status SetResult(const licit_record* r) {
 }
 
 static licit_status CheckSet(licit_record* r, const char* path) {
-  if (licit_status s = Check(r, kRecordTag, "record"); s != LICIT_OK) return s;
+  if (licit_status s = Check(r, "record"); s != LICIT_OK) return s;
   if (!path) return Null("path");
   if (!ValidUtf8(path)) return BadUtf8("path");
   return LICIT_OK;
 }
 
 licit_status licit_record_set(licit_record* r, const char* path, const char* value) {
-  LICIT_GUARD_BEGIN
-  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
-  if (!value) return Null("value");
-  if (!ValidUtf8(value)) return BadUtf8("value");
-  r->record.set(path, std::string_view(value));
-  return SetResult(r);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+    if (!value) return Null("value");
+    if (!ValidUtf8(value)) return BadUtf8("value");
+    r->record.set(path, std::string_view(value));
+    return SetResult(r);
+  });
 }
 
 licit_status licit_record_set_bool(licit_record* r, const char* path, int value) {
-  LICIT_GUARD_BEGIN
-  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
-  r->record.set_bool(path, value != 0);
-  return SetResult(r);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+    r->record.set_bool(path, value != 0);
+    return SetResult(r);
+  });
 }
 
 licit_status licit_record_set_int(licit_record* r, const char* path, int64_t value) {
-  LICIT_GUARD_BEGIN
-  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
-  r->record.set(path, value);
-  return SetResult(r);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+    r->record.set(path, value);
+    return SetResult(r);
+  });
 }
 
 licit_status licit_record_set_list(licit_record* r, const char* path, const char* const* items,
                                    size_t count) {
-  LICIT_GUARD_BEGIN
-  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
-  if (!items && count > 0) return Null("items");
-  std::vector<std::string_view> views;
-  for (size_t i = 0; i < count; ++i) {
-    if (!items[i]) return Fail(LICIT_ERR_INVALID_ARGUMENT, "items[" + std::to_string(i) + "] is NULL");
-    if (!ValidUtf8(items[i])) return BadUtf8("an item");
-    views.emplace_back(items[i]);
-  }
-  r->record.set_list(path, std::span<const std::string_view>(views));
-  return SetResult(r);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+    if (!items && count > 0) return Null("items");
+    std::vector<std::string_view> views;
+    for (size_t i = 0; i < count; ++i) {
+      if (!items[i]) return Fail(LICIT_ERR_INVALID_ARGUMENT, "items[" + std::to_string(i) + "] is NULL");
+      if (!ValidUtf8(items[i])) return BadUtf8("an item");
+      views.emplace_back(items[i]);
+    }
+    r->record.set_list(path, std::span<const std::string_view>(views));
+    return SetResult(r);
+  });
 }
 
 licit_status licit_record_set_null(licit_record* r, const char* path) {
-  LICIT_GUARD_BEGIN
-  if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
-  r->record.set_null(path);
-  return SetResult(r);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckSet(r, path); s != LICIT_OK) return s;
+    r->record.set_null(path);
+    return SetResult(r);
+  });
 }
 
 licit_status licit_record_clear(licit_record* r) {
-  LICIT_GUARD_BEGIN
-  if (licit_status s = Check(r, kRecordTag, "record"); s != LICIT_OK) return s;
-  r->record.clear();
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = Check(r, "record"); s != LICIT_OK) return s;
+    r->record.clear();
+    return Ok();
+  });
 }
 
-void licit_record_free(licit_record* r) { Free(r, kRecordTag); }
+void licit_record_free(licit_record* r) { Free(r); }
 
 // ---- Hot reload ---------------------------------------------------------------------------
 
+// The slot's current policy; LICIT_ERR_NO_POLICY when nothing was stored.
+static licit_status LoadSlot(const licit_policy_slot* slot, licit::Policy& p) {
+  p = slot->slot.load();
+  if (!p.valid()) return Fail(LICIT_ERR_NO_POLICY, "the policy slot is empty (nothing stored yet)");
+  return LICIT_OK;
+}
+
 licit_status licit_policy_slot_new(licit_policy_slot** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = new licit_policy_slot;
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (!out) return Null("out");
+    *out = new licit_policy_slot;
+    return Ok();
+  });
 }
 
 licit_status licit_policy_slot_store(licit_policy_slot* slot, const licit_policy* p) {
-  LICIT_GUARD_BEGIN
-  if (licit_status s = Check(slot, kSlotTag, "slot"); s != LICIT_OK) return s;
-  if (licit_status s = Check(p, kPolicyTag, "policy"); s != LICIT_OK) return s;
-  slot->slot.store(p->policy);
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = Check(slot, "slot"); s != LICIT_OK) return s;
+    if (licit_status s = Check(p, "policy"); s != LICIT_OK) return s;
+    slot->slot.store(p->policy);
+    return Ok();
+  });
 }
 
 licit_status licit_policy_slot_load(const licit_policy_slot* slot, licit_policy** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(slot, kSlotTag, "slot"); s != LICIT_OK) return s;
-  licit::Policy p = slot->slot.load();
-  if (!p.valid()) return Fail(LICIT_ERR_NO_POLICY, "the policy slot is empty (nothing stored yet)");
-  *out = new licit_policy{kPolicyTag, std::move(p)};
-  return Ok();
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, slot, "slot"); s != LICIT_OK) return s;
+    licit::Policy p;
+    if (licit_status s = LoadSlot(slot, p); s != LICIT_OK) return s;
+    *out = new licit_policy{kPolicyTag, std::move(p)};
+    return Ok();
+  });
 }
 
 licit_status licit_policy_slot_decide_json(const licit_policy_slot* slot, const char* json,
                                            size_t len, const char* as_of, licit_decision** out) {
-  LICIT_GUARD_BEGIN
-  if (!out) return Null("out");
-  *out = nullptr;
-  if (licit_status s = Check(slot, kSlotTag, "slot"); s != LICIT_OK) return s;
-  if (!json) return Null("json");
-  licit::Policy p = slot->slot.load();
-  if (!p.valid()) return Fail(LICIT_ERR_NO_POLICY, "the policy slot is empty (nothing stored yet)");
-  return DecideJson(p, json, len, as_of, out);
-  LICIT_GUARD_END
+  return Guard([&] {
+    if (licit_status s = CheckOutAndHandle(out, slot, "slot"); s != LICIT_OK) return s;
+    if (!json) return Null("json");
+    licit::Policy p;
+    if (licit_status s = LoadSlot(slot, p); s != LICIT_OK) return s;
+    return DecideJson(p, json, len, as_of, out);
+  });
 }
 
-void licit_policy_slot_free(licit_policy_slot* slot) { Free(slot, kSlotTag); }
+void licit_policy_slot_free(licit_policy_slot* slot) { Free(slot); }
 
 }  // extern "C"

@@ -236,7 +236,8 @@ typedef struct licit_screen_summary {
  * LICIT_ERR_STOPPED when `write` or `progress` returned nonzero: nothing is written after that,
  * the input may have been read past the last record written, and *out's counts are 0.
  * LICIT_ERR_INVALID_ARGUMENT for a NULL policy or `write`, a closed or write-only `input_fd`, a
- * bad as_of, format, or fail_on (nothing is read or written then). *out is always filled. */
+ * bad as_of, format, or fail_on (LICIT_ERR_UTF8 for an as_of that is not UTF-8); nothing is read
+ * or written then. *out is always filled. */
 LICIT_C_API licit_status licit_policy_screen_fd(const licit_policy* p, int input_fd,
                                                 licit_write_fn write, void* user,
                                                 const licit_screen_options* options,
