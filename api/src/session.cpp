@@ -74,6 +74,12 @@ namespace {
 
 using detail::Composition;
 using detail::SessionDefinition;
+
+// Whether the session holds a compiled policy (only not when even its starting point failed to
+// compile, e.g. with EngineOptions::stdlib_dir pointing nowhere).
+bool Usable(const detail::SessionState& s) {
+  return s.current && s.current->ok && s.current->program && s.current->checked;
+}
 using detail::SessionFile;
 using detail::SessionState;
 
@@ -469,6 +475,10 @@ namespace {
 // The current record, laid out for the current policy's input (rebuilt from its literal when the
 // policy changed shape); null when none was entered or it no longer checks.
 const rt::Record* CurrentRecord(const SessionState& s, std::string* error) {
+  if (!Usable(s)) {
+    if (error) *error = "no policy: the session's policy did not compile";
+    return nullptr;
+  }
   if (!s.has_record) {
     if (error) *error = "no record: type a record literal first, e.g. {destination: JP}";
     return nullptr;
@@ -628,6 +638,7 @@ SessionResult Session::set_engine(EngineKind kind) {
 EngineKind Session::engine_kind() const noexcept { return state_->kind; }
 
 Policy Session::policy() const {
+  if (!Usable(*state_)) return Policy();
   return Policy(state_->current);
 }
 
@@ -677,6 +688,7 @@ bool Listed(const sema::Symbol& sym) {
 
 std::vector<DeclarationInfo> Session::declarations() const {
   std::vector<DeclarationInfo> out;
+  if (!Usable(*state_)) return out;
   const sema::CheckedProgram& p = *state_->current->checked;
   for (sema::ModuleId r : p.roots()) {
     const sema::CheckedModule& m = p.module(r);
@@ -688,6 +700,7 @@ std::vector<DeclarationInfo> Session::declarations() const {
 }
 
 std::optional<DeclarationInfo> Session::find(std::string_view name) const {
+  if (!Usable(*state_)) return std::nullopt;
   const sema::CheckedProgram& p = *state_->current->checked;
   auto search = [&](const sema::CheckedModule& m) -> std::optional<DeclarationInfo> {
     for (const auto& sym : m.symbols) {
@@ -711,13 +724,15 @@ std::vector<std::string> Session::complete(std::string_view prefix) const {
       "has",  "len",   "lower", "upper",        "starts_with", "ends_with", "contains", "year",
       "month", "day", "days_between", "amount", "currency",    "min",       "max",      "abs"};
   std::vector<std::string> all;
-  const CompiledState& state = *state_->current;
-  for (sema::ModuleId r : state.checked->roots()) {
-    for (const auto& [name, sym] : state.checked->module(r).scope) {
-      if (name != detail::kProbeName) all.push_back(name);
+  if (Usable(*state_)) {
+    const CompiledState& state = *state_->current;
+    for (sema::ModuleId r : state.checked->roots()) {
+      for (const auto& [name, sym] : state.checked->module(r).scope) {
+        if (name != detail::kProbeName) all.push_back(name);
+      }
     }
+    for (const rt::FieldSlot& slot : state.program->input.slots) all.push_back(slot.path);
   }
-  for (const rt::FieldSlot& slot : state.program->input.slots) all.push_back(slot.path);
   for (const char* f : kFunctions) all.emplace_back(f);
   for (const CountryInfo& c : AllCountries()) all.emplace_back(c.code);
   std::vector<std::string> out;

@@ -274,3 +274,20 @@ TEST_CASE("broken input never breaks the session", "[api][session]") {
   CHECK(s.evaluate("ok").value == "true");
   CHECK(s.definitions() == "class ok = destination == JP\n");
 }
+
+TEST_CASE("a session whose starting point does not compile stays safe", "[api][session]") {
+  licit::SessionOptions options;
+  options.engine.stdlib_dir = "/nonexistent-licit-stdlib";
+  licit::Session s(options);
+  CHECK_FALSE(s.policy().valid());
+  CHECK_FALSE(s.evaluate("1 + 1").ok);
+  CHECK_FALSE(s.enter_record("{destination: JP}").ok);
+  CHECK(s.decide().is_error());
+  CHECK(s.explain().decision().is_error());
+  CHECK(s.declarations().empty());
+  CHECK_FALSE(s.find("Shipment"));
+  CHECK_FALSE(s.complete("J").empty());  // country codes still complete
+  licit::SessionResult r = s.define("let x = 1");
+  CHECK_FALSE(r.ok);
+  CHECK_FALSE(r.diagnostics.empty());
+}

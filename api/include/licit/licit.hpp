@@ -574,7 +574,8 @@ class LICIT_API PolicySlot {
 // the change is refused with its diagnostics and the previous state stays in force. Diagnostics
 // about typed input point into it as the file `<repl>`, with carets.
 //
-// Ownership and threads: a Session is a single-user object (one thread at a time; move-only).
+// Ownership and threads: a Session is a single-user object (one thread at a time; move-only; a
+// moved-from Session may only be destroyed or assigned to).
 // The Policy, Decision and Explanation values it returns are independent of it and follow their
 // own rules (immutable, safe to share), so a service may keep deciding on a Policy taken from a
 // Session while the Session changes.
@@ -675,7 +676,8 @@ class LICIT_API Session {
   SessionResult set_engine(EngineKind kind);
   EngineKind engine_kind() const noexcept;
 
-  // The policy currently in force (always valid: a session starts from a policy that compiles).
+  // The policy currently in force. Valid unless even the session's starting point did not
+  // compile (EngineOptions::stdlib_dir pointing nowhere; load() then reports why).
   Policy policy() const;
   // policy().run_tests(), with the locations of tests and rules typed in the session given as
   // `<repl>:LINE:COL` (:test).
