@@ -298,9 +298,12 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
             renderer.Render(u.records[i], u.reads[i], out, t, u.cache);
           }
         },
-        [&] {
-          const std::streamoff at = records.tellg();  // the reader's position: under the read lock
-          return at < 0 ? uint64_t{0} : static_cast<uint64_t>(at);
+        [&, last = uint64_t{0}]() mutable {
+          // The reader's position (called under the read lock). tellg fails once the reader has
+          // hit the end of the input: the last position read stands, and the end is the size.
+          const std::streamoff at = records.tellg();
+          if (at >= 0) last = static_cast<uint64_t>(at);
+          return last;
         },
         write, options.progress, failure);
   }

@@ -445,32 +445,6 @@ TEST_CASE("C: last_error is per thread", "[api][c][threads]") {
 
 namespace {
 
-// The example shipments, many times over, with blank lines, CRLF and broken records between them
-// (as screen_test.cpp's input).
-std::string ScreenInput(int copies) {
-  std::string text;
-  const std::vector<std::string> lines = licit_test::ShipmentLines();
-  for (int c = 0; c < copies; ++c) {
-    for (size_t i = 0; i < lines.size(); ++i) {
-      text += lines[i];
-      text += (i + c) % 9 == 0 ? "\r\n" : "\n";
-      if ((i + c) % 17 == 0) text += "\n   \n";
-      if ((i + c) % 23 == 0) text += "{\"id\":\"broken\",\"date\":\n";
-    }
-  }
-  return text;
-}
-
-std::string ScreenCsv(int rows) {
-  std::string csv = "id,date,destination,end_use,item.cn,end_user.name,end_user.kind\n";
-  for (int i = 0; i < rows; ++i) {
-    csv += "C" + std::to_string(i) + ",2026-02-0" + std::to_string(1 + i % 9) + "," +
-           (i % 3 == 0 ? "JP" : "DE") + "," + (i % 5 == 0 ? "military" : "civil") + "," +
-           (i % 2 == 0 ? "1C902.a" : "") + ",\"Org, " + std::to_string(i) + "\",commercial\n";
-    if (i % 500 == 0) csv += "bad,not-a-date,JP,,,,\n";
-  }
-  return csv;
-}
 
 // The input as a descriptor: a pipe fed by a thread (slowly, in small pieces, when `trickle`),
 // or a temporary file.
@@ -559,7 +533,7 @@ std::string ScreenCpp(const std::string& input, const licit::ScreenOptions& opti
 
 TEST_CASE("C: screen_fd writes the bytes of Policy::screen, from a pipe or a file", "[api][c][screen]") {
   Fixture f;
-  const std::string input = ScreenInput(300);  // ~4 MB: several blocks
+  const std::string input = licit_test::ScreenInput(300);  // ~4 MB: several blocks
   licit::ScreenSummary want_summary;
   const std::string want = ScreenCpp(input, {}, &want_summary);
   REQUIRE(want_summary.records > 10000);
@@ -590,7 +564,7 @@ TEST_CASE("C: screen_fd writes the bytes of Policy::screen, from a pipe or a fil
 
 TEST_CASE("C: screen_fd with CSV, as_of and fail_on", "[api][c][screen]") {
   Fixture f;
-  const std::string csv = ScreenCsv(3000);
+  const std::string csv = licit_test::ScreenCsv(3000);
   for (licit_format output : {LICIT_FORMAT_CSV, LICIT_FORMAT_JSON_LINES}) {
     licit::ScreenOptions cpp;
     cpp.input = licit::RecordFormat::Csv;
@@ -614,7 +588,7 @@ TEST_CASE("C: screen_fd with CSV, as_of and fail_on", "[api][c][screen]") {
     CHECK(s.summary.tripped == 1);
   }
   // Judged before any rule was in force, nothing is denied.
-  const std::string input = ScreenInput(1);
+  const std::string input = licit_test::ScreenInput(1);
   licit_screen_options options;
   licit_screen_options_init(&options);
   options.as_of = "2020-01-01";
@@ -637,7 +611,7 @@ TEST_CASE("C: screen_fd with CSV, as_of and fail_on", "[api][c][screen]") {
 
 TEST_CASE("C: screen_fd refuses bad arguments before reading anything", "[api][c][screen]") {
   Fixture f;
-  const std::string input = ScreenInput(1);
+  const std::string input = licit_test::ScreenInput(1);
   InputFd in(input, InputFd::kFile);
   licit_screen_options options;
   licit_screen_options_init(&options);
@@ -700,7 +674,7 @@ TEST_CASE("C: screen_fd refuses bad arguments before reading anything", "[api][c
 
 TEST_CASE("C: a callback returning nonzero stops the screen", "[api][c][screen]") {
   Fixture f;
-  const std::string input = ScreenInput(400);
+  const std::string input = licit_test::ScreenInput(400);
   for (unsigned threads : {1u, 3u}) {
     INFO("threads " << threads);
     licit_screen_options options;
@@ -767,7 +741,7 @@ TEST_CASE("C: a callback returning nonzero stops the screen", "[api][c][screen]"
       uint64_t calls = 0, last_records = 0, max_bytes = 0;
       bool monotonic = true;
     } csv_progress;
-    const std::string csv = ScreenCsv(20000);
+    const std::string csv = licit_test::ScreenCsv(20000);
     options.input = LICIT_FORMAT_CSV;
     options.progress_user = &csv_progress;
     options.progress = [](void* user, uint64_t records, uint64_t bytes) {

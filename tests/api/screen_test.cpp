@@ -43,25 +43,10 @@ Screened Screen(const licit::Policy& policy, const std::string& input,
   return s;
 }
 
-// The example shipments, many times over, with blank lines, CRLF and broken records between them.
-std::string BigInput(int copies) {
-  std::string text;
-  const std::vector<std::string> lines = licit_test::ShipmentLines();
-  for (int c = 0; c < copies; ++c) {
-    for (size_t i = 0; i < lines.size(); ++i) {
-      text += lines[i];
-      text += (i + c) % 9 == 0 ? "\r\n" : "\n";
-      if ((i + c) % 17 == 0) text += "\n   \n";
-      if ((i + c) % 23 == 0) text += "{\"id\":\"broken\",\"date\":\n";
-    }
-  }
-  return text;
-}
-
 TEST_CASE("screen: the same decisions, byte for byte, as decide_json line by line", "[screen]") {
   for (licit::EngineKind kind : {licit::EngineKind::Interpreter, licit::EngineKind::Default}) {
     const licit::Policy policy = ExamplePolicy(kind);
-    const std::string input = BigInput(3);
+    const std::string input = licit_test::ScreenInput(3);
     std::string want;
     uint64_t line = 0, records = 0, errors = 0;
     std::istringstream lines(input);
@@ -87,7 +72,7 @@ TEST_CASE("screen: the same decisions, byte for byte, as decide_json line by lin
 
 TEST_CASE("screen: any thread count writes the same bytes and counts", "[screen]") {
   const licit::Policy policy = ExamplePolicy();
-  const std::string input = BigInput(400);  // ~6 MB: several blocks
+  const std::string input = licit_test::ScreenInput(400);  // ~6 MB: several blocks
   const Screened one = Screen(policy, input);
   REQUIRE(one.summary.ok());
   CHECK(one.writes > 3);
@@ -108,13 +93,7 @@ TEST_CASE("screen: any thread count writes the same bytes and counts", "[screen]
 
 TEST_CASE("screen: CSV in and out, on one thread and on several", "[screen]") {
   const licit::Policy policy = ExamplePolicy();
-  std::string csv = "id,date,destination,end_use,item.cn,end_user.name,end_user.kind\n";
-  for (int i = 0; i < 3000; ++i) {
-    csv += "C" + std::to_string(i) + ",2026-02-0" + std::to_string(1 + i % 9) + "," +
-           (i % 3 == 0 ? "JP" : "DE") + "," + (i % 5 == 0 ? "military" : "civil") + "," +
-           (i % 2 == 0 ? "1C902.a" : "") + ",\"Org, " + std::to_string(i) + "\",commercial\n";
-    if (i % 500 == 0) csv += "bad,not-a-date,JP,,,,\n";
-  }
+  const std::string csv = licit_test::ScreenCsv(3000);
   licit::ScreenOptions options;
   options.input = licit::RecordFormat::Csv;
   options.output = licit::RecordFormat::Csv;
@@ -133,7 +112,7 @@ TEST_CASE("screen: CSV in and out, on one thread and on several", "[screen]") {
 
 TEST_CASE("screen: fail_on, as_of, bad options and an empty policy", "[screen]") {
   const licit::Policy policy = ExamplePolicy();
-  const std::string input = BigInput(1);
+  const std::string input = licit_test::ScreenInput(1);
   licit::ScreenOptions options;
   options.fail_on = licit::Effect::Deny;
   CHECK(Screen(policy, input, options).summary.tripped);
@@ -162,7 +141,7 @@ TEST_CASE("screen: fail_on, as_of, bad options and an empty policy", "[screen]")
 TEST_CASE("screen: a throwing writer stops the screen and its exception reaches the caller",
           "[screen]") {
   const licit::Policy policy = ExamplePolicy();
-  const std::string input = BigInput(400);
+  const std::string input = licit_test::ScreenInput(400);
   for (unsigned threads : {1u, 3u}) {
     licit::ScreenOptions options;
     options.threads = threads;
@@ -181,7 +160,7 @@ TEST_CASE("screen: a throwing writer stops the screen and its exception reaches 
 
 TEST_CASE("screen: progress reports records and bytes as they grow", "[screen]") {
   const licit::Policy policy = ExamplePolicy();
-  const std::string input = BigInput(400);
+  const std::string input = licit_test::ScreenInput(400);
   licit::ScreenOptions options;
   uint64_t last_records = 0, last_bytes = 0, calls = 0;
   bool monotonic = true;
@@ -196,6 +175,17 @@ TEST_CASE("screen: progress reports records and bytes as they grow", "[screen]")
   CHECK(monotonic);
   CHECK(last_records == s.summary.records);
   CHECK(last_bytes == input.size());
+
+  // CSV: the reader's position, which never goes back to 0 at the end of the input.
+  const std::string csv = licit_test::ScreenCsv(20000);
+  options.input = licit::RecordFormat::Csv;
+  last_records = last_bytes = calls = 0;
+  monotonic = true;
+  const Screened c = Screen(policy, csv, options);
+  CHECK(calls > 3);
+  CHECK(monotonic);
+  CHECK(last_records == c.summary.records);
+  CHECK(last_bytes > csv.size() / 2);
 }
 
 }  // namespace
