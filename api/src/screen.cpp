@@ -73,12 +73,8 @@ class Renderer {
       }
       auto it = cache.rest.find(cache.key);
       if (it != cache.rest.end()) {
-        rt::Decision& head = cache.head;
-        head.id.reset();
-        interp::PrepareDecision(*policy_.program, record, decide_, head);
-        head.effect = v.effect;
         Count(v.effect, tally);
-        rt::AppendDecisionJsonHead(head, out);
+        AppendHead(record, v.effect, cache, out);
         out += it->second;
         return;
       }
@@ -87,8 +83,7 @@ class Renderer {
         const size_t start = out.size();
         RenderDecision(record, read, out, tally);
         std::string head;
-        rt::Decision d = policy_.Decide(record, decide_);
-        rt::AppendDecisionJsonHead(d, head);
+        AppendHead(record, v.effect, cache, head);
         if (std::string_view(out).substr(start, head.size()) == head) {
           cache.rest.emplace(cache.key, out.substr(start + head.size()));
         }
@@ -100,6 +95,19 @@ class Renderer {
   }
 
  private:
+#ifdef LICIT_HAVE_JIT
+  // `{"id":...,"effect":...,"date":...,` of a decision the fast path made: id and date as
+  // interp::PrepareDecision sets them, so the head is the full decision's.
+  void AppendHead(const rt::Record& record, rt::DecisionEffect effect, VerdictCache& cache,
+                  std::string& out) const {
+    rt::Decision& head = cache.head;
+    head.id.reset();
+    interp::PrepareDecision(*policy_.program, record, decide_, head);
+    head.effect = effect;
+    rt::AppendDecisionJsonHead(head, out);
+  }
+#endif
+
   void Count(rt::DecisionEffect effect, Tally& tally) const {
     ++tally.by_effect[static_cast<int>(effect)];
     ++tally.total;
