@@ -11,9 +11,10 @@
 //   bench_interp                       1,000,000 records, best of 3, both parts
 //   bench_interp --records 100000      a quick look (counts are then not checked)
 //   bench_interp --runs 5 --no-run     interpreter only
-//   bench_interp --engine jit          only the JIT (rt::Decision and rt::Verdict)
+//   bench_interp --engine jit          only the JIT (rt::Decision, rt::Verdict, flat records)
 //   bench_interp --engine interp       only the interpreter
-//   bench_interp --engine verdict      only the JIT's rt::Verdict (for profiling)
+//   bench_interp --engine verdict      only the JIT's rt::Verdict from rt::Records (profiling)
+//   bench_interp --engine flat         only the JIT's rt::Verdict from flat records (profiling)
 //   bench_interp --licit PATH --policies DIR
 //
 // Each policy's interpreter part runs in a forked child so its peak RSS (getrusage) is its own;
@@ -34,6 +35,7 @@
 #include <fstream>
 #include <istream>
 #include <memory>
+#include <optional>
 #include <streambuf>
 #include <string>
 #include <vector>
@@ -132,7 +134,9 @@ struct InterpResult {
   double best_seconds = 0, worst_seconds = 0, best_cpu_seconds = 0;
   Counts counts;
   long peak_rss_kib = 0;
-  uint64_t slow = 0;  // Mode::kJitVerdict: records decided by the full path
+  uint64_t slow = 0;  // Mode::kJitVerdict, kJitFlat: records decided by the full path
+  double pack_seconds = 0;   // kJitFlat: packing the decoded records into the flat layout
+  uint32_t flat_bytes = 0;   // kJitFlat: bytes per flat record
 };
 
 // What is timed per record.
@@ -140,13 +144,18 @@ enum class Mode {
   kInterp,       // interp::Interpreter::Decide: the full rt::Decision
   kJitDecision,  // jit::JitProgram::Decide: the full rt::Decision (fast path + MaterializeVerdict)
   kJitVerdict,   // jit::JitProgram::DecideVerdict: effect and rules by index, no strings
-                 // (records it cannot decide go through Decide, and are counted)
+                 // (records it cannot decide go through Decide, and are counted); each
+                 // rt::Record is packed into the compiled layout per decision, as `licit run` does
+  kJitFlat,      // the same on records kept in the JIT's compiled layout (rt::FlatBatch, packed
+                 // once after decoding, like the decoding itself): the JIT's records in memory
 };
+constexpr int kModes = 4;
 const char* ModeName(Mode m) {
   switch (m) {
     case Mode::kInterp: return "interpreter, rt::Decision";
     case Mode::kJitDecision: return "JIT, rt::Decision";
     case Mode::kJitVerdict: return "JIT, rt::Verdict";
+    case Mode::kJitFlat: return "JIT, rt::Verdict, flat records";
   }
   return "?";
 }
@@ -175,11 +184,11 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
     }
   }
 #endif
-  uint64_t slow = 0;  // kJitVerdict: records the fast path handed to Decide
+  uint64_t slow = 0;  // kJitVerdict, kJitFlat: records the fast path handed to Decide
   licit::rt::Verdict verdict;
   auto decide = [&](const licit::rt::Record& rec) -> DecisionEffect {
 #ifdef LICIT_HAVE_JIT
-    if (jit && mode == Mode::kJitVerdict) {
+    if (jit && (mode == Mode::kJitVerdict || mode == Mode::kJitFlat)) {
       if (jit->DecideVerdict(rec, {}, verdict)) return verdict.effect;
       ++slow;
       return jit->Decide(rec).effect;
@@ -214,12 +223,38 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   r.records = records.size();
+#ifdef LICIT_HAVE_JIT
+  std::optional<licit::rt::FlatBatch> flat;
+  if (mode == Mode::kJitFlat) {
+    flat.emplace(jit->flat_layout());
+    flat->Reserve(records.size());
+    auto start = std::chrono::steady_clock::now();
+    for (const licit::rt::Record& rec : records) flat->Add(rec);
+    r.pack_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.flat_bytes = jit->flat_layout().record_bytes();
+  }
+#endif
 
   for (int run = 0; run < runs; ++run) {
     Counts counts;
     double cpu0 = ThreadCpuSeconds();
     auto start = std::chrono::steady_clock::now();
     slow = 0;
+#ifdef LICIT_HAVE_JIT
+    if (flat) {
+      for (size_t i = 0; i < flat->size(); ++i) {
+        DecisionEffect e;
+        if (jit->DecideVerdict(flat->record(i), {}, verdict)) {
+          e = verdict.effect;
+        } else {
+          ++slow;
+          e = jit->Decide(records[i]).effect;
+        }
+        ++counts.by_effect[static_cast<int>(e)];
+      }
+    } else
+#endif
     for (const licit::rt::Record& rec : records) ++counts.by_effect[static_cast<int>(decide(rec))];
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -364,7 +399,7 @@ int main(int argc, char** argv) {
   std::string policy_dir = LICIT_BENCH_POLICY_DIR;
   std::vector<int> thread_counts = {1, 2};
 #ifdef LICIT_HAVE_JIT
-  std::vector<Mode> modes = {Mode::kInterp, Mode::kJitDecision, Mode::kJitVerdict};
+  std::vector<Mode> modes = {Mode::kInterp, Mode::kJitDecision, Mode::kJitVerdict, Mode::kJitFlat};
 #else
   std::vector<Mode> modes = {Mode::kInterp};
 #endif
@@ -380,7 +415,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "jit") {
       ++i;
 #ifdef LICIT_HAVE_JIT
-      modes = {Mode::kJitDecision, Mode::kJitVerdict};
+      modes = {Mode::kJitDecision, Mode::kJitVerdict, Mode::kJitFlat};
 #else
       std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
       return 2;
@@ -393,6 +428,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
       return 2;
 #endif
+    } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "flat") {
+      ++i;
+#ifdef LICIT_HAVE_JIT
+      modes = {Mode::kJitFlat};
+#else
+      std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
+      return 2;
+#endif
     } else if (arg == "--no-run") {
       do_run = false;
     } else if (arg == "--licit" && i + 1 < argc) {
@@ -401,7 +444,8 @@ int main(int argc, char** argv) {
       policy_dir = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: bench_interp [--records N] [--runs K] [--engine interp|jit] [--no-run] "
+                   "usage: bench_interp [--records N] [--runs K] [--engine interp|jit|verdict|flat] "
+                   "[--no-run] "
                    "[--licit PATH] "
                    "[--policies DIR]\n");
       return 2;
@@ -412,7 +456,7 @@ int main(int argc, char** argv) {
 
   std::printf("Reference workload: %s records (seed %u), best of %d, one thread\n\n",
               Rate(static_cast<double>(n)).c_str(), licit::bench::kReferenceSeed, runs);
-  InterpResult interp[3][2];  // [mode][policy]
+  InterpResult interp[kModes][2];  // [mode][policy]
   std::printf("| engine, result | policy | records | decode (JSON Lines reader) | decide: best | "
               "worst | best CPU | decisions/s | by CPU time | peak RSS | "
               "allow / deny / license / review | check |\n");
@@ -432,7 +476,11 @@ int main(int argc, char** argv) {
       check += fmt::format(" ({} read errors)", r.read_errors);
       failed = true;
     }
-    if (mode == Mode::kJitVerdict) check += fmt::format(" ({} by the full path)", r.slow);
+    if (mode == Mode::kJitVerdict || mode == Mode::kJitFlat)
+      check += fmt::format(" ({} by the full path)", r.slow);
+    if (mode == Mode::kJitFlat)
+      check += fmt::format(" ({} B per flat record, packed at {} records/s)", r.flat_bytes,
+                           Rate(static_cast<double>(r.records) / r.pack_seconds));
     std::printf("| %s | %s.licit | %s | %s records/s | %.3f s | %.3f s | %.3f s | %s | %s | %ld MB | %s | %s |\n",
                 ModeName(mode), names[p], Rate(static_cast<double>(r.records)).c_str(),
                 Rate(static_cast<double>(r.records) / r.decode_seconds).c_str(), r.best_seconds,

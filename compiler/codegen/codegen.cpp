@@ -3,6 +3,7 @@
 #include "compiler/ir/index.h"
 
 #include <cstddef>
+#include <functional>
 #include <map>
 
 #include <llvm/IR/Constants.h>
@@ -35,8 +36,9 @@ static_assert(offsetof(JitEnv, constants) == 0 && offsetof(JitEnv, layout) == 8)
 
 class Gen {
  public:
-  Gen(const ir::Program& p, llvm::LLVMContext& c, llvm::Module& m, std::string prefix)
-      : p_(p), c_(c), m_(m), b_(c), prefix_(std::move(prefix)) {
+  Gen(const ir::Program& p, const rt::FlatLayout& flat, llvm::LLVMContext& c, llvm::Module& m,
+      std::string prefix)
+      : p_(p), flat_(flat), c_(c), m_(m), b_(c), prefix_(std::move(prefix)) {
     i1_ = llvm::Type::getInt1Ty(c);
     i8_ = llvm::Type::getInt8Ty(c);
     i16_ = llvm::Type::getInt16Ty(c);
@@ -50,17 +52,12 @@ class Gen {
   }
 
   std::vector<ir::ExprId> Run(bool full_path) {
-    fast_only_ = !full_path;
-    // Classes first (declared, then defined: a class may use another).
-    for (uint32_t k = 0; k < p_.classes.size(); ++k)
-      class_fns_.push_back(llvm::Function::Create(cond_ty_, llvm::Function::InternalLinkage,
-                                                  prefix_ + "class_" + std::to_string(k), m_));
-    for (uint32_t k = 0; k < p_.classes.size(); ++k)
-      if (p_.classes[k].predicate != ir::kNone) Define(class_fns_[k], p_.classes[k].predicate);
-      else Define(class_fns_[k], ir::kNone);
-    // The conditions, each an external function the full path looks up by name (and the rule
-    // functions call, inlined by the optimiser). Fast-only code has none: rule functions
-    // contain their conditions.
+    // Classes first (declared, then defined: a class may use another): for the fast path, on
+    // flat records; for the full path's conditions, on rt::Record slots.
+    DefineClasses(/*flat=*/true, flat_class_fns_);
+    if (full_path) DefineClasses(/*flat=*/false, class_fns_);
+    // The conditions, each an external function the full path looks up by name. The fast path
+    // does not call them: its rule functions contain their conditions, on flat records.
     std::vector<ir::ExprId> conds;
     if (full_path) {
       std::vector<uint8_t> seen(p_.nodes.size(), 0);
@@ -84,8 +81,7 @@ class Gen {
       for (ir::ExprId id : conds) {
         llvm::Function* f = llvm::Function::Create(cond_ty_, llvm::Function::ExternalLinkage,
                                                    ConditionName(prefix_, id), m_);
-        Define(f, id);
-        cond_fns_[id] = f;
+        Define(f, id, /*flat=*/false);
       }
     }
     MarkRules();
@@ -99,7 +95,17 @@ class Gen {
     llvm::Value* reason;  // i16
   };
 
-  void Define(llvm::Function* f, ir::ExprId id) {
+  void DefineClasses(bool flat, std::vector<llvm::Function*>& fns) {
+    const char* kind = flat ? "flatclass_" : "class_";
+    for (uint32_t k = 0; k < p_.classes.size(); ++k)
+      fns.push_back(llvm::Function::Create(cond_ty_, llvm::Function::InternalLinkage,
+                                           prefix_ + kind + std::to_string(k), m_));
+    for (uint32_t k = 0; k < p_.classes.size(); ++k) Define(fns[k], p_.classes[k].predicate, flat);
+  }
+
+  // i8 @f(slots or flat record, ctx, env, reason): condition `id` (kNone: unknown).
+  void Define(llvm::Function* f, ir::ExprId id, bool flat) {
+    flat_mode_ = flat;
     f->addFnAttr(llvm::Attribute::NoUnwind);
     entry_ = llvm::BasicBlock::Create(c_, "entry", f);
     fn_ = f;
@@ -125,22 +131,18 @@ class Gen {
   };
 
   DecideArgs BeginDecideFn(llvm::Function* f) {
+    flat_mode_ = true;  // the fast path reads flat records
     f->addFnAttr(llvm::Attribute::NoUnwind);
     fn_ = f;
     entry_ = llvm::BasicBlock::Create(c_, "entry", f);
     b_.SetInsertPoint(entry_);
     DecideArgs a{f->getArg(0), f->getArg(1), f->getArg(2), f->getArg(3), f->getArg(4)};
-    a.slots->setName("slots");
+    a.slots->setName("rec");
     a.ctx->setName("ctx");
     a.env->setName("env");
     a.day->setName("day");
     a.verdict->setName("verdict");
     return a;
-  }
-
-  // The state (i8: 0 false, 1 true, 2 unknown) of condition `id`, by calling its function.
-  llvm::Value* CallCond(const DecideArgs& a, ir::ExprId id, llvm::Value* reason) {
-    return b_.CreateCall(cond_fns_.at(id), {a.slots, a.ctx, a.env, reason});
   }
 
   // i1: `day` lies inside `p` (ir::Period::Contains with constant bounds).
@@ -175,21 +177,15 @@ class Gen {
   // unknown one, exactly as in Kleene logic; only when none stops does an unknown matter.)
   void RequireParts(const DecideArgs& a, const std::vector<std::pair<ir::ExprId, uint8_t>>& parts,
                     llvm::BasicBlock* skip, llvm::BasicBlock* bail) {
-    llvm::Value* reason = ReasonTemp();
     llvm::Value* unknown = b_.getFalse();
     for (const auto& [id, stop] : parts) {
       if (id == ir::kNone || id >= p_.nodes.size()) continue;
-      llvm::Value* st = nullptr;
-      if (cond_fns_.count(id)) {
-        st = CallCond(a, id, reason);
-      } else {
-        // Fast-only code has no cond functions: the condition is emitted into the rule function
-        // itself (fewer, larger functions compile much faster than many small ones).
-        slots_ = a.slots;
-        ctx_ = a.ctx;
-        env_ = a.env;
-        st = Cond(id).state;
-      }
+      // The condition is emitted into the rule function itself (fewer, larger functions compile
+      // much faster than many small ones, and it reads the flat record).
+      slots_ = a.slots;
+      ctx_ = a.ctx;
+      env_ = a.env;
+      llvm::Value* st = Cond(id).state;
       llvm::BasicBlock* next = Block("part");
       b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt8(stop)), skip, next);
       b_.SetInsertPoint(next);
@@ -376,6 +372,14 @@ class Gen {
 
   // True (i1) when the slot and every enclosing record hold a value.
   llvm::Value* Present(uint32_t slot) {
+    if (flat_mode_) {
+      const int32_t cell = flat_.CellOf(slot);
+      if (cell < 0) return b_.getFalse();  // not stored: not read by any condition
+      llvm::Value* word =
+          b_.CreateLoad(i64_, At(slots_, rt::FlatLayout::PresenceWordOffset(cell)), "presence");
+      llvm::Value* bit = llvm::ConstantInt::get(i64_, rt::FlatLayout::PresenceBit(cell));
+      return b_.CreateICmpNE(b_.CreateAnd(word, bit), llvm::ConstantInt::get(i64_, 0));
+    }
     llvm::Value* all = nullptr;
     for (int32_t s = static_cast<int32_t>(slot); s >= 0; s = p_.input.slots[s].parent) {
       llvm::Value* k = Kind(At(slots_, static_cast<uint64_t>(s) * sizeof(Value)));
@@ -414,12 +418,26 @@ class Gen {
   llvm::Value* TextEqual(ir::ExprId lhs, llvm::Value* l, ir::ExprId rhs, llvm::Value* r) {
     const ir::Node* cn = nullptr;
     llvm::Value* var = nullptr;
+    ir::ExprId var_id = ir::kNone;
     if (p_.nodes[rhs].op == ir::Op::Const) {
       cn = &p_.nodes[rhs];
       var = l;
+      var_id = lhs;
     } else if (p_.nodes[lhs].op == ir::Op::Const) {
       cn = &p_.nodes[lhs];
       var = r;
+      var_id = rhs;
+    }
+    // A field of a flat record against a constant: their atoms (FlatLayout), one compare.
+    if (flat_mode_ && cn != nullptr && p_.nodes[var_id].op == ir::Op::Field) {
+      const int32_t cell = flat_.CellOf(p_.nodes[var_id].imm);
+      if (cell >= 0) {
+        const rt::FlatCell& c = flat_.cells()[cell];
+        const uint32_t atom = flat_.atoms().Find(p_.constants[cn->imm].text());
+        if (atom == 0) return b_.getFalse();
+        llvm::Value* have = b_.CreateLoad(i32_, At(slots_, c.offset + (c.text ? 12 : 0)), "atom");
+        return b_.CreateICmpEQ(have, b_.getInt32(atom));
+      }
     }
     llvm::Value* var_len = b_.CreateLoad(i32_, At(var ? var : l, kPayloadOffset + 8), "len");
     llvm::Value* var_ptr = b_.CreateLoad(ptr_, At(var ? var : l, kPayloadOffset), "ptr");
@@ -464,9 +482,10 @@ class Gen {
       case ir::Op::Has:
         return {b_.CreateZExt(Present(n.imm), i8_), b_.getInt16(0)};
       case ir::Op::ClassRef: {
-        if (n.imm >= class_fns_.size()) break;
+        const std::vector<llvm::Function*>& fns = flat_mode_ ? flat_class_fns_ : class_fns_;
+        if (n.imm >= fns.size()) break;
         llvm::Value* reason = ReasonTemp();
-        llvm::Value* state = b_.CreateCall(class_fns_[n.imm], {slots_, ctx_, env_, reason});
+        llvm::Value* state = b_.CreateCall(fns[n.imm], {slots_, ctx_, env_, reason});
         return {state, b_.CreateLoad(i16_, reason)};
       }
       case ir::Op::Not: return NotTri(Cond(a[0]));
@@ -561,7 +580,24 @@ class Gen {
     llvm::Value* l = Eval(a[0]);
     llvm::Value* r = Eval(a[1]);
     llvm::Value* want = b_.getInt8(static_cast<uint8_t>(kind));
-    llvm::Value* fast = b_.CreateAnd(b_.CreateICmpEQ(Kind(l), want), b_.CreateICmpEQ(Kind(r), want));
+    // A constant operand's kind and payload are known here: no loads from the constant pool.
+    auto known = [&](ir::ExprId id, llvm::Value* v) -> llvm::Value* {
+      const ir::Node& c = p_.nodes[id];
+      if (c.op == ir::Op::Const) return b_.getInt1(p_.constants[c.imm].kind == kind);
+      return b_.CreateICmpEQ(Kind(v), want);
+    };
+    auto payload = [&](ir::ExprId id, llvm::Value* v) -> llvm::Value* {
+      const ir::Node& c = p_.nodes[id];
+      if (c.op != ir::Op::Const) return Payload(v, t);
+      const Value& cv = p_.constants[c.imm];
+      switch (kind) {
+        case ValueKind::Int: return llvm::ConstantInt::get(i64_, static_cast<uint64_t>(cv.i));
+        case ValueKind::Date: return b_.getInt32(static_cast<uint32_t>(cv.date));
+        case ValueKind::Country: return b_.getInt16(cv.country);
+        default: return b_.getInt8(cv.b ? 1 : 0);
+      }
+    };
+    llvm::Value* fast = b_.CreateAnd(known(a[0], l), known(a[1], r));
     llvm::BasicBlock* fast_bb = Block("cmp.fast");
     llvm::BasicBlock* slow_bb = Block("cmp.slow");
     llvm::BasicBlock* done = Block("cmp.done");
@@ -571,8 +607,8 @@ class Gen {
     if (kind == ValueKind::String || kind == ValueKind::Code) {
       eq = TextEqual(a[0], l, a[1], r);
     } else {
-      llvm::Value* lv = Payload(l, t);
-      llvm::Value* rv = Payload(r, t);
+      llvm::Value* lv = payload(a[0], l);
+      llvm::Value* rv = payload(a[1], r);
       if (kind == ValueKind::Bool) {
         lv = b_.CreateAnd(lv, b_.getInt8(1));
         rv = b_.CreateAnd(rv, b_.getInt8(1));
@@ -587,7 +623,7 @@ class Gen {
     // An operand is unknown (lowering gives both operands one kind). Only the fast path runs
     // fast-only code, and it gives up on unknowns without needing the builtin's reason.
     Tri slow{b_.getInt8(2), b_.getInt16(0)};
-    if (!fast_only_) {
+    if (!flat_mode_) {
       llvm::Value* out = Temp("cmp");
       b_.CreateCall(Rt("licit_rt_compare", void_, {ptr_, i8_, ptr_, ptr_, ptr_}),
                     {ctx_, b_.getInt8(static_cast<uint8_t>(n.op)), l, r, out});
@@ -744,21 +780,9 @@ class Gen {
   // A field: the slot itself when present (inline check), else the shared builtin produces the
   // unknown with the interpreter's reason.
   llvm::Value* Field(uint32_t slot) {
+    if (flat_mode_) return FlatField(slot);
     llvm::Value* here = At(slots_, static_cast<uint64_t>(slot) * sizeof(Value));
     llvm::Value* present = Present(slot);
-    if (fast_only_) {
-      // Only the fast path runs this code, and it gives up on any unknown without asking why:
-      // an absent field reads as a shared unknown value, no call needed.
-      if (unknown_value_ == nullptr) {
-        auto* ty = llvm::ArrayType::get(i8_, sizeof(Value));
-        auto* gv = new llvm::GlobalVariable(m_, ty, true, llvm::GlobalValue::PrivateLinkage,
-                                            llvm::ConstantAggregateZero::get(ty),
-                                            prefix_ + "unknown");
-        gv->setAlignment(llvm::Align(16));
-        unknown_value_ = gv;
-      }
-      return b_.CreateSelect(present, here, unknown_value_);
-    }
     llvm::BasicBlock* from = b_.GetInsertBlock();
     llvm::BasicBlock* absent = Block("field.absent");
     llvm::BasicBlock* done = Block("field.done");
@@ -776,7 +800,58 @@ class Gen {
     return phi;
   }
 
+  // A field of a flat record, as a Value: the cell itself when it is a whole Value, else a
+  // temporary Value built from the cell (the optimiser keeps it in registers unless a builtin
+  // takes its address). Only the fast path reads flat records, and it gives up on any unknown
+  // without asking why: an absent field reads as an unknown with no reason, no call needed.
+  llvm::Value* FlatField(uint32_t slot) {
+    const int32_t ci = flat_.CellOf(slot);
+    if (ci < 0) return UnknownValue();
+    const rt::FlatCell& c = flat_.cells()[ci];
+    llvm::Value* present = Present(slot);
+    llvm::Value* cell = At(slots_, c.offset);
+    if (c.bytes == sizeof(Value)) return b_.CreateSelect(present, cell, UnknownValue());
+    llvm::Value* out = Temp("field");
+    for (unsigned off = 0; off < sizeof(Value); off += 8)
+      b_.CreateStore(llvm::ConstantInt::get(i64_, 0), At(out, off));
+    b_.CreateStore(b_.CreateSelect(present, b_.getInt8(static_cast<uint8_t>(c.kind)),
+                                   b_.getInt8(0)),
+                   At(out, kKindOffset));
+    auto copy = [&](llvm::Type* t, unsigned from, unsigned to) {
+      b_.CreateStore(b_.CreateLoad(t, At(cell, from)), At(out, kPayloadOffset + to));
+    };
+    switch (c.kind) {
+      case ValueKind::Bool: copy(i8_, 0, 0); break;
+      case ValueKind::Int: copy(i64_, 0, 0); break;
+      case ValueKind::Date: copy(i32_, 0, 0); break;
+      case ValueKind::Country: copy(i16_, 0, 0); break;
+      case ValueKind::String:
+      case ValueKind::Code:
+        // Atom-only cells have no bytes: their one use is TextEqual with a constant.
+        if (c.text) {
+          copy(ptr_, 0, 0);
+          copy(i32_, 8, 8);
+        }
+        break;
+      default: break;  // Record: presence only
+    }
+    return out;
+  }
+
+  llvm::Value* UnknownValue() {
+    if (unknown_value_ == nullptr) {
+      auto* ty = llvm::ArrayType::get(i8_, sizeof(Value));
+      auto* gv = new llvm::GlobalVariable(m_, ty, true, llvm::GlobalValue::PrivateLinkage,
+                                          llvm::ConstantAggregateZero::get(ty),
+                                          prefix_ + "unknown");
+      gv->setAlignment(llvm::Align(16));
+      unknown_value_ = gv;
+    }
+    return unknown_value_;
+  }
+
   const ir::Program& p_;
+  const rt::FlatLayout& flat_;
   llvm::LLVMContext& c_;
   llvm::Module& m_;
   llvm::IRBuilder<> b_;
@@ -785,9 +860,11 @@ class Gen {
   llvm::ArrayType* value_ty_;
   llvm::FunctionType* cond_ty_;
   llvm::FunctionType* decide_ty_;
-  std::vector<llvm::Function*> class_fns_;
-  std::map<ir::ExprId, llvm::Function*> cond_fns_;
-  bool fast_only_ = false;                  // no full path: unknowns need no reasons
+  std::vector<llvm::Function*> class_fns_;       // on rt::Record slots (full path)
+  std::vector<llvm::Function*> flat_class_fns_;  // on flat records (fast path)
+  // Emitting fast-path code: `slots_` is a flat record, and unknowns need no reasons (the fast
+  // path gives up on them).
+  bool flat_mode_ = false;
   llvm::GlobalVariable* unknown_value_ = nullptr;
   std::vector<std::vector<uint8_t>> dispatched_;  // [policy][rule]: judged by licit_jit_judge_key
   std::vector<std::vector<uint8_t>> data_rule_;   // [policy][rule]: ... from data (no code)
@@ -827,6 +904,40 @@ const std::vector<std::string>& RuntimeFunctionNames() {
   return kNames;
 }
 
+std::unique_ptr<rt::FlatLayout> BuildFlatLayout(const ir::Program& program) {
+  const size_t n_slots = program.input.slots.size();
+  std::vector<uint32_t> slots, text_slots;
+  std::vector<uint8_t> needs_bytes(n_slots, 0);
+  auto is_text = [](ValueKind k) { return k == ValueKind::String || k == ValueKind::Code; };
+  for (const ir::Node& n : program.nodes) {
+    if ((n.op == ir::Op::Field || n.op == ir::Op::Has) && n.imm < n_slots) slots.push_back(n.imm);
+    // A text field needs its bytes unless every use is `==` or `!=` with a constant, which the
+    // fast path answers from atoms (the shape Gen::ScalarEq and TextEqual handle).
+    const ir::ExprId* a = program.args(n);
+    for (uint32_t k = 0; k < n.count; ++k) {
+      const ir::Node& f = program.nodes[a[k]];
+      if (f.op != ir::Op::Field || f.imm >= n_slots || !is_text(f.kind)) continue;
+      bool atom_only = false;
+      if ((n.op == ir::Op::Eq || n.op == ir::Op::Ne) && n.count == 2) {
+        const ir::Node& other = program.nodes[a[1 - k]];
+        atom_only = other.op == ir::Op::Const && other.kind == f.kind;
+      }
+      if (!atom_only) needs_bytes[f.imm] = 1;
+    }
+  }
+  for (uint32_t s = 0; s < n_slots; ++s)
+    if (needs_bytes[s]) text_slots.push_back(s);
+  // Atoms: every string and code the program holds, in sets too.
+  std::vector<std::string_view> texts;
+  std::function<void(const Value&)> add = [&](const Value& v) {
+    if (is_text(v.kind)) texts.push_back(v.text());
+    if (v.kind == ValueKind::Set || v.kind == ValueKind::List)
+      for (const Value& item : v.items) add(item);
+  };
+  for (const Value& c : program.constants) add(c);
+  return std::make_unique<rt::FlatLayout>(program.input, slots, text_slots, texts);
+}
+
 Generated Generate(const ir::Program& program, const std::string& prefix) {
   Generated g;
   g.context = std::make_unique<llvm::LLVMContext>();
@@ -834,7 +945,8 @@ Generated Generate(const ir::Program& program, const std::string& prefix) {
   size_t rules = 0;
   for (const ir::Policy& policy : program.policies) rules += policy.rules.size();
   g.full_path = rules <= kFullPathMaxRules;
-  Gen gen(program, *g.context, *g.module, prefix);
+  g.flat = BuildFlatLayout(program);
+  Gen gen(program, *g.flat, *g.context, *g.module, prefix);
   g.conditions = gen.Run(g.full_path);
   size_t instructions = 0;
   for (const llvm::Function& f : *g.module) instructions += f.getInstructionCount();

@@ -1,30 +1,35 @@
-// compiler/codegen: ir::Program -> LLVM IR. One function per distinct condition (a rule's or an
-// exception's scope_class, destination, when, unless) and one per class:
+// compiler/codegen: ir::Program -> LLVM IR, in two halves.
+//
+// The full path (records with unknowns; programs up to kFullPathMaxRules rules): one function
+// per distinct condition (a rule's or an exception's scope_class, destination, when, unless),
+// on the record's rt::Value slots, with the interpreter's unknowns and reasons:
 //
 //   i8 @cond_<ExprId>(ptr slots, ptr ctx, ptr env, ptr reason)   ; 0 false, 1 true, 2 unknown
 //
-// and one function that decides a whole record (the fast path, see DecideFn):
+// The fast path: one function that decides a whole record in its compiled layout, a flat record
+// (runtime/flat_record.h: compact cells read by offset, texts as atoms; see DecideFn):
 //
-//   i8 @decide(ptr slots, ptr ctx, ptr env, i32 day, ptr verdict)  ; 1 decided, 0 fall back
+//   i8 @decide(ptr rec, ptr ctx, ptr env, i32 day, ptr verdict)  ; 1 decided, 0 fall back
 //
 // It judges every rule that can fire: periods and suspensions against `day` as constants, the
-// rule's condition parts through the cond functions (inlined by the optimiser), the exceptions
-// that can waive it, and stores each contribution in the rt::Verdict. Rules whose rule-index key
-// covers many rules (DispatchedKey) are not judged one by one: the decide function calls
-// licit_jit_judge_key, which finds the candidates of the record's value and judges just those:
-// rules of the equality shape (ir::EqualityRule) from data, the others by calling their
+// rule's condition parts emitted in line, the exceptions that can waive it, and stores each
+// contribution in the rt::Verdict. Rules whose rule-index key covers many rules (DispatchedKey)
+// are not judged one by one: the decide function calls licit_jit_judge_key, which finds the
+// candidates of the record's value (an array indexed by its country id or atom) and judges just
+// those: rules of the equality shape (ir::EqualityRule) from data, the others by calling their
 // generated function (RuleName). Whenever something is unknown (a missing field, an undecidable
 // comparison) it returns 0 at once, and the engine decides that record through the shared
 // AssembleDecision instead, which writes the unknown's reasons. So the fast path only ever
 // decides records whose decision has no unknowns, and MaterializeVerdict renders those as
 // AssembleDecision would.
 //
-// `slots` is the record's Value array, `ctx` the rt::EvalContext, `env` a JitEnv (the program's
-// constants and layout, so the module holds no addresses and dumps are stable), `reason` an
-// uint16_t receiving the unknown's reason index in ctx. Fast paths (constants, field reads,
-// has, Kleene and/or/not, scalar equality) are straight-line code; every operation with subtle
-// semantics calls the extern "C" licit_rt_* builtins (runtime/builtins), in the interpreter's
-// operand order, so values and unknown reasons are the interpreter's by construction.
+// `ctx` is the rt::EvalContext, `env` a JitEnv (the program's constants and layout, so the
+// module holds no addresses and dumps are stable), `reason` an uint16_t receiving the unknown's
+// reason index in ctx. Fast paths (constants, field reads, has, Kleene and/or/not, scalar
+// equality, text equality with a constant as one atom compare) are straight-line code; every
+// operation with subtle semantics calls the extern "C" licit_rt_* builtins (runtime/builtins), in
+// the interpreter's operand order, so values and unknown reasons are the interpreter's by
+// construction (on the fast path a flat cell is first widened to an rt::Value).
 // The public header holds no LLVM types beyond forward declarations.
 #pragma once
 
@@ -35,6 +40,7 @@
 
 #include "compiler/ir/ir.h"
 #include "runtime/eval_context.h"
+#include "runtime/flat_record.h"
 #include "runtime/record.h"
 #include "runtime/value.h"
 #include "runtime/verdict.h"
@@ -58,10 +64,10 @@ struct JitEnv {
 
 using ConditionFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
                                 uint16_t* reason);
-// Decides the record whose slots are given at `day` into `verdict` (cleared by the caller).
-// Returns 1 when decided, 0 when the record needs the full path (something was unknown, or more
-// than Verdict::kMaxHits rules contributed); `verdict` is then meaningless.
-using DecideFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
+// Decides the flat record `rec` (Generated::flat) at `day` into `verdict` (cleared by the
+// caller). Returns 1 when decided, 0 when the record needs the full path (something was
+// unknown, or more than Verdict::kMaxHits rules contributed); `verdict` is then meaningless.
+using DecideFn = uint8_t (*)(const uint8_t* rec, rt::EvalContext* ctx, const JitEnv* env,
                              int32_t day, rt::Verdict* verdict);
 
 // Rule-index keys with at least this many rules are dispatched through licit_jit_judge_key (one
@@ -91,6 +97,9 @@ struct Generated {
 
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;  // destroyed before its context
+  // The flat records the fast path (decide and rule functions) reads; the engine packs records
+  // into it. Its atoms point into the program's constants.
+  std::unique_ptr<rt::FlatLayout> flat;
   // The conditions compiled for the full path, each as function `<prefix>cond_<id>` (empty when
   // the program is above kFullPathMaxRules).
   std::vector<ir::ExprId> conditions;
@@ -98,6 +107,11 @@ struct Generated {
   bool optimize = true;    // small enough to optimise (kOptimizeMaxInstructions)
   size_t instructions = 0; // IR instructions generated, before optimisation
 };
+
+// The compiled record layout of `program`'s fast path: every field a condition reads (Field and
+// Has nodes), text fields keeping only their atom where `==`/`!=` with a constant is their one
+// use, and the program's string and code constants as atoms.
+std::unique_ptr<rt::FlatLayout> BuildFlatLayout(const ir::Program& program);
 
 // The name of a condition's function.
 std::string ConditionName(const std::string& prefix, ir::ExprId id);
@@ -135,8 +149,8 @@ uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uin
 // field is unknown) into `verdict`, as the decide function would. 0 when the fast path must give
 // up (something unknown, the verdict full).
 uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, uint32_t key,
-                            const licit::rt::Value* slots, licit::rt::EvalContext* ctx,
-                            int32_t day, licit::rt::Verdict* verdict);
+                            const uint8_t* rec, licit::rt::EvalContext* ctx, int32_t day,
+                            licit::rt::Verdict* verdict);
 // 1 when the country value `c` (known) is in group `group` at ctx->date, else 0.
 uint8_t licit_jit_in_group(const licit::codegen::JitEnv* env, uint32_t group,
                            const licit::rt::Value* c, const licit::rt::EvalContext* ctx);

@@ -50,97 +50,43 @@ void licit_jit_under(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* 
 namespace licit::jit {
 namespace {
 
-// FNV-1a: short keys (codes, end-use words) hash in a few nanoseconds, and it needs no state.
-inline uint64_t HashText(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 // The candidate tables behind licit_jit_judge_key, for the rule-index keys the decide function
-// dispatches on (codegen::DispatchedKey): the rules of each key value as one flat array, found by
-// country id, or by text through an open-addressing hash table (linear probing, at most half
-// full) of views into the ir::RuleIndex's own strings. One probe costs a hash and usually one
-// compare, several times less than std::unordered_map's.
+// dispatches on (codegen::DispatchedKey): the rules of each key value as one flat array, found
+// by the flat record's cell: a country id or a text's atom (rt::FlatLayout), both small dense
+// integers, so one probe is an array index.
 struct DispatchKey {
   bool used = false;
-  uint32_t slot = 0;
-  rt::ValueKind kind = rt::ValueKind::Unknown;
-  std::vector<uint32_t> all;    // field unknown: every rule of the key
-  std::vector<uint32_t> rules;  // the runs below point into this
+  uint32_t cell = 0;  // the key field's cell in the flat record
+  rt::FlatCell flat;
   struct Run {
     uint32_t offset = 0, count = 0;
   };
-  std::vector<Run> by_country;  // by CountryId
-  struct Slot {
-    uint64_t hash = 0;
-    std::string_view text;
-    Run run;
-    bool used = false;
-  };
-  std::vector<Slot> by_text;  // size a power of two
-  uint64_t mask = 0;
-
-  void BuildText(const std::vector<std::pair<std::string_view, Run>>& entries) {
-    size_t size = 16;
-    while (size < entries.size() * 2) size *= 2;
-    by_text.assign(size, Slot{});
-    mask = size - 1;
-    for (const auto& [text, run] : entries) {
-      uint64_t h = HashText(text);
-      size_t i = h & mask;
-      while (by_text[i].used) i = (i + 1) & mask;
-      by_text[i] = Slot{h, text, run, true};
-    }
-  }
-  Run FindText(std::string_view text) const {
-    uint64_t h = HashText(text);
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      const Slot& s = by_text[i];
-      if (!s.used) return Run{};
-      if (s.hash == h && s.text == text) return s.run;
-    }
-  }
+  std::vector<uint32_t> rules;  // the runs below point into this
+  std::vector<Run> by_value;    // by CountryId or by atom
 };
 
-// Equality of a known value with a constant of the kinds ir::EqualityRule allows, without the
-// general CompareValues: what `==` gives (codes are stored upper-cased on both sides, so equal
-// bytes is their case-insensitive equality; values of another kind are never equal).
-inline bool SameScalar(const rt::Value& v, const rt::Value& c) {
-  if (v.kind != c.kind) return false;
-  switch (c.kind) {
-    case rt::ValueKind::Country: return v.country == c.country;
-    case rt::ValueKind::String:
-    case rt::ValueKind::Code:
-      return v.str.len == c.str.len && std::memcmp(v.str.ptr, c.str.ptr, c.str.len) == 0;
-    case rt::ValueKind::Int: return v.i == c.i;
-    case rt::ValueKind::Date: return v.date == c.date;
-    case rt::ValueKind::Bool: return v.b == c.b;
-    default: return rt::ValuesEqual(v, c);
-  }
-}
-
 // How licit_jit_judge_key judges one rule of a dispatched key: by calling its generated function,
-// or, for rules of the equality shape (ir::EqualityRule), from data.
+// or, for rules of the equality shape (ir::EqualityRule), from data: each test's cell must equal
+// one of the constants, compared as flat scalars (FlatLayout::ScalarKey).
 struct DispatchedRule {
   codegen::DecideFn fn = nullptr;  // set after compiling, for rules with code
   bool data = false;
   ir::Period period;
   std::vector<ir::Period> suspensions;
   struct Test {
-    uint32_t slot = 0;
-    std::vector<rt::Value> any_of;
+    uint32_t cell = 0;
+    rt::FlatCell flat;
+    std::vector<uint64_t> any_of;
   };
   std::vector<Test> tests;
   rt::DecisionEffect effect = rt::DecisionEffect::Deny;
 };
 
 struct DispatchTables {
-  const ir::Program* program = nullptr;
   std::vector<std::vector<DispatchKey>> keys;      // [policy][key]
   std::vector<std::vector<DispatchedRule>> rules;  // [policy][rule], for rules of dispatched keys
 
-  explicit DispatchTables(const ir::Program& p) : program(&p) {
+  DispatchTables(const ir::Program& p, const rt::FlatLayout& flat) {
     keys.resize(p.rule_index.size());
     rules.resize(p.rule_index.size());
     for (size_t pi = 0; pi < p.rule_index.size(); ++pi) {
@@ -150,11 +96,15 @@ struct DispatchTables {
       rules[pi].resize(policy.rules.size());
       for (size_t ki = 0; ki < ix.keys.size(); ++ki) {
         const ir::RuleIndex::Key& key = ix.keys[ki];
-        if (!codegen::DispatchedKey(key)) continue;
+        const int32_t key_cell = flat.CellOf(key.slot);
+        if (!codegen::DispatchedKey(key) || key_cell < 0) continue;
         for (ir::RuleId r : key.all) {
           if (r >= policy.rules.size()) continue;
           auto tests = ir::EqualityRule(p, policy.rules[r]);
           if (!tests) continue;
+          bool stored = true;
+          for (const ir::EqualityTest& t : *tests) stored = stored && flat.CellOf(t.slot) >= 0;
+          if (!stored) continue;  // (every Field is stored; defensive)
           DispatchedRule& dr = rules[pi][r];
           dr.data = true;
           dr.period = policy.rules[r].period;
@@ -164,32 +114,35 @@ struct DispatchTables {
           dr.effect = static_cast<rt::DecisionEffect>(policy.rules[r].effect);
           for (const ir::EqualityTest& t : *tests) {
             DispatchedRule::Test dt;
-            dt.slot = t.slot;
-            for (ir::ConstId c : t.any_of) dt.any_of.push_back(p.constants[c]);
+            dt.cell = static_cast<uint32_t>(flat.CellOf(t.slot));
+            dt.flat = flat.cells()[dt.cell];
+            for (ir::ConstId c : t.any_of) dt.any_of.push_back(flat.ScalarKey(p.constants[c]));
             dr.tests.push_back(std::move(dt));
           }
         }
         DispatchKey& d = keys[pi][ki];
         d.used = true;
-        d.slot = key.slot;
-        d.kind = key.kind;
-        d.all = key.all;
-        std::vector<std::pair<std::string_view, DispatchKey::Run>> texts;
+        d.cell = static_cast<uint32_t>(key_cell);
+        d.flat = flat.cells()[d.cell];
         for (const auto& [text, rules] : key.rules) {
           DispatchKey::Run run{static_cast<uint32_t>(d.rules.size()),
                                static_cast<uint32_t>(rules.size())};
           d.rules.insert(d.rules.end(), rules.begin(), rules.end());
+          // The index's keys are IndexKeyOf texts: a country id's bytes, or the text itself
+          // (codes upper-cased, as stored), which is one of the program's constants.
+          uint32_t value = 0;
           if (key.kind == rt::ValueKind::Country) {
             CountryId c = 0;
             if (text.size() != sizeof c) continue;
             std::memcpy(&c, text.data(), sizeof c);
-            if (c >= d.by_country.size()) d.by_country.resize(c + 1u);
-            d.by_country[c] = run;
+            value = c;
           } else {
-            texts.emplace_back(std::string_view(text), run);
+            value = flat.atoms().Find(text);
+            if (value == 0) continue;  // not a constant: no record's atom
           }
+          if (value >= d.by_value.size()) d.by_value.resize(value + 1u);
+          d.by_value[value] = run;
         }
-        d.BuildText(texts);
       }
     }
   }
@@ -209,38 +162,24 @@ uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uin
 }
 
 uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, uint32_t key,
-                            const licit::rt::Value* slots, licit::rt::EvalContext* ctx,
-                            int32_t day, licit::rt::Verdict* verdict) {
-  using licit::rt::ValueKind;
+                            const uint8_t* rec, licit::rt::EvalContext* ctx, int32_t day,
+                            licit::rt::Verdict* verdict) {
+  using licit::rt::FlatLayout;
   const auto& tables = *static_cast<const licit::jit::DispatchTables*>(env->dispatch);
   const licit::jit::DispatchKey& k = tables.keys[policy][key];
-  // The candidates. The field as the engines read it: known only when it and every enclosing
-  // record are (ir::RuleCandidates); unknown, every rule of the key is a candidate.
-  const auto& layout = tables.program->input;
-  const bool present = licit::rt::FieldPresent(layout, slots, k.slot);
-  const licit::rt::Value& v = slots[k.slot];
-  const uint32_t* cands = nullptr;
-  uint32_t count = 0;
-  if (!present || v.kind != k.kind) {
-    cands = k.all.data();
-    count = static_cast<uint32_t>(k.all.size());
-  } else {
-    licit::jit::DispatchKey::Run run;
-    if (k.kind == ValueKind::Country) {
-      if (v.country < k.by_country.size()) run = k.by_country[v.country];
-    } else {
-      // Code values are stored upper-cased, as the index's keys are (IndexKeyOf).
-      run = k.FindText(v.text());
-    }
-    cands = k.rules.data() + run.offset;
-    count = run.count;
-  }
+  // The field unknown: every rule of the key is a candidate and tests it, so the decision has
+  // an unknown unless those rules are out of force; the full path works that out.
+  if (!k.used || !FlatLayout::Present(rec, k.cell)) return 0;
+  const uint64_t value = FlatLayout::LoadScalar(rec, k.flat);
+  if (value >= k.by_value.size()) return 1;  // no rule names this value
+  const licit::jit::DispatchKey::Run run = k.by_value[value];
+  const uint32_t* cands = k.rules.data() + run.offset;
   const auto& rules = tables.rules[policy];
-  for (uint32_t i = 0; i < count; ++i) {
+  for (uint32_t i = 0; i < run.count; ++i) {
     const uint32_t r = cands[i];
     const licit::jit::DispatchedRule& rule = rules[r];
     if (!rule.data) {
-      if (rule.fn(slots, ctx, env, day, verdict) == 0) return 0;
+      if (rule.fn(rec, ctx, env, day, verdict) == 0) return 0;
       continue;
     }
     // Judged from data, as the generated rule function would: period, suspensions, then the
@@ -251,17 +190,13 @@ uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, 
     if (suspended) continue;
     bool unknown = false, fired = true;
     for (const auto& t : rule.tests) {
-      if (!licit::rt::FieldPresent(layout, slots, t.slot)) {
+      if (!FlatLayout::Present(rec, t.cell)) {
         unknown = true;
         continue;
       }
+      const uint64_t have = FlatLayout::LoadScalar(rec, t.flat);
       bool match = false;
-      for (const licit::rt::Value& c : t.any_of) {
-        if (licit::jit::SameScalar(slots[t.slot], c)) {
-          match = true;
-          break;
-        }
-      }
+      for (uint64_t c : t.any_of) match = match || have == c;
       if (!match) {
         fired = false;
         break;
@@ -416,10 +351,12 @@ struct JitProgram::Impl {
   codegen::JitEnv env;
   std::vector<codegen::ConditionFn> fns;  // by ExprId; null for non-conditions
   codegen::DecideFn decide = nullptr;
+  std::unique_ptr<rt::FlatLayout> flat;  // what the fast path reads
   DispatchTables dispatch;
   llvm::orc::ResourceTrackerSP tracker;
   interp::Interpreter interp;
-  explicit Impl(const ir::Program& p) : program(&p), dispatch(p), interp(p) {}
+  Impl(const ir::Program& p, std::unique_ptr<rt::FlatLayout> layout)
+      : program(&p), flat(std::move(layout)), dispatch(p, *flat), interp(p) {}
 };
 
 JitProgram::JitProgram(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -444,7 +381,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
     }
   }
   if (g.optimize) codegen::Optimize(*g.module, host->tm());
-  auto impl = std::make_unique<Impl>(program);
+  auto impl = std::make_unique<Impl>(program, std::move(g.flat));
   impl->env =
       codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
   llvm::orc::JITDylib& jd = host->jit().getMainJITDylib();
@@ -487,7 +424,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
   for (uint32_t pi = 0; pi < im.dispatch.rules.size(); ++pi) {
     for (uint32_t ki = 0; ki < im.dispatch.keys[pi].size(); ++ki) {
       if (!im.dispatch.keys[pi][ki].used) continue;
-      for (uint32_t r : im.dispatch.keys[pi][ki].all) {
+      for (uint32_t r : im.dispatch.keys[pi][ki].rules) {
         DispatchedRule& dr = im.dispatch.rules[pi][r];
         if (dr.data || dr.fn != nullptr) continue;
         auto fn = host->jit().lookup(codegen::RuleName(prefix, pi, r));
@@ -518,8 +455,14 @@ std::optional<DayNumber> JudgingDay(const ir::Program& p, const rt::Record& reco
 bool RunFastPath(const JitProgram::Impl& im, const rt::Record& record, DayNumber day,
                  rt::Verdict& verdict) {
   verdict.Clear();
+  // The record in the compiled layout, in this thread's buffer (Value-aligned).
+  thread_local std::vector<rt::Value> flat;
+  const size_t values = (im.flat->record_bytes() + sizeof(rt::Value) - 1) / sizeof(rt::Value);
+  if (flat.size() < values) flat.resize(values);
+  uint8_t* rec = reinterpret_cast<uint8_t*>(flat.data());
+  im.flat->Pack(record.slots(), rec);
   tls_ctx.Begin(&record, day);
-  return im.decide(record.slots(), &tls_ctx, &im.env, day, &verdict) != 0;
+  return im.decide(rec, &tls_ctx, &im.env, day, &verdict) != 0;
 }
 }  // namespace
 
@@ -528,6 +471,27 @@ bool JitProgram::DecideVerdict(const rt::Record& record, const interp::DecideOpt
   std::optional<DayNumber> day = JudgingDay(*impl_->program, record, options);
   if (!day) return false;  // an error decision: the full path writes it
   if (!RunFastPath(*impl_, record, *day, verdict)) return false;
+  verdict.effect = interp::VerdictEffect(*impl_->program, verdict);
+  return true;
+}
+
+const rt::FlatLayout& JitProgram::flat_layout() const { return *impl_->flat; }
+
+bool JitProgram::DecideVerdict(const uint8_t* rec, const interp::DecideOptions& options,
+                               rt::Verdict& verdict) const {
+  // The judging day as RecordDay finds it, from the flat record's header.
+  DayNumber day = 0;
+  if (options.as_of) {
+    day = *options.as_of;
+  } else {
+    uint32_t flags;
+    std::memcpy(&flags, rec + rt::FlatLayout::kFlagsOffset, sizeof flags);
+    if (flags & rt::FlatLayout::kHasDay) std::memcpy(&day, rec + rt::FlatLayout::kDayOffset, 4);
+    else if (impl_->program->dated) return false;  // an error decision: Decide writes it
+  }
+  verdict.Clear();
+  tls_ctx.Begin(nullptr, day);
+  if (impl_->decide(rec, &tls_ctx, &impl_->env, day, &verdict) == 0) return false;
   verdict.effect = interp::VerdictEffect(*impl_->program, verdict);
   return true;
 }

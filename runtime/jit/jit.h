@@ -16,6 +16,7 @@
 #include "compiler/ir/ir.h"
 #include "runtime/decision.h"
 #include "runtime/interp/interpreter.h"
+#include "runtime/flat_record.h"
 #include "runtime/record.h"
 #include "runtime/verdict.h"
 
@@ -36,6 +37,13 @@ class JitProgram {
   // Decide (something unknown, no date, more than Verdict::kMaxHits contributions). Builds no
   // strings and does not allocate. Thread-safe.
   bool DecideVerdict(const rt::Record& record, const interp::DecideOptions& options,
+                     rt::Verdict& verdict) const;
+  // The compiled record layout the fast path reads (runtime/flat_record.h); records packed into
+  // it (an rt::FlatBatch) are the JIT's own form of records kept in memory.
+  const rt::FlatLayout& flat_layout() const;
+  // DecideVerdict on a record already packed with flat_layout(): the day is options.as_of, else
+  // the record's date. False when the record needs Decide on its rt::Record. Thread-safe.
+  bool DecideVerdict(const uint8_t* flat_record, const interp::DecideOptions& options,
                      rt::Verdict& verdict) const;
   interp::Explanation Explain(const rt::Record& record,
                               const interp::DecideOptions& options = {}) const;
