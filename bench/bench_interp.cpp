@@ -15,6 +15,7 @@
 //   bench_interp --engine interp       only the interpreter
 //   bench_interp --engine verdict      only the JIT's rt::Verdict from rt::Records (profiling)
 //   bench_interp --engine flat         only the JIT's rt::Verdict from flat records (profiling)
+//   bench_interp --policy small        only one of the two policies (profiling)
 //   bench_interp --licit PATH --policies DIR
 //
 // Each policy's interpreter part runs in a forked child so its peak RSS (getrusage) is its own;
@@ -398,6 +399,7 @@ int main(int argc, char** argv) {
   std::string licit = LICIT_BENCH_LICIT;
   std::string policy_dir = LICIT_BENCH_POLICY_DIR;
   std::vector<int> thread_counts = {1, 2};
+  std::string only_policy;  // --policy small|large: measure just that one (profiling)
 #ifdef LICIT_HAVE_JIT
   std::vector<Mode> modes = {Mode::kInterp, Mode::kJitDecision, Mode::kJitVerdict, Mode::kJitFlat};
 #else
@@ -436,6 +438,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
       return 2;
 #endif
+    } else if (arg == "--policy" && i + 1 < argc) {
+      only_policy = argv[++i];
     } else if (arg == "--no-run") {
       do_run = false;
     } else if (arg == "--licit" && i + 1 < argc) {
@@ -445,7 +449,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: bench_interp [--records N] [--runs K] [--engine interp|jit|verdict|flat] "
-                   "[--no-run] "
+                   "[--policy small|large] [--no-run] "
                    "[--licit PATH] "
                    "[--policies DIR]\n");
       return 2;
@@ -463,6 +467,7 @@ int main(int argc, char** argv) {
   std::printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
   for (Mode mode : modes)
   for (int p = 0; p < 2; ++p) {
+    if (!only_policy.empty() && only_policy != names[p]) continue;
     std::string path = policy_dir + "/" + names[p] + ".licit";
     InterpResult& r = interp[static_cast<int>(mode)][p] = MeasureInterpInChild(path, n, runs, mode);
     std::fflush(stdout);

@@ -147,35 +147,6 @@ void FlatLayout::Pack(const Value* slots, uint8_t* out) const {
   }
 }
 
-uint64_t FlatLayout::LoadScalar(const uint8_t* rec, const FlatCell& cell) {
-  const uint8_t* p = rec + cell.offset;
-  switch (cell.kind) {
-    case ValueKind::Bool: return *p;
-    case ValueKind::Int: {
-      int64_t v;
-      std::memcpy(&v, p, 8);
-      return static_cast<uint64_t>(v);
-    }
-    case ValueKind::Date: {
-      int32_t v;
-      std::memcpy(&v, p, 4);
-      return static_cast<uint64_t>(static_cast<int64_t>(v));
-    }
-    case ValueKind::Country: {
-      uint16_t v;
-      std::memcpy(&v, p, 2);
-      return v;
-    }
-    case ValueKind::String:
-    case ValueKind::Code: {
-      uint32_t atom;
-      std::memcpy(&atom, p + (cell.text ? 12 : 0), 4);
-      return atom;
-    }
-    default: return ~uint64_t{0};
-  }
-}
-
 uint64_t FlatLayout::ScalarKey(const Value& c) const {
   switch (c.kind) {
     case ValueKind::Bool: return c.b ? 1 : 0;

@@ -107,10 +107,28 @@ class FlatLayout {
   }
   // A scalar cell (Bool, Int, Date, Country, or a String/Code's atom) widened to 64 bits, so that
   // equality with a constant is one compare (ScalarKey gives the constant's).
-  static uint64_t LoadScalar(const uint8_t* rec, const FlatCell& cell);
+  static uint64_t LoadScalar(const uint8_t* rec, const FlatCell& cell) {
+    const uint8_t* p = rec + cell.offset;
+    switch (cell.kind) {
+      case ValueKind::Bool: return *p;
+      case ValueKind::Int: return Load<int64_t, uint64_t>(p);
+      case ValueKind::Date: return static_cast<uint64_t>(static_cast<int64_t>(Load<int32_t, int32_t>(p)));
+      case ValueKind::Country: return Load<uint16_t, uint64_t>(p);
+      case ValueKind::String:
+      case ValueKind::Code: return Load<uint32_t, uint64_t>(p + (cell.text ? 12 : 0));
+      default: return ~uint64_t{0};
+    }
+  }
   uint64_t ScalarKey(const Value& constant) const;
 
  private:
+  template <typename T, typename R>
+  static R Load(const uint8_t* p) {
+    T v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return static_cast<R>(v);
+  }
+
   const RecordLayout* input_;
   std::vector<FlatCell> cells_;
   std::vector<int32_t> cell_of_slot_;

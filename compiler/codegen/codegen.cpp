@@ -11,6 +11,7 @@
 #include <llvm/IR/Function.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
@@ -196,6 +197,172 @@ class Gen {
     b_.SetInsertPoint(known);
   }
 
+  // A rule or exception applies: in force at `day` (its period, not suspended) and its
+  // condition parts hold (a part equal to its `stop` state skips). Branches to `skip` when it
+  // does not apply, to `bail` when that depends on an unknown.
+  //
+  // When every part is pure (PureState: loads and compares of the flat record, nothing that
+  // calls out), everything is computed without branches and the code branches once on the
+  // outcome. Records arrive in no order, so a branch per test would be mispredicted often; a
+  // rule that rarely fires is then one well-predicted branch.
+  using Parts = std::vector<std::pair<ir::ExprId, uint8_t>>;
+  void RequireApplies(const DecideArgs& a, const ir::Period& period, const ir::Policy& policy,
+                      const std::vector<ir::SuspensionId>& suspensions, const Parts& parts,
+                      llvm::BasicBlock* skip, llvm::BasicBlock* bail) {
+    slots_ = a.slots;
+    ctx_ = a.ctx;
+    env_ = a.env;
+    bool pure = true;
+    for (const auto& part : parts)
+      if (part.first != ir::kNone && part.first < p_.nodes.size()) pure = pure && Pure(part.first, 0);
+    if (!pure) {
+      RequireInPeriod(a, period, skip);
+      RequireNotSuspended(a, policy, suspensions, skip);
+      RequireParts(a, parts, skip, bail);
+      return;
+    }
+    llvm::Value* go = DayIn(a, period);
+    for (ir::SuspensionId sid : suspensions)
+      if (sid < policy.suspensions.size())
+        go = b_.CreateAnd(go, b_.CreateNot(DayIn(a, policy.suspensions[sid].period)));
+    llvm::Value* unknown = b_.getFalse();
+    for (const auto& [id, stop] : parts) {
+      if (id == ir::kNone || id >= p_.nodes.size()) continue;
+      llvm::Value* st = PureState(id);
+      go = b_.CreateAnd(go, b_.CreateICmpNE(st, b_.getInt8(stop)));
+      unknown = b_.CreateOr(unknown, b_.CreateICmpEQ(st, b_.getInt8(2)));
+    }
+    llvm::BasicBlock* known = Block("known");
+    llvm::BasicBlock* applies = Block("applies");
+    // `!unpredictable` keeps the code generator from splitting the and of the tests back into
+    // one branch per test (which it does by default on x86, jumps being cheap there).
+    b_.CreateCondBr(go, known, skip, nullptr, llvm::MDBuilder(c_).createUnpredictable());
+    b_.SetInsertPoint(known);
+    b_.CreateCondBr(unknown, bail, applies);
+    b_.SetInsertPoint(applies);
+  }
+
+  // Whether condition `id` can be computed without branches or calls on a flat record: constants,
+  // `has`, fields, scalar `==`/`!=` of fields and constants, and/or/not, and classes made of these.
+  bool Pure(ir::ExprId id, int depth) {
+    if (id >= p_.nodes.size() || depth > 32) return false;
+    const ir::Node& n = p_.nodes[id];
+    const ir::ExprId* a = p_.args(n);
+    switch (n.op) {
+      case ir::Op::Const: return p_.constants[n.imm].kind == ValueKind::Bool;
+      case ir::Op::Has: return flat_.CellOf(n.imm) >= 0;
+      case ir::Op::Field: return n.kind == ValueKind::Bool && flat_.CellOf(n.imm) >= 0;
+      case ir::Op::Not:
+        return n.count == 1 && Pure(a[0], depth + 1);
+      case ir::Op::And:
+      case ir::Op::Or:
+        for (uint32_t k = 0; k < n.count; ++k)
+          if (!Pure(a[k], depth + 1)) return false;
+        return true;
+      case ir::Op::ClassRef:
+        return n.imm < p_.classes.size() && p_.classes[n.imm].predicate != ir::kNone &&
+               Pure(p_.classes[n.imm].predicate, depth + 1);
+      case ir::Op::Eq:
+      case ir::Op::Ne: {
+        if (n.count != 2 || !ScalarEq(n)) return false;
+        for (uint32_t k = 0; k < 2; ++k) {
+          const ir::Node& o = p_.nodes[a[k]];
+          if (o.op == ir::Op::Const) continue;
+          if (o.op != ir::Op::Field || flat_.CellOf(o.imm) < 0) return false;
+        }
+        // Texts: only a field against a constant (an atom compare); two text fields would need
+        // their bytes compared.
+        const bool text = p_.nodes[a[0]].kind == ValueKind::String ||
+                          p_.nodes[a[0]].kind == ValueKind::Code;
+        return !text || p_.nodes[a[0]].op == ir::Op::Const || p_.nodes[a[1]].op == ir::Op::Const;
+      }
+      default: return false;
+    }
+  }
+
+  // The state (i8: 0 false, 1 true, 2 unknown) of a Pure condition, computed with selects.
+  llvm::Value* PureState(ir::ExprId id) {
+    const ir::Node& n = p_.nodes[id];
+    const ir::ExprId* a = p_.args(n);
+    auto i8 = [&](uint8_t v) { return b_.getInt8(v); };
+    switch (n.op) {
+      case ir::Op::Const: return i8(p_.constants[n.imm].b ? 1 : 0);
+      case ir::Op::Has: return b_.CreateZExt(Present(n.imm), i8_);
+      case ir::Op::Field: {
+        const rt::FlatCell& c = flat_.cells()[flat_.CellOf(n.imm)];
+        llvm::Value* bit = b_.CreateAnd(b_.CreateLoad(i8_, At(slots_, c.offset)), i8(1));
+        return b_.CreateSelect(Present(n.imm), bit, i8(2));
+      }
+      case ir::Op::Not: {
+        llvm::Value* st = PureState(a[0]);
+        return b_.CreateSelect(b_.CreateICmpEQ(st, i8(2)), st, b_.CreateXor(st, i8(1)));
+      }
+      case ir::Op::And:
+      case ir::Op::Or: {
+        // Kleene: a deciding operand (false for and, true for or) wins, then unknown.
+        const uint8_t decide = n.op == ir::Op::Or ? 1 : 0;
+        llvm::Value* decided = b_.getFalse();
+        llvm::Value* unknown = b_.getFalse();
+        for (uint32_t k = 0; k < n.count; ++k) {
+          llvm::Value* st = PureState(a[k]);
+          decided = b_.CreateOr(decided, b_.CreateICmpEQ(st, i8(decide)));
+          unknown = b_.CreateOr(unknown, b_.CreateICmpEQ(st, i8(2)));
+        }
+        return b_.CreateSelect(decided, i8(decide),
+                               b_.CreateSelect(unknown, i8(2), i8(decide ^ 1)));
+      }
+      case ir::Op::ClassRef: return PureState(p_.classes[n.imm].predicate);
+      case ir::Op::Eq:
+      case ir::Op::Ne: {
+        llvm::Value* known = b_.getTrue();
+        llvm::Value* eq = nullptr;
+        const ir::Node& l = p_.nodes[a[0]];
+        const ir::Node& r = p_.nodes[a[1]];
+        for (const ir::Node* o : {&l, &r})
+          if (o->op == ir::Op::Field) known = b_.CreateAnd(known, Present(o->imm));
+        const ValueKind kind = l.kind;
+        if (kind == ValueKind::String || kind == ValueKind::Code) {
+          const ir::Node& field = l.op == ir::Op::Const ? r : l;
+          const ir::Node& cn = l.op == ir::Op::Const ? l : r;
+          if (field.op == ir::Op::Const) {
+            eq = b_.getInt1(rt::ValuesEqual(p_.constants[l.imm], p_.constants[r.imm]));
+          } else {
+            const rt::FlatCell& c = flat_.cells()[flat_.CellOf(field.imm)];
+            const uint32_t atom = flat_.atoms().Find(p_.constants[cn.imm].text());
+            llvm::Value* have = b_.CreateLoad(i32_, At(slots_, c.offset + (c.text ? 12 : 0)));
+            eq = atom == 0 ? b_.getFalse() : b_.CreateICmpEQ(have, b_.getInt32(atom));
+          }
+        } else {
+          eq = b_.CreateICmpEQ(ScalarOperand(l, kind), ScalarOperand(r, kind));
+        }
+        if (n.op == ir::Op::Ne) eq = b_.CreateNot(eq);
+        return b_.CreateSelect(known, b_.CreateZExt(eq, i8_), i8(2));
+      }
+      default: return i8(2);  // not reached: Pure said no
+    }
+  }
+
+  // A scalar (Int, Date, Country, Bool) operand of a Pure comparison: a flat cell or a constant,
+  // as an integer of the kind's width.
+  llvm::Value* ScalarOperand(const ir::Node& o, ValueKind kind) {
+    llvm::Type* t = kind == ValueKind::Int       ? i64_
+                    : kind == ValueKind::Date    ? i32_
+                    : kind == ValueKind::Country ? i16_
+                                                 : i8_;
+    if (o.op == ir::Op::Const) {
+      const Value& v = p_.constants[o.imm];
+      switch (kind) {
+        case ValueKind::Int: return llvm::ConstantInt::get(i64_, static_cast<uint64_t>(v.i));
+        case ValueKind::Date: return b_.getInt32(static_cast<uint32_t>(v.date));
+        case ValueKind::Country: return b_.getInt16(v.country);
+        default: return b_.getInt8(v.b ? 1 : 0);
+      }
+    }
+    const rt::FlatCell& c = flat_.cells()[flat_.CellOf(o.imm)];
+    llvm::Value* v = b_.CreateLoad(t, At(slots_, c.offset));
+    return kind == ValueKind::Bool ? b_.CreateAnd(v, b_.getInt8(1)) : v;
+  }
+
   static uint8_t EffectCode(ir::Effect e) {
     static_assert(static_cast<int>(ir::Effect::Deny) == static_cast<int>(rt::DecisionEffect::Deny));
     static_assert(static_cast<int>(ir::Effect::Exempt) ==
@@ -224,19 +391,17 @@ class Gen {
     DecideArgs a = BeginDecideFn(f);
     llvm::BasicBlock* done = Block("judged");
     llvm::BasicBlock* bail = Block("fallback");
-    RequireInPeriod(a, rule.period, done);
-    RequireNotSuspended(a, policy, rule.suspensions, done);
-    RequireParts(a, {{rule.scope_class, 0}, {rule.destination, 0}, {rule.when, 0}, {rule.unless, 1}},
-                 done, bail);
+    RequireApplies(a, rule.period, policy, rule.suspensions,
+                   {{rule.scope_class, 0}, {rule.destination, 0}, {rule.when, 0}, {rule.unless, 1}},
+                   done, bail);
     // Fired: the first exception that holds waives it (an unknown one: fall back, the full path
     // reports it).
     for (ir::ExceptionId e : rule.waived_by) {
       if (e >= policy.exceptions.size()) continue;
       const ir::Exception& ex = policy.exceptions[e];
       llvm::BasicBlock* next = Block("next.exception");
-      RequireInPeriod(a, ex.period, next);
-      RequireNotSuspended(a, policy, ex.suspensions, next);
-      RequireParts(a, {{ex.when, 0}, {ex.unless, 1}}, next, bail);
+      RequireApplies(a, ex.period, policy, ex.suspensions, {{ex.when, 0}, {ex.unless, 1}}, next,
+                     bail);
       EmitHit(a, pi, ri, e, EffectCode(ir::Effect::Exempt), done, bail);
       b_.SetInsertPoint(next);
     }

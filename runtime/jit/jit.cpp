@@ -1,7 +1,9 @@
 #include "runtime/jit/jit.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <string_view>
 
@@ -54,16 +56,33 @@ namespace {
 // dispatches on (codegen::DispatchedKey): the rules of each key value as one flat array, found
 // by the flat record's cell: a country id or a text's atom (rt::FlatLayout), both small dense
 // integers, so one probe is an array index.
+//
+// A value named by many rules (a control code with rules for twenty destinations) gets a second
+// level when all its rules are judged from data and test one more field: its rules sorted by
+// that field's value, so a record finds the few whose second test it passes by binary search
+// (SubEntry) instead of judging them all. Rules whose other tests fail are still judged in full;
+// the second level only skips rules that test would reject.
 struct DispatchKey {
   bool used = false;
   uint32_t cell = 0;  // the key field's cell in the flat record
   rt::FlatCell flat;
+  struct SubEntry {
+    uint64_t value = 0;  // FlatLayout::ScalarKey of one of the rule's constants
+    uint32_t rule = 0;
+  };
   struct Run {
-    uint32_t offset = 0, count = 0;
+    uint32_t offset = 0, count = 0;  // into `rules`
+    uint32_t sub_offset = 0, sub_count = 0;  // into `sub`, sorted by (value, rule); 0: none
+    uint32_t sub_cell = 0;
+    rt::FlatCell sub_flat;
   };
   std::vector<uint32_t> rules;  // the runs below point into this
+  std::vector<SubEntry> sub;
   std::vector<Run> by_value;    // by CountryId or by atom
 };
+
+// Runs shorter than this are judged rule by rule: a binary search costs about as much.
+constexpr uint32_t kSubIndexMinRules = 4;
 
 // How licit_jit_judge_key judges one rule of a dispatched key: by calling its generated function,
 // or, for rules of the equality shape (ir::EqualityRule), from data: each test's cell must equal
@@ -85,6 +104,46 @@ struct DispatchedRule {
 struct DispatchTables {
   std::vector<std::vector<DispatchKey>> keys;      // [policy][key]
   std::vector<std::vector<DispatchedRule>> rules;  // [policy][rule], for rules of dispatched keys
+
+  // The second level of a run (see DispatchKey), when every rule is judged from data and tests
+  // one same field besides the key.
+  void AddSubIndex(const std::vector<ir::RuleId>& run_rules, uint32_t key_cell, size_t pi,
+                   DispatchKey& d, DispatchKey::Run& run) const {
+    if (run_rules.size() < kSubIndexMinRules) return;
+    const DispatchedRule& first = rules[pi][run_rules[0]];
+    if (!first.data) return;
+    for (const DispatchedRule::Test& candidate : first.tests) {
+      if (candidate.cell == key_cell) continue;
+      std::vector<DispatchKey::SubEntry> entries;
+      bool all = true;
+      for (ir::RuleId r : run_rules) {
+        const DispatchedRule& dr = rules[pi][r];
+        const DispatchedRule::Test* t = nullptr;
+        for (const DispatchedRule::Test& x : dr.tests)
+          if (x.cell == candidate.cell) t = &x;
+        if (!dr.data || t == nullptr) {
+          all = false;
+          break;
+        }
+        for (uint64_t v : t->any_of) entries.push_back({v, r});
+      }
+      if (!all) continue;
+      std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        return a.value != b.value ? a.value < b.value : a.rule < b.rule;
+      });
+      entries.erase(std::unique(entries.begin(), entries.end(),
+                                [](const auto& a, const auto& b) {
+                                  return a.value == b.value && a.rule == b.rule;
+                                }),
+                    entries.end());
+      run.sub_offset = static_cast<uint32_t>(d.sub.size());
+      run.sub_count = static_cast<uint32_t>(entries.size());
+      run.sub_cell = candidate.cell;
+      run.sub_flat = candidate.flat;
+      d.sub.insert(d.sub.end(), entries.begin(), entries.end());
+      return;
+    }
+  }
 
   DispatchTables(const ir::Program& p, const rt::FlatLayout& flat) {
     keys.resize(p.rule_index.size());
@@ -125,9 +184,11 @@ struct DispatchTables {
         d.cell = static_cast<uint32_t>(key_cell);
         d.flat = flat.cells()[d.cell];
         for (const auto& [text, rules] : key.rules) {
-          DispatchKey::Run run{static_cast<uint32_t>(d.rules.size()),
-                               static_cast<uint32_t>(rules.size())};
+          DispatchKey::Run run;
+          run.offset = static_cast<uint32_t>(d.rules.size());
+          run.count = static_cast<uint32_t>(rules.size());
           d.rules.insert(d.rules.end(), rules.begin(), rules.end());
+          AddSubIndex(rules, d.cell, pi, d, run);
           // The index's keys are IndexKeyOf texts: a country id's bytes, or the text itself
           // (codes upper-cased, as stored), which is one of the program's constants.
           uint32_t value = 0;
@@ -172,23 +233,18 @@ uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, 
   if (!k.used || !FlatLayout::Present(rec, k.cell)) return 0;
   const uint64_t value = FlatLayout::LoadScalar(rec, k.flat);
   if (value >= k.by_value.size()) return 1;  // no rule names this value
-  const licit::jit::DispatchKey::Run run = k.by_value[value];
-  const uint32_t* cands = k.rules.data() + run.offset;
+  const licit::jit::DispatchKey::Run& run = k.by_value[value];
   const auto& rules = tables.rules[policy];
-  for (uint32_t i = 0; i < run.count; ++i) {
-    const uint32_t r = cands[i];
+  // Judges rule `r`: false when the fast path must give up.
+  auto judge = [&](uint32_t r) -> bool {
     const licit::jit::DispatchedRule& rule = rules[r];
-    if (!rule.data) {
-      if (rule.fn(rec, ctx, env, day, verdict) == 0) return 0;
-      continue;
-    }
+    if (!rule.data) return rule.fn(rec, ctx, env, day, verdict) != 0;
     // Judged from data, as the generated rule function would: period, suspensions, then the
     // tests in Kleene logic (a false test decides; otherwise an unknown one gives up).
-    if (!rule.period.Contains(day)) continue;
-    bool suspended = false;
-    for (const licit::ir::Period& sp : rule.suspensions) suspended = suspended || sp.Contains(day);
-    if (suspended) continue;
-    bool unknown = false, fired = true;
+    if (!rule.period.Contains(day)) return true;
+    for (const licit::ir::Period& sp : rule.suspensions)
+      if (sp.Contains(day)) return true;
+    bool unknown = false;
     for (const auto& t : rule.tests) {
       if (!FlatLayout::Present(rec, t.cell)) {
         unknown = true;
@@ -197,16 +253,33 @@ uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, 
       const uint64_t have = FlatLayout::LoadScalar(rec, t.flat);
       bool match = false;
       for (uint64_t c : t.any_of) match = match || have == c;
-      if (!match) {
-        fired = false;
-        break;
-      }
+      if (!match) return true;  // false: not fired
     }
-    if (!fired) continue;
-    if (unknown) return 0;
-    if (licit_jit_hit(verdict, policy, r, UINT32_MAX, static_cast<uint8_t>(rule.effect)) == 0)
-      return 0;
+    if (unknown) return false;
+    return licit_jit_hit(verdict, policy, r, UINT32_MAX, static_cast<uint8_t>(rule.effect)) != 0;
+  };
+  if (run.sub_count != 0 && FlatLayout::Present(rec, run.sub_cell)) {
+    // The second level: only the rules whose second test this record's value passes.
+    const uint64_t have = FlatLayout::LoadScalar(rec, run.sub_flat);
+    // A lower bound without data-dependent branches (the values come in no order, so a
+    // branching search mispredicts about half its steps): the loop count depends on the run's
+    // size only, and the step is a conditional move.
+    const auto* begin = k.sub.data() + run.sub_offset;
+    const auto* end = begin + run.sub_count;
+    const auto* base = begin;
+    for (uint32_t n = run.sub_count; n > 1;) {
+      const uint32_t half = n / 2;
+      base = base[half].value < have ? base + half : base;
+      n -= half;
+    }
+    const auto* at = base + (base->value < have ? 1 : 0);
+    for (; at != end && at->value == have; ++at)
+      if (!judge(at->rule)) return 0;
+    return 1;
   }
+  const uint32_t* cands = k.rules.data() + run.offset;
+  for (uint32_t i = 0; i < run.count; ++i)
+    if (!judge(cands[i])) return 0;
   return 1;
 }
 
@@ -352,11 +425,14 @@ struct JitProgram::Impl {
   std::vector<codegen::ConditionFn> fns;  // by ExprId; null for non-conditions
   codegen::DecideFn decide = nullptr;
   std::unique_ptr<rt::FlatLayout> flat;  // what the fast path reads
+  rt::DecisionEffect no_hit_effect = rt::DecisionEffect::Allow;  // of a verdict with no hits
   DispatchTables dispatch;
   llvm::orc::ResourceTrackerSP tracker;
   interp::Interpreter interp;
   Impl(const ir::Program& p, std::unique_ptr<rt::FlatLayout> layout)
-      : program(&p), flat(std::move(layout)), dispatch(p, *flat), interp(p) {}
+      : program(&p), flat(std::move(layout)), dispatch(p, *flat), interp(p) {
+    no_hit_effect = interp::VerdictEffect(p, rt::Verdict{});
+  }
 };
 
 JitProgram::JitProgram(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -440,7 +516,27 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
 }
 
 namespace {
-thread_local rt::EvalContext tls_ctx;
+
+// What a thread needs to decide: the evaluation context, the buffer a record is packed into,
+// and the verdict Decide materialises. Reached through a plain pointer (constant-initialised, so
+// no TLS init wrapper runs per decision); made on the thread's first decision, freed at its exit.
+struct ThreadState {
+  rt::EvalContext ctx;
+  std::vector<rt::Value> flat;  // Value-aligned bytes of one flat record
+  rt::Verdict verdict;
+};
+thread_local ThreadState* tls_state = nullptr;
+
+ThreadState& Thread() {
+  if (tls_state == nullptr) [[unlikely]] {
+    thread_local std::unique_ptr<ThreadState> owner = std::make_unique<ThreadState>();
+    tls_state = owner.get();
+  }
+  return *tls_state;
+}
+
+// The effect of a verdict: with no contributions, the program's (precomputed) default.
+inline rt::DecisionEffect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v);
 
 // The day a record is judged at (as PrepareDecision finds it); for an undated program any day
 // does.
@@ -455,14 +551,18 @@ std::optional<DayNumber> JudgingDay(const ir::Program& p, const rt::Record& reco
 bool RunFastPath(const JitProgram::Impl& im, const rt::Record& record, DayNumber day,
                  rt::Verdict& verdict) {
   verdict.Clear();
-  // The record in the compiled layout, in this thread's buffer (Value-aligned).
-  thread_local std::vector<rt::Value> flat;
+  // The record in the compiled layout, in this thread's buffer.
+  ThreadState& t = Thread();
   const size_t values = (im.flat->record_bytes() + sizeof(rt::Value) - 1) / sizeof(rt::Value);
-  if (flat.size() < values) flat.resize(values);
-  uint8_t* rec = reinterpret_cast<uint8_t*>(flat.data());
+  if (t.flat.size() < values) t.flat.resize(values);
+  uint8_t* rec = reinterpret_cast<uint8_t*>(t.flat.data());
   im.flat->Pack(record.slots(), rec);
-  tls_ctx.Begin(&record, day);
-  return im.decide(rec, &tls_ctx, &im.env, day, &verdict) != 0;
+  t.ctx.Begin(&record, day);
+  return im.decide(rec, &t.ctx, &im.env, day, &verdict) != 0;
+}
+
+inline rt::DecisionEffect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v) {
+  return v.count == 0 ? im.no_hit_effect : interp::VerdictEffect(*im.program, v);
 }
 }  // namespace
 
@@ -471,7 +571,7 @@ bool JitProgram::DecideVerdict(const rt::Record& record, const interp::DecideOpt
   std::optional<DayNumber> day = JudgingDay(*impl_->program, record, options);
   if (!day) return false;  // an error decision: the full path writes it
   if (!RunFastPath(*impl_, record, *day, verdict)) return false;
-  verdict.effect = interp::VerdictEffect(*impl_->program, verdict);
+  verdict.effect = EffectOf(*impl_, verdict);
   return true;
 }
 
@@ -490,9 +590,10 @@ bool JitProgram::DecideVerdict(const uint8_t* rec, const interp::DecideOptions& 
     else if (impl_->program->dated) return false;  // an error decision: Decide writes it
   }
   verdict.Clear();
-  tls_ctx.Begin(nullptr, day);
-  if (impl_->decide(rec, &tls_ctx, &impl_->env, day, &verdict) == 0) return false;
-  verdict.effect = interp::VerdictEffect(*impl_->program, verdict);
+  rt::EvalContext& ctx = Thread().ctx;
+  ctx.Begin(nullptr, day);
+  if (impl_->decide(rec, &ctx, &impl_->env, day, &verdict) == 0) return false;
+  verdict.effect = EffectOf(*impl_, verdict);
   return true;
 }
 
@@ -502,7 +603,7 @@ rt::Decision JitProgram::Decide(const rt::Record& record,
   std::optional<DayNumber> day = interp::PrepareDecision(*impl_->program, record, options, d);
   if (!day) return d;
   // The fast path: generated code decides records with no unknowns into a compact verdict.
-  thread_local rt::Verdict verdict;
+  rt::Verdict& verdict = Thread().verdict;
   if (RunFastPath(*impl_, record, *day, verdict)) {
     interp::MaterializeVerdict(*impl_->program, verdict, d);
     return d;
@@ -510,7 +611,7 @@ rt::Decision JitProgram::Decide(const rt::Record& record,
   // The full path: the shared assembly, asking generated code for each condition; for a program
   // too big to have code for the full path (codegen::kFullPathMaxRules), the interpreter.
   if (impl_->fns.empty()) return impl_->interp.Decide(record, options);
-  rt::EvalContext& ctx = tls_ctx;
+  rt::EvalContext& ctx = Thread().ctx;
   ctx.Reset(&record, *day);
   JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, record.slots());
   interp::AssembleDecision(*impl_->program, *day, ev, d);
