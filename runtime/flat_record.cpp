@@ -163,6 +163,35 @@ uint64_t FlatLayout::ScalarKey(const Value& c) const {
   }
 }
 
+std::string FlatLayout::Describe(std::string_view prefix) const {
+  std::string out;
+  auto line = [&](const std::string& text) {
+    out.append(prefix);
+    out += text;
+    out += '\n';
+  };
+  line("compiled record layout: " + std::to_string(record_bytes_) + " bytes, aligned to " +
+       std::to_string(align_));
+  line("  0   day (i32, the record's date), 4 flags (i32: 1 = has a day)");
+  const uint32_t words = (static_cast<uint32_t>(cells_.size()) + 63) / 64;
+  line("  8   presence bits (" + std::to_string(words) + " x i64; bit i: cell i present)");
+  for (uint32_t i = 0; i < cells_.size(); ++i) {
+    const FlatCell& c = cells_[i];
+    std::string what = ValueKindName(c.kind);
+    if (c.kind == ValueKind::String || c.kind == ValueKind::Code)
+      what += c.text ? ": bytes and atom, ptr + i32 length + i32 atom" : ": atom only, i32";
+    else if (c.bytes == sizeof(Value))
+      what += ": the whole Value";
+    std::string at = std::to_string(c.offset);
+    at.resize(std::max<size_t>(at.size(), 3), ' ');
+    line("  " + at + " cell " + std::to_string(i) + ": " + input_->slots[c.slot].path + " (" +
+         what + "), " + std::to_string(c.bytes) + " bytes");
+  }
+  line("atoms: " + std::to_string(atoms_.size()) +
+       " (the program's strings and codes; 0 is any other text)");
+  return out;
+}
+
 void FlatBatch::Reserve(size_t records) {
   storage_.reserve((records * layout_->record_bytes() + sizeof(Value) - 1) / sizeof(Value));
 }

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -120,6 +121,11 @@ class FlatLayout {
     }
   }
   uint64_t ScalarKey(const Value& constant) const;
+
+  // The layout as comment lines for `licit dump --emit=llvm` (each starting with `prefix`):
+  // size, alignment, the presence words, then one line per cell (field, kind, offset, bytes,
+  // whether a text keeps its bytes) and the number of atoms.
+  std::string Describe(std::string_view prefix) const;
 
  private:
   template <typename T, typename R>

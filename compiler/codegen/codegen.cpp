@@ -1100,6 +1100,12 @@ std::unique_ptr<rt::FlatLayout> BuildFlatLayout(const ir::Program& program) {
       for (const Value& item : v.items) add(item);
   };
   for (const Value& c : program.constants) add(c);
+  // And the rule index's keys (IndexKeyOf: codes upper-cased), which the dispatch tables find
+  // by atom; they are constants already, this only makes sure.
+  for (const ir::RuleIndex& ix : program.rule_index)
+    for (const ir::RuleIndex::Key& key : ix.keys)
+      if (is_text(key.kind))
+        for (const auto& entry : key.rules) texts.push_back(entry.first);
   return std::make_unique<rt::FlatLayout>(program.input, slots, text_slots, texts);
 }
 
@@ -1164,7 +1170,8 @@ std::string DumpLlvm(const ir::Program& program, std::string* error) {
     return {};
   }
   if (g.optimize) Optimize(*g.module, tm.get());
-  return PrintModule(*g.module);
+  // What the fast path's offsets mean, as comments before the module.
+  return g.flat->Describe("; ") + PrintModule(*g.module);
 }
 
 }  // namespace licit::codegen

@@ -60,7 +60,8 @@ Stages:
   checked   each declaration with resolved names and types (the file and its imports)
   ir        the lowered program: input slots, constants, classes, groups and each rule's
             conditions as S-expressions (the file and its imports; needs a file without errors)
-  llvm      the LLVM module the JIT compiles (optimised at O2)
+  llvm      the LLVM module the JIT compiles (optimised at O2), after its
+            compiled record layout as comments
 
 Options:
   --emit=STAGE             the stage to print (required)

@@ -178,7 +178,8 @@ enum class DumpStage : uint8_t {
   Ast,      // the syntax tree as an S-expression; parsing only (no name resolution)
   Checked,  // each declaration with resolved names and types (the files and their imports)
   Ir,       // the lowered program (needs files without errors)
-  Llvm,     // the LLVM module the JIT compiles, optimised (needs the JIT: jit_available())
+  Llvm,     // the LLVM module the JIT compiles, optimised, after its compiled record layout as
+            // `;` comments (needs the JIT: jit_available())
 };
 LICIT_API const char* dump_stage_name(DumpStage s) noexcept;  // "tokens", "ast", "checked", ...
 LICIT_API std::optional<DumpStage> parse_dump_stage(std::string_view name) noexcept;
