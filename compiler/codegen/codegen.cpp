@@ -327,10 +327,7 @@ class Gen {
           if (field.op == ir::Op::Const) {
             eq = b_.getInt1(rt::ValuesEqual(p_.constants[l.imm], p_.constants[r.imm]));
           } else {
-            const rt::FlatCell& c = flat_.cells()[flat_.CellOf(field.imm)];
-            const uint32_t atom = flat_.atoms().Find(p_.constants[cn.imm].text());
-            llvm::Value* have = b_.CreateLoad(i32_, At(slots_, c.offset + (c.text ? 12 : 0)));
-            eq = atom == 0 ? b_.getFalse() : b_.CreateICmpEQ(have, b_.getInt32(atom));
+            eq = AtomEquals(field, cn);
           }
         } else {
           eq = b_.CreateICmpEQ(ScalarOperand(l, kind), ScalarOperand(r, kind));
@@ -342,6 +339,26 @@ class Gen {
     }
   }
 
+  // i1: the text field `field` of the flat record (which must be stored) equals text constant
+  // `constant`: their atoms are equal (a constant with no atom equals no field).
+  llvm::Value* AtomEquals(const ir::Node& field, const ir::Node& constant) {
+    const rt::FlatCell& c = flat_.cells()[flat_.CellOf(field.imm)];
+    const uint32_t atom = flat_.atoms().Find(p_.constants[constant.imm].text());
+    if (atom == 0) return b_.getFalse();
+    llvm::Value* have = b_.CreateLoad(i32_, At(slots_, c.offset + (c.text ? 12 : 0)), "atom");
+    return b_.CreateICmpEQ(have, b_.getInt32(atom));
+  }
+
+  // A scalar constant (Int, Date, Country, Bool) as the integer generated code compares.
+  llvm::Value* ConstScalar(const Value& v, ValueKind kind) {
+    switch (kind) {
+      case ValueKind::Int: return llvm::ConstantInt::get(i64_, static_cast<uint64_t>(v.i));
+      case ValueKind::Date: return b_.getInt32(static_cast<uint32_t>(v.date));
+      case ValueKind::Country: return b_.getInt16(v.country);
+      default: return b_.getInt8(v.b ? 1 : 0);
+    }
+  }
+
   // A scalar (Int, Date, Country, Bool) operand of a Pure comparison: a flat cell or a constant,
   // as an integer of the kind's width.
   llvm::Value* ScalarOperand(const ir::Node& o, ValueKind kind) {
@@ -349,15 +366,7 @@ class Gen {
                     : kind == ValueKind::Date    ? i32_
                     : kind == ValueKind::Country ? i16_
                                                  : i8_;
-    if (o.op == ir::Op::Const) {
-      const Value& v = p_.constants[o.imm];
-      switch (kind) {
-        case ValueKind::Int: return llvm::ConstantInt::get(i64_, static_cast<uint64_t>(v.i));
-        case ValueKind::Date: return b_.getInt32(static_cast<uint32_t>(v.date));
-        case ValueKind::Country: return b_.getInt16(v.country);
-        default: return b_.getInt8(v.b ? 1 : 0);
-      }
-    }
+    if (o.op == ir::Op::Const) return ConstScalar(p_.constants[o.imm], kind);
     const rt::FlatCell& c = flat_.cells()[flat_.CellOf(o.imm)];
     llvm::Value* v = b_.CreateLoad(t, At(slots_, c.offset));
     return kind == ValueKind::Bool ? b_.CreateAnd(v, b_.getInt8(1)) : v;
@@ -594,16 +603,9 @@ class Gen {
       var_id = rhs;
     }
     // A field of a flat record against a constant: their atoms (FlatLayout), one compare.
-    if (flat_mode_ && cn != nullptr && p_.nodes[var_id].op == ir::Op::Field) {
-      const int32_t cell = flat_.CellOf(p_.nodes[var_id].imm);
-      if (cell >= 0) {
-        const rt::FlatCell& c = flat_.cells()[cell];
-        const uint32_t atom = flat_.atoms().Find(p_.constants[cn->imm].text());
-        if (atom == 0) return b_.getFalse();
-        llvm::Value* have = b_.CreateLoad(i32_, At(slots_, c.offset + (c.text ? 12 : 0)), "atom");
-        return b_.CreateICmpEQ(have, b_.getInt32(atom));
-      }
-    }
+    if (flat_mode_ && cn != nullptr && p_.nodes[var_id].op == ir::Op::Field &&
+        flat_.CellOf(p_.nodes[var_id].imm) >= 0)
+      return AtomEquals(p_.nodes[var_id], *cn);
     llvm::Value* var_len = b_.CreateLoad(i32_, At(var ? var : l, kPayloadOffset + 8), "len");
     llvm::Value* var_ptr = b_.CreateLoad(ptr_, At(var ? var : l, kPayloadOffset), "ptr");
     llvm::Value* other_len = nullptr;
@@ -753,14 +755,7 @@ class Gen {
     };
     auto payload = [&](ir::ExprId id, llvm::Value* v) -> llvm::Value* {
       const ir::Node& c = p_.nodes[id];
-      if (c.op != ir::Op::Const) return Payload(v, t);
-      const Value& cv = p_.constants[c.imm];
-      switch (kind) {
-        case ValueKind::Int: return llvm::ConstantInt::get(i64_, static_cast<uint64_t>(cv.i));
-        case ValueKind::Date: return b_.getInt32(static_cast<uint32_t>(cv.date));
-        case ValueKind::Country: return b_.getInt16(cv.country);
-        default: return b_.getInt8(cv.b ? 1 : 0);
-      }
+      return c.op == ir::Op::Const ? ConstScalar(p_.constants[c.imm], kind) : Payload(v, t);
     };
     llvm::Value* fast = b_.CreateAnd(known(a[0], l), known(a[1], r));
     llvm::BasicBlock* fast_bb = Block("cmp.fast");
