@@ -10,6 +10,7 @@
 #include "compiler/ir/lower.h"
 #include "compiler/sema/check.h"
 #include "runtime/decision.h"
+#include "runtime/flat_record.h"
 #include "runtime/interp/interpreter.h"
 #include "runtime/io/record_reader.h"
 #include "runtime/jit/jit.h"
@@ -59,12 +60,30 @@ int RunEngines(const uint8_t* data, size_t size) {
     const std::string a = rt::DecisionToJson(interp.Decide(record, options));
     const std::string b = rt::DecisionToJson(jd);
     rt::Verdict verdict;
-    const bool verdict_differs = jit->DecideVerdict(record, options, verdict) &&
-                                 verdict.effect != jd.effect;
-    if (a != b || verdict_differs) {
-      std::fprintf(stderr, "engines disagree\npolicy:\n%s\nrecord: %s\ninterp: %s\njit:    %s\n%s",
+    const bool decided = jit->DecideVerdict(record, options, verdict);
+    const bool verdict_differs = decided && verdict.effect != jd.effect;
+    // The batch path: the record packed into the compiled record layout (rt::FlatBatch) must be
+    // decided exactly as DecideVerdict decides the rt::Record (same answer, effect and hits).
+    rt::FlatBatch batch(jit->flat_layout());
+    batch.Add(record);
+    rt::Verdict flat;
+    const bool flat_decided = jit->DecideVerdict(batch.record(0), options, flat);
+    bool flat_differs = flat_decided != decided;
+    if (!flat_differs && decided) {
+      flat_differs = flat.effect != verdict.effect || flat.count != verdict.count;
+      for (uint32_t h = 0; !flat_differs && h < flat.count; ++h)
+        flat_differs = flat.hits[h].policy != verdict.hits[h].policy ||
+                       flat.hits[h].rule != verdict.hits[h].rule ||
+                       flat.hits[h].exception != verdict.hits[h].exception ||
+                       flat.hits[h].effect != verdict.hits[h].effect;
+    }
+    if (a != b || verdict_differs || flat_differs) {
+      std::fprintf(stderr, "engines disagree\npolicy:\n%s\nrecord: %s\ninterp: %s\njit:    %s\n%s%s",
                    text.c_str(), json.c_str(), a.c_str(), b.c_str(),
-                   verdict_differs ? "(and DecideVerdict's effect differs)\n" : "");
+                   verdict_differs ? "(and DecideVerdict's effect differs)\n" : "",
+                   flat_differs ? "(DecideVerdict on the flat record differs from DecideVerdict "
+                                  "on the rt::Record)\n"
+                                : "");
       std::abort();
     }
   }

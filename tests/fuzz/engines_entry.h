@@ -1,6 +1,7 @@
 // The two-engine fuzz entry: bytes drive the random policy and record generator
 // (tests/jit/random_policy.h); every record is decided by the interpreter and by the JIT (its
-// fast path and its full path), and the decision JSON must be identical. A difference prints the
+// fast path and its full path), and the decision JSON must be identical; the record packed into
+// an rt::FlatBatch must get DecideVerdict's verdict on the rt::Record. A difference prints the
 // policy, the record and both decisions, and aborts (a crash to libFuzzer).
 #pragma once
 

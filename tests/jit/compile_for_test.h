@@ -1,0 +1,45 @@
+// Compiling Licit source text to an ir::Program inside a test (check + lower), as the JIT tests of
+// the compiled record layout need it. The differential test keeps its own copy (it predates this).
+#pragma once
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "compiler/base/source.h"
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/ir/lower.h"
+#include "compiler/sema/check.h"
+
+namespace licit::testing {
+
+struct CompiledSource {
+  SourceManager sources;
+  std::unique_ptr<sema::CheckedProgram> checked;
+  std::unique_ptr<ir::Program> program;
+};
+
+// Null with `*errors` holding the error diagnostics when the text does not check or lower.
+inline std::unique_ptr<CompiledSource> CompileSource(const std::string& text,
+                                                     std::string* errors) {
+  auto c = std::make_unique<CompiledSource>();
+  DiagnosticSink diags;
+  c->checked = sema::CheckSource(c->sources, "test.licit", text, diags);
+  for (const Diagnostic& d : diags.all())
+    if (d.severity == Severity::Error) *errors += d.message + "\n";
+  if (!errors->empty()) return nullptr;
+  c->program = ir::Lower(*c->checked, c->sources, diags);
+  if (!c->program) {
+    *errors = "lowering failed";
+    return nullptr;
+  }
+  return c;
+}
+
+// A size from the environment (LICIT_* overrides), else `fallback`.
+inline uint64_t EnvOr(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
+}  // namespace licit::testing
