@@ -1,5 +1,4 @@
-// Compiling Licit source text to an ir::Program inside a test (check + lower), as the JIT tests of
-// the compiled record layout need it. The differential test keeps its own copy (it predates this).
+// Compiling Licit source text to an ir::Program inside a test (check + lower), for the JIT tests.
 #pragma once
 
 #include <cstdlib>

@@ -87,6 +87,24 @@ struct Counts {
   uint64_t fast_big = 0;
 };
 
+// A policy text compiled for both engines; the test stops (REQUIRE) when it does not compile.
+struct Engines {
+  std::unique_ptr<testing::CompiledSource> compiled;
+  std::unique_ptr<jit::JitProgram> jit;
+};
+Engines CompileBoth(const std::string& text) {
+  Engines e;
+  std::string errors;
+  e.compiled = testing::CompileSource(text, &errors);
+  INFO(errors);
+  REQUIRE(e.compiled);
+  std::string jit_error;
+  e.jit = jit::JitProgram::Compile(*e.compiled->program, &jit_error);
+  INFO(jit_error);
+  REQUIRE(e.jit);
+  return e;
+}
+
 // Decides every record of `jsons` on `text` three ways (interpreter, DecideVerdict on the
 // FlatBatch record, DecideVerdict on the rt::Record) and FAILs on the first disagreement.
 void CheckPolicy(const std::string& text, const std::vector<std::string>& jsons, bool undated,
@@ -268,15 +286,9 @@ rule scalars:
   review when ok == true and n == -3
 default allow
 )";
-  std::string errors;
-  auto compiled = testing::CompileSource(text, &errors);
-  INFO(errors);
-  REQUIRE(compiled);
-  const ir::Program& program = *compiled->program;
-  std::string jit_error;
-  auto jit = jit::JitProgram::Compile(program, &jit_error);
-  INFO(jit_error);
-  REQUIRE(jit);
+  Engines engines = CompileBoth(text);
+  const ir::Program& program = *engines.compiled->program;
+  const auto& jit = engines.jit;
   interp::Interpreter interp(program);
 
   const std::vector<std::string> labels = {
@@ -357,15 +369,9 @@ default allow
 // ThreadSanitizer with the `tsan` preset: `ctest --preset tsan -R 'jit/flat.*threads'`.
 TEST_CASE("jit flat: many threads decide one FlatBatch", "[jit][flat][threads]") {
   Gen gen(7);
-  std::string errors;
-  auto compiled = testing::CompileSource(gen.Policy(), &errors);
-  INFO(errors);
-  REQUIRE(compiled);
-  const ir::Program& program = *compiled->program;
-  std::string jit_error;
-  auto jit = jit::JitProgram::Compile(program, &jit_error);
-  INFO(jit_error);
-  REQUIRE(jit);
+  Engines engines = CompileBoth(gen.Policy());
+  const ir::Program& program = *engines.compiled->program;
+  const auto& jit = engines.jit;
   std::vector<rt::Record> records;
   records.reserve(400);
   for (int i = 0; i < 400; ++i) {

@@ -18,6 +18,7 @@
 #include "runtime/interp/interpreter.h"
 #include "runtime/io/record_reader.h"
 #include "runtime/jit/jit.h"
+#include "tests/jit/compile_for_test.h"
 #include "tests/jit/random_policy.h"
 
 namespace licit {
@@ -25,31 +26,8 @@ namespace {
 
 using testing::Gen;
 
-struct Compiled {
-  SourceManager sources;
-  std::unique_ptr<sema::CheckedProgram> checked;
-  std::unique_ptr<ir::Program> program;
-};
-
-std::unique_ptr<Compiled> Compile(const std::string& text, std::string* errors) {
-  auto c = std::make_unique<Compiled>();
-  DiagnosticSink diags;
-  c->checked = sema::CheckSource(c->sources, "gen.licit", text, diags);
-  for (const Diagnostic& d : diags.all())
-    if (d.severity == Severity::Error) *errors += d.message + "\n";
-  if (!errors->empty()) return nullptr;
-  c->program = ir::Lower(*c->checked, c->sources, diags);
-  if (!c->program) {
-    *errors = "lowering failed";
-    return nullptr;
-  }
-  return c;
-}
-
-uint64_t EnvOr(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v ? std::strtoull(v, nullptr, 10) : fallback;
-}
+using testing::CompileSource;
+using testing::EnvOr;
 
 TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][differential]") {
   const uint64_t seed = EnvOr("LICIT_DIFF_SEED", 20260106);
@@ -69,7 +47,7 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
                 std::to_string(k) + "\"\n";
     }
     std::string errors;
-    auto compiled = Compile(text, &errors);
+    auto compiled = CompileSource(text, &errors);
     if (!compiled) FAIL("generated policy does not check (seed " << seed << ", policy " << pi
                                                                << "):\n" << errors << text);
     std::string jit_error;
@@ -133,7 +111,7 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
 // preset (docs/testing.md): `ctest --preset tsan -R 'jit/.*threads'`.
 void DecideOnThreads(const std::string& text, Gen& gen) {
   std::string errors;
-  auto compiled = Compile(text, &errors);
+  auto compiled = CompileSource(text, &errors);
   REQUIRE(compiled);
   std::string jit_error;
   auto jit = jit::JitProgram::Compile(*compiled->program, &jit_error);
@@ -204,9 +182,9 @@ TEST_CASE("jit: many threads decide on one compiled policy", "[jit][threads]") {
 TEST_CASE("jit: dropping a compiled policy frees it and others keep working", "[jit]") {
   Gen gen(11);
   std::string errors;
-  std::unique_ptr<Compiled> a, b;
-  while (!a) a = Compile(gen.Policy(), &errors);
-  while (!b) b = Compile(gen.Policy(), &errors);
+  std::unique_ptr<testing::CompiledSource> a, b;
+  while (!a) a = CompileSource(gen.Policy(), &errors);
+  while (!b) b = CompileSource(gen.Policy(), &errors);
   std::string err;
   auto ja = jit::JitProgram::Compile(*a->program, &err);
   auto jb = jit::JitProgram::Compile(*b->program, &err);
