@@ -411,33 +411,22 @@ int main(int argc, char** argv) {
       n = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--runs" && i + 1 < argc) {
       runs = std::max(1, std::atoi(argv[++i]));
-    } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "interp") {
-      ++i;
-      modes = {Mode::kInterp};
-    } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "jit") {
-      ++i;
+    } else if (arg == "--engine" && i + 1 < argc) {
+      const std::string engine = argv[++i];
+      if (engine == "interp") {
+        modes = {Mode::kInterp};
+      } else if (engine == "jit" || engine == "verdict" || engine == "flat") {
 #ifdef LICIT_HAVE_JIT
-      modes = {Mode::kJitDecision, Mode::kJitVerdict, Mode::kJitFlat};
+        if (engine == "jit") modes = {Mode::kJitDecision, Mode::kJitVerdict, Mode::kJitFlat};
+        else modes = {engine == "verdict" ? Mode::kJitVerdict : Mode::kJitFlat};
 #else
-      std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
-      return 2;
+        std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
+        return 2;
 #endif
-    } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "verdict") {
-      ++i;
-#ifdef LICIT_HAVE_JIT
-      modes = {Mode::kJitVerdict};
-#else
-      std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
-      return 2;
-#endif
-    } else if (arg == "--engine" && i + 1 < argc && std::string(argv[i + 1]) == "flat") {
-      ++i;
-#ifdef LICIT_HAVE_JIT
-      modes = {Mode::kJitFlat};
-#else
-      std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
-      return 2;
-#endif
+      } else {
+        std::fprintf(stderr, "bench_interp: --engine must be interp, jit, verdict or flat\n");
+        return 2;
+      }
     } else if (arg == "--policy" && i + 1 < argc) {
       only_policy = argv[++i];
     } else if (arg == "--no-run") {
