@@ -15,8 +15,8 @@ uint64_t HashAtomText(std::string_view s) {
     h = (h ^ w) * 1099511628211ull;
     h ^= h >> 29;
   }
-  uint64_t tail = 0;
-  if (n != 0) std::memcpy(&tail, p, n);
+  uint64_t tail = 0;  // the last 0-7 bytes, without a call to memcpy of a variable length
+  for (size_t k = 0; k < n; ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
   h = (h ^ tail) * 1099511628211ull;
   return h ^ (h >> 32);
 }
@@ -38,16 +38,6 @@ void AtomTable::Build(const std::vector<std::string_view>& texts) {
       }
     }
     if (!seen) entries_[i] = Entry{h, t, ++count_};
-  }
-}
-
-uint32_t AtomTable::Find(std::string_view text) const {
-  if (entries_.empty()) return 0;
-  const uint64_t h = HashAtomText(text);
-  for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-    const Entry& e = entries_[i];
-    if (e.atom == 0) return 0;
-    if (e.hash == h && e.text == text) return e.atom;
   }
 }
 
@@ -84,6 +74,7 @@ FlatLayout::FlatLayout(const RecordLayout& input, const std::vector<uint32_t>& s
     c.kind = input.slots[s].kind;
     c.text = (c.kind == ValueKind::String || c.kind == ValueKind::Code) && text[s];
     c.bytes = CellBytes(c.kind, c.text);
+    c.nested = input.slots[s].parent >= 0;
     cells_.push_back(c);
   }
   // Biggest cells first, so each lands aligned to its size with no padding.
@@ -105,7 +96,9 @@ FlatLayout::FlatLayout(const RecordLayout& input, const std::vector<uint32_t>& s
 }
 
 void FlatLayout::Pack(const Value* slots, uint8_t* out) const {
-  std::memset(out, 0, record_bytes_);
+  // Runs once per record on `licit run`'s path, so it avoids calls: record_bytes_ is a small
+  // multiple of 8, zeroed word by word, and the first presence word is built in a register.
+  for (uint32_t at = 0; at < record_bytes_; at += 8) std::memset(out + at, 0, 8);
   uint32_t flags = 0;
   if (input_->date_slot >= 0) {
     const Value& d = slots[input_->date_slot];
@@ -115,14 +108,19 @@ void FlatLayout::Pack(const Value* slots, uint8_t* out) const {
     }
   }
   std::memcpy(out + kFlagsOffset, &flags, sizeof flags);
+  uint64_t first_word = 0;  // presence of cells 0..63
   for (uint32_t i = 0; i < cells_.size(); ++i) {
     const FlatCell& c = cells_[i];
     const Value& v = slots[c.slot];
-    if (v.kind != c.kind || !FieldPresent(*input_, slots, c.slot)) continue;
-    uint64_t word;
-    std::memcpy(&word, out + PresenceWordOffset(i), sizeof word);
-    word |= PresenceBit(i);
-    std::memcpy(out + PresenceWordOffset(i), &word, sizeof word);
+    if (v.kind != c.kind || (c.nested && !FieldPresent(*input_, slots, c.slot))) continue;
+    if (i < 64) {
+      first_word |= PresenceBit(i);
+    } else {
+      uint64_t word;
+      std::memcpy(&word, out + PresenceWordOffset(i), sizeof word);
+      word |= PresenceBit(i);
+      std::memcpy(out + PresenceWordOffset(i), &word, sizeof word);
+    }
     uint8_t* cell = out + c.offset;
     switch (c.kind) {
       case ValueKind::Bool: *cell = v.b ? 1 : 0; break;
@@ -145,6 +143,7 @@ void FlatLayout::Pack(const Value* slots, uint8_t* out) const {
       default: std::memcpy(cell, &v, sizeof v); break;
     }
   }
+  if (!cells_.empty()) std::memcpy(out + kPresenceOffset, &first_word, sizeof first_word);
 }
 
 uint64_t FlatLayout::ScalarKey(const Value& c) const {

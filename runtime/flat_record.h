@@ -43,7 +43,7 @@ class AtomTable {
   // Numbers the distinct texts in the order given (duplicates keep their first number).
   void Build(const std::vector<std::string_view>& texts);
   // The atom of `text`, 0 when it is none of the table's texts.
-  uint32_t Find(std::string_view text) const;
+  uint32_t Find(std::string_view text) const;  // (defined below HashAtomText)
   uint32_t size() const { return count_; }  // atoms 1..size()
 
  private:
@@ -61,12 +61,23 @@ class AtomTable {
 // record when packing.
 uint64_t HashAtomText(std::string_view s);
 
+inline uint32_t AtomTable::Find(std::string_view text) const {
+  if (entries_.empty()) return 0;
+  const uint64_t h = HashAtomText(text);
+  for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+    const Entry& e = entries_[i];
+    if (e.atom == 0) return 0;
+    if (e.hash == h && e.text == text) return e.atom;
+  }
+}
+
 struct FlatCell {
   uint32_t slot = 0;     // the RecordLayout slot
   uint32_t offset = 0;   // from the start of the flat record
   ValueKind kind = ValueKind::Unknown;
   uint8_t bytes = 0;     // see the encodings above
   bool text = false;     // String/Code with its bytes (16-byte cell), not just the atom
+  bool nested = false;   // inside a record field: presence also needs the enclosing records
 };
 
 class FlatLayout {
