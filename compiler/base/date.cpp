@@ -5,22 +5,25 @@
 namespace licit {
 
 // Howard Hinnant's days_from_civil algorithm (public domain description of the maths).
+// In 64 bits, like CivilFromDays, so the years of extreme day numbers convert back exactly.
 DayNumber DaysFromCivil(CivilDate d) {
-  int32_t y = d.year - (d.month <= 2 ? 1 : 0);
-  int32_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t y = static_cast<int64_t>(d.year) - (d.month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
   uint32_t yoe = static_cast<uint32_t>(y - era * 400);
   uint32_t mp = (d.month + 9) % 12;
   uint32_t doy = (153 * mp + 2) / 5 + d.day - 1;
   uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int32_t>(doe) - 719468;
+  return static_cast<DayNumber>(era * 146097 + static_cast<int64_t>(doe) - 719468);
 }
 
-CivilDate CivilFromDays(DayNumber z) {
-  z += 719468;
-  int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+CivilDate CivilFromDays(DayNumber days) {
+  // In 64 bits: any DayNumber, even near INT32_MAX, shifts and divides without overflow (the
+  // year of such a day, about 5.9 million, still fits an int32_t).
+  const int64_t z = static_cast<int64_t>(days) + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   uint32_t doe = static_cast<uint32_t>(z - era * 146097);
   uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int32_t y = static_cast<int32_t>(yoe) + era * 400;
+  int32_t y = static_cast<int32_t>(static_cast<int64_t>(yoe) + era * 400);
   uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   uint32_t mp = (5 * doy + 2) / 153;
   uint32_t d = doy - (153 * mp + 2) / 5 + 1;
