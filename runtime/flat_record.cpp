@@ -29,15 +29,8 @@ void AtomTable::Build(const std::vector<std::string_view>& texts) {
   count_ = 0;
   for (std::string_view t : texts) {
     const uint64_t h = HashAtomText(t);
-    size_t i = h & mask_;
-    bool seen = false;
-    for (; entries_[i].atom != 0; i = (i + 1) & mask_) {
-      if (entries_[i].hash == h && entries_[i].text == t) {
-        seen = true;
-        break;
-      }
-    }
-    if (!seen) entries_[i] = Entry{h, t, ++count_};
+    Entry& e = entries_[Probe(t, h)];
+    if (e.atom == 0) e = Entry{h, t, ++count_};  // a duplicate keeps its first number
   }
 }
 

@@ -52,6 +52,14 @@ class AtomTable {
     std::string_view text;
     uint32_t atom = 0;  // 0: empty entry
   };
+  // The entry holding `text` (hash `h`), or the empty entry where it would go. The table must
+  // not be empty.
+  size_t Probe(std::string_view text, uint64_t h) const {
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Entry& e = entries_[i];
+      if (e.atom == 0 || (e.hash == h && e.text == text)) return i;
+    }
+  }
   std::vector<Entry> entries_;  // open addressing, linear probing, at most half full
   uint64_t mask_ = 0;
   uint32_t count_ = 0;
@@ -63,12 +71,7 @@ uint64_t HashAtomText(std::string_view s);
 
 inline uint32_t AtomTable::Find(std::string_view text) const {
   if (entries_.empty()) return 0;
-  const uint64_t h = HashAtomText(text);
-  for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-    const Entry& e = entries_[i];
-    if (e.atom == 0) return 0;
-    if (e.hash == h && e.text == text) return e.atom;
-  }
+  return entries_[Probe(text, HashAtomText(text))].atom;
 }
 
 struct FlatCell {

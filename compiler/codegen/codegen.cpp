@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <functional>
-#include <map>
 
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/DerivedTypes.h>
@@ -176,16 +175,14 @@ class Gen {
   // Evaluates condition parts; a part equal to `stop` branches to `skip`, an unknown part to
   // `bail`. (Every part is evaluated until one stops: a false part decides even after an
   // unknown one, exactly as in Kleene logic; only when none stops does an unknown matter.)
-  void RequireParts(const DecideArgs& a, const std::vector<std::pair<ir::ExprId, uint8_t>>& parts,
+  void RequireParts(const std::vector<std::pair<ir::ExprId, uint8_t>>& parts,
                     llvm::BasicBlock* skip, llvm::BasicBlock* bail) {
     llvm::Value* unknown = b_.getFalse();
     for (const auto& [id, stop] : parts) {
       if (id == ir::kNone || id >= p_.nodes.size()) continue;
       // The condition is emitted into the rule function itself (fewer, larger functions compile
-      // much faster than many small ones, and it reads the flat record).
-      slots_ = a.slots;
-      ctx_ = a.ctx;
-      env_ = a.env;
+      // much faster than many small ones, and it reads the flat record; RequireApplies pointed
+      // slots_, ctx_ and env_ at this function's arguments).
       llvm::Value* st = Cond(id).state;
       llvm::BasicBlock* next = Block("part");
       b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt8(stop)), skip, next);
@@ -218,7 +215,7 @@ class Gen {
     if (!pure) {
       RequireInPeriod(a, period, skip);
       RequireNotSuspended(a, policy, suspensions, skip);
-      RequireParts(a, parts, skip, bail);
+      RequireParts(parts, skip, bail);
       return;
     }
     llvm::Value* go = DayIn(a, period);
@@ -349,6 +346,15 @@ class Gen {
     return b_.CreateICmpEQ(have, b_.getInt32(atom));
   }
 
+  // The integer type a scalar (Int, Date, Country, Bool) is stored and compared as, in a Value's
+  // payload and in a flat cell alike.
+  llvm::Type* ScalarType(ValueKind kind) const {
+    return kind == ValueKind::Int       ? i64_
+           : kind == ValueKind::Date    ? i32_
+           : kind == ValueKind::Country ? i16_
+                                        : i8_;
+  }
+
   // A scalar constant (Int, Date, Country, Bool) as the integer generated code compares.
   llvm::Value* ConstScalar(const Value& v, ValueKind kind) {
     switch (kind) {
@@ -362,11 +368,8 @@ class Gen {
   // A scalar (Int, Date, Country, Bool) operand of a Pure comparison: a flat cell or a constant,
   // as an integer of the kind's width.
   llvm::Value* ScalarOperand(const ir::Node& o, ValueKind kind) {
-    llvm::Type* t = kind == ValueKind::Int       ? i64_
-                    : kind == ValueKind::Date    ? i32_
-                    : kind == ValueKind::Country ? i16_
-                                                 : i8_;
     if (o.op == ir::Op::Const) return ConstScalar(p_.constants[o.imm], kind);
+    llvm::Type* t = ScalarType(kind);
     const rt::FlatCell& c = flat_.cells()[flat_.CellOf(o.imm)];
     llvm::Value* v = b_.CreateLoad(t, At(slots_, c.offset));
     return kind == ValueKind::Bool ? b_.CreateAnd(v, b_.getInt8(1)) : v;
@@ -740,10 +743,7 @@ class Gen {
   Tri ScalarCompare(const ir::Node& n) {
     const ir::ExprId* a = p_.args(n);
     ValueKind kind = p_.nodes[a[0]].kind;
-    llvm::Type* t = kind == ValueKind::Int       ? i64_
-                    : kind == ValueKind::Date    ? i32_
-                    : kind == ValueKind::Country ? i16_
-                                                 : i8_;
+    llvm::Type* t = ScalarType(kind);
     llvm::Value* l = Eval(a[0]);
     llvm::Value* r = Eval(a[1]);
     llvm::Value* want = b_.getInt8(static_cast<uint8_t>(kind));

@@ -161,9 +161,6 @@ struct DispatchTables {
           if (r >= policy.rules.size()) continue;
           auto tests = ir::EqualityRule(p, policy.rules[r]);
           if (!tests) continue;
-          bool stored = true;
-          for (const ir::EqualityTest& t : *tests) stored = stored && flat.CellOf(t.slot) >= 0;
-          if (!stored) continue;  // (every Field is stored; defensive)
           DispatchedRule& dr = rules[pi][r];
           dr.data = true;
           dr.period = policy.rules[r].period;
@@ -171,6 +168,9 @@ struct DispatchTables {
             if (sid < policy.suspensions.size())
               dr.suspensions.push_back(policy.suspensions[sid].period);
           dr.effect = static_cast<rt::DecisionEffect>(policy.rules[r].effect);
+          // Every test's field has a cell: BuildFlatLayout stores the slot of every Field node,
+          // and tests are made of Field nodes. (A rule marked data gets no code from codegen,
+          // so it must be judged here.)
           for (const ir::EqualityTest& t : *tests) {
             DispatchedRule::Test dt;
             dt.cell = static_cast<uint32_t>(flat.CellOf(t.slot));

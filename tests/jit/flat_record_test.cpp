@@ -316,7 +316,11 @@ rt::RecordLayout WideLayout(uint32_t n) {
   rt::RecordLayout l;
   l.type_name = "test.Wide";
   for (uint32_t i = 0; i < n; ++i) {
-    l.slots.push_back(MakeSlot("f" + std::to_string(i), kinds[i % 7], true));
+    // Appended rather than `"f" + std::to_string(i)`: g++ 12 -O3 warns falsely (-Wrestrict)
+    // on that concatenation.
+    std::string name = "f";
+    name += std::to_string(i);
+    l.slots.push_back(MakeSlot(name, kinds[i % 7], true));
     l.top_level.push_back(i);
   }
   return l;
