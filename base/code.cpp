@@ -1,0 +1,22 @@
+#include "base/code.h"
+
+namespace licit {
+
+bool IsValidCode(std::string_view text) {
+  if (text.empty()) return false;
+  bool segment_empty = true;
+  for (char c : text) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (c == '.') {
+      if (segment_empty) return false;
+      segment_empty = true;
+    } else if (alnum) {
+      segment_empty = false;
+    } else {
+      return false;
+    }
+  }
+  return !segment_empty;
+}
+
+}  // namespace licit

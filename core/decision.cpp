@@ -1,0 +1,247 @@
+#include "core/decision.h"
+
+#include "base/json.h"
+
+#include <charconv>
+#include <string_view>
+
+namespace licit::rt {
+namespace {
+
+// Appends a string literal (the JSON punctuation and keys, which need no escaping) in one call.
+template <size_t N>
+void Lit(std::string& out, const char (&text)[N]) {
+  out.append(text, N - 1);
+}
+
+// "YYYY-MM-DD" in quotes, as FormatDate writes it, without a temporary string.
+void AppendJsonDate(std::string& out, DayNumber day) {
+  CivilDate c = CivilFromDays(day);
+  if (c.year < 0 || c.year > 9999) {
+    AppendJsonString(out, FormatDate(day));
+    return;
+  }
+  auto y = static_cast<uint32_t>(c.year);
+  const char text[12] = {'"',
+                         static_cast<char>('0' + y / 1000),
+                         static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10),
+                         static_cast<char>('0' + y % 10),
+                         '-',
+                         static_cast<char>('0' + c.month / 10),
+                         static_cast<char>('0' + c.month % 10),
+                         '-',
+                         static_cast<char>('0' + c.day / 10),
+                         static_cast<char>('0' + c.day % 10),
+                         '"'};
+  out.append(text, sizeof text);
+}
+
+// The effect name as a JSON string ("allow" etc. need no escaping).
+void AppendJsonEffect(std::string& out, DecisionEffect e) {
+  out.push_back('"');
+  out.append(DecisionEffectName(e));
+  out.push_back('"');
+}
+
+void AppendJsonOpt(std::string& out, const std::optional<std::string>& s) {
+  if (s) {
+    AppendJsonString(out, *s);
+  } else {
+    out += "null";
+  }
+}
+
+void AppendCsvField(std::string& out, std::string_view s) {
+  bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    out += s;
+    return;
+  }
+  out.push_back('"');
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+const char* DecisionEffectName(DecisionEffect e) {
+  switch (e) {
+    case DecisionEffect::Allow: return "allow";
+    case DecisionEffect::Exempt: return "exempt";
+    case DecisionEffect::Review: return "review";
+    case DecisionEffect::License: return "license";
+    case DecisionEffect::Deny: return "deny";
+    case DecisionEffect::Error: return "error";
+  }
+  return "error";
+}
+
+std::optional<DecisionEffect> ParseDecisionEffect(std::string_view name) {
+  for (auto e : {DecisionEffect::Allow, DecisionEffect::Exempt, DecisionEffect::Review,
+                 DecisionEffect::License, DecisionEffect::Deny, DecisionEffect::Error}) {
+    if (name == DecisionEffectName(e)) return e;
+  }
+  return std::nullopt;
+}
+
+void AppendDecisionJsonHead(const Decision& d, std::string& out) {
+  Lit(out, "{\"id\":");
+  AppendJsonOpt(out, d.id);
+  Lit(out, ",\"effect\":");
+  AppendJsonEffect(out, d.effect);
+  Lit(out, ",\"date\":");
+  if (d.date) {
+    AppendJsonDate(out, *d.date);
+  } else {
+    Lit(out, "null");
+  }
+  out.push_back(',');
+}
+
+void AppendDecisionJson(const Decision& d, std::string& out) {
+  if (d.effect == DecisionEffect::Error) {
+    Lit(out, "{\"line\":");
+    if (d.line) {
+      char digits[24];
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *d.line);
+      (void)ec;
+      out.append(digits, static_cast<size_t>(end - digits));
+    } else {
+      Lit(out, "null");
+    }
+    Lit(out, ",\"id\":");
+    AppendJsonOpt(out, d.id);
+    Lit(out, ",\"effect\":\"error\",\"error\":");
+    AppendJsonString(out, d.error);
+    out.push_back('}');
+    return;
+  }
+  const bool several = d.policies.size() > 1;
+  AppendDecisionJsonHead(d, out);
+  if (several) {
+    Lit(out, "\"policies\":[");
+    for (size_t i = 0; i < d.policies.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      Lit(out, "{\"name\":");
+      AppendJsonString(out, d.policies[i].name);
+      Lit(out, ",\"version\":");
+      AppendJsonOpt(out, d.policies[i].version);
+      Lit(out, ",\"effect\":");
+      AppendJsonEffect(out, d.policies[i].effect);
+      out.push_back('}');
+    }
+    out.push_back(']');
+  } else {
+    Lit(out, "\"policy\":{\"name\":");
+    if (d.policies.empty()) {
+      Lit(out, "\"\",\"version\":null}");
+    } else {
+      AppendJsonString(out, d.policies[0].name);
+      Lit(out, ",\"version\":");
+      AppendJsonOpt(out, d.policies[0].version);
+      out.push_back('}');
+    }
+  }
+  Lit(out, ",\"rules\":[");
+  for (size_t i = 0; i < d.rules.size(); ++i) {
+    const RuleHit& r = d.rules[i];
+    if (i > 0) out.push_back(',');
+    Lit(out, "{\"rule\":");
+    AppendJsonString(out, r.rule);
+    if (several) {
+      Lit(out, ",\"policy\":");
+      AppendJsonString(out, r.policy);
+    }
+    Lit(out, ",\"effect\":");
+    AppendJsonEffect(out, r.effect);
+    Lit(out, ",\"license\":");
+    AppendJsonOpt(out, r.license);
+    Lit(out, ",\"because\":");
+    AppendJsonOpt(out, r.because);
+    Lit(out, ",\"cite\":");
+    AppendJsonOpt(out, r.cite);
+    Lit(out, ",\"at\":");
+    AppendJsonString(out, r.at);
+    out.push_back('}');
+  }
+  Lit(out, "],\"waived\":[");
+  for (size_t i = 0; i < d.waived.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    Lit(out, "{\"rule\":");
+    AppendJsonString(out, d.waived[i].rule);
+    Lit(out, ",\"exception\":");
+    AppendJsonString(out, d.waived[i].exception);
+    Lit(out, ",\"at\":");
+    AppendJsonString(out, d.waived[i].at);
+    out.push_back('}');
+  }
+  Lit(out, "],\"licenses\":[");
+  for (size_t i = 0; i < d.licenses.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendJsonString(out, d.licenses[i]);
+  }
+  Lit(out, "],\"unknowns\":[");
+  for (size_t i = 0; i < d.unknowns.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    Lit(out, "{\"rule\":");
+    AppendJsonString(out, d.unknowns[i].rule);
+    Lit(out, ",\"reason\":");
+    AppendJsonString(out, d.unknowns[i].reason);
+    out.push_back('}');
+  }
+  Lit(out, "]}");
+}
+
+std::string DecisionToJson(const Decision& d) {
+  std::string out;
+  out.reserve(256);
+  AppendDecisionJson(d, out);
+  return out;
+}
+
+std::string DecisionCsvHeader() {
+  return "id,line,effect,date,policies,rules,licenses,unknowns,error";
+}
+
+std::string DecisionToCsv(const Decision& d) {
+  std::string out;
+  auto join = [](auto begin, auto end, auto render) {
+    std::string s;
+    for (auto it = begin; it != end; ++it) {
+      if (!s.empty()) s += "; ";
+      s += render(*it);
+    }
+    return s;
+  };
+  AppendCsvField(out, d.id.value_or(""));
+  out.push_back(',');
+  if (d.line) out += std::to_string(*d.line);
+  out.push_back(',');
+  out += DecisionEffectName(d.effect);
+  out.push_back(',');
+  if (d.date) out += FormatDate(*d.date);
+  out.push_back(',');
+  AppendCsvField(out, join(d.policies.begin(), d.policies.end(), [](const PolicyResult& p) {
+                   return p.name + ": " + DecisionEffectName(p.effect);
+                 }));
+  out.push_back(',');
+  AppendCsvField(out, join(d.rules.begin(), d.rules.end(), [](const RuleHit& r) {
+                   return r.rule + " (" + DecisionEffectName(r.effect) + ")";
+                 }));
+  out.push_back(',');
+  AppendCsvField(out, join(d.licenses.begin(), d.licenses.end(),
+                           [](const std::string& s) { return s; }));
+  out.push_back(',');
+  AppendCsvField(out, join(d.unknowns.begin(), d.unknowns.end(), [](const UnknownNote& u) {
+                   return u.rule + ": " + u.reason;
+                 }));
+  out.push_back(',');
+  AppendCsvField(out, d.error);
+  return out;
+}
+
+}  // namespace licit::rt

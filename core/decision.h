@@ -1,0 +1,81 @@
+// The Decision: what Licit says about one record, with its reasons (language.md section 4), and
+// its JSON form, which is part of the product (key names are stable).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/date.h"
+
+namespace licit::rt {
+
+// Decision effects: the lattice plus `error` for records that could not be judged.
+enum class DecisionEffect : uint8_t { Allow, Exempt, Review, License, Deny, Error };
+const char* DecisionEffectName(DecisionEffect e);  // "allow", ..., "error"
+std::optional<DecisionEffect> ParseDecisionEffect(std::string_view name);
+
+// A rule that contributed, with what it contributed.
+struct RuleHit {
+  std::string rule;
+  DecisionEffect effect = DecisionEffect::Deny;  // its contribution (exempt when waived,
+                                                 // review when its firing was unknown)
+  std::optional<std::string> license;
+  std::optional<std::string> because;
+  std::optional<std::string> cite;
+  std::string at;                                // "file:line:col"
+  std::string policy;                            // the policy it belongs to
+};
+
+struct Waiver {
+  std::string rule;
+  std::string exception;
+  std::string at;  // the exception's location
+};
+
+// Something the policy could not decide, and why ("item.eccn 3B001 is less specific than
+// 3B001.c"). `rule` names the rule or exception whose condition it made unknown.
+struct UnknownNote {
+  std::string rule;
+  std::string reason;
+};
+
+struct PolicyResult {
+  std::string name;
+  std::optional<std::string> version;
+  DecisionEffect effect = DecisionEffect::Allow;  // this policy's own effect (with its default)
+};
+
+struct Decision {
+  std::optional<std::string> id;     // the record's `id` field, when it has one
+  std::optional<uint64_t> line;      // input line (set by readers; always set for errors)
+  DecisionEffect effect = DecisionEffect::Allow;
+  std::optional<DayNumber> date;     // the date judged
+  std::vector<PolicyResult> policies;
+  std::vector<RuleHit> rules;        // by effect strength (strongest first), then source order
+  std::vector<Waiver> waived;
+  std::vector<std::string> licenses; // licence rules that fired unwaived, when effect is license
+  std::vector<UnknownNote> unknowns;
+  std::string error;                 // for effect Error: "line 17: field `destination`: ..."
+};
+
+// One JSON object on one line (no trailing newline), as language.md section 4 shows:
+// {"id","effect","date","policy":{"name","version"},"rules":[...],"waived":[...],
+//  "licenses":[...],"unknowns":[...]}; with several policies, "policy" is replaced by
+// "policies": [{"name","version","effect"}]; errors: {"line","id","effect":"error","error"}.
+std::string DecisionToJson(const Decision& d);
+// The same, appended to `out` (which keeps its capacity across calls: `licit run` renders
+// millions of decisions into one reused buffer without allocating per decision).
+void AppendDecisionJson(const Decision& d, std::string& out);
+// The start of a non-error decision's JSON, the part that varies record by record:
+// `{"id":...,"effect":...,"date":...,` (AppendDecisionJson writes it first). What follows depends
+// only on the effect, policies, rules, waivers, licences and unknowns.
+void AppendDecisionJsonHead(const Decision& d, std::string& out);
+
+// CSV: the header and one row (id, line, effect, date, policies, rules, licenses, unknowns,
+// error), lists joined with "; ", quoted per RFC 4180.
+std::string DecisionCsvHeader();
+std::string DecisionToCsv(const Decision& d);
+
+}  // namespace licit::rt

@@ -1,0 +1,161 @@
+// compiler/codegen: ir::Program -> LLVM IR, in two halves.
+//
+// The full path (records with unknowns; programs up to kFullPathMaxRules rules): one function
+// per distinct condition (a rule's or an exception's scope_class, destination, when, unless),
+// on the record's rt::Value slots, with the interpreter's unknowns and reasons:
+//
+//   i8 @cond_<ExprId>(ptr slots, ptr ctx, ptr env, ptr reason)   ; 0 false, 1 true, 2 unknown
+//
+// The fast path: one function that decides a whole record in its compiled layout, a flat record
+// (runtime/flat_record.h: compact cells read by offset, texts as atoms; see DecideFn):
+//
+//   i8 @decide(ptr rec, ptr ctx, ptr env, i32 day, ptr verdict)  ; 1 decided, 0 fall back
+//
+// It judges every rule that can fire: periods and suspensions against `day` as constants, the
+// rule's condition parts emitted in line, the exceptions that can waive it, and stores each
+// contribution in the rt::Verdict. Rules whose rule-index key covers many rules (DispatchedKey)
+// are not judged one by one: the decide function calls licit_jit_judge_key, which finds the
+// candidates of the record's value (an array indexed by its country id or atom) and judges just
+// those: rules of the equality shape (ir::EqualityRule) from data, the others by calling their
+// generated function (RuleName). Whenever something is unknown (a missing field, an undecidable
+// comparison) it returns 0 at once, and the engine decides that record through the shared
+// AssembleDecision instead, which writes the unknown's reasons. So the fast path only ever
+// decides records whose decision has no unknowns, and MaterializeVerdict renders those as
+// AssembleDecision would.
+//
+// `ctx` is the rt::EvalContext, `env` a JitEnv (the program's constants and layout, so the
+// module holds no addresses and dumps are stable), `reason` an uint16_t receiving the unknown's
+// reason index in ctx. Fast paths (constants, field reads, has, Kleene and/or/not, scalar
+// equality, text equality with a constant as one atom compare) are straight-line code; every
+// operation with subtle semantics calls the extern "C" licit_rt_* builtins (runtime/builtins), in
+// the interpreter's operand order, so values and unknown reasons are the interpreter's by
+// construction (on the fast path a flat cell is first widened to an rt::Value).
+// The public header holds no LLVM types beyond forward declarations.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+#include "core/eval_context.h"
+#include "core/flat_record.h"
+#include "core/record.h"
+#include "core/value.h"
+#include "core/verdict.h"
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+}  // namespace llvm
+
+namespace licit::codegen {
+
+// What generated code reads through its `env` argument. Field order is ABI: codegen.cpp loads
+// these by offset.
+struct JitEnv {
+  const rt::Value* constants = nullptr;     // ir::Program::constants
+  const rt::RecordLayout* layout = nullptr; // ir::Program::input
+  const ir::Program* program = nullptr;     // groups and slot paths, for the licit_jit_* helpers
+  const void* dispatch = nullptr;           // the engine's tables for licit_jit_judge_key
+};
+
+using ConditionFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
+                                uint16_t* reason);
+// Decides the flat record `rec` (Generated::flat) at `day` into `verdict` (cleared by the
+// caller). Returns 1 when decided, 0 when the record needs the full path (something was
+// unknown, or more than Verdict::kMaxHits rules contributed); `verdict` is then meaningless.
+using DecideFn = uint8_t (*)(const uint8_t* rec, rt::EvalContext* ctx, const JitEnv* env,
+                             int32_t day, rt::Verdict* verdict);
+
+// Rule-index keys with at least this many rules are dispatched through licit_jit_judge_key (one
+// hash probe per record); smaller ones are cheaper to judge rule by rule in straight-line code.
+inline constexpr size_t kDispatchMinRules = 8;
+inline bool DispatchedKey(const ir::RuleIndex::Key& key) {
+  return key.all.size() >= kDispatchMinRules;
+}
+
+// Compile tiers. LLVM's O2 pipeline and code generator cost tens of microseconds per IR
+// instruction, so a policy of thousands of rules compiled like a small one takes seconds to
+// minutes. Two limits keep compile time roughly linear and small:
+//  - Up to kFullPathMaxRules rules, every condition also gets an external function, so the full
+//    path (records with unknowns) runs generated code too. Above it, only the fast path is
+//    generated and the full path is the interpreter's (decisions are the same by construction).
+//  - Up to kOptimizeMaxInstructions IR instructions the module is optimised at O2 and compiled
+//    with the default code generator; above it, it is compiled unoptimised with the fast
+//    instruction selector (the engine picks the code generator from Generated::optimize).
+inline constexpr size_t kFullPathMaxRules = 256;
+inline constexpr size_t kOptimizeMaxInstructions = 40000;
+
+struct Generated {
+  Generated();
+  Generated(Generated&&) noexcept;
+  Generated& operator=(Generated&&) noexcept;
+  ~Generated();
+
+  std::unique_ptr<llvm::LLVMContext> context;
+  std::unique_ptr<llvm::Module> module;  // destroyed before its context
+  // The flat records the fast path (decide and rule functions) reads; the engine packs records
+  // into it. Its atoms point into the program's constants.
+  std::unique_ptr<rt::FlatLayout> flat;
+  // The conditions compiled for the full path, each as function `<prefix>cond_<id>` (empty when
+  // the program is above kFullPathMaxRules).
+  std::vector<ir::ExprId> conditions;
+  bool full_path = true;   // the conditions above exist
+  bool optimize = true;    // small enough to optimise (kOptimizeMaxInstructions)
+  size_t instructions = 0; // IR instructions generated, before optimisation
+};
+
+// The compiled record layout of `program`'s fast path: every field a condition reads (Field and
+// Has nodes), text fields keeping only their atom where `==`/`!=` with a constant is their one
+// use, and the program's string and code constants as atoms.
+std::unique_ptr<rt::FlatLayout> BuildFlatLayout(const ir::Program& program);
+
+// The name of a condition's function.
+std::string ConditionName(const std::string& prefix, ir::ExprId id);
+// The name of the decide function.
+std::string DecideName(const std::string& prefix);
+// The name of a rule's function (external only for dispatched rules without the equality shape).
+std::string RuleName(const std::string& prefix, uint32_t policy, uint32_t rule);
+
+// The runtime functions generated code may call (the JIT defines exactly these).
+const std::vector<std::string>& RuntimeFunctionNames();
+
+// Generates the module. `prefix` keeps names unique when several programs share one JIT.
+Generated Generate(const ir::Program& program, const std::string& prefix = "");
+
+// Runs the O2 pipeline on the module (with `tm`'s target information when given).
+void Optimize(llvm::Module& module, llvm::TargetMachine* tm);
+
+// The module as LLVM assembly text.
+std::string PrintModule(const llvm::Module& module);
+
+// `licit dump --emit=llvm`: the program's module for the host, optimised at O2 when it is small
+// enough (kOptimizeMaxInstructions), as text.
+// Empty with `*error` set when the host target is not available.
+std::string DumpLlvm(const ir::Program& program, std::string* error);
+
+}  // namespace licit::codegen
+
+// Helpers the generated code calls besides the licit_rt_* builtins (runtime/jit/jit.cpp).
+extern "C" {
+// Appends a contribution to `v`; 0 when it is full (the fast path then gives up).
+uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uint32_t exception,
+                      uint8_t effect);
+// Judges the candidate rules of rule-index key `key` of policy `policy` for the record `slots` at
+// `day` (the rules whose equality the record's value satisfies, or all the key's rules when the
+// field is unknown) into `verdict`, as the decide function would. 0 when the fast path must give
+// up (something unknown, the verdict full).
+uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, uint32_t key,
+                            const uint8_t* rec, licit::rt::EvalContext* ctx, int32_t day,
+                            licit::rt::Verdict* verdict);
+// 1 when the country value `c` (known) is in group `group` at ctx->date, else 0.
+uint8_t licit_jit_in_group(const licit::codegen::JitEnv* env, uint32_t group,
+                           const licit::rt::Value* c, const licit::rt::EvalContext* ctx);
+// `under` naming the field at `slot` (-1: not a field) in an unknown's reason.
+void licit_jit_under(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* env, int32_t slot,
+                     const licit::rt::Value* code, const licit::rt::Value* pattern,
+                     licit::rt::Value* out);
+}

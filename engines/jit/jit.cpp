@@ -1,0 +1,626 @@
+#include "engines/jit/jit.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string_view>
+
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
+#include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include "engines/jit/codegen.h"
+#include "core/builtins.h"
+#include "ir/index.h"
+#include "core/eval_context.h"
+
+extern "C" {
+
+uint8_t licit_jit_in_group(const licit::codegen::JitEnv* env, uint32_t group,
+                           const licit::rt::Value* c, const licit::rt::EvalContext* ctx) {
+  const licit::ir::Program& p = *env->program;
+  return c->kind == licit::rt::ValueKind::Country && group < p.groups.size() &&
+                 p.groups[group].Contains(c->country, ctx->date)
+             ? 1
+             : 0;
+}
+
+void licit_jit_under(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* env, int32_t slot,
+                     const licit::rt::Value* code, const licit::rt::Value* pattern,
+                     licit::rt::Value* out) {
+  if (slot < 0) {
+    licit_rt_under_named(ctx, code, pattern, "", 0, out);
+    return;
+  }
+  const std::string& path = env->program->input.slots[static_cast<uint32_t>(slot)].path;
+  licit_rt_under_named(ctx, code, pattern, path.data(), static_cast<uint32_t>(path.size()), out);
+}
+
+}  // extern "C"
+
+namespace licit::jit {
+namespace {
+
+// The candidate tables behind licit_jit_judge_key, for the rule-index keys the decide function
+// dispatches on (codegen::DispatchedKey): the rules of each key value as one flat array, found
+// by the flat record's cell: a country id or a text's atom (rt::FlatLayout), both small dense
+// integers, so one probe is an array index.
+//
+// A value named by many rules (a control code with rules for twenty destinations) gets a second
+// level when all its rules are judged from data and test one more field: its rules sorted by
+// that field's value, so a record finds the few whose second test it passes by binary search
+// (SubEntry) instead of judging them all. Rules whose other tests fail are still judged in full;
+// the second level only skips rules that test would reject.
+struct DispatchKey {
+  bool used = false;
+  uint32_t cell = 0;  // the key field's cell in the flat record
+  rt::FlatCell flat;
+  struct SubEntry {
+    uint64_t value = 0;  // FlatLayout::ScalarKey of one of the rule's constants
+    uint32_t rule = 0;
+  };
+  struct Run {
+    uint32_t offset = 0, count = 0;  // into `rules`
+    uint32_t sub_offset = 0, sub_count = 0;  // into `sub`, sorted by (value, rule); 0: none
+    uint32_t sub_cell = 0;
+    rt::FlatCell sub_flat;
+  };
+  std::vector<uint32_t> rules;  // the runs below point into this
+  std::vector<SubEntry> sub;
+  std::vector<Run> by_value;    // by CountryId or by atom
+};
+
+// Runs shorter than this are judged rule by rule: a binary search costs about as much.
+constexpr uint32_t kSubIndexMinRules = 4;
+
+// How licit_jit_judge_key judges one rule of a dispatched key: by calling its generated function,
+// or, for rules of the equality shape (ir::EqualityRule), from data: each test's cell must equal
+// one of the constants, compared as flat scalars (FlatLayout::ScalarKey).
+struct DispatchedRule {
+  codegen::DecideFn fn = nullptr;  // set after compiling, for rules with code
+  bool data = false;
+  ir::Period period;
+  std::vector<ir::Period> suspensions;
+  struct Test {
+    uint32_t cell = 0;
+    rt::FlatCell flat;
+    std::vector<uint64_t> any_of;
+  };
+  std::vector<Test> tests;
+  rt::DecisionEffect effect = rt::DecisionEffect::Deny;
+};
+
+struct DispatchTables {
+  std::vector<std::vector<DispatchKey>> keys;      // [policy][key]
+  std::vector<std::vector<DispatchedRule>> rules;  // [policy][rule], for rules of dispatched keys
+
+  // The second level of a run (see DispatchKey), when every rule is judged from data and tests
+  // one same field besides the key.
+  void AddSubIndex(const std::vector<ir::RuleId>& run_rules, uint32_t key_cell, size_t pi,
+                   DispatchKey& d, DispatchKey::Run& run) const {
+    if (run_rules.size() < kSubIndexMinRules) return;
+    const DispatchedRule& first = rules[pi][run_rules[0]];
+    if (!first.data) return;
+    for (const DispatchedRule::Test& candidate : first.tests) {
+      if (candidate.cell == key_cell) continue;
+      std::vector<DispatchKey::SubEntry> entries;
+      bool all = true;
+      for (ir::RuleId r : run_rules) {
+        const DispatchedRule& dr = rules[pi][r];
+        const DispatchedRule::Test* t = nullptr;
+        for (const DispatchedRule::Test& x : dr.tests)
+          if (x.cell == candidate.cell) t = &x;
+        if (!dr.data || t == nullptr) {
+          all = false;
+          break;
+        }
+        for (uint64_t v : t->any_of) entries.push_back({v, r});
+      }
+      if (!all) continue;
+      std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        return a.value != b.value ? a.value < b.value : a.rule < b.rule;
+      });
+      entries.erase(std::unique(entries.begin(), entries.end(),
+                                [](const auto& a, const auto& b) {
+                                  return a.value == b.value && a.rule == b.rule;
+                                }),
+                    entries.end());
+      run.sub_offset = static_cast<uint32_t>(d.sub.size());
+      run.sub_count = static_cast<uint32_t>(entries.size());
+      run.sub_cell = candidate.cell;
+      run.sub_flat = candidate.flat;
+      d.sub.insert(d.sub.end(), entries.begin(), entries.end());
+      return;
+    }
+  }
+
+  DispatchTables(const ir::Program& p, const rt::FlatLayout& flat) {
+    keys.resize(p.rule_index.size());
+    rules.resize(p.rule_index.size());
+    for (size_t pi = 0; pi < p.rule_index.size(); ++pi) {
+      const ir::RuleIndex& ix = p.rule_index[pi];
+      const ir::Policy& policy = p.policies[pi];
+      keys[pi].resize(ix.keys.size());
+      rules[pi].resize(policy.rules.size());
+      for (size_t ki = 0; ki < ix.keys.size(); ++ki) {
+        const ir::RuleIndex::Key& key = ix.keys[ki];
+        const int32_t key_cell = flat.CellOf(key.slot);
+        if (!codegen::DispatchedKey(key) || key_cell < 0) continue;
+        for (ir::RuleId r : key.all) {
+          if (r >= policy.rules.size()) continue;
+          auto tests = ir::EqualityRule(p, policy.rules[r]);
+          if (!tests) continue;
+          DispatchedRule& dr = rules[pi][r];
+          dr.data = true;
+          dr.period = policy.rules[r].period;
+          for (ir::SuspensionId sid : policy.rules[r].suspensions)
+            if (sid < policy.suspensions.size())
+              dr.suspensions.push_back(policy.suspensions[sid].period);
+          dr.effect = static_cast<rt::DecisionEffect>(policy.rules[r].effect);
+          // Every test's field has a cell: BuildFlatLayout stores the slot of every Field node,
+          // and tests are made of Field nodes. (A rule marked data gets no code from codegen,
+          // so it must be judged here.)
+          for (const ir::EqualityTest& t : *tests) {
+            DispatchedRule::Test dt;
+            dt.cell = static_cast<uint32_t>(flat.CellOf(t.slot));
+            dt.flat = flat.cells()[dt.cell];
+            for (ir::ConstId c : t.any_of) dt.any_of.push_back(flat.ScalarKey(p.constants[c]));
+            dr.tests.push_back(std::move(dt));
+          }
+        }
+        DispatchKey& d = keys[pi][ki];
+        d.used = true;
+        d.cell = static_cast<uint32_t>(key_cell);
+        d.flat = flat.cells()[d.cell];
+        for (const auto& [text, rules] : key.rules) {
+          DispatchKey::Run run;
+          run.offset = static_cast<uint32_t>(d.rules.size());
+          run.count = static_cast<uint32_t>(rules.size());
+          d.rules.insert(d.rules.end(), rules.begin(), rules.end());
+          AddSubIndex(rules, d.cell, pi, d, run);
+          // The index's keys are IndexKeyOf texts: a country id's bytes, or the text itself
+          // (codes upper-cased, as stored), which is one of the program's constants.
+          uint32_t value = 0;
+          if (key.kind == rt::ValueKind::Country) {
+            CountryId c = 0;
+            if (text.size() != sizeof c) continue;
+            std::memcpy(&c, text.data(), sizeof c);
+            value = c;
+          } else {
+            value = flat.atoms().Find(text);
+            if (value == 0) continue;  // not a constant: no record's atom
+          }
+          if (value >= d.by_value.size()) d.by_value.resize(value + 1u);
+          d.by_value[value] = run;
+        }
+      }
+    }
+  }
+};
+
+}  // namespace
+}  // namespace licit::jit
+
+extern "C" {
+
+uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uint32_t exception,
+                      uint8_t effect) {
+  if (v->count >= licit::rt::Verdict::kMaxHits) return 0;
+  v->hits[v->count++] = licit::rt::VerdictHit{policy, rule, exception,
+                                              static_cast<licit::rt::DecisionEffect>(effect)};
+  return 1;
+}
+
+uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, uint32_t key,
+                            const uint8_t* rec, licit::rt::EvalContext* ctx, int32_t day,
+                            licit::rt::Verdict* verdict) {
+  using licit::rt::FlatLayout;
+  const auto& tables = *static_cast<const licit::jit::DispatchTables*>(env->dispatch);
+  const licit::jit::DispatchKey& k = tables.keys[policy][key];
+  // The field unknown: every rule of the key is a candidate and tests it, so the decision has
+  // an unknown unless those rules are out of force; the full path works that out.
+  if (!k.used || !FlatLayout::Present(rec, k.cell)) return 0;
+  const uint64_t value = FlatLayout::LoadScalar(rec, k.flat);
+  if (value >= k.by_value.size()) return 1;  // no rule names this value
+  const licit::jit::DispatchKey::Run& run = k.by_value[value];
+  const auto& rules = tables.rules[policy];
+  // Judges rule `r`: false when the fast path must give up.
+  auto judge = [&](uint32_t r) -> bool {
+    const licit::jit::DispatchedRule& rule = rules[r];
+    if (!rule.data) return rule.fn(rec, ctx, env, day, verdict) != 0;
+    // Judged from data, as the generated rule function would: period, suspensions, then the
+    // tests in Kleene logic (a false test decides; otherwise an unknown one gives up).
+    if (!rule.period.Contains(day)) return true;
+    for (const licit::ir::Period& sp : rule.suspensions)
+      if (sp.Contains(day)) return true;
+    bool unknown = false;
+    for (const auto& t : rule.tests) {
+      if (!FlatLayout::Present(rec, t.cell)) {
+        unknown = true;
+        continue;
+      }
+      const uint64_t have = FlatLayout::LoadScalar(rec, t.flat);
+      bool match = false;
+      for (uint64_t c : t.any_of) match = match || have == c;
+      if (!match) return true;  // false: not fired
+    }
+    if (unknown) return false;
+    return licit_jit_hit(verdict, policy, r, UINT32_MAX, static_cast<uint8_t>(rule.effect)) != 0;
+  };
+  if (run.sub_count != 0 && FlatLayout::Present(rec, run.sub_cell)) {
+    // The second level: only the rules whose second test this record's value passes.
+    const uint64_t have = FlatLayout::LoadScalar(rec, run.sub_flat);
+    // A lower bound without data-dependent branches (the values come in no order, so a
+    // branching search mispredicts about half its steps): the loop count depends on the run's
+    // size only, and the step is a conditional move.
+    const auto* begin = k.sub.data() + run.sub_offset;
+    const auto* end = begin + run.sub_count;
+    const auto* base = begin;
+    for (uint32_t n = run.sub_count; n > 1;) {
+      const uint32_t half = n / 2;
+      base = base[half].value < have ? base + half : base;
+      n -= half;
+    }
+    const auto* at = base + (base->value < have ? 1 : 0);
+    for (; at != end && at->value == have; ++at)
+      if (!judge(at->rule)) return 0;
+    return 1;
+  }
+  const uint32_t* cands = k.rules.data() + run.offset;
+  for (uint32_t i = 0; i < run.count; ++i)
+    if (!judge(cands[i])) return 0;
+  return 1;
+}
+
+}  // extern "C"
+
+namespace licit::jit {
+namespace {
+
+std::string ToString(llvm::Error e) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << e;
+  return os.str();
+}
+
+// The process-wide JIT. Its main JITDylib holds exactly the runtime functions generated code may
+// call (absolute symbols; the process's own symbols are not visible).
+class Host {
+ public:
+  static Host* Get(std::string* error) {
+    static Host* host = [] {
+      auto* h = new Host();  // never destroyed: programs may be dropped during exit
+      h->Init();
+      return h;
+    }();
+    if (!host->jit_) *error = host->error_;
+    return host->jit_ ? host : nullptr;
+  }
+
+  llvm::orc::LLJIT& jit() { return *jit_; }
+  llvm::TargetMachine* tm() { return tm_.get(); }
+
+  // Compiles a module too big to optimise with the fast instruction selector (CodeGenOpt None),
+  // to an object file for the JIT to link. One at a time: a TargetMachine is not thread-safe.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> CompileFast(llvm::Module& m) {
+    std::lock_guard<std::mutex> lock(fast_mutex_);
+    llvm::orc::SimpleCompiler compile(*fast_tm_);
+    return compile(m);
+  }
+  std::string NextPrefix() { return "p" + std::to_string(counter_.fetch_add(1)) + "_"; }
+
+ private:
+  void Init() {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!jtmb) {
+      error_ = ToString(jtmb.takeError());
+      return;
+    }
+    jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
+    auto tm = jtmb->createTargetMachine();
+    if (!tm) {
+      error_ = ToString(tm.takeError());
+      return;
+    }
+    tm_ = std::move(*tm);
+    llvm::orc::JITTargetMachineBuilder fast = *jtmb;
+    fast.setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
+    auto fast_tm = fast.createTargetMachine();
+    if (!fast_tm) {
+      error_ = ToString(fast_tm.takeError());
+      return;
+    }
+    fast_tm_ = std::move(*fast_tm);
+    auto jit = llvm::orc::LLJITBuilder()
+                   .setJITTargetMachineBuilder(*jtmb)
+                   .setLinkProcessSymbolsByDefault(false)
+                   .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
+                   .create();
+    if (!jit) {
+      error_ = ToString(jit.takeError());
+      return;
+    }
+    llvm::orc::SymbolMap symbols;
+    auto& es = (*jit)->getExecutionSession();
+    auto def = [&](const char* name, auto* fn) {
+      symbols[es.intern(name)] = llvm::orc::ExecutorSymbolDef(
+          llvm::orc::ExecutorAddr::fromPtr(reinterpret_cast<void*>(fn)),
+          llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+    };
+    def("licit_rt_compare", &licit_rt_compare);
+    def("licit_rt_in", &licit_rt_in);
+    def("licit_rt_under", &licit_rt_under);
+    def("licit_rt_matches", &licit_rt_matches);
+    def("licit_rt_arith", &licit_rt_arith);
+    def("licit_rt_to_code", &licit_rt_to_code);
+    def("licit_rt_call", &licit_rt_call);
+    def("licit_rt_read_field", &licit_rt_read_field);
+    def("licit_rt_to_decimal", &licit_rt_to_decimal);
+    def("licit_rt_make_collection", &licit_rt_make_collection);
+    def("licit_jit_in_group", &licit_jit_in_group);
+    def("licit_jit_under", &licit_jit_under);
+    def("licit_jit_hit", &licit_jit_hit);
+    def("licit_jit_judge_key", &licit_jit_judge_key);
+    def("memcmp", static_cast<int (*)(const void*, const void*, size_t)>(&std::memcmp));
+    def("memcpy", static_cast<void* (*)(void*, const void*, size_t)>(&std::memcpy));
+    def("memset", static_cast<void* (*)(void*, int, size_t)>(&std::memset));
+    if (symbols.size() != codegen::RuntimeFunctionNames().size()) {
+      error_ = "internal error: the JIT's runtime symbols differ from codegen's list";
+      return;
+    }
+    if (auto err = (*jit)->getMainJITDylib().define(llvm::orc::absoluteSymbols(symbols))) {
+      error_ = ToString(std::move(err));
+      return;
+    }
+    jit_ = std::move(*jit);
+  }
+
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
+  std::unique_ptr<llvm::TargetMachine> tm_;
+  std::unique_ptr<llvm::TargetMachine> fast_tm_;
+  std::mutex fast_mutex_;
+  std::string error_;
+  std::atomic<uint64_t> counter_{0};
+};
+
+// Conditions answered by generated code.
+class JitEvaluator final : public interp::ConditionEvaluator {
+ public:
+  JitEvaluator(rt::EvalContext& ctx, const codegen::ConditionFn* fns, const codegen::JitEnv* env,
+               const rt::Value* slots)
+      : ctx_(ctx), fns_(fns), env_(env), slots_(slots) {}
+  rt::EvalContext& ctx() override { return ctx_; }
+  rt::Value Condition(ir::ExprId id) override {
+    uint16_t reason = 0;
+    uint8_t state = fns_[id](slots_, &ctx_, env_, &reason);
+    return state == 2 ? rt::Value::Unknown(reason) : rt::Value::Bool(state == 1);
+  }
+
+ private:
+  rt::EvalContext& ctx_;
+  const codegen::ConditionFn* fns_;
+  const codegen::JitEnv* env_;
+  const rt::Value* slots_;
+};
+
+}  // namespace
+
+struct JitProgram::Impl {
+  const ir::Program* program = nullptr;
+  codegen::JitEnv env;
+  std::vector<codegen::ConditionFn> fns;  // by ExprId; null for non-conditions
+  codegen::DecideFn decide = nullptr;
+  std::unique_ptr<rt::FlatLayout> flat;  // what the fast path reads
+  rt::DecisionEffect no_hit_effect = rt::DecisionEffect::Allow;  // of a verdict with no hits
+  DispatchTables dispatch;
+  llvm::orc::ResourceTrackerSP tracker;
+  interp::Interpreter interp;
+  Impl(const ir::Program& p, std::unique_ptr<rt::FlatLayout> layout)
+      : program(&p), flat(std::move(layout)), dispatch(p, *flat), interp(p) {
+    no_hit_effect = interp::VerdictEffect(p, rt::Verdict{});
+  }
+};
+
+JitProgram::JitProgram(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+JitProgram::~JitProgram() {
+  if (impl_ && impl_->tracker) llvm::consumeError(impl_->tracker->remove());
+}
+
+std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std::string* error) {
+  Host* host = Host::Get(error);
+  if (host == nullptr) return nullptr;
+  const std::string prefix = host->NextPrefix();
+  codegen::Generated g = codegen::Generate(program, prefix);
+  g.module->setDataLayout(host->jit().getDataLayout());
+  g.module->setTargetTriple(host->jit().getTargetTriple().str());
+  {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    if (llvm::verifyModule(*g.module, &os)) {
+      *error = "internal error: generated module is invalid: " + os.str();
+      return nullptr;
+    }
+  }
+  if (g.optimize) codegen::Optimize(*g.module, host->tm());
+  auto impl = std::make_unique<Impl>(program, std::move(g.flat));
+  impl->env =
+      codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
+  llvm::orc::JITDylib& jd = host->jit().getMainJITDylib();
+  impl->tracker = jd.createResourceTracker();
+  std::unique_ptr<JitProgram> result(new JitProgram(std::move(impl)));
+  Impl& im = *result->impl_;
+  if (g.optimize) {
+    llvm::orc::ThreadSafeModule tsm(std::move(g.module), std::move(g.context));
+    if (auto err = host->jit().addIRModule(im.tracker, std::move(tsm))) {
+      *error = ToString(std::move(err));
+      return nullptr;
+    }
+  } else {
+    auto object = host->CompileFast(*g.module);
+    if (!object) {
+      *error = ToString(object.takeError());
+      return nullptr;
+    }
+    if (auto err = host->jit().addObjectFile(im.tracker, std::move(*object))) {
+      *error = ToString(std::move(err));
+      return nullptr;
+    }
+  }
+  if (!g.conditions.empty()) im.fns.assign(program.nodes.size(), nullptr);
+  for (ir::ExprId id : g.conditions) {
+    auto addr = host->jit().lookup(codegen::ConditionName(prefix, id));
+    if (!addr) {
+      *error = ToString(addr.takeError());
+      return nullptr;
+    }
+    im.fns[id] = addr->toPtr<codegen::ConditionFn>();
+  }
+  auto decide = host->jit().lookup(codegen::DecideName(prefix));
+  if (!decide) {
+    *error = ToString(decide.takeError());
+    return nullptr;
+  }
+  im.decide = decide->toPtr<codegen::DecideFn>();
+  // The generated functions of dispatched rules that are not judged from data.
+  for (uint32_t pi = 0; pi < im.dispatch.rules.size(); ++pi) {
+    for (uint32_t ki = 0; ki < im.dispatch.keys[pi].size(); ++ki) {
+      if (!im.dispatch.keys[pi][ki].used) continue;
+      for (uint32_t r : im.dispatch.keys[pi][ki].rules) {
+        DispatchedRule& dr = im.dispatch.rules[pi][r];
+        if (dr.data || dr.fn != nullptr) continue;
+        auto fn = host->jit().lookup(codegen::RuleName(prefix, pi, r));
+        if (!fn) {
+          *error = ToString(fn.takeError());
+          return nullptr;
+        }
+        dr.fn = fn->toPtr<codegen::DecideFn>();
+      }
+    }
+  }
+  return result;
+}
+
+namespace {
+
+// What a thread needs to decide: the evaluation context, the buffer a record is packed into,
+// and the verdict Decide materialises. Reached through a plain pointer (constant-initialised, so
+// no TLS init wrapper runs per decision); made on the thread's first decision, freed at its exit.
+struct ThreadState {
+  rt::EvalContext ctx;
+  std::vector<rt::Value> flat;  // Value-aligned bytes of one flat record
+  rt::Verdict verdict;
+};
+thread_local ThreadState* tls_state = nullptr;
+
+ThreadState& Thread() {
+  if (tls_state == nullptr) [[unlikely]] {
+    thread_local std::unique_ptr<ThreadState> owner = std::make_unique<ThreadState>();
+    tls_state = owner.get();
+  }
+  return *tls_state;
+}
+
+// The effect of a verdict: with no contributions, the program's (precomputed) default.
+inline rt::DecisionEffect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v);
+
+// The day a record is judged at (as PrepareDecision finds it); for an undated program any day
+// does.
+std::optional<DayNumber> JudgingDay(const ir::Program& p, const rt::Record& record,
+                                    const interp::DecideOptions& options) {
+  std::optional<DayNumber> day = interp::RecordDay(p, record, options);
+  if (!day && !p.dated) return DayNumber{0};
+  return day;
+}
+
+// The fast path: the generated decide function on `record` at `day`; false when it gave up.
+bool RunFastPath(const JitProgram::Impl& im, const rt::Record& record, DayNumber day,
+                 rt::Verdict& verdict) {
+  verdict.Clear();
+  // The record in the compiled layout, in this thread's buffer.
+  ThreadState& t = Thread();
+  const size_t values = (im.flat->record_bytes() + sizeof(rt::Value) - 1) / sizeof(rt::Value);
+  if (t.flat.size() < values) t.flat.resize(values);
+  uint8_t* rec = reinterpret_cast<uint8_t*>(t.flat.data());
+  im.flat->Pack(record.slots(), rec);
+  t.ctx.Begin(&record, day);
+  return im.decide(rec, &t.ctx, &im.env, day, &verdict) != 0;
+}
+
+inline rt::DecisionEffect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v) {
+  return v.count == 0 ? im.no_hit_effect : interp::VerdictEffect(*im.program, v);
+}
+}  // namespace
+
+bool JitProgram::DecideVerdict(const rt::Record& record, const interp::DecideOptions& options,
+                               rt::Verdict& verdict) const {
+  std::optional<DayNumber> day = JudgingDay(*impl_->program, record, options);
+  if (!day) return false;  // an error decision: the full path writes it
+  if (!RunFastPath(*impl_, record, *day, verdict)) return false;
+  verdict.effect = EffectOf(*impl_, verdict);
+  return true;
+}
+
+const rt::FlatLayout& JitProgram::flat_layout() const { return *impl_->flat; }
+
+bool JitProgram::DecideVerdict(const uint8_t* rec, const interp::DecideOptions& options,
+                               rt::Verdict& verdict) const {
+  // The judging day as RecordDay finds it, from the flat record's header.
+  DayNumber day = 0;
+  if (options.as_of) {
+    day = *options.as_of;
+  } else {
+    uint32_t flags;
+    std::memcpy(&flags, rec + rt::FlatLayout::kFlagsOffset, sizeof flags);
+    if (flags & rt::FlatLayout::kHasDay) std::memcpy(&day, rec + rt::FlatLayout::kDayOffset, 4);
+    else if (impl_->program->dated) return false;  // an error decision: Decide writes it
+  }
+  verdict.Clear();
+  rt::EvalContext& ctx = Thread().ctx;
+  ctx.Begin(nullptr, day);
+  if (impl_->decide(rec, &ctx, &impl_->env, day, &verdict) == 0) return false;
+  verdict.effect = EffectOf(*impl_, verdict);
+  return true;
+}
+
+rt::Decision JitProgram::Decide(const rt::Record& record,
+                                const interp::DecideOptions& options) const {
+  rt::Decision d;
+  std::optional<DayNumber> day = interp::PrepareDecision(*impl_->program, record, options, d);
+  if (!day) return d;
+  // The fast path: generated code decides records with no unknowns into a compact verdict.
+  rt::Verdict& verdict = Thread().verdict;
+  if (RunFastPath(*impl_, record, *day, verdict)) {
+    interp::MaterializeVerdict(*impl_->program, verdict, d);
+    return d;
+  }
+  // The full path: the shared assembly, asking generated code for each condition; for a program
+  // too big to have code for the full path (codegen::kFullPathMaxRules), the interpreter.
+  if (impl_->fns.empty()) return impl_->interp.Decide(record, options);
+  rt::EvalContext& ctx = Thread().ctx;
+  ctx.Reset(&record, *day);
+  JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, record.slots());
+  interp::AssembleDecision(*impl_->program, *day, ev, d);
+  return d;
+}
+
+interp::Explanation JitProgram::Explain(const rt::Record& record,
+                                        const interp::DecideOptions& options) const {
+  return impl_->interp.Explain(record, options);
+}
+
+}  // namespace licit::jit

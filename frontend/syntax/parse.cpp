@@ -1,0 +1,387 @@
+#include "frontend/syntax/parse.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "LicitLexer.h"
+#include "LicitParser.h"
+#include "frontend/syntax/ast_builder.h"
+#include "frontend/syntax/token_source.h"
+#include "licit_antlr.h"
+#include "tree/ParseTreeListener.h"
+
+namespace licit::syntax {
+
+using licit_gen::LicitLexer;
+using licit_gen::LicitParser;
+
+namespace {
+
+// ANTLR's recursive descent and prediction use the native stack; with nesting capped at 256 they
+// stay within a few MB, but sanitizer builds use far bigger frames. Parsing on a thread with a
+// generous stack keeps every build safe regardless of the caller's stack.
+void RunWithLargeStack(const std::function<void()>& fn) {
+  constexpr size_t kStackBytes = 512u << 20;  // reserved, not committed
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kStackBytes);
+  pthread_t thread;
+  auto trampoline = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  if (pthread_create(&thread, &attr, trampoline, const_cast<std::function<void()>*>(&fn)) != 0) {
+    pthread_attr_destroy(&attr);
+    fn();  // no thread available: run here
+    return;
+  }
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+struct TooDeep {};  // thrown by DepthGuard through ANTLR's rule functions, caught in ParseTokens
+
+// Counts how deeply expressions nest while parsing (parenthesised sub-expressions, `not` and
+// unary-minus chains, nested `if`) and stops the parse beyond the limit, before the recursion
+// can exhaust the stack.
+class DepthGuard : public antlr4::tree::ParseTreeListener {
+ public:
+  explicit DepthGuard(LicitParser* parser) : parser_(parser) {}
+  void visitTerminal(antlr4::tree::TerminalNode*) override {}
+  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+  void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
+    ++total_;
+    if (int* c = Counter(ctx->getRuleIndex())) ++*c;
+    if (expr_ > kMaxNestingDepth || not_ > kMaxNestingDepth || unary_ > kMaxNestingDepth ||
+        total_ > kMaxNestingDepth * 16) {
+      offending = parser_->getCurrentToken();
+      throw TooDeep{};
+    }
+  }
+  void exitEveryRule(antlr4::ParserRuleContext* ctx) override {
+    --total_;
+    if (int* c = Counter(ctx->getRuleIndex())) --*c;
+  }
+  antlr4::Token* offending = nullptr;
+
+ private:
+  int* Counter(size_t rule) {
+    switch (rule) {
+      case LicitParser::RuleExpr: return &expr_;
+      case LicitParser::RuleNotExpr: return &not_;
+      case LicitParser::RuleUnaryExpr: return &unary_;
+      default: return nullptr;
+    }
+  }
+  LicitParser* parser_;
+  int expr_ = 0, not_ = 0, unary_ = 0, total_ = 0;
+};
+
+// What the author was writing when the error happened, for the message.
+std::string_view DeclarationNoun(antlr4::RuleContext* ctx) {
+  for (; ctx; ctx = dynamic_cast<antlr4::RuleContext*>(ctx->parent)) {
+    switch (ctx->getRuleIndex()) {
+      case LicitParser::RulePolicyDecl: return "the policy header";
+      case LicitParser::RuleImportDecl: return "this import";
+      case LicitParser::RuleRecordDecl: return "this record type";
+      case LicitParser::RuleInputDecl: return "this input declaration";
+      case LicitParser::RuleLetDecl: return "this let";
+      case LicitParser::RuleClassDecl: return "this class";
+      case LicitParser::RuleGroupDecl: return "this group";
+      case LicitParser::RuleRuleDecl: return "this rule";
+      case LicitParser::RuleConciseRule: return "this rule";
+      case LicitParser::RuleExceptionDecl: return "this exception";
+      case LicitParser::RuleSuspendDecl: return "this suspension";
+      case LicitParser::RuleDefaultDecl: return "this default";
+      case LicitParser::RuleTestDecl: return "this test";
+      default: break;
+    }
+  }
+  return {};
+}
+
+// Turns ANTLR's recognition errors into Licit diagnostics with plain-words messages.
+class ErrorReporter : public antlr4::DefaultErrorStrategy {
+ public:
+  ErrorReporter(const SourceFile& file, const OffsetMap& offsets, DiagnosticSink& diags)
+      : file_(file), offsets_(offsets), diags_(diags) {}
+
+ protected:
+  void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override {
+    Report(p, e.getOffendingToken(), getExpectedTokens(p), false);
+  }
+  void reportInputMismatch(antlr4::Parser* p, const antlr4::InputMismatchException& e) override {
+    Report(p, e.getOffendingToken(), e.getExpectedTokens(), false);
+  }
+  void reportFailedPredicate(antlr4::Parser* p, const antlr4::FailedPredicateException& e) override {
+    Report(p, e.getOffendingToken(), getExpectedTokens(p), false);
+  }
+  void reportUnwantedToken(antlr4::Parser* p) override {
+    if (inErrorRecoveryMode(p)) return;
+    beginErrorCondition(p);
+    Report(p, p->getCurrentToken(), getExpectedTokens(p), true);
+  }
+  void reportMissingToken(antlr4::Parser* p) override {
+    if (inErrorRecoveryMode(p)) return;
+    beginErrorCondition(p);
+    Report(p, p->getCurrentToken(), getExpectedTokens(p), false);
+  }
+
+ protected:
+  // The default conjures the missing token through the token's source; ours makes a token that
+  // the AST builder recognises as absent (no start index) and keeps it alive with the parse.
+  antlr4::Token* getMissingSymbol(antlr4::Parser* p) override {
+    antlr4::Token* current = p->getCurrentToken();
+    antlr4::misc::IntervalSet expected = getExpectedTokens(p);
+    size_t type = expected.isEmpty() ? antlr4::Token::INVALID_TYPE
+                                     : static_cast<size_t>(expected.getMinElement());
+    auto token = std::make_unique<antlr4::CommonToken>(type, "<missing>");
+    token->setLine(current->getLine());
+    token->setCharPositionInLine(current->getCharPositionInLine());
+    token->setStartIndex(static_cast<size_t>(-1));
+    token->setStopIndex(static_cast<size_t>(-1));
+    missing_.push_back(std::move(token));
+    return missing_.back().get();
+  }
+
+ private:
+  static constexpr size_t kMaxErrors = 100;
+  std::vector<std::unique_ptr<antlr4::Token>> missing_;
+
+  std::string Found(antlr4::Token* t, const antlr4::dfa::Vocabulary& vocab) const {
+    size_t type = t->getType();
+    if (type == antlr4::Token::EOF || type == LicitLexer::SEP) return DescribeTokenType(type, vocab);
+    std::string text = t->getText();
+    if (text.size() > 40) text = text.substr(0, 37) + "...";
+    if (type == LicitLexer::STRING) return fmt::format("the string {}", text);
+    return fmt::format("`{}`", text);
+  }
+
+  std::string Expected(const antlr4::misc::IntervalSet& set,
+                       const antlr4::dfa::Vocabulary& vocab) const {
+    std::vector<size_t> types;
+    for (ssize_t t : set.toList()) types.push_back(static_cast<size_t>(t));
+    auto has = [&](size_t t) { return std::find(types.begin(), types.end(), t) != types.end(); };
+    std::vector<std::string> words;
+    std::vector<size_t> skip;
+    // Collapse the many tokens that can start an expression or a field name.
+    if (has(LicitLexer::INT) && has(LicitLexer::STRING) && has(LicitLexer::NAME) &&
+        has(LicitLexer::LPAREN)) {
+      words.push_back("an expression");
+      skip = {LicitLexer::INT, LicitLexer::DECIMAL, LicitLexer::STRING, LicitLexer::TRUE,
+              LicitLexer::FALSE, LicitLexer::DATE, LicitLexer::MONTH, LicitLexer::MONEY,
+              LicitLexer::NAME, LicitLexer::QNAME, LicitLexer::LPAREN, LicitLexer::LBRACE,
+              LicitLexer::LBRACKET, LicitLexer::MINUS, LicitLexer::NOT, LicitLexer::IF};
+    } else if (has(LicitLexer::NAME) && has(LicitLexer::POLICY) && has(LicitLexer::MATCHES)) {
+      words.push_back("a name");
+      for (size_t t = LicitLexer::POLICY; t <= LicitLexer::FALSE; ++t) skip.push_back(t);
+      skip.push_back(LicitLexer::NAME);
+    }
+    for (size_t t : types) {
+      if (std::find(skip.begin(), skip.end(), t) != skip.end()) continue;
+      if (t == LicitLexer::SEP) {
+        words.push_back("the end of the declaration");
+        continue;
+      }
+      if (t == antlr4::Token::EOF) continue;
+      words.push_back(DescribeTokenType(t, vocab));
+    }
+    if (words.empty()) return "something else";
+    if (words.size() > 8) words.resize(8), words.push_back("...");
+    std::string out;
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (i > 0) out += (i + 1 == words.size()) ? " or " : ", ";
+      out += words[i];
+    }
+    return out;
+  }
+
+  void Report(antlr4::Parser* p, antlr4::Token* offending, const antlr4::misc::IntervalSet& expected,
+              bool unwanted) {
+    if (diags_count_ >= kMaxErrors) return;
+    if (++diags_count_ == kMaxErrors) {
+      diags_.Report(DiagKind::SyntaxError, offsets_.TokenSpan(file_.id(), offending),
+                    "too many syntax errors; giving up on this file")
+          .Note(fmt::format("only the first {} syntax errors are shown", kMaxErrors - 1));
+      return;
+    }
+    const auto& vocab = p->getVocabulary();
+    size_t type = offending->getType();
+    // A declaration that ends early is a missing token, not an unwanted one.
+    if (type == LicitLexer::SEP || type == antlr4::Token::EOF) unwanted = false;
+    Span span = offsets_.TokenSpan(file_.id(), offending);
+    std::string expected_text = Expected(expected, vocab);
+    std::string message = unwanted ? fmt::format("unexpected {}", Found(offending, vocab))
+                                   : fmt::format("expected {}, found {}", expected_text,
+                                                 Found(offending, vocab));
+    std::string_view noun = DeclarationNoun(p->getContext());
+    // When the problem is at a line break, point just after the last good token, as rustc
+    // does for a missing `;`: that is where the author must type.
+    antlr4::Token* previous = PreviousToken(p);
+    bool at_line_break = previous && (type == LicitLexer::SEP || type == antlr4::Token::EOF ||
+                                      offending->getLine() > previous->getLine());
+    Diagnostic* d;
+    if (at_line_break && !unwanted) {
+      Span prev = offsets_.TokenSpan(file_.id(), previous);
+      d = &diags_.Report(DiagKind::SyntaxError, Span{file_.id(), prev.end, prev.end}, message);
+      d->Label(fmt::format("expected {} after this", expected_text));
+    } else {
+      d = &diags_.Report(DiagKind::SyntaxError, span, message);
+      d->Label(unwanted ? fmt::format("expected {}", expected_text) : "unexpected here");
+    }
+    if (!noun.empty()) d->Note(fmt::format("while reading {}", noun));
+    if (unwanted && StartsDeclaration(type) && offending->getCharPositionInLine() > 0) {
+      d->Help(fmt::format("each declaration starts on a new line in column 1: put `{}` at the "
+                          "start of a line",
+                          offending->getText()));
+    }
+    if (type == LicitLexer::SEP || type == antlr4::Token::EOF) {
+      const char* closer = expected.contains(static_cast<size_t>(LicitLexer::RBRACE))     ? "}"
+                           : expected.contains(static_cast<size_t>(LicitLexer::RPAREN))   ? ")"
+                           : expected.contains(static_cast<size_t>(LicitLexer::RBRACKET)) ? "]"
+                                                                     : nullptr;
+      if (closer) {
+        d->Help(fmt::format("is a closing `{}` missing? A bracket opened in this declaration is "
+                            "never closed",
+                            closer));
+      } else if (type == LicitLexer::SEP) {
+        d->Help("a line that starts in column 1 begins a new declaration; indent the lines that "
+                "continue this one");
+      }
+    }
+  }
+
+  antlr4::Token* PreviousToken(antlr4::Parser* p) const {
+    auto* stream = static_cast<antlr4::BufferedTokenStream*>(p->getTokenStream());
+    ssize_t i = static_cast<ssize_t>(stream->index()) - 1;
+    for (; i >= 0; --i) {
+      antlr4::Token* t = stream->get(static_cast<size_t>(i));
+      if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL && t->getType() != LicitLexer::SEP) {
+        return t;
+      }
+    }
+    return nullptr;
+  }
+
+  const SourceFile& file_;
+  const OffsetMap& offsets_;
+  DiagnosticSink& diags_;
+  size_t diags_count_ = 0;
+};
+
+bool CheckEncoding(const SourceFile& file, DiagnosticSink& diags, size_t max_bytes) {
+  const std::string& text = file.text();
+  if (text.size() > max_bytes) {
+    diags.Report(DiagKind::FileTooLarge, Span{file.id(), 0, 0},
+                 fmt::format("`{}` is {} bytes; the limit is {} bytes", file.path(), text.size(),
+                             max_bytes))
+        .Help("split the policy into several files joined with `import`");
+    return false;
+  }
+  if (size_t nul = text.find('\0'); nul != std::string::npos) {
+    diags.Report(DiagKind::BinaryFile, Span{file.id(), static_cast<uint32_t>(nul),
+                                            static_cast<uint32_t>(nul + 1)},
+                 "this file contains a NUL byte; it looks like a binary file, not a policy");
+    return false;
+  }
+  if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
+    diags.Report(DiagKind::InvalidUtf8, Span{file.id(), static_cast<uint32_t>(bad),
+                                             static_cast<uint32_t>(bad + 1)},
+                 fmt::format("invalid UTF-8 at byte {}", bad))
+        .Label("an invalid or incomplete UTF-8 sequence starts here")
+        .Help("save the file as UTF-8");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file_id,
+                                   DiagnosticSink& diags, const ParseOptions& options) {
+  const SourceFile& file = sources.Get(file_id);
+  auto module = std::make_unique<ast::Module>(file_id);
+  if (!CheckEncoding(file, diags, options.max_source_bytes)) return module;
+
+  RunWithLargeStack([&] {
+    try {
+      OffsetMap offsets(file.text());
+      antlr4::ANTLRInputStream input(file.text());
+      LicitLexer lexer(&input);
+      LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
+      if (lexed.too_deep) return;
+      antlr4::ListTokenSource token_source(std::move(lexed.tokens));
+      antlr4::CommonTokenStream tokens(&token_source);
+      LicitParser parser(&tokens);
+      parser.removeErrorListeners();
+      DepthGuard guard(&parser);
+      parser.addParseListener(&guard);
+
+      // Stage 1: fast SLL prediction that bails at the first error; almost every policy parses
+      // here. Stage 2, only on error: full LL with recovery and our error messages.
+      LicitParser::FileContext* tree = nullptr;
+      parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+          antlr4::atn::PredictionMode::SLL);
+      auto bail = std::make_shared<antlr4::BailErrorStrategy>();
+      parser.setErrorHandler(bail);
+      try {
+        try {
+          tree = parser.file();
+        } catch (const antlr4::ParseCancellationException&) {
+          tree = nullptr;
+        }
+        if (!tree) {
+          tokens.seek(0);
+          parser.reset();
+          parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+              antlr4::atn::PredictionMode::LL);
+          parser.setErrorHandler(std::make_shared<ErrorReporter>(file, offsets, diags));
+          tree = parser.file();
+        }
+      } catch (const TooDeep&) {
+        Span at = guard.offending ? offsets.TokenSpan(file_id, guard.offending) : Span{file_id, 0, 0};
+        diags.Report(DiagKind::NestingTooDeep, at,
+                     fmt::format("expressions are nested more than {} deep", kMaxNestingDepth))
+            .Label("too deep here")
+            .Help("split the expression with `let` or `class` declarations");
+        return;
+      }
+      module = BuildModule(tree, file, offsets, diags);
+    } catch (const std::exception& e) {
+      // ANTLR throws on states we do not expect; never let that escape the front end.
+      diags.Report(DiagKind::SyntaxError, Span{file_id, 0, 0},
+                   fmt::format("the parser gave up on this file: {}", e.what()));
+    }
+  });
+  return module;
+}
+
+std::string DumpTokens(const SourceManager& sources, FileId file_id, DiagnosticSink& diags,
+                       const ParseOptions& options) {
+  const SourceFile& file = sources.Get(file_id);
+  if (!CheckEncoding(file, diags, options.max_source_bytes)) return {};
+  std::string out;
+  OffsetMap offsets(file.text());
+  antlr4::ANTLRInputStream input(file.text());
+  LicitLexer lexer(&input);
+  LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
+  const auto& vocab = lexer.getVocabulary();
+  for (const auto& t : lexed.tokens) {
+    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    Span span = offsets.TokenSpan(file_id, t.get());
+    LineCol lc = file.Locate(span.begin);
+    std::string name = t->getType() == antlr4::Token::EOF ? "EOF" : vocab.getSymbolicName(t->getType());
+    if (t->getType() == LicitLexer::SEP || t->getType() == antlr4::Token::EOF) {
+      out += fmt::format("{}:{} {}\n", lc.line, lc.column, name);
+    } else {
+      out += fmt::format("{}:{} {} {}\n", lc.line, lc.column, name, JsonQuote(t->getText()));
+    }
+  }
+  return out;
+}
+
+}  // namespace licit::syntax

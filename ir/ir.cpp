@@ -1,0 +1,91 @@
+#include "ir/ir.h"
+
+#include <algorithm>
+
+namespace licit::ir {
+
+const char* EffectName(Effect e) {
+  switch (e) {
+    case Effect::Allow: return "allow";
+    case Effect::Exempt: return "exempt";
+    case Effect::Review: return "review";
+    case Effect::License: return "license";
+    case Effect::Deny: return "deny";
+  }
+  return "?";
+}
+
+const char* BuiltinName(Builtin b) {
+  switch (b) {
+    case Builtin::Len: return "len";
+    case Builtin::Lower: return "lower";
+    case Builtin::Upper: return "upper";
+    case Builtin::StartsWith: return "starts_with";
+    case Builtin::EndsWith: return "ends_with";
+    case Builtin::Contains: return "contains";
+    case Builtin::Year: return "year";
+    case Builtin::Month: return "month";
+    case Builtin::Day: return "day";
+    case Builtin::DaysBetween: return "days_between";
+    case Builtin::Amount: return "amount";
+    case Builtin::Currency: return "currency";
+    case Builtin::Min: return "min";
+    case Builtin::Max: return "max";
+    case Builtin::Abs: return "abs";
+  }
+  return "?";
+}
+
+const char* OpName(Op op) {
+  switch (op) {
+    case Op::Const: return "const";
+    case Op::Field: return "field";
+    case Op::Has: return "has";
+    case Op::ClassRef: return "class";
+    case Op::Not: return "not";
+    case Op::And: return "and";
+    case Op::Or: return "or";
+    case Op::If: return "if";
+    case Op::Eq: return "==";
+    case Op::Ne: return "!=";
+    case Op::Lt: return "<";
+    case Op::Le: return "<=";
+    case Op::Gt: return ">";
+    case Op::Ge: return ">=";
+    case Op::In: return "in";
+    case Op::NotIn: return "not-in";
+    case Op::InGroup: return "in-group";
+    case Op::NotInGroup: return "not-in-group";
+    case Op::Under: return "under";
+    case Op::NotUnder: return "not-under";
+    case Op::Matches: return "matches";
+    case Op::Add: return "+";
+    case Op::Sub: return "-";
+    case Op::Mul: return "*";
+    case Op::Div: return "/";
+    case Op::Mod: return "%";
+    case Op::Neg: return "neg";
+    case Op::ToDecimal: return "to-decimal";
+    case Op::ToCode: return "to-code";
+    case Op::Call: return "call";
+    case Op::MakeSet: return "make-set";
+    case Op::MakeList: return "make-list";
+  }
+  return "?";
+}
+
+bool Group::Contains(CountryId c, DayNumber day) const {
+  auto it = members.find(c);
+  if (it == members.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [day](const Period& p) { return p.Contains(day); });
+}
+
+std::string_view Program::SourceText(Span span) const {
+  if (!span.valid() || span.file >= sources.size()) return {};
+  const std::string& text = sources[span.file].second;
+  if (span.begin > span.end || span.end > text.size()) return {};
+  return std::string_view(text).substr(span.begin, span.end - span.begin);
+}
+
+}  // namespace licit::ir
