@@ -38,18 +38,18 @@
 
 #include "bench/bench_util.h"
 #include "bench/reference_workload.h"
-#include "compiler/base/source.h"
-#include "compiler/base/text.h"
-#include "compiler/diagnostics/diagnostic.h"
-#include "compiler/ir/lower.h"
-#include "compiler/sema/check.h"
-#include "compiler/sema/checked.h"
+#include "base/source.h"
+#include "base/text.h"
+#include "base/diagnostic.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
+#include "frontend/sema/checked.h"
 #include "licit/licit.h"
 #include "licit/licit.hpp"
-#include "runtime/interp/interpreter.h"
-#include "runtime/io/record_reader.h"
+#include "engines/interp/interpreter.h"
+#include "io/record_reader.h"
 #ifdef LICIT_HAVE_JIT
-#include "runtime/jit/jit.h"
+#include "engines/jit/jit.h"
 #endif
 
 #ifndef LICIT_BENCH_POLICY_DIR
@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<licit::jit::JitProgram> jit;
     if (use_jit) {
       std::string error;
-      jit = licit::jit::JitProgram::Compile(*program, &error);
+      jit = licit::jit::JitProgram::Compile(*program, interp, &error);
       if (!jit) {
         fmt::print(stderr, "{}: JIT: {}\n", path, error);
         return 1;

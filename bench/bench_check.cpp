@@ -21,11 +21,11 @@
 #include <fmt/format.h>
 
 #include "bench/policy_gen.h"
-#include "compiler/base/source.h"
-#include "compiler/base/text.h"
-#include "compiler/diagnostics/diagnostic.h"
-#include "compiler/sema/check.h"
-#include "compiler/sema/checked.h"
+#include "base/source.h"
+#include "base/text.h"
+#include "base/diagnostic.h"
+#include "frontend/sema/check.h"
+#include "frontend/sema/checked.h"
 
 using licit::Thousands;
 

@@ -45,16 +45,16 @@
 
 #include "bench/bench_util.h"
 #include "bench/reference_workload.h"
-#include "compiler/base/source.h"
-#include "compiler/base/text.h"
-#include "compiler/diagnostics/diagnostic.h"
-#include "compiler/ir/lower.h"
-#include "compiler/sema/check.h"
-#include "compiler/sema/checked.h"
-#include "runtime/interp/interpreter.h"
-#include "runtime/io/record_reader.h"
+#include "base/source.h"
+#include "base/text.h"
+#include "base/diagnostic.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
+#include "frontend/sema/checked.h"
+#include "engines/interp/interpreter.h"
+#include "io/record_reader.h"
 #ifdef LICIT_HAVE_JIT
-#include "runtime/jit/jit.h"
+#include "engines/jit/jit.h"
 #endif
 
 #ifndef LICIT_BENCH_POLICY_DIR
@@ -178,7 +178,7 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
   std::unique_ptr<licit::jit::JitProgram> jit;
   if (mode != Mode::kInterp) {
     std::string error;
-    jit = licit::jit::JitProgram::Compile(*program, &error);
+    jit = licit::jit::JitProgram::Compile(*program, interp, &error);
     if (!jit) {
       std::snprintf(r.error, sizeof r.error, "%s: JIT: %s", policy_path.c_str(), error.c_str());
       return r;

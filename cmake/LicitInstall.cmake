@@ -18,11 +18,7 @@ install(TARGETS licit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set(LICIT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/licit)
 install(EXPORT licitTargets NAMESPACE licit:: DESTINATION ${LICIT_CMAKE_DIR})
 
-if(TARGET licit_jit)
-  set(LICIT_CONFIG_HAVE_JIT ON)
-else()
-  set(LICIT_CONFIG_HAVE_JIT OFF)
-endif()
+set(LICIT_CONFIG_HAVE_JIT ON)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/licitConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/licitConfig.cmake
                               INSTALL_DESTINATION ${LICIT_CMAKE_DIR})

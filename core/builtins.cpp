@@ -4,8 +4,36 @@
 #include <string>
 #include <string_view>
 
+#include "base/check.h"
 #include "base/source.h"
-#include "ir/ir.h"  // Op and Builtin numbering only (header enums, nothing to link)
+
+namespace licit::rt {
+namespace {
+
+constexpr BuiltinInfo kBuiltins[] = {
+#define LICIT_BUILTIN(Enum, name, arity, first, second, result) \
+  {Builtin::Enum, name, arity, {BuiltinArg::first, BuiltinArg::second}, BuiltinResult::result},
+#include "core/builtins.def"
+#undef LICIT_BUILTIN
+};
+
+}  // namespace
+
+std::span<const BuiltinInfo> AllBuiltins() { return kBuiltins; }
+
+const BuiltinInfo& InfoOf(Builtin b) {
+  const auto i = static_cast<size_t>(b);
+  LICIT_CHECK(i < std::size(kBuiltins));
+  return kBuiltins[i];
+}
+
+const BuiltinInfo* FindBuiltin(std::string_view name) {
+  for (const BuiltinInfo& b : kBuiltins)
+    if (name == b.name) return &b;
+  return nullptr;
+}
+
+}  // namespace licit::rt
 
 namespace {
 
@@ -15,7 +43,8 @@ using licit::rt::UnknownKind;
 using licit::rt::Value;
 using licit::rt::ValueKind;
 using licit::rt::ValueSpan;
-namespace ir = licit::ir;
+using licit::rt::Builtin;
+using licit::rt::RtOp;
 
 char UpperAscii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -239,7 +268,7 @@ void licit_rt_compare(EvalContext* ctx, uint8_t op, const Value* lhs, const Valu
     *out = *rhs;
     return;
   }
-  auto o = static_cast<ir::Op>(op);
+  auto o = static_cast<RtOp>(op);
   int c = OrderOf(*lhs, *rhs);
   if (c == 2) {
     if (lhs->kind == ValueKind::Money && rhs->kind == ValueKind::Money) {
@@ -247,17 +276,17 @@ void licit_rt_compare(EvalContext* ctx, uint8_t op, const Value* lhs, const Valu
       return;
     }
     // Kinds lowering never mixes: nothing is equal to a value of another kind.
-    *out = Value::Bool(o == ir::Op::Ne);
+    *out = Value::Bool(o == RtOp::Ne);
     return;
   }
   bool r = false;
   switch (o) {
-    case ir::Op::Eq: r = c == 0; break;
-    case ir::Op::Ne: r = c != 0; break;
-    case ir::Op::Lt: r = c < 0; break;
-    case ir::Op::Le: r = c <= 0; break;
-    case ir::Op::Gt: r = c > 0; break;
-    case ir::Op::Ge: r = c >= 0; break;
+    case RtOp::Eq: r = c == 0; break;
+    case RtOp::Ne: r = c != 0; break;
+    case RtOp::Lt: r = c < 0; break;
+    case RtOp::Le: r = c <= 0; break;
+    case RtOp::Gt: r = c > 0; break;
+    case RtOp::Ge: r = c >= 0; break;
     default: break;
   }
   *out = Value::Bool(r);
@@ -351,13 +380,13 @@ void licit_rt_matches(EvalContext* /*ctx*/, const Value* subject, const Value* g
 }
 
 void licit_rt_arith(EvalContext* ctx, uint8_t op, const Value* lhs, const Value* rhs, Value* out) {
-  auto o = static_cast<ir::Op>(op);
+  auto o = static_cast<RtOp>(op);
   const Value& a = *lhs;
   if (!a.known()) {
     *out = a;
     return;
   }
-  if (o == ir::Op::Neg) {
+  if (o == RtOp::Neg) {
     if (a.kind == ValueKind::Int) {
       int64_t r = 0;
       *out = __builtin_sub_overflow(int64_t{0}, a.i, &r) ? Overflow(ctx) : Value::Int(r);
@@ -380,14 +409,14 @@ void licit_rt_arith(EvalContext* ctx, uint8_t op, const Value* lhs, const Value*
     return;
   }
   // Integers stay integers except for `/`, which is always decimal.
-  if (a.kind == ValueKind::Int && b.kind == ValueKind::Int && o != ir::Op::Div) {
+  if (a.kind == ValueKind::Int && b.kind == ValueKind::Int && o != RtOp::Div) {
     int64_t r = 0;
     bool overflow = false;
     switch (o) {
-      case ir::Op::Add: overflow = __builtin_add_overflow(a.i, b.i, &r); break;
-      case ir::Op::Sub: overflow = __builtin_sub_overflow(a.i, b.i, &r); break;
-      case ir::Op::Mul: overflow = __builtin_mul_overflow(a.i, b.i, &r); break;
-      case ir::Op::Mod:
+      case RtOp::Add: overflow = __builtin_add_overflow(a.i, b.i, &r); break;
+      case RtOp::Sub: overflow = __builtin_sub_overflow(a.i, b.i, &r); break;
+      case RtOp::Mul: overflow = __builtin_mul_overflow(a.i, b.i, &r); break;
+      case RtOp::Mod:
         if (b.i == 0) {
           *out = DivisionByZero(ctx);
           return;
@@ -401,29 +430,29 @@ void licit_rt_arith(EvalContext* ctx, uint8_t op, const Value* lhs, const Value*
   }
   bool am = a.kind == ValueKind::Money, bm = b.kind == ValueKind::Money;
   if ((am || IsNumber(a)) && (bm || IsNumber(b))) {
-    if ((am || bm) && (o == ir::Op::Add || o == ir::Op::Sub) && !(am && bm)) {
+    if ((am || bm) && (o == RtOp::Add || o == RtOp::Sub) && !(am && bm)) {
       // The checker refuses money + number; say so rather than guess a currency.
       *out = ctx->Unknown(UnknownKind::CurrencyMismatch, "money added to a number");
       return;
     }
     if (am && bm && a.aux != b.aux) {
-      *out = CurrencyMismatch(ctx, a, b, o == ir::Op::Sub ? "minus" : "combined with");
+      *out = CurrencyMismatch(ctx, a, b, o == RtOp::Sub ? "minus" : "combined with");
       return;
     }
     Decimal x = am ? a.dec : AsDecimal(a);
     Decimal y = bm ? b.dec : AsDecimal(b);
     std::optional<Decimal> r;
     switch (o) {
-      case ir::Op::Add: r = licit::rt::DecimalAdd(x, y); break;
-      case ir::Op::Sub: r = licit::rt::DecimalSub(x, y); break;
-      case ir::Op::Mul: r = licit::rt::DecimalMul(x, y); break;
-      case ir::Op::Div:
-      case ir::Op::Mod:
+      case RtOp::Add: r = licit::rt::DecimalAdd(x, y); break;
+      case RtOp::Sub: r = licit::rt::DecimalSub(x, y); break;
+      case RtOp::Mul: r = licit::rt::DecimalMul(x, y); break;
+      case RtOp::Div:
+      case RtOp::Mod:
         if (y.units == 0) {
           *out = DivisionByZero(ctx);
           return;
         }
-        r = o == ir::Op::Div ? licit::rt::DecimalDiv(x, y) : licit::rt::DecimalMod(x, y);
+        r = o == RtOp::Div ? licit::rt::DecimalDiv(x, y) : licit::rt::DecimalMod(x, y);
         break;
       default: break;
     }
@@ -432,7 +461,7 @@ void licit_rt_arith(EvalContext* ctx, uint8_t op, const Value* lhs, const Value*
       return;
     }
     // Money with money (+, -) and money with a number are money; money / money is a ratio.
-    bool money_result = (am != bm) ? (o != ir::Op::Div || am) : (am && o != ir::Op::Div);
+    bool money_result = (am != bm) ? (o != RtOp::Div || am) : (am && o != RtOp::Div);
     if (money_result) {
       *out = Value::MoneyOf(licit::rt::Money{*r, am ? a.aux : b.aux});
     } else {
@@ -469,7 +498,7 @@ void licit_rt_call(EvalContext* ctx, uint8_t builtin, const Value* args, uint32_
       return;
     }
   }
-  auto b = static_cast<ir::Builtin>(builtin);
+  auto b = static_cast<Builtin>(builtin);
   // Copies, so `out` may alias an argument.
   if (count == 0) {
     *out = Value::Bool(false);
@@ -479,34 +508,35 @@ void licit_rt_call(EvalContext* ctx, uint8_t builtin, const Value* args, uint32_
   const Value c = count > 1 ? args[1] : args[0];
   *out = Value::Bool(false);
   switch (b) {
-    case ir::Builtin::Len:
+    case Builtin::Has: LICIT_UNREACHABLE("has() is the IR's Has op, never a call");
+    case Builtin::Len:
       if (IsText(a)) {
         *out = Value::Int(static_cast<int64_t>(licit::CodePointCount(a.text())));
       } else if (IsCollection(a)) {
         *out = Value::Int(a.items.size);
       }
       return;
-    case ir::Builtin::Lower:
-    case ir::Builtin::Upper: {
+    case Builtin::Lower:
+    case Builtin::Upper: {
       if (!IsText(a)) return;
       std::string s(a.text());
       // ASCII only: case mapping beyond ASCII depends on locale tables the engines may not share.
-      for (char& ch : s) ch = b == ir::Builtin::Lower ? LowerAscii(ch) : UpperAscii(ch);
+      for (char& ch : s) ch = b == Builtin::Lower ? LowerAscii(ch) : UpperAscii(ch);
       *out = Value::String(ctx->Keep(std::move(s)));
       return;
     }
-    case ir::Builtin::StartsWith:
-    case ir::Builtin::EndsWith: {
+    case Builtin::StartsWith:
+    case Builtin::EndsWith: {
       if (count < 2 || !IsText(a) || !IsText(c)) return;
       bool fold = a.kind == ValueKind::Code;
       std::string_view s = a.text(), p = c.text();
       if (p.size() > s.size()) return;
       std::string_view part =
-          b == ir::Builtin::StartsWith ? s.substr(0, p.size()) : s.substr(s.size() - p.size());
+          b == Builtin::StartsWith ? s.substr(0, p.size()) : s.substr(s.size() - p.size());
       *out = Value::Bool(TextEqual(part, p, fold));
       return;
     }
-    case ir::Builtin::Contains:
+    case Builtin::Contains:
       if (count < 2) return;
       if (IsCollection(a)) {
         *out = Membership(c, a);
@@ -519,31 +549,31 @@ void licit_rt_call(EvalContext* ctx, uint8_t builtin, const Value* args, uint32_
         *out = Value::Bool(found);
       }
       return;
-    case ir::Builtin::Year:
-    case ir::Builtin::Month:
-    case ir::Builtin::Day: {
+    case Builtin::Year:
+    case Builtin::Month:
+    case Builtin::Day: {
       if (a.kind != ValueKind::Date) return;
       licit::CivilDate d = licit::CivilFromDays(a.date);
-      int64_t r = b == ir::Builtin::Year ? d.year : (b == ir::Builtin::Month ? d.month : d.day);
+      int64_t r = b == Builtin::Year ? d.year : (b == Builtin::Month ? d.month : d.day);
       *out = Value::Int(r);
       return;
     }
-    case ir::Builtin::DaysBetween:
+    case Builtin::DaysBetween:
       if (count < 2 || a.kind != ValueKind::Date || c.kind != ValueKind::Date) return;
       *out = Value::Int(static_cast<int64_t>(c.date) - static_cast<int64_t>(a.date));
       return;
-    case ir::Builtin::Amount:
+    case Builtin::Amount:
       if (a.kind == ValueKind::Money) *out = Value::Dec(a.dec);
       return;
-    case ir::Builtin::Currency:
+    case Builtin::Currency:
       if (a.kind == ValueKind::Money) *out = Value::String(CurrencyCode(a.aux));
       return;
-    case ir::Builtin::Min:
-    case ir::Builtin::Max:
+    case Builtin::Min:
+    case Builtin::Max:
       if (count < 2) return;
-      *out = MinMax(ctx, a, c, b == ir::Builtin::Max);
+      *out = MinMax(ctx, a, c, b == Builtin::Max);
       return;
-    case ir::Builtin::Abs: {
+    case Builtin::Abs: {
       bool negative = (a.kind == ValueKind::Int && a.i < 0) ||
                       ((a.kind == ValueKind::Decimal || a.kind == ValueKind::Money) &&
                        a.dec.units < 0);
@@ -551,7 +581,7 @@ void licit_rt_call(EvalContext* ctx, uint8_t builtin, const Value* args, uint32_
         *out = a;
         return;
       }
-      licit_rt_arith(ctx, static_cast<uint8_t>(ir::Op::Neg), &a, nullptr, out);
+      licit_rt_arith(ctx, static_cast<uint8_t>(RtOp::Neg), &a, nullptr, out);
       return;
     }
   }

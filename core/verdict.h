@@ -1,6 +1,6 @@
 // The compact form of a decision: the effect and the rules that contributed, by index, with no
 // strings. The JIT's generated decide function fills one when every condition it judged was
-// known (so there are no unknown reasons to report); interp::MaterializeVerdict turns it into
+// known (so there are no unknown reasons to report); decide::MaterializeVerdict turns it into
 // the full rt::Decision (names, licences, citations) exactly as AssembleDecision would have.
 // Callers that only need the effect (benchmarks, counters, `--fail-on`) never build strings.
 //

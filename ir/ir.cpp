@@ -15,27 +15,6 @@ const char* EffectName(Effect e) {
   return "?";
 }
 
-const char* BuiltinName(Builtin b) {
-  switch (b) {
-    case Builtin::Len: return "len";
-    case Builtin::Lower: return "lower";
-    case Builtin::Upper: return "upper";
-    case Builtin::StartsWith: return "starts_with";
-    case Builtin::EndsWith: return "ends_with";
-    case Builtin::Contains: return "contains";
-    case Builtin::Year: return "year";
-    case Builtin::Month: return "month";
-    case Builtin::Day: return "day";
-    case Builtin::DaysBetween: return "days_between";
-    case Builtin::Amount: return "amount";
-    case Builtin::Currency: return "currency";
-    case Builtin::Min: return "min";
-    case Builtin::Max: return "max";
-    case Builtin::Abs: return "abs";
-  }
-  return "?";
-}
-
 const char* OpName(Op op) {
   switch (op) {
     case Op::Const: return "const";

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/source.h"
+#include "core/builtins.h"
 #include "core/record.h"
 #include "core/value.h"
 
@@ -41,12 +42,10 @@ struct Period {
   bool open() const { return since == INT32_MIN && until == INT32_MAX; }
 };
 
-// The standard functions other than has() (which is the Has op).
-enum class Builtin : uint8_t {
-  Len, Lower, Upper, StartsWith, EndsWith, Contains, Year, Month, Day, DaysBetween, Amount,
-  Currency, Min, Max, Abs,
-};
-const char* BuiltinName(Builtin b);
+// The standard functions (core/builtins.def). A Call node's imm is one of them, never Has (which
+// is the Has op).
+using rt::Builtin;
+using rt::BuiltinName;
 
 enum class Op : uint8_t {
   Const,       // imm: ConstId
@@ -69,6 +68,14 @@ enum class Op : uint8_t {
   MakeSet, MakeList,       // operands: the elements (only when not all constant; else a Const)
 };
 const char* OpName(Op op);
+
+// The runtime's compare and arithmetic entry points take these ops as they are (core/builtins.h).
+#define LICIT_SAME_OP(name) \
+  static_assert(static_cast<uint8_t>(Op::name) == static_cast<uint8_t>(rt::RtOp::name))
+LICIT_SAME_OP(Eq); LICIT_SAME_OP(Ne); LICIT_SAME_OP(Lt); LICIT_SAME_OP(Le); LICIT_SAME_OP(Gt);
+LICIT_SAME_OP(Ge); LICIT_SAME_OP(Add); LICIT_SAME_OP(Sub); LICIT_SAME_OP(Mul); LICIT_SAME_OP(Div);
+LICIT_SAME_OP(Mod); LICIT_SAME_OP(Neg);
+#undef LICIT_SAME_OP
 
 // One expression node. Operands are ExprIds stored in Program::operands[first, first + count).
 struct Node {

@@ -39,18 +39,6 @@ int Arity(Op op) {
   }
 }
 
-uint32_t BuiltinArity(Builtin b) {
-  switch (b) {
-    case Builtin::StartsWith:
-    case Builtin::EndsWith:
-    case Builtin::Contains:
-    case Builtin::DaysBetween:
-    case Builtin::Min:
-    case Builtin::Max: return 2;
-    default: return 1;
-  }
-}
-
 class Verifier {
  public:
   explicit Verifier(const Program& p) : p_(p) {}
@@ -130,11 +118,11 @@ class Verifier {
     int arity = Arity(n.op);
     uint32_t want = 0;
     if (n.op == Op::Call) {
-      if (n.imm > static_cast<uint32_t>(Builtin::Abs)) {
+      if (n.imm >= rt::AllBuiltins().size() || n.imm == static_cast<uint32_t>(Builtin::Has)) {
         Problem("expr {} (call): builtin {} out of range", id, n.imm);
         return;
       }
-      want = BuiltinArity(static_cast<Builtin>(n.imm));
+      want = rt::InfoOf(static_cast<Builtin>(n.imm)).arity;
     }
     bool count_ok = arity >= 0   ? n.count == static_cast<uint32_t>(arity)
                     : arity == -1 ? n.count >= 2

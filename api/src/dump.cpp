@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "api/src/state.h"
-#include "compiler/ir/lower.h"
-#include "compiler/syntax/ast.h"
-#include "compiler/syntax/parse.h"
+#include "frontend/lower/lower.h"
+#include "frontend/syntax/ast.h"
+#include "frontend/syntax/parse.h"
 #ifdef LICIT_HAVE_JIT
-#include "compiler/codegen/codegen.h"
+#include "engines/jit/codegen.h"
 #endif
 
 namespace licit {

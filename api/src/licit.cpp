@@ -10,14 +10,14 @@
 #include <utility>
 
 #include "api/src/state.h"
-#include "compiler/base/date.h"
-#include "compiler/base/did_you_mean.h"
-#include "compiler/base/iso_codes.h"
-#include "compiler/base/json.h"
-#include "compiler/ir/lower.h"
-#include "compiler/sema/check.h"
-#include "runtime/io/decode.h"
-#include "runtime/io/record_reader.h"
+#include "base/date.h"
+#include "base/did_you_mean.h"
+#include "base/iso_codes.h"
+#include "base/json.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
+#include "io/decode.h"
+#include "io/record_reader.h"
 
 #ifndef LICIT_VERSION_STRING
 #define LICIT_VERSION_STRING "0.0.0"
@@ -101,7 +101,7 @@ std::optional<std::string> RecordId(const rt::Record& record) {
 
 // An engine decision; an engine error (the only one: no date to judge at) is ErrorKind::Date.
 Decision EngineDecision(const CompiledState& s, const rt::Record& record,
-                        const interp::DecideOptions& options) {
+                        const decide::DecideOptions& options) {
   Decision out;
   DecisionData::Emplace(out, [&] { return s.Decide(record, options); }, ErrorKind::Date);
   return out;
@@ -323,7 +323,7 @@ CompiledState::~CompiledState() {
 #endif
 }
 
-bool ResolveOptions(const DecideOptions& in, interp::DecideOptions& out, std::string& error) {
+bool ResolveOptions(const DecideOptions& in, decide::DecideOptions& out, std::string& error) {
   if (!in.as_of) return true;
   auto date = ParseDateLiteral(*in.as_of);
   if (!date || date->is_month) {
@@ -360,7 +360,8 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
     if (s->kind == EngineKind::Jit) {
 #ifdef LICIT_HAVE_JIT
       std::string error;
-      s->jit = jit::JitProgram::Compile(*s->program, &error);
+      s->interp = std::make_unique<interp::Interpreter>(*s->program);
+      s->jit = jit::JitProgram::Compile(*s->program, *s->interp, &error);
       if (!s->jit) {
         s->extra.push_back(detail::InternalDiagnostic(
             "internal", "internal error: the JIT could not compile the policy: " + error));
@@ -374,7 +375,7 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
 #endif
     }
     // Explanations always use the interpreter; it is also the engine when the JIT is not used.
-    if (!failed) s->interp = std::make_unique<interp::Interpreter>(*s->program);
+    if (!failed && !s->interp) s->interp = std::make_unique<interp::Interpreter>(*s->program);
   }
   s->ok = !failed;
   return s;
@@ -664,8 +665,8 @@ void Decision::append_json(std::string& out) const {
 // --- Explanation --------------------------------------------------------------------------------
 
 namespace {
-const char* OutcomeWord(interp::Outcome::Kind k) {
-  using K = interp::Outcome::Kind;
+const char* OutcomeWord(decide::Outcome::Kind k) {
+  using K = decide::Outcome::Kind;
   switch (k) {
     case K::Fired: return "fired";
     case K::Waived: return "waived";
@@ -694,22 +695,22 @@ const Decision& Explanation::decision() const noexcept { return decision_; }
 std::vector<Outcome> Explanation::outcomes() const {
   std::vector<Outcome> out;
   if (!data_) return out;
-  for (const interp::Outcome& o : data_->e.outcomes) {
+  for (const decide::Outcome& o : data_->e.outcomes) {
     out.push_back(Outcome{o.policy, o.name, o.is_exception, o.at, OutcomeWord(o.kind), o.detail});
   }
   return out;
 }
 std::string Explanation::to_text() const {
-  interp::Explanation e;
+  decide::Explanation e;
   e.decision = DecisionData::Get(decision_);
   if (data_) e.outcomes = data_->e.outcomes;
-  return interp::ExplanationToText(e);
+  return decide::ExplanationToText(e);
 }
 std::string Explanation::to_json() const {
-  interp::Explanation e;
+  decide::Explanation e;
   e.decision = DecisionData::Get(decision_);
   if (data_) e.outcomes = data_->e.outcomes;
-  return interp::ExplanationToJson(e);
+  return decide::ExplanationToJson(e);
 }
 
 // --- Policy -------------------------------------------------------------------------------------
@@ -776,7 +777,7 @@ Decision Policy::decide(const Record& record, const DecideOptions& options) cons
   const RecordState* rs = record.state_.get();
   if (state_ && rs && rs->policy.get() == state_.get() && !options.as_of && !options.line &&
       rs->required_ok.load(std::memory_order_acquire) == 1 && rs->error.empty()) {
-    return EngineDecision(*state_, rs->record, interp::DecideOptions{});
+    return EngineDecision(*state_, rs->record, decide::DecideOptions{});
   }
   if (!options.line) return DecideAt(record, options);
   return WithLine(DecideAt(record, options), options);
@@ -784,7 +785,7 @@ Decision Policy::decide(const Record& record, const DecideOptions& options) cons
 
 Decision Policy::DecideJsonAt(std::string_view record_json, const DecideOptions& options) const {
   if (!state_) return ErrorDecision(ErrorKind::NoPolicy, kNoPolicy);
-  interp::DecideOptions engine_options;
+  decide::DecideOptions engine_options;
   Scratch& scratch = t_json_scratch;
   if (!ResolveOptions(options, engine_options, scratch.error)) {
     return ErrorDecision(ErrorKind::Options, scratch.error);
@@ -840,7 +841,7 @@ const rt::Record* Prepare(const CompiledState& policy, const Record& r, const Re
 
 Decision Policy::DecideAt(const Record& record, const DecideOptions& options) const {
   if (!state_) return ErrorDecision(ErrorKind::NoPolicy, kNoPolicy);
-  interp::DecideOptions engine_options;
+  decide::DecideOptions engine_options;
   std::string error;
   if (!ResolveOptions(options, engine_options, error)) {
     return ErrorDecision(ErrorKind::Options, std::move(error));
@@ -890,7 +891,7 @@ template <typename Read>
 Explained ExplainWith(const std::shared_ptr<const detail::CompiledState>& state,
                       const DecideOptions& options, Read read) {
   if (!state) return {ErrorDecision(ErrorKind::NoPolicy, kNoPolicy), nullptr};
-  interp::DecideOptions engine_options;
+  decide::DecideOptions engine_options;
   std::string error;
   if (!ResolveOptions(options, engine_options, error))
     return {ErrorDecision(ErrorKind::Options, std::move(error)), nullptr};
@@ -898,7 +899,7 @@ Explained ExplainWith(const std::shared_ptr<const detail::CompiledState>& state,
   std::optional<std::string> id;
   const rt::Record* r = read(error, kind, id);
   if (!r) return {ErrorDecision(kind, std::move(error), std::move(id)), nullptr};
-  interp::Explanation e = state->Explain(*r, engine_options);
+  decide::Explanation e = state->Explain(*r, engine_options);
   kind = e.decision.effect == rt::DecisionEffect::Error ? ErrorKind::Date : ErrorKind::None;
   Explained out{MakeDecision(std::move(e.decision), kind),
                 std::make_shared<detail::ExplanationData>()};

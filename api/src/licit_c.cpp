@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "api/src/state.h"
-#include "compiler/base/source.h"
+#include "base/source.h"
 #include "licit/licit.h"
 #include "licit/licit.hpp"
 
@@ -389,7 +389,7 @@ licit_status ScreenOptionsFrom(const licit_screen_options& in, licit::ScreenOpti
   if (in.as_of) {
     if (!ValidUtf8(in.as_of)) return BadUtf8("as_of");
     out.as_of = in.as_of;
-    licit::interp::DecideOptions resolved;
+    licit::decide::DecideOptions resolved;
     std::string error;
     if (!licit::detail::ResolveOptions(licit::DecideOptions{out.as_of, std::nullopt}, resolved, error)) {
       return Fail(LICIT_ERR_INVALID_ARGUMENT, error);

@@ -22,7 +22,7 @@
 #include <fmt/format.h>
 
 #include "api/src/state.h"
-#include "runtime/io/record_reader.h"
+#include "io/record_reader.h"
 
 namespace licit {
 namespace {
@@ -37,7 +37,7 @@ struct Tally {
 };
 
 // Per thread: rendered decisions by verdict. With the JIT, a record its fast path decides gets
-// exactly the decision interp::PrepareDecision (id, date) plus interp::MaterializeVerdict (the
+// exactly the decision decide::PrepareDecision (id, date) plus decide::MaterializeVerdict (the
 // rest, from the verdict alone) make, so in its JSON everything after the date depends on the
 // verdict only: rendered once per distinct verdict, then copied. A screen usually meets a few
 // dozen distinct verdicts; the cache stops growing at kMaxEntries.
@@ -53,7 +53,7 @@ struct VerdictCache {
 // its newline, onto `out`.
 class Renderer {
  public:
-  Renderer(const CompiledState& policy, const interp::DecideOptions& decide,
+  Renderer(const CompiledState& policy, const decide::DecideOptions& decide,
            std::optional<rt::DecisionEffect> fail_on, RecordFormat format)
       : policy_(policy), decide_(decide), fail_on_(fail_on), format_(format) {}
 
@@ -97,12 +97,12 @@ class Renderer {
  private:
 #ifdef LICIT_HAVE_JIT
   // `{"id":...,"effect":...,"date":...,` of a decision the fast path made: id and date as
-  // interp::PrepareDecision sets them, so the head is the full decision's.
+  // decide::PrepareDecision sets them, so the head is the full decision's.
   void AppendHead(const rt::Record& record, rt::DecisionEffect effect, VerdictCache& cache,
                   std::string& out) const {
     rt::Decision& head = cache.head;
     head.id.reset();
-    interp::PrepareDecision(*policy_.program, record, decide_, head);
+    decide::PrepareDecision(*policy_.program, record, decide_, head);
     head.effect = effect;
     rt::AppendDecisionJsonHead(head, out);
   }
@@ -142,7 +142,7 @@ class Renderer {
   }
 
   const CompiledState& policy_;
-  const interp::DecideOptions& decide_;
+  const decide::DecideOptions& decide_;
   std::optional<rt::DecisionEffect> fail_on_;
   RecordFormat format_;
 };
@@ -262,7 +262,7 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
     summary.error = "no policy (the compilation failed, or the Policy is empty)";
     return summary;
   }
-  interp::DecideOptions decide;
+  decide::DecideOptions decide;
   if (!detail::ResolveOptions(DecideOptions{options.as_of, std::nullopt}, decide,
                               summary.error)) {
     return summary;

@@ -13,9 +13,10 @@
 #include <sstream>
 
 #include "api/src/state.h"
-#include "compiler/base/date.h"
-#include "compiler/base/iso_codes.h"
-#include "compiler/syntax/parse.h"
+#include "base/date.h"
+#include "base/iso_codes.h"
+#include "core/builtins.h"
+#include "frontend/syntax/parse.h"
 
 namespace licit {
 
@@ -497,8 +498,8 @@ const rt::Record* CurrentRecord(const SessionState& s, std::string* error) {
   return s.record.get();
 }
 
-interp::DecideOptions EngineOptionsOf(const SessionState& s) {
-  interp::DecideOptions o;
+decide::DecideOptions EngineOptionsOf(const SessionState& s) {
+  decide::DecideOptions o;
   o.as_of = s.as_of_day;
   return o;
 }
@@ -553,10 +554,10 @@ Explanation Session::explain() const {
     out.decision_ = ErrorOf(error);
     return out;
   }
-  interp::Explanation e = s.current->Explain(*record, EngineOptionsOf(s));
+  decide::Explanation e = s.current->Explain(*record, EngineOptionsOf(s));
   for (rt::RuleHit& h : e.decision.rules) Relocate(*s.current, s.composition, h.at);
   for (rt::Waiver& w : e.decision.waived) Relocate(*s.current, s.composition, w.at);
-  for (interp::Outcome& o : e.outcomes) {
+  for (decide::Outcome& o : e.outcomes) {
     Relocate(*s.current, s.composition, o.at);
     Relocate(*s.current, s.composition, o.detail);
   }
@@ -720,9 +721,6 @@ std::optional<DeclarationInfo> Session::find(std::string_view name) const {
 }
 
 std::vector<std::string> Session::complete(std::string_view prefix) const {
-  static const char* const kFunctions[] = {
-      "has",  "len",   "lower", "upper",        "starts_with", "ends_with", "contains", "year",
-      "month", "day", "days_between", "amount", "currency",    "min",       "max",      "abs"};
   std::vector<std::string> all;
   if (Usable(*state_)) {
     const CompiledState& state = *state_->current;
@@ -733,7 +731,7 @@ std::vector<std::string> Session::complete(std::string_view prefix) const {
     }
     for (const rt::FieldSlot& slot : state.program->input.slots) all.push_back(slot.path);
   }
-  for (const char* f : kFunctions) all.emplace_back(f);
+  for (const rt::BuiltinInfo& f : rt::AllBuiltins()) all.emplace_back(f.name);
   for (const CountryInfo& c : AllCountries()) all.emplace_back(c.code);
   std::vector<std::string> out;
   for (std::string& s : all) {

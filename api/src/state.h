@@ -11,17 +11,17 @@
 #include <string>
 #include <vector>
 
-#include "compiler/base/source.h"
-#include "compiler/diagnostics/diagnostic.h"
-#include "compiler/ir/ir.h"
-#include "compiler/sema/check.h"
-#include "compiler/sema/checked.h"
+#include "base/source.h"
+#include "base/diagnostic.h"
+#include "ir/ir.h"
+#include "frontend/sema/check.h"
+#include "frontend/sema/checked.h"
 #include "licit/licit.hpp"
-#include "runtime/decision.h"
-#include "runtime/interp/interpreter.h"
-#include "runtime/record.h"
+#include "core/decision.h"
+#include "engines/interp/interpreter.h"
+#include "core/record.h"
 #ifdef LICIT_HAVE_JIT
-#include "runtime/jit/jit.h"
+#include "engines/jit/jit.h"
 #endif
 
 namespace licit::detail {
@@ -49,17 +49,16 @@ struct CompiledState {
 
   ~CompiledState();
 
-  rt::Decision Decide(const rt::Record& record, const interp::DecideOptions& options) const {
+  rt::Decision Decide(const rt::Record& record, const decide::DecideOptions& options) const {
 #ifdef LICIT_HAVE_JIT
     if (jit) return jit->Decide(record, options);
 #endif
     return interp->Decide(record, options);
   }
-  interp::Explanation Explain(const rt::Record& record,
-                              const interp::DecideOptions& options) const {
-#ifdef LICIT_HAVE_JIT
-    if (jit) return jit->Explain(record, options);
-#endif
+  // Explanations always come from the reference engine (the JIT decides the same; the
+  // interpreter can also say why each rule did not apply).
+  decide::Explanation Explain(const rt::Record& record,
+                              const decide::DecideOptions& options) const {
     return interp->Explain(record, options);
   }
 };
@@ -71,7 +70,7 @@ sema::CheckOptions CheckOptionsOf(const EngineState& engine);
 // A failure that is not a compiler diagnostic (CompiledState::extra), e.g. code "internal".
 DiagnosticInfo InternalDiagnostic(std::string code, std::string message);
 // DecideOptions for the engines: as_of parsed. False with `error` for a malformed date.
-bool ResolveOptions(const DecideOptions& in, interp::DecideOptions& out, std::string& error);
+bool ResolveOptions(const DecideOptions& in, decide::DecideOptions& out, std::string& error);
 
 // Access to licit::Decision's inline storage, which holds an rt::Decision.
 struct DecisionData {
@@ -92,7 +91,7 @@ struct DecisionData {
 };
 
 struct ExplanationData {
-  interp::Explanation e;
+  decide::Explanation e;
 };
 
 struct RecordState {

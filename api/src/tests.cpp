@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "api/src/state.h"
-#include "compiler/base/json.h"
+#include "base/json.h"
 
 namespace licit {
 namespace {
@@ -94,10 +94,10 @@ TestCase RunOne(const detail::CompiledState& state, size_t policy_index, const i
   const ir::Policy& pol = program.policies[policy_index];
   record.Clear();
   for (const auto& [slot, constant] : test.given) record.slot(slot) = program.constants[constant];
-  interp::Explanation e = state.Explain(record, {});
-  for (const interp::Outcome& o : e.outcomes) {
+  decide::Explanation e = state.Explain(record, {});
+  for (const decide::Outcome& o : e.outcomes) {
     if (!o.is_exception &&
-        (o.kind == interp::Outcome::Kind::Fired || o.kind == interp::Outcome::Kind::Waived)) {
+        (o.kind == decide::Outcome::Kind::Fired || o.kind == decide::Outcome::Kind::Waived)) {
       fired.insert({o.policy, o.name});
     }
   }

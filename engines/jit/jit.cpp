@@ -398,7 +398,7 @@ class Host {
 };
 
 // Conditions answered by generated code.
-class JitEvaluator final : public interp::ConditionEvaluator {
+class JitEvaluator final : public decide::ConditionEvaluator {
  public:
   JitEvaluator(rt::EvalContext& ctx, const codegen::ConditionFn* fns, const codegen::JitEnv* env,
                const rt::Value* slots)
@@ -421,6 +421,7 @@ class JitEvaluator final : public interp::ConditionEvaluator {
 
 struct JitProgram::Impl {
   const ir::Program* program = nullptr;
+  const decide::Engine* reference = nullptr;  // the full path of programs without full-path code
   codegen::JitEnv env;
   std::vector<codegen::ConditionFn> fns;  // by ExprId; null for non-conditions
   codegen::DecideFn decide = nullptr;
@@ -428,10 +429,9 @@ struct JitProgram::Impl {
   rt::DecisionEffect no_hit_effect = rt::DecisionEffect::Allow;  // of a verdict with no hits
   DispatchTables dispatch;
   llvm::orc::ResourceTrackerSP tracker;
-  interp::Interpreter interp;
   Impl(const ir::Program& p, std::unique_ptr<rt::FlatLayout> layout)
-      : program(&p), flat(std::move(layout)), dispatch(p, *flat), interp(p) {
-    no_hit_effect = interp::VerdictEffect(p, rt::Verdict{});
+      : program(&p), flat(std::move(layout)), dispatch(p, *flat) {
+    no_hit_effect = decide::VerdictEffect(p, rt::Verdict{});
   }
 };
 
@@ -441,7 +441,9 @@ JitProgram::~JitProgram() {
   if (impl_ && impl_->tracker) llvm::consumeError(impl_->tracker->remove());
 }
 
-std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std::string* error) {
+std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
+                                                const decide::Engine& reference,
+                                                std::string* error) {
   Host* host = Host::Get(error);
   if (host == nullptr) return nullptr;
   const std::string prefix = host->NextPrefix();
@@ -458,6 +460,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program, std:
   }
   if (g.optimize) codegen::Optimize(*g.module, host->tm());
   auto impl = std::make_unique<Impl>(program, std::move(g.flat));
+  impl->reference = &reference;
   impl->env =
       codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
   llvm::orc::JITDylib& jd = host->jit().getMainJITDylib();
@@ -541,8 +544,8 @@ inline rt::DecisionEffect EffectOf(const JitProgram::Impl& im, const rt::Verdict
 // The day a record is judged at (as PrepareDecision finds it); for an undated program any day
 // does.
 std::optional<DayNumber> JudgingDay(const ir::Program& p, const rt::Record& record,
-                                    const interp::DecideOptions& options) {
-  std::optional<DayNumber> day = interp::RecordDay(p, record, options);
+                                    const decide::DecideOptions& options) {
+  std::optional<DayNumber> day = decide::RecordDay(p, record, options);
   if (!day && !p.dated) return DayNumber{0};
   return day;
 }
@@ -562,11 +565,11 @@ bool RunFastPath(const JitProgram::Impl& im, const rt::Record& record, DayNumber
 }
 
 inline rt::DecisionEffect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v) {
-  return v.count == 0 ? im.no_hit_effect : interp::VerdictEffect(*im.program, v);
+  return v.count == 0 ? im.no_hit_effect : decide::VerdictEffect(*im.program, v);
 }
 }  // namespace
 
-bool JitProgram::DecideVerdict(const rt::Record& record, const interp::DecideOptions& options,
+bool JitProgram::DecideVerdict(const rt::Record& record, const decide::DecideOptions& options,
                                rt::Verdict& verdict) const {
   std::optional<DayNumber> day = JudgingDay(*impl_->program, record, options);
   if (!day) return false;  // an error decision: the full path writes it
@@ -577,7 +580,7 @@ bool JitProgram::DecideVerdict(const rt::Record& record, const interp::DecideOpt
 
 const rt::FlatLayout& JitProgram::flat_layout() const { return *impl_->flat; }
 
-bool JitProgram::DecideVerdict(const uint8_t* rec, const interp::DecideOptions& options,
+bool JitProgram::DecideVerdict(const uint8_t* rec, const decide::DecideOptions& options,
                                rt::Verdict& verdict) const {
   // The judging day as RecordDay finds it, from the flat record's header.
   DayNumber day = 0;
@@ -598,29 +601,24 @@ bool JitProgram::DecideVerdict(const uint8_t* rec, const interp::DecideOptions& 
 }
 
 rt::Decision JitProgram::Decide(const rt::Record& record,
-                                const interp::DecideOptions& options) const {
+                                const decide::DecideOptions& options) const {
   rt::Decision d;
-  std::optional<DayNumber> day = interp::PrepareDecision(*impl_->program, record, options, d);
+  std::optional<DayNumber> day = decide::PrepareDecision(*impl_->program, record, options, d);
   if (!day) return d;
   // The fast path: generated code decides records with no unknowns into a compact verdict.
   rt::Verdict& verdict = Thread().verdict;
   if (RunFastPath(*impl_, record, *day, verdict)) {
-    interp::MaterializeVerdict(*impl_->program, verdict, d);
+    decide::MaterializeVerdict(*impl_->program, verdict, d);
     return d;
   }
   // The full path: the shared assembly, asking generated code for each condition; for a program
-  // too big to have code for the full path (codegen::kFullPathMaxRules), the interpreter.
-  if (impl_->fns.empty()) return impl_->interp.Decide(record, options);
+  // too big to have code for the full path (codegen::kFullPathMaxRules), the reference engine.
+  if (impl_->fns.empty()) return impl_->reference->Decide(record, options);
   rt::EvalContext& ctx = Thread().ctx;
   ctx.Reset(&record, *day);
   JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, record.slots());
-  interp::AssembleDecision(*impl_->program, *day, ev, d);
+  decide::AssembleDecision(*impl_->program, *day, ev, d);
   return d;
-}
-
-interp::Explanation JitProgram::Explain(const rt::Record& record,
-                                        const interp::DecideOptions& options) const {
-  return impl_->interp.Explain(record, options);
 }
 
 }  // namespace licit::jit

@@ -54,22 +54,6 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-std::optional<Builtin> FindBuiltin(const std::string& name) {
-  static const std::map<std::string, Builtin> kBuiltins = {
-      {"len", Builtin::Len},           {"lower", Builtin::Lower},
-      {"upper", Builtin::Upper},       {"starts_with", Builtin::StartsWith},
-      {"ends_with", Builtin::EndsWith}, {"contains", Builtin::Contains},
-      {"year", Builtin::Year},         {"month", Builtin::Month},
-      {"day", Builtin::Day},           {"days_between", Builtin::DaysBetween},
-      {"amount", Builtin::Amount},     {"currency", Builtin::Currency},
-      {"min", Builtin::Min},           {"max", Builtin::Max},
-      {"abs", Builtin::Abs},
-  };
-  auto it = kBuiltins.find(name);
-  if (it == kBuiltins.end()) return std::nullopt;
-  return it->second;
-}
-
 Period PeriodOf(const sema::DayRange& r) { return Period{r.since, r.until}; }
 
 Effect EffectOf(ast::Effect e) {
@@ -584,25 +568,26 @@ std::optional<ExprId> Lowerer::FieldAccess(ModuleId m, const ast::Expr* object,
 ExprId Lowerer::LowerCall(ModuleId m, const ast::CallExpr& e) {
   Type type = checked_.TypeOf(m, e.id);
   const std::string& f = e.function.text;
-  if (f == "has") {
+  const rt::BuiltinInfo* builtin = rt::FindBuiltin(f);
+  if (builtin == nullptr) return Fail(e.span, "unknown function " + f);
+  if (builtin->id == Builtin::Has) {
     auto path = e.args.empty() ? std::nullopt : FieldPath(m, e.args[0]);
     if (!path) return Fail(e.span, "has() of something other than an input field");
     return AddNode(Op::Has, rt::ValueKind::Bool, rt::ValueKind::Unknown, {},
                    slot_of_path_.at(*path), e.span);
   }
-  auto builtin = FindBuiltin(f);
-  if (!builtin) return Fail(e.span, "unknown function " + f);
   std::vector<ExprId> args;
   for (const ast::Expr* a : e.args) args.push_back(Lower(m, a));
-  if (*builtin == Builtin::Contains && args.size() == 2 && IsCollection(out_.nodes[args[0]].kind)) {
+  if (args.size() == 2 && builtin->args[1] == rt::BuiltinArg::Needle &&
+      IsCollection(out_.nodes[args[0]].kind)) {
     // contains(set<code>, "x"): the element converts like `"x" in set`.
     args[1] = Convert(args[1], out_.nodes[args[0]].element, rt::ValueKind::Unknown);
   }
-  if ((*builtin == Builtin::Min || *builtin == Builtin::Max) && args.size() == 2) {
+  if (builtin->result == rt::BuiltinResult::Common) {
     for (ExprId& a : args) a = ConvertTo(a, type);
   }
   return AddNode(Op::Call, KindOf(type.kind()), ElementKindOf(type), args,
-                 static_cast<uint32_t>(*builtin), e.span);
+                 static_cast<uint32_t>(builtin->id), e.span);
 }
 
 ExprId Lowerer::LowerUnary(ModuleId m, const ast::UnaryExpr& e) {

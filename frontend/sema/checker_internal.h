@@ -83,6 +83,7 @@ class Checker {
   Type RefType(const NameRef& ref, const ast::Expr& e, ExprContext& ctx, bool allow_group,
                const std::string& shown_name);
   Type CheckCall(const ast::CallExpr& e, ExprContext& ctx);
+  Type CheckHas(const ast::CallExpr& e, ExprContext& ctx);
   Type CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx);
   Type CheckCollection(const std::vector<ast::Expr*>& elements, ExprContext& ctx, bool is_set);
   Type CheckSetRhs(const ast::Expr* rhs, ExprContext& ctx);

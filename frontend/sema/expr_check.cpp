@@ -6,35 +6,40 @@
 
 #include "base/country_names.h"
 #include "base/did_you_mean.h"
+#include "base/check.h"
 #include "base/iso_codes.h"
+#include "core/builtins.h"
 #include "frontend/sema/checker_internal.h"
 
 namespace licit::sema {
 namespace {
 
-// The standard functions (language.md section 7) and their signatures:
-//   has(field path) -> bool            the argument must be an input field path
-//   len(string | set<T> | list<T>) -> int
-//   lower(string) -> string, upper(string) -> string
-//   starts_with / ends_with(string | code, string) -> bool
-//   contains(string, string) -> bool, contains(set<T> | list<T>, T) -> bool
-//   year / month / day(date) -> int, days_between(date, date) -> int (second minus first)
-//   amount(money) -> decimal, currency(money) -> string
-//   min / max(a, b): two numbers (-> their common type), two dates or two money -> same type
-//   abs(int | decimal | money) -> the same type
+// The standard functions' names, in the registry's order (core/builtins.def).
 const std::vector<std::string>& FunctionNames() {
-  static const std::vector<std::string> kNames = {
-      "has",  "len",   "lower", "upper",        "starts_with", "ends_with", "contains", "year",
-      "month", "day",  "days_between", "amount", "currency",   "min",       "max",      "abs"};
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const rt::BuiltinInfo& b : rt::AllBuiltins()) names.emplace_back(b.name);
+    return names;
+  }();
   return kNames;
 }
 
-size_t Arity(const std::string& f) {
-  if (f == "starts_with" || f == "ends_with" || f == "contains" || f == "days_between" ||
-      f == "min" || f == "max") {
-    return 2;
+// What the checker's message says a function expects where it found something else.
+const char* Expected(rt::BuiltinArg arg) {
+  switch (arg) {
+    case rt::BuiltinArg::Text: return "a `string`";
+    case rt::BuiltinArg::CodeLike: return "a `string` or `code`";
+    case rt::BuiltinArg::Sized:
+    case rt::BuiltinArg::Searchable: return "a string, set or list";
+    case rt::BuiltinArg::Needle: return "a `string`";
+    case rt::BuiltinArg::Date: return "a `date`";
+    case rt::BuiltinArg::Money: return "`money`";
+    case rt::BuiltinArg::Signed: return "a number or money";
+    case rt::BuiltinArg::Ordered: return "numbers, dates or money";
+    case rt::BuiltinArg::FieldPath:
+    case rt::BuiltinArg::None: break;
   }
-  return 1;
+  LICIT_UNREACHABLE("FieldPath and None are not checked by kind");
 }
 
 bool IsUpperTwoLetterString(const ast::Expr* e) {
@@ -329,7 +334,8 @@ Type Checker::CheckCall(const ast::CallExpr& e, ExprContext& ctx) {
     else d.Note("the standard functions are " + fmt::format("{}", fmt::join(names, ", ")));
     return Type::Error();
   }
-  size_t want = Arity(f);
+  const rt::BuiltinInfo& builtin = *rt::FindBuiltin(f);
+  size_t want = builtin.arity;
   if (e.args.size() != want) {
     for (const ast::Expr* a : e.args) Check(a, ctx);
     diags_.Report(DiagKind::WrongArgumentCount, e.span,
@@ -339,9 +345,7 @@ Type Checker::CheckCall(const ast::CallExpr& e, ExprContext& ctx) {
         .Label(fmt::format("{} argument{}", e.args.size(), e.args.size() == 1 ? "" : "s"));
     return Type::Error();
   }
-  if (ctx.let != nullptr && f == "has") {
-    // has() reads the record, which a let cannot; report once, at the call.
-  }
+  if (builtin.id == rt::Builtin::Has) return CheckHas(e, ctx);
   std::vector<Type> args;
   for (const ast::Expr* a : e.args) args.push_back(Check(a, ctx));
   auto bad = [&](size_t i, const std::string& expected) {
@@ -352,82 +356,83 @@ Type Checker::CheckCall(const ast::CallExpr& e, ExprContext& ctx) {
         .Label(fmt::format("this is `{}`", args[i].ToString()));
     return Type::Error();
   };
-  auto is = [&](size_t i, TypeKind k) { return args[i].is_error() || args[i].kind() == k; };
-  if (f == "has") {
-    bool any_optional = false;
-    const RecordField* field = FieldPath(e.args[0], *ctx.module, &any_optional);
-    if (field == nullptr) {
-      if (args[0].contains_error()) return Type::Bool();
-      diags_.Report(DiagKind::TypeMismatch, e.args[0] ? e.args[0]->span : e.span,
-                    "`has` expects an input field, like `has(item.cn)`")
-          .Label("not a field of the input record");
-      return Type::Bool();
+  // Whether argument i is of the kind the registry asks for (an erroneous one passes: it was
+  // reported where it was made).
+  auto accepts = [&](size_t i, rt::BuiltinArg kind) {
+    const Type& t = args[i];
+    if (t.is_error()) return true;
+    switch (kind) {
+      case rt::BuiltinArg::Text: return t.kind() == TypeKind::String;
+      case rt::BuiltinArg::CodeLike: return IsCodeLike(t);
+      case rt::BuiltinArg::Sized:
+      case rt::BuiltinArg::Searchable: return t.kind() == TypeKind::String || t.is_collection();
+      case rt::BuiltinArg::Date: return t.kind() == TypeKind::Date;
+      case rt::BuiltinArg::Money: return t.kind() == TypeKind::Money;
+      case rt::BuiltinArg::Signed: return t.is_numeric() || t.kind() == TypeKind::Money;
+      case rt::BuiltinArg::Ordered:
+        return t.is_numeric() || t.kind() == TypeKind::Money || t.kind() == TypeKind::Date;
+      case rt::BuiltinArg::Needle:
+      case rt::BuiltinArg::FieldPath:
+      case rt::BuiltinArg::None: break;
     }
-    if (!any_optional) {
-      diags_.Report(DiagKind::HasOnRequiredField, e.span,
-                    fmt::format("`has({})` is always true: `{}` cannot be missing",
-                                ExprText(e.args[0]), field->name))
-          .Label("always true")
-          .Also(field->span, "declared without `?`")
-          .Help("a required field is always present; remove the `has()` test");
-    }
-    return Type::Bool();
-  }
-  if (f == "len") {
-    if (!is(0, TypeKind::String) && !args[0].is_collection()) return bad(0, "a string, set or list");
-    return Type::Int();
-  }
-  if (f == "lower" || f == "upper") {
-    if (!is(0, TypeKind::String)) return bad(0, "a `string`");
-    return Type::String();
-  }
-  if (f == "starts_with" || f == "ends_with") {
-    if (!IsCodeLike(args[0])) return bad(0, "a `string` or `code`");
-    if (!is(1, TypeKind::String)) return bad(1, "a `string`");
-    return Type::Bool();
-  }
-  if (f == "contains") {
-    if (args[0].is_collection()) {
+    LICIT_UNREACHABLE("Needle, FieldPath and None are checked apart");
+  };
+  for (size_t i = 0; i < want; ++i) {
+    const rt::BuiltinArg kind = builtin.args[i];
+    if (kind == rt::BuiltinArg::Needle && args[0].is_collection()) {
+      // contains(set<T>, x): x must be a T.
       bool ok = true;
-      CommonType(args[0].element(), args[1], &ok);
-      if (!ok) return bad(1, fmt::format("an element of type `{}`", args[0].element().ToString()));
-      if (args[0].element().kind() == TypeKind::Code) ValidateCodes(e.args[1], ctx);
-      return Type::Bool();
+      CommonType(args[0].element(), args[i], &ok);
+      if (!ok) return bad(i, fmt::format("an element of type `{}`", args[0].element().ToString()));
+      if (args[0].element().kind() == TypeKind::Code) ValidateCodes(e.args[i], ctx);
+      continue;
     }
-    if (!is(0, TypeKind::String)) return bad(0, "a string, set or list");
-    if (!is(1, TypeKind::String)) return bad(1, "a `string`");
+    if (kind == rt::BuiltinArg::Needle) {
+      if (!accepts(i, rt::BuiltinArg::Text)) return bad(i, Expected(kind));
+      continue;
+    }
+    if (!accepts(i, kind)) return bad(i, Expected(kind));
+  }
+  switch (builtin.result) {
+    case rt::BuiltinResult::Bool: return Type::Bool();
+    case rt::BuiltinResult::Int: return Type::Int();
+    case rt::BuiltinResult::Decimal: return Type::Decimal();
+    case rt::BuiltinResult::String: return Type::String();
+    case rt::BuiltinResult::First: return args[0];
+    case rt::BuiltinResult::Common: {
+      bool ok = true;
+      Type common = CommonType(args[0], args[1], &ok);
+      if (!ok) {
+        return bad(1, fmt::format("the same type as its first argument (`{}`)",
+                                  args[0].ToString()));
+      }
+      return common;
+    }
+  }
+  LICIT_UNREACHABLE("every BuiltinResult is handled");
+}
+
+// has(field): the argument must be an input field path; warns when the field cannot be missing.
+Type Checker::CheckHas(const ast::CallExpr& e, ExprContext& ctx) {
+  const Type arg = Check(e.args[0], ctx);
+  bool any_optional = false;
+  const RecordField* field = FieldPath(e.args[0], *ctx.module, &any_optional);
+  if (field == nullptr) {
+    if (arg.contains_error()) return Type::Bool();
+    diags_.Report(DiagKind::TypeMismatch, e.args[0] ? e.args[0]->span : e.span,
+                  "`has` expects an input field, like `has(item.cn)`")
+        .Label("not a field of the input record");
     return Type::Bool();
   }
-  if (f == "year" || f == "month" || f == "day") {
-    if (!is(0, TypeKind::Date)) return bad(0, "a `date`");
-    return Type::Int();
+  if (!any_optional) {
+    diags_.Report(DiagKind::HasOnRequiredField, e.span,
+                  fmt::format("`has({})` is always true: `{}` cannot be missing",
+                              ExprText(e.args[0]), field->name))
+        .Label("always true")
+        .Also(field->span, "declared without `?`")
+        .Help("a required field is always present; remove the `has()` test");
   }
-  if (f == "days_between") {
-    if (!is(0, TypeKind::Date)) return bad(0, "a `date`");
-    if (!is(1, TypeKind::Date)) return bad(1, "a `date`");
-    return Type::Int();
-  }
-  if (f == "amount" || f == "currency") {
-    if (!is(0, TypeKind::Money)) return bad(0, "`money`");
-    return f == "amount" ? Type::Decimal() : Type::String();
-  }
-  if (f == "abs") {
-    if (!args[0].is_error() && !args[0].is_numeric() && args[0].kind() != TypeKind::Money) {
-      return bad(0, "a number or money");
-    }
-    return args[0];
-  }
-  // min, max
-  for (size_t i = 0; i < 2; ++i) {
-    if (!args[i].is_error() && !args[i].is_numeric() && args[i].kind() != TypeKind::Money &&
-        args[i].kind() != TypeKind::Date) {
-      return bad(i, "numbers, dates or money");
-    }
-  }
-  bool ok = true;
-  Type common = CommonType(args[0], args[1], &ok);
-  if (!ok) return bad(1, fmt::format("the same type as its first argument (`{}`)", args[0].ToString()));
-  return common;
+  return Type::Bool();
 }
 
 Type Checker::CheckCollection(const std::vector<ast::Expr*>& elements, ExprContext& ctx,

@@ -5,15 +5,15 @@
 #include <memory>
 #include <string>
 
-#include "compiler/base/source.h"
-#include "compiler/diagnostics/diagnostic.h"
-#include "compiler/ir/lower.h"
-#include "compiler/sema/check.h"
-#include "runtime/decision.h"
-#include "runtime/flat_record.h"
-#include "runtime/interp/interpreter.h"
-#include "runtime/io/record_reader.h"
-#include "runtime/jit/jit.h"
+#include "base/source.h"
+#include "base/diagnostic.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
+#include "core/decision.h"
+#include "core/flat_record.h"
+#include "engines/interp/interpreter.h"
+#include "io/record_reader.h"
+#include "engines/jit/jit.h"
 #include "tests/jit/random_policy.h"
 
 namespace licit::fuzz {
@@ -38,12 +38,12 @@ int RunEngines(const uint8_t* data, size_t size) {
   auto program = ir::Lower(*checked, sources, diags);
   if (!program) std::abort();
   std::string error;
-  auto jit = jit::JitProgram::Compile(*program, &error);
+  interp::Interpreter interp(*program);
+  auto jit = jit::JitProgram::Compile(*program, interp, &error);
   if (!jit) {
     std::fprintf(stderr, "JIT compile failed: %s\n%s\n", error.c_str(), text.c_str());
     std::abort();
   }
-  interp::Interpreter interp(*program);
   rt::Record record(&program->input);
   for (int i = 0; i < records; ++i) {
     const std::string json = gen.Record(i);
@@ -54,7 +54,7 @@ int RunEngines(const uint8_t* data, size_t size) {
                    json.c_str());
       std::abort();
     }
-    interp::DecideOptions options;
+    decide::DecideOptions options;
     if (as_of) options.as_of = 20100 + static_cast<DayNumber>(data[0]) * 3;
     const rt::Decision jd = jit->Decide(record, options);
     const std::string a = rt::DecisionToJson(interp.Decide(record, options));

@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "compiler/base/source.h"
-#include "compiler/diagnostics/diagnostic.h"
-#include "compiler/sema/check.h"
-#include "compiler/sema/checked.h"
+#include "base/source.h"
+#include "base/diagnostic.h"
+#include "frontend/sema/check.h"
+#include "frontend/sema/checked.h"
 
 namespace licit::fuzz {
 namespace {

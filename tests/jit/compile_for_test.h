@@ -5,10 +5,10 @@
 #include <memory>
 #include <string>
 
-#include "compiler/base/source.h"
-#include "compiler/diagnostics/diagnostic.h"
-#include "compiler/ir/lower.h"
-#include "compiler/sema/check.h"
+#include "base/source.h"
+#include "base/diagnostic.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
 
 namespace licit::testing {
 

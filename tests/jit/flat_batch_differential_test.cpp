@@ -16,12 +16,12 @@
 #include <thread>
 #include <vector>
 
-#include "compiler/codegen/codegen.h"
-#include "runtime/decision.h"
-#include "runtime/flat_record.h"
-#include "runtime/interp/interpreter.h"
-#include "runtime/io/record_reader.h"
-#include "runtime/jit/jit.h"
+#include "engines/jit/codegen.h"
+#include "core/decision.h"
+#include "core/flat_record.h"
+#include "engines/interp/interpreter.h"
+#include "io/record_reader.h"
+#include "engines/jit/jit.h"
 #include "tests/jit/compile_for_test.h"
 #include "tests/jit/random_policy.h"
 
@@ -90,6 +90,7 @@ struct Counts {
 // A policy text compiled for both engines; the test stops (REQUIRE) when it does not compile.
 struct Engines {
   std::unique_ptr<testing::CompiledSource> compiled;
+  std::unique_ptr<interp::Interpreter> interp;
   std::unique_ptr<jit::JitProgram> jit;
 };
 Engines CompileBoth(const std::string& text) {
@@ -99,7 +100,8 @@ Engines CompileBoth(const std::string& text) {
   INFO(errors);
   REQUIRE(e.compiled);
   std::string jit_error;
-  e.jit = jit::JitProgram::Compile(*e.compiled->program, &jit_error);
+  e.interp = std::make_unique<interp::Interpreter>(*e.compiled->program);
+  e.jit = jit::JitProgram::Compile(*e.compiled->program, *e.interp, &jit_error);
   INFO(jit_error);
   REQUIRE(e.jit);
   return e;
@@ -117,9 +119,9 @@ void CheckPolicy(const std::string& text, const std::vector<std::string>& jsons,
   const ir::Program& program = *compiled->program;
   if (undated && program.dated) FAIL("Undated() left a dated program:\n" << text);
   std::string jit_error;
-  auto jit = jit::JitProgram::Compile(program, &jit_error);
-  if (!jit) FAIL("JIT compile failed: " << jit_error << "\n" << text);
   interp::Interpreter interp(program);
+  auto jit = jit::JitProgram::Compile(program, interp, &jit_error);
+  if (!jit) FAIL("JIT compile failed: " << jit_error << "\n" << text);
 
   // All records first, then the batch: the batch's text cells point into the records, which
   // must stay where they are (rt::Record's chunks do not move when the vector grows).
@@ -139,7 +141,7 @@ void CheckPolicy(const std::string& text, const std::vector<std::string>& jsons,
   for (size_t ri = 0; ri < records.size(); ++ri) {
     const rt::Record& record = records[ri];
     for (int as_of = 0; as_of < 2; ++as_of) {
-      interp::DecideOptions options;
+      decide::DecideOptions options;
       if (as_of) options.as_of = 20100 + static_cast<DayNumber>((ri * 37 + pi) % 700);
       const rt::Decision expected = interp.Decide(record, options);
       const std::string expected_json = rt::DecisionToJson(expected);
@@ -188,9 +190,9 @@ void CheckPolicy(const std::string& text, const std::vector<std::string>& jsons,
         FAIL("the flat path's effect differs " << where() << "\nflat: " << HitsText(flat));
       // The full decision a caller builds from the verdict (as api/src/screen.cpp does).
       rt::Decision materialized;
-      interp::PrepareDecision(program, record, options, materialized);
+      decide::PrepareDecision(program, record, options, materialized);
       rt::Verdict v = flat;
-      interp::MaterializeVerdict(program, v, materialized);
+      decide::MaterializeVerdict(program, v, materialized);
       const std::string got = rt::DecisionToJson(materialized);
       if (got != expected_json)
         FAIL("the flat path's decision differs " << where() << "\nflat:   " << got
@@ -350,8 +352,8 @@ default allow
     for (uint32_t h = 0; h < v.count; ++h)
       if (v.hits[h].exception == UINT32_MAX) ++fired.at(v.hits[h].rule);
     rt::Decision d;
-    interp::PrepareDecision(program, records[i], {}, d);
-    interp::MaterializeVerdict(program, v, d);
+    decide::PrepareDecision(program, records[i], {}, d);
+    decide::MaterializeVerdict(program, v, d);
     INFO("record: " << jsons[i]);
     REQUIRE(rt::DecisionToJson(d) == rt::DecisionToJson(expected));
   }

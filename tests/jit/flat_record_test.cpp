@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "compiler/base/iso_codes.h"
-#include "compiler/codegen/codegen.h"
-#include "runtime/flat_record.h"
-#include "runtime/record.h"
-#include "runtime/value.h"
+#include "base/iso_codes.h"
+#include "engines/jit/codegen.h"
+#include "core/flat_record.h"
+#include "core/record.h"
+#include "core/value.h"
 #include "tests/jit/compile_for_test.h"
 #include "tests/jit/random_policy.h"
 

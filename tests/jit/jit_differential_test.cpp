@@ -9,15 +9,15 @@
 #include <thread>
 #include <vector>
 
-#include "compiler/base/source.h"
-#include "compiler/codegen/codegen.h"
-#include "compiler/diagnostics/diagnostic.h"
-#include "compiler/ir/lower.h"
-#include "compiler/sema/check.h"
-#include "runtime/decision.h"
-#include "runtime/interp/interpreter.h"
-#include "runtime/io/record_reader.h"
-#include "runtime/jit/jit.h"
+#include "base/source.h"
+#include "engines/jit/codegen.h"
+#include "base/diagnostic.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
+#include "core/decision.h"
+#include "engines/interp/interpreter.h"
+#include "io/record_reader.h"
+#include "engines/jit/jit.h"
 #include "tests/jit/compile_for_test.h"
 #include "tests/jit/random_policy.h"
 
@@ -51,9 +51,9 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
     if (!compiled) FAIL("generated policy does not check (seed " << seed << ", policy " << pi
                                                                << "):\n" << errors << text);
     std::string jit_error;
-    auto jit = jit::JitProgram::Compile(*compiled->program, &jit_error);
-    if (!jit) FAIL("JIT compile failed: " << jit_error << "\n" << text);
     interp::Interpreter interp(*compiled->program);
+    auto jit = jit::JitProgram::Compile(*compiled->program, interp, &jit_error);
+    if (!jit) FAIL("JIT compile failed: " << jit_error << "\n" << text);
     for (const ir::RuleIndex& ix : compiled->program->rule_index)
       for (const ir::RuleIndex::Key& key : ix.keys) dispatching += codegen::DispatchedKey(key);
     rt::Record record(&compiled->program->input);
@@ -63,7 +63,7 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
       record.Clear();
       if (!io::ReadJsonRecord(json, record, read_error))
         FAIL("generated record does not read: " << read_error << "\n" << json);
-      interp::DecideOptions options;
+      decide::DecideOptions options;
       if (ri % 17 == 0) options.as_of = 20100 + static_cast<DayNumber>(ri % 700);
       rt::Decision jd = jit->Decide(record, options);
       std::string a = rt::DecisionToJson(interp.Decide(record, options));
@@ -114,9 +114,9 @@ void DecideOnThreads(const std::string& text, Gen& gen) {
   auto compiled = CompileSource(text, &errors);
   REQUIRE(compiled);
   std::string jit_error;
-  auto jit = jit::JitProgram::Compile(*compiled->program, &jit_error);
-  REQUIRE(jit);
   interp::Interpreter interp(*compiled->program);
+  auto jit = jit::JitProgram::Compile(*compiled->program, interp, &jit_error);
+  REQUIRE(jit);
   std::vector<std::string> jsons;
   for (int i = 0; i < 400; ++i) jsons.push_back(gen.Record(i));
   std::vector<std::string> expected;
@@ -186,12 +186,13 @@ TEST_CASE("jit: dropping a compiled policy frees it and others keep working", "[
   while (!a) a = CompileSource(gen.Policy(), &errors);
   while (!b) b = CompileSource(gen.Policy(), &errors);
   std::string err;
-  auto ja = jit::JitProgram::Compile(*a->program, &err);
-  auto jb = jit::JitProgram::Compile(*b->program, &err);
+  interp::Interpreter ia(*a->program);
+  interp::Interpreter interp(*b->program);
+  auto ja = jit::JitProgram::Compile(*a->program, ia, &err);
+  auto jb = jit::JitProgram::Compile(*b->program, interp, &err);
   REQUIRE(ja);
   REQUIRE(jb);
   ja.reset();
-  interp::Interpreter interp(*b->program);
   rt::Record record(&b->program->input);
   for (int i = 0; i < 100; ++i) {
     record.Clear();

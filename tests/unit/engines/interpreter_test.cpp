@@ -12,6 +12,9 @@ namespace {
 
 using rt::DecisionEffect;
 using rt::Value;
+using decide::DecideOptions;
+using decide::Explanation;
+using decide::Outcome;
 
 DayNumber Day(int y, unsigned m, unsigned d) { return DaysFromCivil({y, m, d}); }
 
