@@ -11,9 +11,9 @@ namespace licit::detail {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* what, const char* message);
 }  // namespace licit::detail
 
-#define LICIT_CHECK(cond)                                                         \
-  do {                                                                            \
-    if (!(cond)) [[unlikely]]                                                     \
+#define LICIT_CHECK(cond)                                                           \
+  do {                                                                              \
+    if (!(cond)) [[unlikely]]                                                       \
       ::licit::detail::CheckFailed(__FILE__, __LINE__, "check failed: " #cond, ""); \
   } while (false)
 

@@ -58,7 +58,8 @@ bool IsLastByteOfWide(std::string_view line, size_t i) {
   auto lead = static_cast<unsigned char>(line[start]);
   size_t len = i - start + 1;
   uint32_t cp = len == 2 ? lead & 0x1F : len == 3 ? lead & 0x0F : lead & 0x07;
-  for (size_t k = start + 1; k <= i; ++k) cp = (cp << 6) | (static_cast<unsigned char>(line[k]) & 0x3F);
+  for (size_t k = start + 1; k <= i; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(line[k]) & 0x3F);
   return len >= 3 && IsWideCodePoint(cp);
 }
 
@@ -74,7 +75,8 @@ DisplayLine MakeDisplayLine(std::string_view line) {
       out.cells.emplace_back("?");
     } else if ((c & 0xC0) == 0x80 && !out.cells.empty()) {
       // Continuation bytes join their code point; a wide character's second cell stays empty.
-      std::string& cell = out.cells.back().empty() ? out.cells[out.cells.size() - 2] : out.cells.back();
+      std::string& cell =
+          out.cells.back().empty() ? out.cells[out.cells.size() - 2] : out.cells.back();
       cell += static_cast<char>(c);
       if (IsLastByteOfWide(line, i)) out.cells.emplace_back();
     } else {
@@ -90,15 +92,15 @@ constexpr uint32_t kMaxSnippetWidth = 120;
 
 struct Mark {
   Span span;
-  char ch;                 // '^' for the primary location, '-' for secondary ones
+  char ch;  // '^' for the primary location, '-' for secondary ones
   std::string_view label;
   std::string_view color;
 };
 
 // Appends " NN | source" for one line, then the marks under it. The rightmost mark's label goes
 // on the mark row; the others hang below on connector rows, as rustc draws them.
-void AppendSnippet(std::string& out, const SourceFile& file, std::vector<Mark> marks,
-                   size_t gutter, const Style& style) {
+void AppendSnippet(std::string& out, const SourceFile& file, std::vector<Mark> marks, size_t gutter,
+                   const Style& style) {
   LineCol lc = file.Locate(marks.front().span.begin);
   std::string_view full_line = file.Line(lc.line);
   uint32_t line_start = file.LineStart(lc.line);
@@ -107,7 +109,8 @@ void AppendSnippet(std::string& out, const SourceFile& file, std::vector<Mark> m
   constexpr uint32_t kContextBytes = 1024;
   uint32_t lo = static_cast<uint32_t>(full_line.size()), hi = 0;
   for (const Mark& m : marks) {
-    uint32_t b = std::min<uint32_t>(m.span.begin - line_start, static_cast<uint32_t>(full_line.size()));
+    uint32_t b =
+        std::min<uint32_t>(m.span.begin - line_start, static_cast<uint32_t>(full_line.size()));
     lo = std::min(lo, b);
     hi = std::max(hi, std::min<uint32_t>(std::max(m.span.end, m.span.begin) - line_start,
                                          static_cast<uint32_t>(full_line.size())));
@@ -128,7 +131,7 @@ void AppendSnippet(std::string& out, const SourceFile& file, std::vector<Mark> m
   for (const Mark& m : marks) {
     uint32_t b = std::min<uint32_t>(m.span.begin - line_start, static_cast<uint32_t>(line.size()));
     uint32_t e = m.span.end > line_start + line.size() ? static_cast<uint32_t>(line.size())
-                                                        : m.span.end - line_start;
+                                                       : m.span.end - line_start;
     uint32_t start_col = dl.column_of_byte[b];
     uint32_t end_col = dl.column_of_byte[std::max(b, e)];
     placed.push_back({start_col, std::max<uint32_t>(1, end_col - start_col), &m});
@@ -239,7 +242,8 @@ void DiagnosticSink::SortByLocation() {
                    });
 }
 
-std::string RenderText(const SourceManager& sources, const Diagnostic& d, const RenderOptions& opts) {
+std::string RenderText(const SourceManager& sources, const Diagnostic& d,
+                       const RenderOptions& opts) {
   Style style{opts.color};
   const DiagKindInfo& info = InfoOf(d.kind);
   std::string out;
@@ -288,7 +292,8 @@ std::string RenderText(const SourceManager& sources, const Diagnostic& d, const 
   }
   if (!d.help.empty() || !d.notes.empty()) out += fmt::format("{} {}\n", pad, bar);
   for (const auto& h : d.help) out += fmt::format("{} = {}: {}\n", pad, style.Wrap("1", "help"), h);
-  for (const auto& n : d.notes) out += fmt::format("{} = {}: {}\n", pad, style.Wrap("1", "note"), n);
+  for (const auto& n : d.notes)
+    out += fmt::format("{} = {}: {}\n", pad, style.Wrap("1", "note"), n);
   return out;
 }
 
@@ -373,7 +378,8 @@ std::string RenderJsonCounted(const SourceManager& sources, const std::vector<Di
                        JsonQuote(InfoOf(d.kind).code), JsonQuote(InfoOf(d.kind).name),
                        JsonQuote(SeverityName(d.severity)), JsonQuote(d.message),
                        SpanJson(sources, d.span));
-    out += fmt::format("\"label\":{},\"secondary\":[", d.label.empty() ? "null" : JsonQuote(d.label));
+    out +=
+        fmt::format("\"label\":{},\"secondary\":[", d.label.empty() ? "null" : JsonQuote(d.label));
     for (size_t k = 0; k < d.secondary.size(); ++k) {
       if (k) out += ",";
       out += fmt::format("{{\"span\":{},\"message\":{}}}", SpanJson(sources, d.secondary[k].span),

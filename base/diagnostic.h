@@ -22,8 +22,8 @@ enum class DiagKind : uint16_t {
 };
 
 struct DiagKindInfo {
-  std::string_view name;   // "UnknownName"
-  std::string_view code;   // "E0301"
+  std::string_view name;  // "UnknownName"
+  std::string_view code;  // "E0301"
   Severity severity;
   std::string_view title;  // "unknown name"
 };
@@ -42,18 +42,30 @@ struct DiagLabel {
 struct Diagnostic {
   DiagKind kind = DiagKind::SyntaxError;
   Severity severity = Severity::Error;
-  Span span;             // the primary location; the caret run goes under it
-  std::string message;   // the headline, specific to this occurrence
-  std::string label;     // text printed after the carets (may be empty)
+  Span span;            // the primary location; the caret run goes under it
+  std::string message;  // the headline, specific to this occurrence
+  std::string label;    // text printed after the carets (may be empty)
   std::vector<DiagLabel> secondary;
   std::vector<std::string> help;   // "help: did you mean `GB` (United Kingdom)?"
   std::vector<std::string> notes;  // "note: ..."
 
   // Fluent helpers so reporting code stays one statement.
-  Diagnostic& Label(std::string text) { label = std::move(text); return *this; }
-  Diagnostic& Also(Span s, std::string text) { secondary.push_back({s, std::move(text)}); return *this; }
-  Diagnostic& Help(std::string text) { help.push_back(std::move(text)); return *this; }
-  Diagnostic& Note(std::string text) { notes.push_back(std::move(text)); return *this; }
+  Diagnostic& Label(std::string text) {
+    label = std::move(text);
+    return *this;
+  }
+  Diagnostic& Also(Span s, std::string text) {
+    secondary.push_back({s, std::move(text)});
+    return *this;
+  }
+  Diagnostic& Help(std::string text) {
+    help.push_back(std::move(text));
+    return *this;
+  }
+  Diagnostic& Note(std::string text) {
+    notes.push_back(std::move(text));
+    return *this;
+  }
 };
 
 // Collects the diagnostics of one compilation, in the order found.
@@ -96,7 +108,8 @@ struct RenderOptions {
 
 // rustc-style text: "error[E0301]: unknown name `x`", "  --> file:3:7", the source line with a
 // caret run, secondary labels, then help and note lines. Ends with a summary line when asked.
-std::string RenderText(const SourceManager& sources, const Diagnostic& d, const RenderOptions& opts);
+std::string RenderText(const SourceManager& sources, const Diagnostic& d,
+                       const RenderOptions& opts);
 std::string RenderAllText(const SourceManager& sources, const std::vector<Diagnostic>& ds,
                           const RenderOptions& opts);
 // The same for a whole sink: says how many diagnostics were not kept, and the summary counts
@@ -108,6 +121,5 @@ std::string RenderJson(const SourceManager& sources, const std::vector<Diagnosti
 // The same for a whole sink; "errors"/"warnings" count everything and "not_shown" says how many
 // were not kept.
 std::string RenderJson(const SourceManager& sources, const DiagnosticSink& sink);
-
 
 }  // namespace licit

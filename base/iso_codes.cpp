@@ -45,7 +45,8 @@ std::optional<CountryId> FindCountry(std::string_view code) {
     return t;
   }();
   if (code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z') {
-    uint16_t id = table[static_cast<size_t>(code[0] - 'A') * 26 + static_cast<size_t>(code[1] - 'A')];
+    uint16_t id =
+        table[static_cast<size_t>(code[0] - 'A') * 26 + static_cast<size_t>(code[1] - 'A')];
     if (id == 0xFFFF) return std::nullopt;
     return id;
   }
@@ -85,6 +86,8 @@ std::optional<CountryId> SuggestCountry(std::string_view wrong) {
 
 std::span<const CurrencyInfo> AllCurrencies() { return kCurrencies; }
 
-std::optional<uint16_t> FindCurrency(std::string_view code) { return FindSorted(kCurrencies, code); }
+std::optional<uint16_t> FindCurrency(std::string_view code) {
+  return FindSorted(kCurrencies, code);
+}
 
 }  // namespace licit

@@ -16,9 +16,8 @@
 // CPU time (summed over threads; on a shared machine that is the figure that measures the code)
 // and of wall time.
 //
-//   bench_api [--records N] [--runs K] [--engine jit|interp] [--policies DIR] [--policy small|large]...
-
-#include <simdjson.h>
+//   bench_api [--records N] [--runs K] [--engine jit|interp] [--policies DIR] [--policy
+//   small|large]...
 
 #include <algorithm>
 #include <atomic>
@@ -35,19 +34,20 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
-#include "bench/bench_util.h"
-#include "bench/reference_workload.h"
+#include "base/diagnostic.h"
 #include "base/source.h"
 #include "base/text.h"
-#include "base/diagnostic.h"
+#include "bench/bench_util.h"
+#include "bench/reference_workload.h"
+#include "engines/interp/interpreter.h"
 #include "frontend/lower/lower.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
+#include "io/record_reader.h"
 #include "licit/licit.h"
 #include "licit/licit.hpp"
-#include "engines/interp/interpreter.h"
-#include "io/record_reader.h"
 #ifdef LICIT_HAVE_JIT
 #include "engines/jit/jit.h"
 #endif
@@ -67,8 +67,7 @@ struct Rate {
 };
 
 // Runs `work(begin, end)` over [0, n) split across `threads`, best of `runs` by CPU time.
-Rate Measure(size_t n, int threads, int runs,
-             const std::function<uint64_t(size_t, size_t)>& work) {
+Rate Measure(size_t n, int threads, int runs, const std::function<uint64_t(size_t, size_t)>& work) {
   Rate best;
   for (int run = 0; run < runs; ++run) {
     std::vector<double> cpu(static_cast<size_t>(threads));
@@ -122,9 +121,13 @@ void FillRecord(simdjson::dom::element e, const std::string& prefix, licit::Reco
         r.set_list(path, items);
         break;
       }
-      case simdjson::dom::element_type::STRING: r.set(path, std::string_view(value.get_string().value())); break;
+      case simdjson::dom::element_type::STRING:
+        r.set(path, std::string_view(value.get_string().value()));
+        break;
       case simdjson::dom::element_type::BOOL: r.set(path, bool(value.get_bool().value())); break;
-      case simdjson::dom::element_type::INT64: r.set(path, int64_t(value.get_int64().value())); break;
+      case simdjson::dom::element_type::INT64:
+        r.set(path, int64_t(value.get_int64().value()));
+        break;
       case simdjson::dom::element_type::NULL_VALUE: r.set_null(path); break;
       default: r.set(path, std::string(simdjson::minify(value))); break;
     }
@@ -260,15 +263,19 @@ int main(int argc, char** argv) {
         {"engine Decide(rt::Record)",
          [&](size_t b, size_t e) {
            uint64_t s = 0;
-           for (size_t i = b; i < e; ++i) s += static_cast<uint64_t>(engine_decide(records[i]).effect);
+           for (size_t i = b; i < e; ++i)
+             s += static_cast<uint64_t>(engine_decide(records[i]).effect);
            return s;
-         }, {}},
+         },
+         {}},
         {"C++ Policy::decide(Record)",
          [&](size_t b, size_t e) {
            uint64_t s = 0;
-           for (size_t i = b; i < e; ++i) s += static_cast<uint64_t>(policy.decide(typed[i]).effect());
+           for (size_t i = b; i < e; ++i)
+             s += static_cast<uint64_t>(policy.decide(typed[i]).effect());
            return s;
-         }, {}},
+         },
+         {}},
         {"engine ReadJsonRecord+Decide",
          [&](size_t b, size_t e) {
            uint64_t s = 0;
@@ -282,13 +289,16 @@ int main(int argc, char** argv) {
              s += static_cast<uint64_t>(engine_decide(r).effect);
            }
            return s;
-         }, {}},
+         },
+         {}},
         {"C++ Policy::decide_json",
          [&](size_t b, size_t e) {
            uint64_t s = 0;
-           for (size_t i = b; i < e; ++i) s += static_cast<uint64_t>(policy.decide_json(lines[i]).effect());
+           for (size_t i = b; i < e; ++i)
+             s += static_cast<uint64_t>(policy.decide_json(lines[i]).effect());
            return s;
-         }, {}},
+         },
+         {}},
         {"C licit_policy_decide_json",
          [&](size_t b, size_t e) {
            uint64_t s = 0;
@@ -299,7 +309,8 @@ int main(int argc, char** argv) {
              licit_decision_free(d);
            }
            return s;
-         }, {}},
+         },
+         {}},
     };
     // Interleaved (every path once per round, best round kept), so a burst of load from other
     // processes on a shared machine does not land on one path only.
@@ -328,14 +339,16 @@ int main(int argc, char** argv) {
         std::string a = licit::rt::DecisionToJson(engine_decide(records[i]));
         std::string b = policy.decide_json(lines[i]).to_json();
         if (a != b) {
-          fmt::print(stderr, "first difference, record {}:\n  {}\n  reader:      {}\n  decide_json: {}\n",
+          fmt::print(stderr,
+                     "first difference, record {}:\n  {}\n  reader:      {}\n  decide_json: {}\n",
                      i, lines[i], a, b);
           break;
         }
       }
     }
 
-    fmt::print("\n{} ({} rules)\n", path, program->policies.empty() ? 0 : program->policies[0].rules.size());
+    fmt::print("\n{} ({} rules)\n", path,
+               program->policies.empty() ? 0 : program->policies[0].rules.size());
     fmt::print("  {:<30} {:>12} {:>12} {:>12} {:>12}   {:>16}\n", "path", "1 thr CPU", "2 thr CPU",
                "1 thr wall", "2 thr wall", "API overhead CPU");
     for (size_t k = 0; k < paths_run.size(); ++k) {
@@ -343,7 +356,8 @@ int main(int argc, char** argv) {
       std::string overhead;
       const Path* base = k == 1 ? &paths_run[0] : (k >= 3 ? &paths_run[2] : nullptr);
       if (base) {
-        overhead = Pct(base->rate[0].cpu, p.rate[0].cpu) + " / " + Pct(base->rate[1].cpu, p.rate[1].cpu);
+        overhead =
+            Pct(base->rate[0].cpu, p.rate[0].cpu) + " / " + Pct(base->rate[1].cpu, p.rate[1].cpu);
       }
       fmt::print("  {:<30} {:>12} {:>12} {:>12} {:>12}   {:>16}\n", p.label,
                  licit::Thousands(static_cast<uint64_t>(p.rate[0].cpu)),
@@ -355,8 +369,9 @@ int main(int argc, char** argv) {
     licit_compilation_free(c_compilation);
     licit_engine_free(c_engine);
   }
-  fmt::print("\n(API overhead: time over the engine on the same path, 1 thread / 2 threads; the "
-             "C++ typed path against prepared rt::Records, JSON paths against ReadJsonRecord + "
-             "Decide.)\n");
+  fmt::print(
+      "\n(API overhead: time over the engine on the same path, 1 thread / 2 threads; the "
+      "C++ typed path against prepared rt::Records, JSON paths against ReadJsonRecord + "
+      "Decide.)\n");
   return failures == 0 ? 0 : 1;
 }

@@ -7,10 +7,6 @@
 //
 // Exit status: 0 when every goal is met and every policy is valid, 1 otherwise.
 
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,11 +15,14 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "bench/policy_gen.h"
+#include "base/diagnostic.h"
 #include "base/source.h"
 #include "base/text.h"
-#include "base/diagnostic.h"
+#include "bench/policy_gen.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
 
@@ -78,8 +77,8 @@ Result Measure(int rules, int runs) {
     r.errors = diags.error_count();
     r.warnings = diags.warning_count();
     if (!diags.all().empty() && r.first_diagnostic.empty()) {
-      r.first_diagnostic = sources.Where(diags.all().front().span) + ": " +
-                           diags.all().front().message;
+      r.first_diagnostic =
+          sources.Where(diags.all().front().span) + ": " + diags.all().front().message;
     }
   }
   rusage usage{};
@@ -99,8 +98,7 @@ bool MeasureInChild(int rules, int runs, Result* out) {
     Result r = Measure(rules, runs);
     std::string line = fmt::format("{} {} {} {:.6f} {:.6f} {:.6f} {} {} {} {}\n", r.rules, r.bytes,
                                    r.lines, r.best_seconds, r.worst_seconds, r.best_cpu_seconds,
-                                   r.errors, r.warnings,
-                                   r.peak_rss_kib, r.first_diagnostic);
+                                   r.errors, r.warnings, r.peak_rss_kib, r.first_diagnostic);
     ssize_t ignored = write(fds[1], line.data(), line.size());
     (void)ignored;
     _exit(0);
@@ -108,7 +106,8 @@ bool MeasureInChild(int rules, int runs, Result* out) {
   close(fds[1]);
   std::string line;
   char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) line.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
+    line.append(buf, static_cast<size_t>(n));
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -150,11 +149,11 @@ int main(int argc, char** argv) {
   }
 
   bool ok = true;
-  std::string table =
-      fmt::format("| rules | policy size | lines | parse+check (best of {}) | worst | best CPU time | "
-                  "peak RSS | errors | warnings | goal | result |\n"
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
-                  runs);
+  std::string table = fmt::format(
+      "| rules | policy size | lines | parse+check (best of {}) | worst | best CPU time | "
+      "peak RSS | errors | warnings | goal | result |\n"
+      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+      runs);
   std::vector<std::string> problems;
   for (int rules : sizes) {
     Result r;
@@ -167,15 +166,15 @@ int main(int argc, char** argv) {
     bool pass = r.best_seconds < goal && r.errors == 0;
     ok = ok && pass;
     if (r.errors > 0 || r.warnings > 0) {
-      problems.push_back(fmt::format("{} rules: {} errors, {} warnings; first: {}", rules,
-                                     r.errors, r.warnings, r.first_diagnostic));
+      problems.push_back(fmt::format("{} rules: {} errors, {} warnings; first: {}", rules, r.errors,
+                                     r.warnings, r.first_diagnostic));
     }
-    table += fmt::format("| {} | {:.1f} MB | {} | {:.3f} s | {:.3f} s | {:.3f} s | {:.0f} MB | {} | {} | < {:.2f} s "
-                         "| {} |\n",
-                         Thousands(static_cast<size_t>(r.rules)), r.bytes / 1e6, Thousands(r.lines),
-                         r.best_seconds, r.worst_seconds, r.best_cpu_seconds,
-                         r.peak_rss_kib / 1024.0, r.errors,
-                         r.warnings, goal, pass ? "pass" : "FAIL");
+    table += fmt::format(
+        "| {} | {:.1f} MB | {} | {:.3f} s | {:.3f} s | {:.3f} s | {:.0f} MB | {} | {} | < {:.2f} s "
+        "| {} |\n",
+        Thousands(static_cast<size_t>(r.rules)), r.bytes / 1e6, Thousands(r.lines), r.best_seconds,
+        r.worst_seconds, r.best_cpu_seconds, r.peak_rss_kib / 1024.0, r.errors, r.warnings, goal,
+        pass ? "pass" : "FAIL");
   }
   std::fputs(table.c_str(), stdout);
   for (const std::string& p : problems) std::fprintf(stdout, "\n- %s", p.c_str());

@@ -1,5 +1,5 @@
-// `bench_interp`: the reference workload (/work/shared/bench, ported in reference_workload.h) through
-// Licit, beside the peer engines measured on the same records.
+// `bench_interp`: the reference workload (/work/shared/bench, ported in reference_workload.h)
+// through Licit, beside the peer engines measured on the same records.
 //
 //   1. Decisions/s of the reference interpreter: the records are generated in memory, decoded once
 //      by the JSON Lines reader into rt::Record objects, then Decide runs over all of them on one
@@ -23,11 +23,6 @@
 // (user + system; on a loaded machine the CPU figure is the one that tells the engine's speed).
 // Exit status 1 when a count check fails.
 
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -41,17 +36,21 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "bench/bench_util.h"
-#include "bench/reference_workload.h"
+#include "base/diagnostic.h"
 #include "base/source.h"
 #include "base/text.h"
-#include "base/diagnostic.h"
+#include "bench/bench_util.h"
+#include "bench/reference_workload.h"
+#include "engines/interp/interpreter.h"
 #include "frontend/lower/lower.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
-#include "engines/interp/interpreter.h"
 #include "io/record_reader.h"
 #ifdef LICIT_HAVE_JIT
 #include "engines/jit/jit.h"
@@ -135,9 +134,9 @@ struct InterpResult {
   double best_seconds = 0, worst_seconds = 0, best_cpu_seconds = 0;
   Counts counts;
   long peak_rss_kib = 0;
-  uint64_t slow = 0;  // Mode::kJitVerdict, kJitFlat: records decided by the full path
-  double pack_seconds = 0;   // kJitFlat: packing the decoded records into the flat layout
-  uint32_t flat_bytes = 0;   // kJitFlat: bytes per flat record
+  uint64_t slow = 0;        // Mode::kJitVerdict, kJitFlat: records decided by the full path
+  double pack_seconds = 0;  // kJitFlat: packing the decoded records into the flat layout
+  uint32_t flat_bytes = 0;  // kJitFlat: bytes per flat record
 };
 
 // What is timed per record.
@@ -256,7 +255,8 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
       }
     } else
 #endif
-    for (const licit::rt::Record& rec : records) ++counts.by_effect[static_cast<int>(decide(rec))];
+      for (const licit::rt::Record& rec : records)
+        ++counts.by_effect[static_cast<int>(decide(rec))];
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     double cpu = ThreadCpuSeconds() - cpu0;
@@ -436,11 +436,12 @@ int main(int argc, char** argv) {
     } else if (arg == "--policies" && i + 1 < argc) {
       policy_dir = argv[++i];
     } else {
-      std::fprintf(stderr,
-                   "usage: bench_interp [--records N] [--runs K] [--engine interp|jit|verdict|flat] "
-                   "[--policy small|large] [--no-run] "
-                   "[--licit PATH] "
-                   "[--policies DIR]\n");
+      std::fprintf(
+          stderr,
+          "usage: bench_interp [--records N] [--runs K] [--engine interp|jit|verdict|flat] "
+          "[--policy small|large] [--no-run] "
+          "[--licit PATH] "
+          "[--policies DIR]\n");
       return 2;
     }
   }
@@ -450,40 +451,44 @@ int main(int argc, char** argv) {
   std::printf("Reference workload: %s records (seed %u), best of %d, one thread\n\n",
               Rate(static_cast<double>(n)).c_str(), licit::bench::kReferenceSeed, runs);
   InterpResult interp[kModes][2];  // [mode][policy]
-  std::printf("| engine, result | policy | records | decode (JSON Lines reader) | decide: best | "
-              "worst | best CPU | decisions/s | by CPU time | peak RSS | "
-              "allow / deny / license / review | check |\n");
+  std::printf(
+      "| engine, result | policy | records | decode (JSON Lines reader) | decide: best | "
+      "worst | best CPU | decisions/s | by CPU time | peak RSS | "
+      "allow / deny / license / review | check |\n");
   std::printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
   for (Mode mode : modes)
-  for (int p = 0; p < 2; ++p) {
-    if (!only_policy.empty() && only_policy != names[p]) continue;
-    std::string path = policy_dir + "/" + names[p] + ".licit";
-    InterpResult& r = interp[static_cast<int>(mode)][p] = MeasureInterpInChild(path, n, runs, mode);
-    std::fflush(stdout);
-    if (!r.ok) {
-      std::printf("| %s | %s.licit | error: %s |\n", ModeName(mode), names[p], r.error);
-      failed = true;
-      continue;
+    for (int p = 0; p < 2; ++p) {
+      if (!only_policy.empty() && only_policy != names[p]) continue;
+      std::string path = policy_dir + "/" + names[p] + ".licit";
+      InterpResult& r = interp[static_cast<int>(mode)][p] =
+          MeasureInterpInChild(path, n, runs, mode);
+      std::fflush(stdout);
+      if (!r.ok) {
+        std::printf("| %s | %s.licit | error: %s |\n", ModeName(mode), names[p], r.error);
+        failed = true;
+        continue;
+      }
+      std::string check = Check(names[p], r.counts, r.records, &failed);
+      if (r.read_errors) {
+        check += fmt::format(" ({} read errors)", r.read_errors);
+        failed = true;
+      }
+      if (mode == Mode::kJitVerdict || mode == Mode::kJitFlat)
+        check += fmt::format(" ({} by the full path)", r.slow);
+      if (mode == Mode::kJitFlat)
+        check += fmt::format(" ({} B per flat record, packed at {} records/s)", r.flat_bytes,
+                             Rate(static_cast<double>(r.records) / r.pack_seconds));
+      std::printf(
+          "| %s | %s.licit | %s | %s records/s | %.3f s | %.3f s | %.3f s | %s | %s | %ld MB | %s "
+          "| %s |\n",
+          ModeName(mode), names[p], Rate(static_cast<double>(r.records)).c_str(),
+          Rate(static_cast<double>(r.records) / r.decode_seconds).c_str(), r.best_seconds,
+          r.worst_seconds, r.best_cpu_seconds,
+          Rate(static_cast<double>(r.records) / r.best_seconds).c_str(),
+          Rate(static_cast<double>(r.records) / r.best_cpu_seconds).c_str(), r.peak_rss_kib / 1024,
+          CountsText(r.counts).c_str(), check.c_str());
+      std::fflush(stdout);
     }
-    std::string check = Check(names[p], r.counts, r.records, &failed);
-    if (r.read_errors) {
-      check += fmt::format(" ({} read errors)", r.read_errors);
-      failed = true;
-    }
-    if (mode == Mode::kJitVerdict || mode == Mode::kJitFlat)
-      check += fmt::format(" ({} by the full path)", r.slow);
-    if (mode == Mode::kJitFlat)
-      check += fmt::format(" ({} B per flat record, packed at {} records/s)", r.flat_bytes,
-                           Rate(static_cast<double>(r.records) / r.pack_seconds));
-    std::printf("| %s | %s.licit | %s | %s records/s | %.3f s | %.3f s | %.3f s | %s | %s | %ld MB | %s | %s |\n",
-                ModeName(mode), names[p], Rate(static_cast<double>(r.records)).c_str(),
-                Rate(static_cast<double>(r.records) / r.decode_seconds).c_str(), r.best_seconds,
-                r.worst_seconds, r.best_cpu_seconds,
-                Rate(static_cast<double>(r.records) / r.best_seconds).c_str(),
-                Rate(static_cast<double>(r.records) / r.best_cpu_seconds).c_str(),
-                r.peak_rss_kib / 1024, CountsText(r.counts).c_str(), check.c_str());
-    std::fflush(stdout);
-  }
 
   RunResult run[2][2];  // [threads index][policy]
   if (do_run) {
@@ -497,11 +502,13 @@ int main(int argc, char** argv) {
       std::perror(file.c_str());
       return 1;
     }
-    std::printf("\n`licit run` (%s) on the JSON Lines file (%s records), decisions to /dev/null, "
-                "best of %d:\n\n",
-                licit.c_str(), Rate(static_cast<double>(n)).c_str(), runs);
-    std::printf("| policy | threads | wall (best) | CPU (best) | records/s | by CPU time | "
-                "peak RSS | allow / deny / license / review | check |\n");
+    std::printf(
+        "\n`licit run` (%s) on the JSON Lines file (%s records), decisions to /dev/null, "
+        "best of %d:\n\n",
+        licit.c_str(), Rate(static_cast<double>(n)).c_str(), runs);
+    std::printf(
+        "| policy | threads | wall (best) | CPU (best) | records/s | by CPU time | "
+        "peak RSS | allow / deny / license / review | check |\n");
     std::printf("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
     for (size_t t = 0; t < thread_counts.size(); ++t) {
       for (int p = 0; p < 2; ++p) {
@@ -514,12 +521,11 @@ int main(int argc, char** argv) {
           continue;
         }
         std::string check = Check(names[p], r.counts, n, &failed);
-        std::printf("| %s.licit | %d | %.3f s | %.3f s | %s | %s | %ld MB | %s | %s |\n",
-                    names[p], thread_counts[t], r.best_seconds, r.best_cpu_seconds,
+        std::printf("| %s.licit | %d | %.3f s | %.3f s | %s | %s | %ld MB | %s | %s |\n", names[p],
+                    thread_counts[t], r.best_seconds, r.best_cpu_seconds,
                     Rate(static_cast<double>(n) / r.best_seconds).c_str(),
                     Rate(static_cast<double>(n) / r.best_cpu_seconds).c_str(),
-                    r.peak_rss_kib / 1024,
-                    CountsText(r.counts).c_str(), check.c_str());
+                    r.peak_rss_kib / 1024, CountsText(r.counts).c_str(), check.c_str());
         std::fflush(stdout);
       }
     }
@@ -528,7 +534,8 @@ int main(int argc, char** argv) {
   }
 
   // Licit beside the peers.
-  std::printf("\n| engine | small: decisions/s | large: decisions/s | peak RSS (small / large) |\n");
+  std::printf(
+      "\n| engine | small: decisions/s | large: decisions/s | peak RSS (small / large) |\n");
   std::printf("|---|---:|---:|---:|\n");
   auto rate = [&](bool ok, double seconds, uint64_t count) {
     return ok && seconds > 0 ? Rate(static_cast<double>(count) / seconds) : std::string("-");
@@ -554,20 +561,22 @@ int main(int argc, char** argv) {
   }
   if (do_run) {
     for (size_t t = 0; t < thread_counts.size(); ++t) {
-      std::printf("| **`licit run`**, JSON Lines file to decisions, %d thread%s (records/s) | %s | "
-                  "%s | %ld / %ld MB |\n",
-                  thread_counts[t], thread_counts[t] == 1 ? "" : "s",
-                  rate(run[t][0].ok, run[t][0].best_seconds, n).c_str(),
-                  rate(run[t][1].ok, run[t][1].best_seconds, n).c_str(),
-                  run[t][0].peak_rss_kib / 1024, run[t][1].peak_rss_kib / 1024);
+      std::printf(
+          "| **`licit run`**, JSON Lines file to decisions, %d thread%s (records/s) | %s | "
+          "%s | %ld / %ld MB |\n",
+          thread_counts[t], thread_counts[t] == 1 ? "" : "s",
+          rate(run[t][0].ok, run[t][0].best_seconds, n).c_str(),
+          rate(run[t][1].ok, run[t][1].best_seconds, n).c_str(), run[t][0].peak_rss_kib / 1024,
+          run[t][1].peak_rss_kib / 1024);
     }
   }
   for (const Peer& peer : kPeers) {
     std::printf("| %s | %s | %s | |\n", peer.engine, Rate(peer.small).c_str(),
                 Rate(peer.large).c_str());
   }
-  std::printf("\nPeers: /work/shared/bench/README.md (one thread, records already parsed, median "
-              "of 3). Counts: %s\n",
-              failed ? "FAIL" : (n == licit::bench::kReferenceCount ? "PASS" : "not checked"));
+  std::printf(
+      "\nPeers: /work/shared/bench/README.md (one thread, records already parsed, median "
+      "of 3). Counts: %s\n",
+      failed ? "FAIL" : (n == licit::bench::kReferenceCount ? "PASS" : "not checked"));
   return failed ? 1 : 0;
 }

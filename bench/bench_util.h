@@ -1,10 +1,10 @@
 // Small helpers the benchmarks share.
 #pragma once
 
-#include <time.h>
-
 #include <streambuf>
 #include <string>
+
+#include <time.h>
 
 namespace licit::bench {
 
@@ -18,7 +18,9 @@ inline double ThreadCpuSeconds() {
 // An istream buffer over bytes already in memory (no copy), for the record readers.
 class MemoryBuf : public std::streambuf {
  public:
-  explicit MemoryBuf(std::string& text) { setg(text.data(), text.data(), text.data() + text.size()); }
+  explicit MemoryBuf(std::string& text) {
+    setg(text.data(), text.data(), text.data() + text.size());
+  }
 };
 
 }  // namespace licit::bench

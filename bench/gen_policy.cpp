@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
   std::ofstream out(out_path, std::ios::binary);
   out << text;
   if (!out.flush()) {
-    std::fprintf(stderr, "gen_policy: cannot write %s: %s\n", out_path.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "gen_policy: cannot write %s: %s\n", out_path.c_str(),
+                 std::strerror(errno));
     return 1;
   }
   return 0;

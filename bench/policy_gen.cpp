@@ -22,7 +22,9 @@ class Rng {
   }
   int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }
   template <typename T, size_t N>
-  const T& Pick(const std::array<T, N>& items) { return items[Below(static_cast<int>(N))]; }
+  const T& Pick(const std::array<T, N>& items) {
+    return items[Below(static_cast<int>(N))];
+  }
 
  private:
   uint64_t state_;
@@ -36,8 +38,8 @@ constexpr std::array<std::string_view, 4> kEmbargoed = {"KP", "IR", "SY", "CU"};
 constexpr std::array<std::string_view, 3> kRuleEffects = {"deny", "license", "review"};
 constexpr std::array<std::string_view, 8> kEccnPrefixes = {"3A001", "3A002", "1C010", "5A002",
                                                            "4A003", "9A004", "2B001", "6A003"};
-constexpr std::array<std::string_view, 6> kHsPrefixes = {"8542", "8112.92", "2805", "8541.40",
-                                                         "8486", "2846"};
+constexpr std::array<std::string_view, 6> kHsPrefixes = {"8542",    "8112.92", "2805",
+                                                         "8541.40", "8486",    "2846"};
 constexpr std::array<std::string_view, 5> kAuthorities = {
     "15 CFR 744.21", "EU Regulation 2021/821, Annex I", "MOFCOM Announcement No. 46 of 2024",
     "Wassenaar Arrangement List of Dual-Use Goods, Cat. 3", "METI Notice No. 12 of 2025"};
@@ -107,9 +109,17 @@ std::string GeneratePolicy(const PolicyShape& shape) {
     for (int m = 0; m < members; ++m) {
       std::string_view cc = kCountries[(g * 7 + m * 3) % kCountries.size()];
       switch (rng.Below(4)) {
-        case 0: out += fmt::format("{} since {}", cc, Date(2018 + rng.Below(8), 1 + rng.Below(12), 1 + rng.Below(28))); break;
-        case 1: out += fmt::format("{} until {}", cc, Date(2026 + rng.Below(5), 1 + rng.Below(12), 1 + rng.Below(28))); break;
-        case 2: out += fmt::format("{} since {:04}-{:02}", cc, 2019 + rng.Below(6), 1 + rng.Below(12)); break;
+        case 0:
+          out += fmt::format("{} since {}", cc,
+                             Date(2018 + rng.Below(8), 1 + rng.Below(12), 1 + rng.Below(28)));
+          break;
+        case 1:
+          out += fmt::format("{} until {}", cc,
+                             Date(2026 + rng.Below(5), 1 + rng.Below(12), 1 + rng.Below(28)));
+          break;
+        case 2:
+          out += fmt::format("{} since {:04}-{:02}", cc, 2019 + rng.Below(6), 1 + rng.Below(12));
+          break;
         default: out += cc; break;
       }
       out += ", ";
@@ -152,8 +162,15 @@ std::string GeneratePolicy(const PolicyShape& shape) {
     out += fmt::format("rule r_{:05}:\n  {} ", i, effect);
     if (effect == "license" && i % 2 == 0) out += fmt::format("\"LIC-{:05}\" ", i);
     switch (i % 4) {
-      case 0: out += fmt::format("cls_{:05} to any except CN, {}", cls, kCountries[i % kCountries.size()] == "CN" ? "HK" : kCountries[i % kCountries.size()]); break;
-      case 1: out += fmt::format("cls_{:05} to grp_{:04}, {}", cls, i % groups, kCountries[(i / 4) % kCountries.size()]); break;
+      case 0:
+        out += fmt::format(
+            "cls_{:05} to any except CN, {}", cls,
+            kCountries[i % kCountries.size()] == "CN" ? "HK" : kCountries[i % kCountries.size()]);
+        break;
+      case 1:
+        out += fmt::format("cls_{:05} to grp_{:04}, {}", cls, i % groups,
+                           kCountries[(i / 4) % kCountries.size()]);
+        break;
       case 2: out += fmt::format("cls_{:05}", cls); break;
       default: out += fmt::format("to {}", rng.Pick(kEmbargoed)); break;
     }
@@ -184,7 +201,8 @@ std::string GeneratePolicy(const PolicyShape& shape) {
     int r = block_rules[(s * 7 + 3) % blocks];
     out += fmt::format("suspend r_{:05} from {} until {}\n", r, Date(2026, 1 + s % 12, 1),
                        Date(2026, 1 + s % 12, 28));
-    out += fmt::format("  because \"Temporary suspension {}\"\n  cite \"Notice {}/2026\"\n\n", s, s);
+    out +=
+        fmt::format("  because \"Temporary suspension {}\"\n  cite \"Notice {}/2026\"\n\n", s, s);
   }
   out += "default allow\n";
   return out;

@@ -8,7 +8,7 @@
 namespace licit::bench {
 
 struct PolicyShape {
-  int rules = 10000;       // rule declarations (block and concise) in the policy
+  int rules = 10000;  // rule declarations (block and concise) in the policy
   uint64_t seed = 20260106;
 };
 

@@ -46,15 +46,60 @@ void AppendPadded(std::string& out, uint64_t n, size_t width) {
 
 std::vector<std::pair<std::string, uint32_t>> Destinations() {
   return {
-      {"US", 1200}, {"CN", 1000}, {"DE", 800}, {"JP", 600}, {"GB", 500}, {"MX", 400}, {"CA", 400},
-      {"KR", 400},  {"IN", 400},  {"FR", 400}, {"NL", 300}, {"HK", 300}, {"TW", 250}, {"SG", 200},
-      {"VN", 200},  {"IT", 200},  {"BR", 200}, {"ES", 150}, {"AU", 150}, {"AE", 150}, {"CH", 150},
-      {"MY", 120},  {"TH", 120},  {"BE", 120}, {"PL", 120}, {"SE", 100}, {"IL", 100}, {"TR", 100},
-      {"SA", 100},  {"ID", 100},  {"PH", 80},  {"RU", 80},  {"ZA", 80},  {"CZ", 80},  {"AT", 80},
-      {"IE", 80},   {"DK", 60},   {"FI", 60},  {"NO", 60},  {"CL", 60},  {"AR", 60},  {"CO", 50},
-      {"EG", 50},   {"PK", 50},   {"NG", 40},  {"KZ", 40},  {"MO", 50},  {"BY", 30},  {"VE", 30},
+      {"US", 1200},
+      {"CN", 1000},
+      {"DE", 800},
+      {"JP", 600},
+      {"GB", 500},
+      {"MX", 400},
+      {"CA", 400},
+      {"KR", 400},
+      {"IN", 400},
+      {"FR", 400},
+      {"NL", 300},
+      {"HK", 300},
+      {"TW", 250},
+      {"SG", 200},
+      {"VN", 200},
+      {"IT", 200},
+      {"BR", 200},
+      {"ES", 150},
+      {"AU", 150},
+      {"AE", 150},
+      {"CH", 150},
+      {"MY", 120},
+      {"TH", 120},
+      {"BE", 120},
+      {"PL", 120},
+      {"SE", 100},
+      {"IL", 100},
+      {"TR", 100},
+      {"SA", 100},
+      {"ID", 100},
+      {"PH", 80},
+      {"RU", 80},
+      {"ZA", 80},
+      {"CZ", 80},
+      {"AT", 80},
+      {"IE", 80},
+      {"DK", 60},
+      {"FI", 60},
+      {"NO", 60},
+      {"CL", 60},
+      {"AR", 60},
+      {"CO", 50},
+      {"EG", 50},
+      {"PK", 50},
+      {"NG", 40},
+      {"KZ", 40},
+      {"MO", 50},
+      {"BY", 30},
+      {"VE", 30},
       // embargoed destinations (rule c)
-      {"IR", 50},   {"CU", 40},   {"SY", 25},  {"KP", 15},
+      {"IR", 50},
+      {"CU", 40},
+      {"SY", 25},
+      {"KP", 15},
   };
 }
 
@@ -67,7 +112,10 @@ std::vector<std::pair<std::string, uint32_t>> Categories() {
 }
 
 std::vector<std::pair<std::string, uint32_t>> EndUses() {
-  return {{"civil", 5500}, {"commercial", 3000}, {"research", 800}, {"unknown", 400},
+  return {{"civil", 5500},
+          {"commercial", 3000},
+          {"research", 800},
+          {"unknown", 400},
           {"military", 300}};
 }
 
@@ -132,7 +180,8 @@ ReferenceGenerator::ReferenceGenerator(uint32_t seed)
                       {{100000, 5000000}, 4500},
                       {{5000000, 100000000}, 2000},
                       {{100000000, 2000000000}, 500}}),
-      qty_buckets_({{{1, 10}, 3000}, {{10, 100}, 4000}, {{100, 1000}, 2200}, {{1000, 20000}, 800}}) {}
+      qty_buckets_(
+          {{{1, 10}, 3000}, {{10, 100}, 4000}, {{100, 1000}, 2200}, {{1000, 20000}, 800}}) {}
 
 void ReferenceGenerator::Next(ReferenceRecord& r) {
   ++index_;
@@ -181,7 +230,7 @@ void ReferenceGenerator::NextJsonLine(std::string& out) {
 
 void ReferenceGenerator::NextCsvRow(std::string& out) {
   Next(rec_);
-  const std::string* fields[] = {&rec_.id, rec_.date, rec_.destination, rec_.category,
+  const std::string* fields[] = {&rec_.id,          rec_.date,    rec_.destination, rec_.category,
                                  rec_.control_code, rec_.end_use, &rec_.end_user};
   for (const std::string* s : fields) {
     out += *s;

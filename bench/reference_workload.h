@@ -2,7 +2,8 @@
 // (/work/shared/bench/gen-records.mjs and lib/common.mjs): 1,000,000 synthetic shipments from
 // seed 20260106 (mulberry32, integer arithmetic), rendered exactly as the Node generator renders
 // them (JSON.stringify per line, and the CSV form). The JSON Lines file's sha256 must be
-// 79bc4bf315a8d62a60a2f89a46b5533806e7f949b4de377af01f7ae1a8c027e0 (test bench/reference_records_sha256).
+// 79bc4bf315a8d62a60a2f89a46b5533806e7f949b4de377af01f7ae1a8c027e0 (test
+// bench/reference_records_sha256).
 #pragma once
 
 #include <cstdint>

@@ -37,14 +37,14 @@ const BuiltinInfo* FindBuiltin(std::string_view name) {
 
 namespace {
 
+using licit::rt::Builtin;
 using licit::rt::Decimal;
 using licit::rt::EvalContext;
+using licit::rt::RtOp;
 using licit::rt::UnknownKind;
 using licit::rt::Value;
 using licit::rt::ValueKind;
 using licit::rt::ValueSpan;
-using licit::rt::Builtin;
-using licit::rt::RtOp;
 
 char UpperAscii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -69,9 +69,7 @@ int CompareText(std::string_view a, std::string_view b, bool fold) {
 
 bool IsNumber(const Value& v) { return v.kind == ValueKind::Int || v.kind == ValueKind::Decimal; }
 bool IsText(const Value& v) { return v.kind == ValueKind::String || v.kind == ValueKind::Code; }
-bool IsCollection(const Value& v) {
-  return v.kind == ValueKind::Set || v.kind == ValueKind::List;
-}
+bool IsCollection(const Value& v) { return v.kind == ValueKind::Set || v.kind == ValueKind::List; }
 Decimal AsDecimal(const Value& v) {
   return v.kind == ValueKind::Int ? Decimal::FromInt(v.i) : v.dec;
 }
@@ -140,10 +138,9 @@ Value Membership(const Value& element, const Value& collection) {
   }
   if (collection.kind == ValueKind::Set && same_kind) {
     // Sets are sorted by CompareValues (unknowns first), so search instead of scanning.
-    const Value* it = std::lower_bound(items.begin(), items.end(), element,
-                                       [](const Value& x, const Value& y) {
-                                         return licit::rt::CompareValues(x, y) < 0;
-                                       });
+    const Value* it = std::lower_bound(
+        items.begin(), items.end(), element,
+        [](const Value& x, const Value& y) { return licit::rt::CompareValues(x, y) < 0; });
     if (it != items.end() && licit::rt::ValuesEqual(*it, element)) return Value::Bool(true);
   } else {
     for (const Value& item : items)
@@ -292,8 +289,7 @@ void licit_rt_compare(EvalContext* ctx, uint8_t op, const Value* lhs, const Valu
   *out = Value::Bool(r);
 }
 
-void licit_rt_in(EvalContext* /*ctx*/, const Value* element, const Value* collection,
-                 Value* out) {
+void licit_rt_in(EvalContext* /*ctx*/, const Value* element, const Value* collection, Value* out) {
   if (!element->known()) {
     *out = *element;
     return;
@@ -574,9 +570,9 @@ void licit_rt_call(EvalContext* ctx, uint8_t builtin, const Value* args, uint32_
       *out = MinMax(ctx, a, c, b == Builtin::Max);
       return;
     case Builtin::Abs: {
-      bool negative = (a.kind == ValueKind::Int && a.i < 0) ||
-                      ((a.kind == ValueKind::Decimal || a.kind == ValueKind::Money) &&
-                       a.dec.units < 0);
+      bool negative =
+          (a.kind == ValueKind::Int && a.i < 0) ||
+          ((a.kind == ValueKind::Decimal || a.kind == ValueKind::Money) && a.dec.units < 0);
       if (!negative) {
         *out = a;
         return;
@@ -625,8 +621,8 @@ void licit_rt_to_decimal(const Value* in, Value* out) {
   *out = in->kind == ValueKind::Int ? Value::Dec(Decimal::FromInt(in->i)) : *in;
 }
 
-void licit_rt_make_collection(EvalContext* ctx, uint8_t is_set, const Value* items,
-                              uint32_t count, Value* out) {
+void licit_rt_make_collection(EvalContext* ctx, uint8_t is_set, const Value* items, uint32_t count,
+                              Value* out) {
   std::vector<Value> v(items, items + count);
   if (is_set) licit::rt::SortUnique(v);
   ValueSpan span = ctx->KeepItems(v.data(), static_cast<uint32_t>(v.size()));

@@ -24,7 +24,17 @@ enum class Builtin : uint8_t {
 
 // What a standard function accepts and returns (core/builtins.def explains each kind).
 enum class BuiltinArg : uint8_t {
-  FieldPath, Text, CodeLike, Sized, Searchable, Needle, Date, Money, Signed, Ordered, None
+  FieldPath,
+  Text,
+  CodeLike,
+  Sized,
+  Searchable,
+  Needle,
+  Date,
+  Money,
+  Signed,
+  Ordered,
+  None
 };
 enum class BuiltinResult : uint8_t { Bool, Int, Decimal, String, First, Common };
 
@@ -47,8 +57,18 @@ const BuiltinInfo* FindBuiltin(std::string_view name);
 // same operators (ir/ir.h checks this at compile time), so an engine passes an IR node's op as it
 // is, and generated code keeps the constants it always had.
 enum class RtOp : uint8_t {
-  Eq = 8, Ne, Lt, Le, Gt, Ge,
-  Add = 21, Sub, Mul, Div, Mod, Neg,
+  Eq = 8,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Add = 21,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  Neg,
 };
 
 }  // namespace licit::rt
@@ -89,7 +109,6 @@ void licit_rt_under_named(licit::rt::EvalContext* ctx, const licit::rt::Value* c
 void licit_rt_to_decimal(const licit::rt::Value* in, licit::rt::Value* out);
 // A computed set (sorted, unique) or list of `count` items, kept alive in ctx.
 void licit_rt_make_collection(licit::rt::EvalContext* ctx, uint8_t is_set,
-                              const licit::rt::Value* items, uint32_t count,
-                              licit::rt::Value* out);
+                              const licit::rt::Value* items, uint32_t count, licit::rt::Value* out);
 
 }  // extern "C"

@@ -1,9 +1,9 @@
 #include "core/decision.h"
 
-#include "base/json.h"
-
 #include <charconv>
 #include <string_view>
+
+#include "base/json.h"
 
 namespace licit::rt {
 namespace {
@@ -233,12 +233,11 @@ std::string DecisionToCsv(const Decision& d) {
                    return r.rule + " (" + DecisionEffectName(r.effect) + ")";
                  }));
   out.push_back(',');
-  AppendCsvField(out, join(d.licenses.begin(), d.licenses.end(),
-                           [](const std::string& s) { return s; }));
+  AppendCsvField(
+      out, join(d.licenses.begin(), d.licenses.end(), [](const std::string& s) { return s; }));
   out.push_back(',');
-  AppendCsvField(out, join(d.unknowns.begin(), d.unknowns.end(), [](const UnknownNote& u) {
-                   return u.rule + ": " + u.reason;
-                 }));
+  AppendCsvField(out, join(d.unknowns.begin(), d.unknowns.end(),
+                           [](const UnknownNote& u) { return u.rule + ": " + u.reason; }));
   out.push_back(',');
   AppendCsvField(out, d.error);
   return out;

@@ -24,8 +24,8 @@ struct RuleHit {
   std::optional<std::string> license;
   std::optional<std::string> because;
   std::optional<std::string> cite;
-  std::string at;                                // "file:line:col"
-  std::string policy;                            // the policy it belongs to
+  std::string at;      // "file:line:col"
+  std::string policy;  // the policy it belongs to
 };
 
 struct Waiver {
@@ -48,16 +48,16 @@ struct PolicyResult {
 };
 
 struct Decision {
-  std::optional<std::string> id;     // the record's `id` field, when it has one
-  std::optional<uint64_t> line;      // input line (set by readers; always set for errors)
+  std::optional<std::string> id;  // the record's `id` field, when it has one
+  std::optional<uint64_t> line;   // input line (set by readers; always set for errors)
   DecisionEffect effect = DecisionEffect::Allow;
-  std::optional<DayNumber> date;     // the date judged
+  std::optional<DayNumber> date;  // the date judged
   std::vector<PolicyResult> policies;
-  std::vector<RuleHit> rules;        // by effect strength (strongest first), then source order
+  std::vector<RuleHit> rules;  // by effect strength (strongest first), then source order
   std::vector<Waiver> waived;
-  std::vector<std::string> licenses; // licence rules that fired unwaived, when effect is license
+  std::vector<std::string> licenses;  // licence rules that fired unwaived, when effect is license
   std::vector<UnknownNote> unknowns;
-  std::string error;                 // for effect Error: "line 17: field `destination`: ..."
+  std::string error;  // for effect Error: "line 17: field `destination`: ..."
 };
 
 // One JSON object on one line (no trailing newline), as language.md section 4 shows:

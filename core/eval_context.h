@@ -18,7 +18,7 @@ enum class UnknownKind : uint8_t {
   LessSpecific,      // `under` on a code less specific than the pattern
   CurrencyMismatch,  // money of two currencies compared or added
   DivisionByZero,
-  Overflow,          // arithmetic beyond the decimal range
+  Overflow,  // arithmetic beyond the decimal range
 };
 
 struct UnknownReason {
@@ -33,7 +33,7 @@ struct EvalContext {
   DayNumber date = 0;
   std::vector<UnknownReason> reasons;
   std::deque<std::string> scratch;
-  size_t scratch_used = 0;                     // scratch strings in use (reused after Reset)
+  size_t scratch_used = 0;                       // scratch strings in use (reused after Reset)
   std::deque<std::vector<Value>> scratch_items;  // computed sets and lists (to_code, MakeSet)
   size_t items_used = 0;
 

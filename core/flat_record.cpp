@@ -16,7 +16,8 @@ uint64_t HashAtomText(std::string_view s) {
     h ^= h >> 29;
   }
   uint64_t tail = 0;  // the last 0-7 bytes, without a call to memcpy of a variable length
-  for (size_t k = 0; k < n; ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
+  for (size_t k = 0; k < n; ++k)
+    tail |= static_cast<uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
   h = (h ^ tail) * 1099511628211ull;
   return h ^ (h >> 32);
 }
@@ -172,8 +173,7 @@ std::string FlatLayout::Describe(std::string_view prefix) const {
     std::string what = ValueKindName(c.kind);
     if (c.kind == ValueKind::String || c.kind == ValueKind::Code)
       what += c.text ? ": bytes and atom, ptr + i32 length + i32 atom" : ": atom only, i32";
-    else if (c.bytes == sizeof(Value))
-      what += ": the whole Value";
+    else if (c.bytes == sizeof(Value)) what += ": the whole Value";
     std::string at = std::to_string(c.offset);
     at.resize(std::max<size_t>(at.size(), 3), ' ');
     line("  " + at + " cell " + std::to_string(i) + ": " + input_->slots[c.slot].path + " (" +

@@ -44,7 +44,7 @@ class AtomTable {
   void Build(const std::vector<std::string_view>& texts);
   // The atom of `text`, 0 when it is none of the table's texts.
   uint32_t Find(std::string_view text) const;  // (defined below HashAtomText)
-  uint32_t size() const { return count_; }  // atoms 1..size()
+  uint32_t size() const { return count_; }     // atoms 1..size()
 
  private:
   struct Entry {
@@ -75,12 +75,12 @@ inline uint32_t AtomTable::Find(std::string_view text) const {
 }
 
 struct FlatCell {
-  uint32_t slot = 0;     // the RecordLayout slot
-  uint32_t offset = 0;   // from the start of the flat record
+  uint32_t slot = 0;    // the RecordLayout slot
+  uint32_t offset = 0;  // from the start of the flat record
   ValueKind kind = ValueKind::Unknown;
-  uint8_t bytes = 0;     // see the encodings above
-  bool text = false;     // String/Code with its bytes (16-byte cell), not just the atom
-  bool nested = false;   // inside a record field: presence also needs the enclosing records
+  uint8_t bytes = 0;    // see the encodings above
+  bool text = false;    // String/Code with its bytes (16-byte cell), not just the atom
+  bool nested = false;  // inside a record field: presence also needs the enclosing records
 };
 
 class FlatLayout {
@@ -127,7 +127,8 @@ class FlatLayout {
     switch (cell.kind) {
       case ValueKind::Bool: return *p;
       case ValueKind::Int: return Load<int64_t, uint64_t>(p);
-      case ValueKind::Date: return static_cast<uint64_t>(static_cast<int64_t>(Load<int32_t, int32_t>(p)));
+      case ValueKind::Date:
+        return static_cast<uint64_t>(static_cast<int64_t>(Load<int32_t, int32_t>(p)));
       case ValueKind::Country: return Load<uint16_t, uint64_t>(p);
       case ValueKind::String:
       case ValueKind::Code: return Load<uint32_t, uint64_t>(p + (cell.text ? 12 : 0));

@@ -16,21 +16,21 @@ namespace licit::rt {
 
 // One field of the flattened input record type.
 struct FieldSlot {
-  std::string path;   // "item.cn"; top-level fields have no dot
-  std::string name;   // "cn"
+  std::string path;                        // "item.cn"; top-level fields have no dot
+  std::string name;                        // "cn"
   ValueKind kind = ValueKind::Unknown;     // Record for a nested record field
   ValueKind element = ValueKind::Unknown;  // element kind of a Set or List field
   bool optional = false;                   // declared `T?`
   int32_t parent = -1;                     // slot of the enclosing record field, -1 at top level
-  std::vector<uint32_t> children;          // Record slots: their fields' slots, in declaration order
+  std::vector<uint32_t> children;  // Record slots: their fields' slots, in declaration order
 };
 
 struct RecordLayout {
-  std::string type_name;              // "std.trade.Shipment"
+  std::string type_name;  // "std.trade.Shipment"
   std::vector<FieldSlot> slots;
-  std::vector<uint32_t> top_level;    // slots of the top-level fields, in declaration order
-  int32_t date_slot = -1;             // `date: date`, the judging date (-1: none)
-  int32_t id_slot = -1;               // `id: string`, echoed in decisions (-1: none)
+  std::vector<uint32_t> top_level;  // slots of the top-level fields, in declaration order
+  int32_t date_slot = -1;           // `date: date`, the judging date (-1: none)
+  int32_t id_slot = -1;             // `id: string`, echoed in decisions (-1: none)
 
   // The slot of a dotted path, or nullopt.
   std::optional<uint32_t> Find(std::string_view path) const;

@@ -173,11 +173,25 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
     if (frac_digits == 0) return std::nullopt;  // "12." is not a number
   }
   if (i != text.size() || whole_digits == 0) return std::nullopt;
-  static constexpr uint64_t kPow10[] = {
-      1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
-      1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
-      100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-      1000000000000000000ull};
+  static constexpr uint64_t kPow10[] = {1ull,
+                                        10ull,
+                                        100ull,
+                                        1000ull,
+                                        10000ull,
+                                        100000ull,
+                                        1000000ull,
+                                        10000000ull,
+                                        100000000ull,
+                                        1000000000ull,
+                                        10000000000ull,
+                                        100000000000ull,
+                                        1000000000000ull,
+                                        10000000000000ull,
+                                        100000000000000ull,
+                                        1000000000000000ull,
+                                        10000000000000000ull,
+                                        100000000000000000ull,
+                                        1000000000000000000ull};
   U128 magnitude = whole * kOne + static_cast<U128>(frac) * kPow10[kScale - frac_digits];
   return FromSigned(magnitude, negative);
 }

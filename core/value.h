@@ -59,10 +59,10 @@ enum class ValueKind : uint8_t {
   Date,
   Country,
   Money,
-  Code,     // a classification code: text normalised to upper case
-  Set,      // elements in `items`, sorted and unique (see SortUnique)
-  List,     // elements in `items`, in order
-  Record,   // a nested record that is present (its fields live in their own slots)
+  Code,    // a classification code: text normalised to upper case
+  Set,     // elements in `items`, sorted and unique (see SortUnique)
+  List,    // elements in `items`, in order
+  Record,  // a nested record that is present (its fields live in their own slots)
 };
 const char* ValueKindName(ValueKind k);
 
@@ -86,27 +86,87 @@ struct Value {
     int64_t i;
     DayNumber date;
     CountryId country;
-    Decimal dec;        // Decimal, and Money's amount
+    Decimal dec;  // Decimal, and Money's amount
     struct {
       const char* ptr;
       uint32_t len;
-    } str;              // String, Code
-    ValueSpan items;    // Set, List
+    } str;            // String, Code
+    ValueSpan items;  // Set, List
   };
 
   Value() : i(0) {}
-  static Value Unknown(uint16_t reason) { Value v; v.kind = ValueKind::Unknown; v.aux = reason; return v; }
-  static Value Bool(bool x) { Value v; v.kind = ValueKind::Bool; v.b = x; return v; }
-  static Value Int(int64_t x) { Value v; v.kind = ValueKind::Int; v.i = x; return v; }
-  static Value Dec(Decimal x) { Value v; v.kind = ValueKind::Decimal; v.dec = x; return v; }
-  static Value Date(DayNumber x) { Value v; v.kind = ValueKind::Date; v.date = x; return v; }
-  static Value Country(CountryId x) { Value v; v.kind = ValueKind::Country; v.country = x; return v; }
-  static Value MoneyOf(Money m) { Value v; v.kind = ValueKind::Money; v.dec = m.amount; v.aux = m.currency; return v; }
-  static Value String(std::string_view s) { Value v; v.kind = ValueKind::String; v.str = {s.data(), static_cast<uint32_t>(s.size())}; return v; }
-  static Value Code(std::string_view s) { Value v; v.kind = ValueKind::Code; v.str = {s.data(), static_cast<uint32_t>(s.size())}; return v; }
-  static Value Set(ValueSpan s) { Value v; v.kind = ValueKind::Set; v.items = s; return v; }
-  static Value List(ValueSpan s) { Value v; v.kind = ValueKind::List; v.items = s; return v; }
-  static Value RecordPresent() { Value v; v.kind = ValueKind::Record; return v; }
+  static Value Unknown(uint16_t reason) {
+    Value v;
+    v.kind = ValueKind::Unknown;
+    v.aux = reason;
+    return v;
+  }
+  static Value Bool(bool x) {
+    Value v;
+    v.kind = ValueKind::Bool;
+    v.b = x;
+    return v;
+  }
+  static Value Int(int64_t x) {
+    Value v;
+    v.kind = ValueKind::Int;
+    v.i = x;
+    return v;
+  }
+  static Value Dec(Decimal x) {
+    Value v;
+    v.kind = ValueKind::Decimal;
+    v.dec = x;
+    return v;
+  }
+  static Value Date(DayNumber x) {
+    Value v;
+    v.kind = ValueKind::Date;
+    v.date = x;
+    return v;
+  }
+  static Value Country(CountryId x) {
+    Value v;
+    v.kind = ValueKind::Country;
+    v.country = x;
+    return v;
+  }
+  static Value MoneyOf(Money m) {
+    Value v;
+    v.kind = ValueKind::Money;
+    v.dec = m.amount;
+    v.aux = m.currency;
+    return v;
+  }
+  static Value String(std::string_view s) {
+    Value v;
+    v.kind = ValueKind::String;
+    v.str = {s.data(), static_cast<uint32_t>(s.size())};
+    return v;
+  }
+  static Value Code(std::string_view s) {
+    Value v;
+    v.kind = ValueKind::Code;
+    v.str = {s.data(), static_cast<uint32_t>(s.size())};
+    return v;
+  }
+  static Value Set(ValueSpan s) {
+    Value v;
+    v.kind = ValueKind::Set;
+    v.items = s;
+    return v;
+  }
+  static Value List(ValueSpan s) {
+    Value v;
+    v.kind = ValueKind::List;
+    v.items = s;
+    return v;
+  }
+  static Value RecordPresent() {
+    Value v;
+    v.kind = ValueKind::Record;
+    return v;
+  }
 
   bool known() const { return kind != ValueKind::Unknown; }
   std::string_view text() const { return {str.ptr, str.len}; }

@@ -74,8 +74,7 @@ bool SplitCsv(std::string_view text, std::vector<std::string>& cells, size_t& co
 
 class CsvReader final : public RecordReader {
  public:
-  CsvReader(std::istream& input, const rt::RecordLayout& layout)
-      : lines_(input), layout_(layout) {}
+  CsvReader(std::istream& input, const rt::RecordLayout& layout) : lines_(input), layout_(layout) {}
 
   bool Next(rt::Record& record, ReadResult& result) override {
     if (!header_done_) {
@@ -89,8 +88,8 @@ class CsvReader final : public RecordReader {
     result = ReadResult{};
     result.line = first_line;
     if (too_long) {
-      result.error = "record too long (more than " + std::to_string(kMaxLineLength >> 20) +
-                     " MiB); skipped";
+      result.error =
+          "record too long (more than " + std::to_string(kMaxLineLength >> 20) + " MiB); skipped";
       return true;
     }
     result.ok = DecodeRow(record, result.error);
@@ -211,13 +210,14 @@ class CsvReader final : public RecordReader {
         }
         if (ok) {
           if (slot.kind == rt::ValueKind::Set) rt::SortUnique(items_);
-          rt::ValueSpan span = record.StoreItems(items_.data(), static_cast<uint32_t>(items_.size()));
+          rt::ValueSpan span =
+              record.StoreItems(items_.data(), static_cast<uint32_t>(items_.size()));
           value = slot.kind == rt::ValueKind::Set ? rt::Value::Set(span) : rt::Value::List(span);
         }
       } else {
         // Strings keep their spaces; other kinds are trimmed by DecodeScalar.
-        ok = DecodeScalar(slot.kind, slot.kind == rt::ValueKind::String ? cells_[i] : text,
-                          false, record, value, what);
+        ok = DecodeScalar(slot.kind, slot.kind == rt::ValueKind::String ? cells_[i] : text, false,
+                          record, value, what);
       }
       if (!ok) {
         if (error.empty()) error = "field `" + slot.path + "`: " + what;
@@ -246,13 +246,15 @@ class CsvReader final : public RecordReader {
     // be optional and empty). Slots are laid out parents first.
     for (uint32_t s : record_has_column_) {
       const rt::FieldSlot& slot = layout_.slots[s];
-      bool parent_present = slot.parent < 0 || record.slot(static_cast<uint32_t>(slot.parent)).known();
+      bool parent_present =
+          slot.parent < 0 || record.slot(static_cast<uint32_t>(slot.parent)).known();
       if (!slot.optional && parent_present) record.slot(s) = rt::Value::RecordPresent();
     }
     for (uint32_t s = 0; s < layout_.slots.size(); ++s) {
       const rt::FieldSlot& slot = layout_.slots[s];
       if (slot.optional || record.slot(s).known()) continue;
-      bool parent_present = slot.parent < 0 || record.slot(static_cast<uint32_t>(slot.parent)).known();
+      bool parent_present =
+          slot.parent < 0 || record.slot(static_cast<uint32_t>(slot.parent)).known();
       if (parent_present) {
         error = "field `" + slot.path + "`: missing";
         return false;
@@ -266,7 +268,7 @@ class CsvReader final : public RecordReader {
   bool header_done_ = false;
   std::string header_error_;
   size_t header_columns_ = 0;
-  std::vector<int32_t> column_slot_;       // per column: its slot, or -1 when ignored
+  std::vector<int32_t> column_slot_;  // per column: its slot, or -1 when ignored
   std::vector<uint32_t> record_has_column_;
   std::vector<std::string> cells_;
   size_t cell_count_ = 0;

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "io/record_reader.h"
 #include "core/record.h"
+#include "io/record_reader.h"
 
 namespace licit::io::internal {
 
@@ -73,7 +73,6 @@ class LineSource {
   bool eof_ = false;
   uint64_t line_ = 0;
 };
-
 
 std::unique_ptr<RecordReader> MakeJsonLinesReader(std::istream& input,
                                                   const rt::RecordLayout& layout);

@@ -2,11 +2,11 @@
 
 #include "io/json_fast.h"
 
-#include <simdjson.h>
-
 #include <bit>
 #include <cstdint>
 #include <cstring>
+
+#include <simdjson.h>
 
 #include "io/decode.h"
 
@@ -133,8 +133,7 @@ bool FastJsonDecoder::Field(uint32_t slot_index, rt::Record& record) {
       out = slot.kind == rt::ValueKind::Set ? rt::Value::Set(span) : rt::Value::List(span);
       return true;
     }
-    default:
-      return Scalar(slot.kind, record, out);
+    default: return Scalar(slot.kind, record, out);
   }
 }
 
@@ -144,12 +143,14 @@ bool FastJsonDecoder::Scalar(rt::ValueKind kind, rt::Record& record, rt::Value& 
   if (c == '"') {
     std::string_view text;
     // Bool and Int refuse JSON strings inside DecodeScalar (an error: declined).
-    return String(text) && DecodeScalar(kind, text, /*from_json_string=*/true, record, out, scratch_);
+    return String(text) &&
+           DecodeScalar(kind, text, /*from_json_string=*/true, record, out, scratch_);
   }
   if (c == '-' || IsDigit(c)) {
     std::string_view raw;
     if (!Number(raw)) return false;
-    if (kind == rt::ValueKind::Decimal) return DecodeScalar(kind, raw, false, record, out, scratch_);
+    if (kind == rt::ValueKind::Decimal)
+      return DecodeScalar(kind, raw, false, record, out, scratch_);
     if (kind != rt::ValueKind::Int) return false;
     // What simdjson's get_int64 accepts, up to 18 digits (longer ones: the general path).
     const bool negative = raw.front() == '-';
@@ -249,7 +250,8 @@ bool FastJsonDecoder::Skip() {
     case 't': return Literal("true");
     case 'f': return Literal("false");
     case 'n': return Literal("null");
-    case '{': return Sequence('}', [&] { return Member([&](std::string_view) { return Skip(); }); });
+    case '{':
+      return Sequence('}', [&] { return Member([&](std::string_view) { return Skip(); }); });
     case '[': return Sequence(']', [&] { return Skip(); });
     default: {
       std::string_view n;

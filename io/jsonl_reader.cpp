@@ -1,13 +1,13 @@
 // JSON Lines: one object per line, parsed in place with simdjson On-Demand and decoded straight
 // into the record's slots. Unknown keys are skipped without being decoded.
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <simdjson.h>
 
 #include "io/decode.h"
 #include "io/json_fast.h"
@@ -80,18 +80,10 @@ class JsonDecoder {
       case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
         error = "malformed JSON: unclosed object or array (truncated line?)";
         break;
-      case simdjson::EMPTY:
-        error = "malformed JSON: empty document";
-        break;
-      case simdjson::DEPTH_ERROR:
-        error = "malformed JSON: nested too deeply";
-        break;
-      case simdjson::UTF8_ERROR:
-        error = "malformed JSON: invalid UTF-8";
-        break;
-      default:
-        error = std::string("malformed JSON: ") + simdjson::error_message(e);
-        break;
+      case simdjson::EMPTY: error = "malformed JSON: empty document"; break;
+      case simdjson::DEPTH_ERROR: error = "malformed JSON: nested too deeply"; break;
+      case simdjson::UTF8_ERROR: error = "malformed JSON: invalid UTF-8"; break;
+      default: error = std::string("malformed JSON: ") + simdjson::error_message(e); break;
     }
     return false;
   }
@@ -253,19 +245,15 @@ class JsonDecoder {
         if (kind == rt::ValueKind::Money) return DecodeMoneyObject(value, record, out, what);
         break;
       }
-      case od::json_type::null:
-        what = "expected " + Expected(kind) + ", found null";
-        return false;
-      default:
-        break;
+      case od::json_type::null: what = "expected " + Expected(kind) + ", found null"; return false;
+      default: break;
     }
     what = "expected " + Expected(kind) + ", found " + Describe(type);
     return false;
   }
 
   // {"amount": "1200.00" (or 1200.00), "currency": "USD"}
-  bool DecodeMoneyObject(od::value& value, rt::Record& record, rt::Value& out,
-                         std::string& what) {
+  bool DecodeMoneyObject(od::value& value, rt::Record& record, rt::Value& out, std::string& what) {
     od::object obj;
     if (auto e = value.get_object().get(obj)) return Malformed(e, what);
     std::string amount, currency;
@@ -286,8 +274,8 @@ class JsonDecoder {
           has_amount = true;
         } else if (t == od::json_type::number) {
           std::string_view raw = v.raw_json_token();
-          while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' ||
-                                  raw.back() == ',' || raw.back() == '}')) {
+          while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == ',' ||
+                                  raw.back() == '}')) {
             raw.remove_suffix(1);
           }
           amount = PlainNumber(raw);
@@ -301,10 +289,10 @@ class JsonDecoder {
       }
     }
     if (!has_amount || !has_currency) {
-      what = "expected money like {\"amount\": \"1200.00\", \"currency\": \"USD\"}, found an "
-             "object without " +
-             std::string(!has_amount ? "a string or number `amount`"
-                                     : "a string `currency`");
+      what =
+          "expected money like {\"amount\": \"1200.00\", \"currency\": \"USD\"}, found an "
+          "object without " +
+          std::string(!has_amount ? "a string or number `amount`" : "a string `currency`");
       return false;
     }
     return DecodeScalar(rt::ValueKind::Money, amount + " " + currency, true, record, out, what);
@@ -343,8 +331,8 @@ void DecodeLine(JsonDecoder& decoder, const rt::RecordLayout& layout, std::strin
   result.error.clear();
   result.id.reset();
   if (too_long) {
-    result.error = "line too long (more than " + std::to_string(kMaxLineLength >> 20) +
-                   " MiB); skipped";
+    result.error =
+        "line too long (more than " + std::to_string(kMaxLineLength >> 20) + " MiB); skipped";
     return;
   }
   simdjson::padded_string_view json(line.data(), line.size(), capacity);
@@ -426,8 +414,8 @@ bool LineBlockReader::Next(LineBlock& out) {
       if (got == 0 || !input_) eof_ = true;
     }
     const char* begin = out.bytes.get();
-    const char* last_nl = static_cast<const char*>(
-        memrchr(begin + searched, '\n', out.size - searched));
+    const char* last_nl =
+        static_cast<const char*>(memrchr(begin + searched, '\n', out.size - searched));
     if (last_nl) {
       // The block ends after its last complete line; the rest starts the next block.
       const size_t keep = static_cast<size_t>(last_nl - begin) + 1;
@@ -484,8 +472,8 @@ JsonLineDecoder::JsonLineDecoder(const rt::RecordLayout& layout)
     : impl_(std::make_unique<Impl>(layout)) {}
 JsonLineDecoder::~JsonLineDecoder() = default;
 
-void JsonLineDecoder::Decode(std::string_view line, size_t capacity, uint64_t number,
-                             bool too_long, rt::Record& record, ReadResult& result) {
+void JsonLineDecoder::Decode(std::string_view line, size_t capacity, uint64_t number, bool too_long,
+                             rt::Record& record, ReadResult& result) {
   internal::DecodeLine(impl_->decoder, impl_->layout, line, capacity, number, too_long, record,
                        result);
 }

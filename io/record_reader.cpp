@@ -5,9 +5,9 @@
 #include <charconv>
 #include <cstring>
 
+#include "base/code.h"
 #include "base/date.h"
 #include "base/iso_codes.h"
-#include "base/code.h"
 #include "io/decode.h"
 
 namespace licit::io {
@@ -15,9 +15,7 @@ namespace internal {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlnum(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 char Upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
 std::string_view Trim(std::string_view s) {
@@ -25,7 +23,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
-
 
 }  // namespace
 
@@ -131,9 +128,7 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
     return false;
   };
   switch (kind) {
-    case rt::ValueKind::String:
-      out = rt::Value::String(record.Store(text));
-      return true;
+    case rt::ValueKind::String: out = rt::Value::String(record.Store(text)); return true;
     case rt::ValueKind::Bool: {
       if (from_json_string) return expected();
       std::string_view t = Trim(text);
@@ -161,7 +156,7 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
       const std::string_view t = Trim(text);
       // Only an exponent needs rewriting (and a string); "695.52" parses as it is.
       auto d = t.find_first_of("eE") == std::string_view::npos ? rt::Decimal::Parse(t)
-                                                                : rt::Decimal::Parse(PlainNumber(t));
+                                                               : rt::Decimal::Parse(PlainNumber(t));
       if (!d) return expected();
       out = rt::Value::Dec(*d);
       return true;
@@ -193,8 +188,8 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
       error = "unknown country code `" + std::string(code) + "`";
       if (auto s = SuggestCountry(code)) {
         const CountryInfo& info = AllCountries()[*s];
-        error += " (did you mean `" + std::string(info.code) + "`, " + std::string(info.name) +
-                 "?)";
+        error +=
+            " (did you mean `" + std::string(info.code) + "`, " + std::string(info.name) + "?)";
       }
       return false;
     }
@@ -232,8 +227,7 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
       out = rt::Value::Code(stored);
       return true;
     }
-    default:
-      return expected();
+    default: return expected();
   }
 }
 

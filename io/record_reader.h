@@ -6,12 +6,12 @@
 
 #include <cstdint>
 #include <cstring>
-#include <string_view>
-#include <vector>
 #include <istream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/record.h"
 
@@ -20,9 +20,9 @@ namespace licit::io {
 enum class Format : uint8_t { JsonLines, Csv };
 
 struct ReadResult {
-  uint64_t line = 0;        // 1-based input line of this record (CSV: counting the header)
+  uint64_t line = 0;  // 1-based input line of this record (CSV: counting the header)
   bool ok = false;
-  std::string error;        // when !ok: "field `destination`: unknown country code `XX`"
+  std::string error;              // when !ok: "field `destination`: unknown country code `XX`"
   std::optional<std::string> id;  // the record's id when it could be read, even on error
 };
 
@@ -46,8 +46,8 @@ std::unique_ptr<RecordReader> MakeReader(Format format, std::istream& input,
 struct LineBlock {
   std::unique_ptr<char[]> bytes;  // `size` bytes of lines, then kBlockPadding readable zero bytes
   size_t size = 0;
-  size_t capacity = 0;            // of `bytes`, padding excluded
-  uint64_t first_line = 1;        // the number of the block's first line (1-based)
+  size_t capacity = 0;      // of `bytes`, padding excluded
+  uint64_t first_line = 1;  // the number of the block's first line (1-based)
   // Lines longer than the reader's limit: their text is dropped (an empty line stands in), and
   // their numbers are listed here, in order.
   std::vector<uint64_t> too_long;
@@ -120,8 +120,8 @@ void JsonLineDecoder::DecodeBlock(const LineBlock& block, rt::Record& record, Re
     }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (too_long || !IsBlankLine(line)) {
-      Decode(line, static_cast<size_t>(end + kBlockPadding - line.data()), number, too_long,
-             record, result);
+      Decode(line, static_cast<size_t>(end + kBlockPadding - line.data()), number, too_long, record,
+             result);
       each(record, result);
     }
     p = nl ? nl + 1 : end;

@@ -43,8 +43,7 @@ std::optional<KeySet> Extract(const Program& p, ExprId id, int depth) {
     case Op::InGroup: {
       if (n.count != 1 || n.imm >= p.groups.size()) return std::nullopt;
       const Node& f = p.nodes[a[0]];
-      if (f.op != Op::Field || f.kind != rt::ValueKind::Country ||
-          f.imm >= p.input.slots.size())
+      if (f.op != Op::Field || f.kind != rt::ValueKind::Country || f.imm >= p.input.slots.size())
         return std::nullopt;
       // Every country that is a member at some date; the condition still checks the dates.
       KeySet k{f.imm, rt::ValueKind::Country, {}};
@@ -82,8 +81,7 @@ std::optional<KeySet> Extract(const Program& p, ExprId id, int depth) {
     case Op::ClassRef:
       if (n.imm >= p.classes.size()) return std::nullopt;
       return Extract(p, p.classes[n.imm].predicate, depth + 1);
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -133,8 +131,7 @@ bool AppendTests(const Program& p, ExprId id, int depth, std::vector<EqualityTes
       out.push_back(std::move(t));
       return true;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -151,9 +148,7 @@ std::optional<std::vector<EqualityTest>> EqualityRule(const Program& program, co
 bool IndexKeyOf(const rt::Value& v, std::string& out) {
   out.clear();
   switch (v.kind) {
-    case rt::ValueKind::String:
-      out.assign(v.text());
-      return true;
+    case rt::ValueKind::String: out.assign(v.text()); return true;
     case rt::ValueKind::Code:
       out.assign(v.text());
       for (char& ch : out)
@@ -162,8 +157,7 @@ bool IndexKeyOf(const rt::Value& v, std::string& out) {
     case rt::ValueKind::Country:
       out.assign(reinterpret_cast<const char*>(&v.country), sizeof v.country);
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -193,8 +187,7 @@ std::vector<RuleIndex> BuildRuleIndex(const Program& program) {
       RuleIndex::Key& key = ix.keys[it->second];
       key.all.push_back(r);
       std::sort(best->values.begin(), best->values.end());
-      best->values.erase(std::unique(best->values.begin(), best->values.end()),
-                         best->values.end());
+      best->values.erase(std::unique(best->values.begin(), best->values.end()), best->values.end());
       for (const std::string& v : best->values) key.rules[v].push_back(r);
       ++ix.indexed;
     }

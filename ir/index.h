@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "ir/ir.h"
 #include "core/record.h"
+#include "ir/ir.h"
 
 namespace licit::ir {
 

@@ -9,9 +9,9 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <utility>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/source.h"
@@ -25,9 +25,9 @@ using ExprId = uint32_t;
 using ConstId = uint32_t;
 using ClassId = uint32_t;
 using GroupId = uint32_t;
-using RuleId = uint32_t;       // index into Policy::rules
-using ExceptionId = uint32_t;  // index into Policy::exceptions
-using SuspensionId = uint32_t; // index into Policy::suspensions
+using RuleId = uint32_t;        // index into Policy::rules
+using ExceptionId = uint32_t;   // index into Policy::exceptions
+using SuspensionId = uint32_t;  // index into Policy::suspensions
 inline constexpr uint32_t kNone = UINT32_MAX;
 
 // The effect lattice, weakest first, so `std::max` combines contributions.
@@ -48,39 +48,62 @@ using rt::Builtin;
 using rt::BuiltinName;
 
 enum class Op : uint8_t {
-  Const,       // imm: ConstId
-  Field,       // imm: slot; unknown (with a reason naming the field) when missing or null
-  Has,         // imm: slot; true when the field and every enclosing record are present
-  ClassRef,    // imm: ClassId; the class's predicate
-  Not,         // operands: x (Kleene)
-  And, Or,     // operands: 2 or more (Kleene; evaluation order is operand order)
-  If,          // operands: cond, then, else; unknown cond gives unknown
-  Eq, Ne, Lt, Le, Gt, Ge,  // operands: lhs, rhs of one kind (after ToDecimal / ToCode)
-  In, NotIn,               // operands: element, set or list
-  InGroup, NotInGroup,     // operands: country; imm: GroupId; judged at the record's date
-  Under, NotUnder,         // operands: code, code or set/list of codes
-  Matches,                 // operands: string or code, glob string
-  Add, Sub, Mul, Div, Mod, // operands: lhs, rhs
-  Neg,                     // operands: x
-  ToDecimal,               // operands: an int
-  ToCode,                  // operands: a string, or a set/list of strings (elementwise)
-  Call,                    // imm: Builtin; operands: the arguments
-  MakeSet, MakeList,       // operands: the elements (only when not all constant; else a Const)
+  Const,     // imm: ConstId
+  Field,     // imm: slot; unknown (with a reason naming the field) when missing or null
+  Has,       // imm: slot; true when the field and every enclosing record are present
+  ClassRef,  // imm: ClassId; the class's predicate
+  Not,       // operands: x (Kleene)
+  And,
+  Or,  // operands: 2 or more (Kleene; evaluation order is operand order)
+  If,  // operands: cond, then, else; unknown cond gives unknown
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,  // operands: lhs, rhs of one kind (after ToDecimal / ToCode)
+  In,
+  NotIn,  // operands: element, set or list
+  InGroup,
+  NotInGroup,  // operands: country; imm: GroupId; judged at the record's date
+  Under,
+  NotUnder,  // operands: code, code or set/list of codes
+  Matches,   // operands: string or code, glob string
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,        // operands: lhs, rhs
+  Neg,        // operands: x
+  ToDecimal,  // operands: an int
+  ToCode,     // operands: a string, or a set/list of strings (elementwise)
+  Call,       // imm: Builtin; operands: the arguments
+  MakeSet,
+  MakeList,  // operands: the elements (only when not all constant; else a Const)
 };
 const char* OpName(Op op);
 
 // The runtime's compare and arithmetic entry points take these ops as they are (core/builtins.h).
 #define LICIT_SAME_OP(name) \
   static_assert(static_cast<uint8_t>(Op::name) == static_cast<uint8_t>(rt::RtOp::name))
-LICIT_SAME_OP(Eq); LICIT_SAME_OP(Ne); LICIT_SAME_OP(Lt); LICIT_SAME_OP(Le); LICIT_SAME_OP(Gt);
-LICIT_SAME_OP(Ge); LICIT_SAME_OP(Add); LICIT_SAME_OP(Sub); LICIT_SAME_OP(Mul); LICIT_SAME_OP(Div);
-LICIT_SAME_OP(Mod); LICIT_SAME_OP(Neg);
+LICIT_SAME_OP(Eq);
+LICIT_SAME_OP(Ne);
+LICIT_SAME_OP(Lt);
+LICIT_SAME_OP(Le);
+LICIT_SAME_OP(Gt);
+LICIT_SAME_OP(Ge);
+LICIT_SAME_OP(Add);
+LICIT_SAME_OP(Sub);
+LICIT_SAME_OP(Mul);
+LICIT_SAME_OP(Div);
+LICIT_SAME_OP(Mod);
+LICIT_SAME_OP(Neg);
 #undef LICIT_SAME_OP
 
 // One expression node. Operands are ExprIds stored in Program::operands[first, first + count).
 struct Node {
   Op op = Op::Const;
-  rt::ValueKind kind = rt::ValueKind::Bool;  // result kind
+  rt::ValueKind kind = rt::ValueKind::Bool;        // result kind
   rt::ValueKind element = rt::ValueKind::Unknown;  // element kind for Set/List results
   uint32_t first = 0;
   uint32_t count = 0;
@@ -102,25 +125,26 @@ struct Group {
 };
 
 struct Suspension {
-  std::string at;       // "file:line:col"
+  std::string at;  // "file:line:col"
   Period period;
   std::optional<std::string> because, cite;
 };
 
 struct Rule {
   std::string name;
-  Effect effect = Effect::Deny;             // Deny, License, Review or Allow
-  std::optional<std::string> license;       // `license "name"`
+  Effect effect = Effect::Deny;        // Deny, License, Review or Allow
+  std::optional<std::string> license;  // `license "name"`
   std::optional<std::string> because, cite;
-  std::string at;                           // "file:line:col" of the declaration
+  std::string at;  // "file:line:col" of the declaration
   Span span;
   Period period;
   std::vector<SuspensionId> suspensions;
   // The firing condition, in parts so explanations can say which part was false. kNone = true.
-  ExprId scope_class = kNone;   // ClassRef of the scope's class
-  ExprId destination = kNone;   // `to` list: destination in the listed countries/groups, minus except
+  ExprId scope_class = kNone;  // ClassRef of the scope's class
+  ExprId destination =
+      kNone;  // `to` list: destination in the listed countries/groups, minus except
   ExprId when = kNone;
-  ExprId unless = kNone;        // the rule fires only when this is false
+  ExprId unless = kNone;               // the rule fires only when this is false
   std::vector<ExceptionId> waived_by;  // exceptions listing this rule, in source order
 };
 
@@ -130,7 +154,7 @@ struct Exception {
   Span span;
   Period period;
   std::vector<SuspensionId> suspensions;
-  ExprId when = kNone;    // kNone: always holds
+  ExprId when = kNone;  // kNone: always holds
   ExprId unless = kNone;
   std::optional<std::string> because, cite;
   std::vector<RuleId> rules;  // the rules it waives
@@ -168,8 +192,8 @@ struct Policy {
 // candidates are judged. A field that is unknown (missing, null) makes all its rules candidates.
 struct RuleIndex {
   struct Key {
-    uint32_t slot = 0;                            // the field
-    rt::ValueKind kind = rt::ValueKind::Unknown;  // String, Code or Country
+    uint32_t slot = 0;                                           // the field
+    rt::ValueKind kind = rt::ValueKind::Unknown;                 // String, Code or Country
     std::unordered_map<std::string, std::vector<RuleId>> rules;  // by IndexKeyOf(value)
     std::vector<RuleId> all;  // every rule indexed on this field, in rule order
   };
@@ -183,16 +207,16 @@ struct RuleIndex {
 // compilations have none; neither engine's decisions read it.
 struct Probe {
   bool is_record = false;
-  ExprId value = kNone;                             // !is_record
+  ExprId value = kNone;                              // !is_record
   std::vector<std::pair<uint32_t, ConstId>> record;  // is_record: slot := constant
 };
 
 struct Program {
-  rt::RecordLayout input;             // every policy judges this record type
-  std::vector<Policy> policies;       // in the order given
+  rt::RecordLayout input;        // every policy judges this record type
+  std::vector<Policy> policies;  // in the order given
   std::vector<Node> nodes;
   std::vector<ExprId> operands;
-  std::vector<rt::Value> constants;   // their strings/items point into constant_storage
+  std::vector<rt::Value> constants;  // their strings/items point into constant_storage
   std::deque<std::string> constant_strings;
   std::deque<std::vector<rt::Value>> constant_items;
   std::vector<Class> classes;

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "base/iso_codes.h"
 #include "base/diagnostic.h"
+#include "base/iso_codes.h"
 #include "ir/ir.h"
 
 namespace licit::ir {

@@ -124,7 +124,7 @@ class Verifier {
       }
       want = rt::InfoOf(static_cast<Builtin>(n.imm)).arity;
     }
-    bool count_ok = arity >= 0   ? n.count == static_cast<uint32_t>(arity)
+    bool count_ok = arity >= 0    ? n.count == static_cast<uint32_t>(arity)
                     : arity == -1 ? n.count >= 2
                     : arity == -2 ? n.count >= 1
                                   : n.count == want;
@@ -183,7 +183,8 @@ class Verifier {
         }
         break;
       case Op::ClassRef:
-        if (n.imm >= p_.classes.size()) Problem("expr {} (class): class {} out of range", id, n.imm);
+        if (n.imm >= p_.classes.size())
+          Problem("expr {} (class): class {} out of range", id, n.imm);
         expect_result(K::Bool);
         break;
       case Op::Not:
@@ -211,14 +212,16 @@ class Verifier {
         expect_result(K::Bool);
         expect_operand(1, IsCollection(kind(1)), "Set or List");
         K element = Operand(n, 1)->element;
-        if (element != K::Unknown) expect_operand(0, kind(0) == element, rt::ValueKindName(element));
+        if (element != K::Unknown)
+          expect_operand(0, kind(0) == element, rt::ValueKindName(element));
         break;
       }
       case Op::InGroup:
       case Op::NotInGroup:
         expect_result(K::Bool);
         expect_operand(0, kind(0) == K::Country, "Country");
-        if (n.imm >= p_.groups.size()) Problem("expr {} ({}): group {} out of range", id, op, n.imm);
+        if (n.imm >= p_.groups.size())
+          Problem("expr {} ({}): group {} out of range", id, op, n.imm);
         break;
       case Op::Under:
       case Op::NotUnder: {
@@ -272,8 +275,7 @@ class Verifier {
         expect_operand(0, ok, "String, or a collection of String");
         break;
       }
-      case Op::Call:
-        break;  // builtin signatures are the checker's; counts were checked above
+      case Op::Call: break;  // builtin signatures are the checker's; counts were checked above
       case Op::MakeSet:
       case Op::MakeList:
         expect_result(n.op == Op::MakeSet ? K::Set : K::List);
@@ -318,7 +320,8 @@ class Verifier {
         if (x >= pol.exceptions.size()) Problem("{}: exception {} out of range", where, x);
       }
       if (r.effect == Effect::Exempt) Problem("{}: a rule cannot be exempt", where);
-      if (r.license && r.effect != Effect::License) Problem("{}: licence on a non-licence rule", where);
+      if (r.license && r.effect != Effect::License)
+        Problem("{}: licence on a non-licence rule", where);
     }
     for (const Exception& x : pol.exceptions) {
       std::string where = fmt::format("{}: exception {}", pol.name, x.name);
@@ -335,8 +338,8 @@ class Verifier {
     for (const Test& t : pol.tests) {
       for (const auto& [slot, c] : t.given) {
         if (slot >= p_.input.slots.size() || c >= p_.constants.size()) {
-          Problem("{}: test \"{}\": assignment of c{} to slot {} out of range", pol.name, t.name,
-                  c, slot);
+          Problem("{}: test \"{}\": assignment of c{} to slot {} out of range", pol.name, t.name, c,
+                  slot);
           continue;
         }
         const rt::FieldSlot& s = p_.input.slots[slot];
@@ -348,7 +351,8 @@ class Verifier {
         // A nested field is given only with its record present, so readers' invariants hold.
         if (s.parent >= 0) {
           bool parent_given = false;
-          for (const auto& [other, oc] : t.given) parent_given |= other == static_cast<uint32_t>(s.parent);
+          for (const auto& [other, oc] : t.given)
+            parent_given |= other == static_cast<uint32_t>(s.parent);
           if (!parent_given) {
             Problem("{}: test \"{}\": {} given without its record", pol.name, t.name, s.path);
           }

@@ -83,7 +83,8 @@ std::string DumpCompiled(const detail::EngineState& engine, const std::vector<st
   // Verified here too (Lower verifies only in debug builds) so every IR golden checks it.
   std::vector<std::string> problems = ir::Verify(*ir);
   for (const std::string& p : problems) {
-    s.extra.push_back(detail::InternalDiagnostic("internal", "internal error: IR verification: " + p));
+    s.extra.push_back(
+        detail::InternalDiagnostic("internal", "internal error: IR verification: " + p));
   }
   if (!problems.empty()) return {};
   if (stage == DumpStage::Ir) return ir::Print(*ir);
@@ -94,8 +95,9 @@ std::string DumpCompiled(const detail::EngineState& engine, const std::vector<st
   s.extra.push_back(detail::InternalDiagnostic("internal", "internal error: " + llvm_error));
 #else
   s.extra.push_back(detail::InternalDiagnostic(
-      "unavailable", "this build of licit has no JIT (built without LLVM), so it has no LLVM "
-                     "module to print"));
+      "unavailable",
+      "this build of licit has no JIT (built without LLVM), so it has no LLVM "
+      "module to print"));
 #endif
   return {};
 }

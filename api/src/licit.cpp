@@ -265,7 +265,6 @@ bool is_valid_date(std::string_view text) noexcept {
 
 // --- Engine and Compilation ---------------------------------------------------------------------
 
-
 Engine::Engine() : Engine(EngineOptions{}) {}
 Engine::Engine(EngineOptions options) {
   auto s = std::make_shared<detail::EngineState>();
@@ -344,8 +343,8 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
   s->id = g_next_policy_id.fetch_add(1, std::memory_order_relaxed);
   s->kind = engine.resolved;
   s->checked = check(s->sources, s->diags, detail::CheckOptionsOf(engine));
-  bool failed = s->diags.has_errors() ||
-                (engine.options.warnings_as_errors && s->diags.warning_count() > 0);
+  bool failed =
+      s->diags.has_errors() || (engine.options.warnings_as_errors && s->diags.warning_count() > 0);
   if (!failed && s->checked) {
     s->program = ir::Lower(*s->checked, s->sources, s->diags);
     failed = s->diags.has_errors();
@@ -368,9 +367,10 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
         failed = true;
       }
 #else
-      s->extra.push_back(detail::InternalDiagnostic(
-          "unavailable", "this build of licit has no JIT (built without LLVM); use "
-                         "EngineKind::Interpreter"));
+      s->extra.push_back(
+          detail::InternalDiagnostic("unavailable",
+                                     "this build of licit has no JIT (built without LLVM); use "
+                                     "EngineKind::Interpreter"));
       failed = true;
 #endif
     }
@@ -409,13 +409,13 @@ std::shared_ptr<const CompiledState> CompileRootTexts(
   EngineState engine;
   engine.options = options;
   engine.resolved = kind;
-  return CompileWith(engine, [&](SourceManager& sources, DiagnosticSink& diags,
-                                 const sema::CheckOptions& base) {
-    sema::CheckOptions with_probe = base;
-    with_probe.probe = probe;
-    with_probe.probe_record = probe_record;
-    return sema::CheckSources(sources, roots, diags, with_probe);
-  });
+  return CompileWith(
+      engine, [&](SourceManager& sources, DiagnosticSink& diags, const sema::CheckOptions& base) {
+        sema::CheckOptions with_probe = base;
+        with_probe.probe = probe;
+        with_probe.probe_record = probe_record;
+        return sema::CheckSources(sources, roots, diags, with_probe);
+      });
 }
 
 }  // namespace detail
@@ -423,19 +423,19 @@ std::shared_ptr<const CompiledState> CompileRootTexts(
 Compilation Engine::compile_files(const std::vector<std::string>& paths) const {
   detail::EngineState fallback;
   const detail::EngineState& e = state_ ? *state_ : fallback;
-  return Compilation(CompileWith(e, [&](SourceManager& sources, DiagnosticSink& diags,
-                                        const sema::CheckOptions& options) {
-    return sema::CheckFiles(sources, paths, diags, options);
-  }));
+  return Compilation(CompileWith(
+      e, [&](SourceManager& sources, DiagnosticSink& diags, const sema::CheckOptions& options) {
+        return sema::CheckFiles(sources, paths, diags, options);
+      }));
 }
 
 Compilation Engine::compile_source(std::string_view name, std::string_view text) const {
   detail::EngineState fallback;
   const detail::EngineState& e = state_ ? *state_ : fallback;
-  return Compilation(CompileWith(e, [&](SourceManager& sources, DiagnosticSink& diags,
-                                        const sema::CheckOptions& options) {
-    return sema::CheckSource(sources, std::string(name), std::string(text), diags, options);
-  }));
+  return Compilation(CompileWith(
+      e, [&](SourceManager& sources, DiagnosticSink& diags, const sema::CheckOptions& options) {
+        return sema::CheckSource(sources, std::string(name), std::string(text), diags, options);
+      }));
 }
 
 Compilation::Compilation() = default;
@@ -497,7 +497,8 @@ std::string Compilation::diagnostics_text(bool color) const {
   RenderOptions render;
   render.color = color;
   std::string out;
-  if (!state_->diags.all().empty() || state_->diags.error_count() || state_->diags.warning_count()) {
+  if (!state_->diags.all().empty() || state_->diags.error_count() ||
+      state_->diags.warning_count()) {
     out = RenderAllText(state_->sources, state_->diags, render);
   }
   for (const DiagnosticInfo& d : state_->extra) out += "error: " + d.message + "\n";
@@ -514,8 +515,8 @@ std::string Compilation::diagnostics_json() const {
   at += std::string_view("\"diagnostics\":[").size();
   std::string extra;
   for (const DiagnosticInfo& d : state_->extra) {
-    extra += "{\"code\":" + JsonQuote(d.code) + ",\"severity\":\"error\",\"message\":" +
-             JsonQuote(d.message) + "}";
+    extra += "{\"code\":" + JsonQuote(d.code) +
+             ",\"severity\":\"error\",\"message\":" + JsonQuote(d.message) + "}";
     extra += ',';
   }
   if (json[at] == ']') extra.pop_back();
@@ -568,10 +569,10 @@ void DecisionData::Mutable(licit::Decision& d, const std::function<void(rt::Deci
   change(*Ptr(d));
 }
 void DecisionData::Set(licit::Decision& out, rt::Decision&& d, ErrorKind kind) {
-  static_assert(sizeof(rt::Decision) <= licit::Decision::kStorageSize &&
-                    alignof(rt::Decision) <= 16,
-                "rt::Decision outgrew licit::Decision's inline storage: raise kStorageSize (an "
-                "ABI change: bump the SONAME)");
+  static_assert(
+      sizeof(rt::Decision) <= licit::Decision::kStorageSize && alignof(rt::Decision) <= 16,
+      "rt::Decision outgrew licit::Decision's inline storage: raise kStorageSize (an "
+      "ABI change: bump the SONAME)");
   if (out.engaged_) {
     *Ptr(out) = std::move(d);
   } else {
@@ -909,15 +910,15 @@ Explained ExplainWith(const std::shared_ptr<const detail::CompiledState>& state,
 
 Explanation Policy::explain_json(std::string_view record_json, const DecideOptions& options) const {
   std::optional<rt::Record> record;
-  Explained e = ExplainWith(state_, options, [&](std::string& error, ErrorKind& kind,
-                                                 std::optional<std::string>& id)
-                                                 -> const rt::Record* {
-    record.emplace(&state_->program->input);
-    if (io::ReadJsonRecord(record_json, *record, error)) return &*record;
-    kind = ClassifyReadError(error);
-    id = RecordId(*record);
-    return nullptr;
-  });
+  Explained e = ExplainWith(state_, options,
+                            [&](std::string& error, ErrorKind& kind,
+                                std::optional<std::string>& id) -> const rt::Record* {
+                              record.emplace(&state_->program->input);
+                              if (io::ReadJsonRecord(record_json, *record, error)) return &*record;
+                              kind = ClassifyReadError(error);
+                              id = RecordId(*record);
+                              return nullptr;
+                            });
   Explanation out;
   out.decision_ = std::move(e.decision);
   out.data_ = std::move(e.data);
@@ -925,13 +926,14 @@ Explanation Policy::explain_json(std::string_view record_json, const DecideOptio
 }
 
 Explanation Policy::explain(const Record& record, const DecideOptions& options) const {
-  Explained e = ExplainWith(state_, options, [&](std::string& error, ErrorKind& kind,
-                                                 std::optional<std::string>& id)
-                                                 -> const rt::Record* {
-    const rt::Record* r = Prepare(*state_, record, record.state_.get(), error, kind);
-    if (!r && record.state_) id = RecordId(record.state_->record);
-    return r;
-  });
+  Explained e = ExplainWith(state_, options,
+                            [&](std::string& error, ErrorKind& kind,
+                                std::optional<std::string>& id) -> const rt::Record* {
+                              const rt::Record* r =
+                                  Prepare(*state_, record, record.state_.get(), error, kind);
+                              if (!r && record.state_) id = RecordId(record.state_->record);
+                              return r;
+                            });
   Explanation out;
   out.decision_ = std::move(e.decision);
   out.data_ = std::move(e.data);
@@ -1138,7 +1140,8 @@ Record& Record::set_list(std::string_view path, std::span<const std::string_view
   }
   if (f.kind == rt::ValueKind::Set) rt::SortUnique(values);
   rt::ValueSpan span = s.record.StoreItems(values.data(), static_cast<uint32_t>(values.size()));
-  s.record.slot(*slot) = f.kind == rt::ValueKind::Set ? rt::Value::Set(span) : rt::Value::List(span);
+  s.record.slot(*slot) =
+      f.kind == rt::ValueKind::Set ? rt::Value::Set(span) : rt::Value::List(span);
   MarkParents(s, *slot);
   return *this;
 }

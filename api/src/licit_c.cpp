@@ -3,10 +3,6 @@
 // handle starts with a type tag that *_free clears; the Check* helpers below are the argument and
 // handle checks the entry points start with.
 
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -17,6 +13,10 @@
 #include <streambuf>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "api/src/state.h"
 #include "base/source.h"
@@ -57,7 +57,9 @@ licit_status Null(const char* what) {
   return Fail(LICIT_ERR_INVALID_ARGUMENT, std::string(what) + " is NULL");
 }
 
-bool ValidUtf8(std::string_view text) { return licit::FindInvalidUtf8(text) == std::string_view::npos; }
+bool ValidUtf8(std::string_view text) {
+  return licit::FindInvalidUtf8(text) == std::string_view::npos;
+}
 
 licit_status BadUtf8(const char* what) {
   return Fail(LICIT_ERR_UTF8, std::string(what) + " is not valid UTF-8");
@@ -109,13 +111,20 @@ namespace {
 // The type tag of each handle type: Check, Live and Free read it from the pointer's type.
 template <class H>
 constexpr uint32_t kTagOf = 0;
-template <> constexpr uint32_t kTagOf<licit_engine> = kEngineTag;
-template <> constexpr uint32_t kTagOf<licit_compilation> = kCompilationTag;
-template <> constexpr uint32_t kTagOf<licit_policy> = kPolicyTag;
-template <> constexpr uint32_t kTagOf<licit_decision> = kDecisionTag;
-template <> constexpr uint32_t kTagOf<licit_explanation> = kExplanationTag;
-template <> constexpr uint32_t kTagOf<licit_record> = kRecordTag;
-template <> constexpr uint32_t kTagOf<licit_policy_slot> = kSlotTag;
+template <>
+constexpr uint32_t kTagOf<licit_engine> = kEngineTag;
+template <>
+constexpr uint32_t kTagOf<licit_compilation> = kCompilationTag;
+template <>
+constexpr uint32_t kTagOf<licit_policy> = kPolicyTag;
+template <>
+constexpr uint32_t kTagOf<licit_decision> = kDecisionTag;
+template <>
+constexpr uint32_t kTagOf<licit_explanation> = kExplanationTag;
+template <>
+constexpr uint32_t kTagOf<licit_record> = kRecordTag;
+template <>
+constexpr uint32_t kTagOf<licit_policy_slot> = kSlotTag;
 
 // ---- The checks every entry point starts with ----------------------------------------------
 //
@@ -245,10 +254,10 @@ licit_status DecideJson(const licit::Policy& policy, const char* json, size_t le
   licit::DecideOptions options;
   if (line > 0) options.line = line;
   if (licit_status s = Options(as_of, options); s != LICIT_OK) return s;
-  return Emit(new licit_decision{kDecisionTag, policy.decide_json(std::string_view(json, len), options)},
-              out);
+  return Emit(
+      new licit_decision{kDecisionTag, policy.decide_json(std::string_view(json, len), options)},
+      out);
 }
-
 
 // ---- Screening a file descriptor --------------------------------------------------------------
 
@@ -266,7 +275,8 @@ class FdStreamBuf : public std::streambuf {
  protected:
   int_type underflow() override {
     if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    const std::streamsize got = ReadSome(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    const std::streamsize got =
+        ReadSome(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     if (got <= 0) return traits_type::eof();
     setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
     return traits_type::to_int_type(*gptr());
@@ -295,8 +305,10 @@ class FdStreamBuf : public std::streambuf {
   }
 
   // tellg(): the bytes consumed so far (the CSV screen reports progress with it). No seeking.
-  pos_type seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode which) override {
-    if (off != 0 || dir != std::ios_base::cur || !(which & std::ios_base::in)) return pos_type(off_type(-1));
+  pos_type seekoff(off_type off, std::ios_base::seekdir dir,
+                   std::ios_base::openmode which) override {
+    if (off != 0 || dir != std::ios_base::cur || !(which & std::ios_base::in))
+      return pos_type(off_type(-1));
     return pos_type(static_cast<off_type>(read_ - static_cast<uint64_t>(egptr() - gptr())));
   }
 
@@ -380,10 +392,12 @@ licit_status ScreenOptionsFrom(const licit_screen_options& in, licit::ScreenOpti
     return true;
   };
   if (!format(in.input, out.input)) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT, "input must be LICIT_FORMAT_JSON_LINES or LICIT_FORMAT_CSV");
+    return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                "input must be LICIT_FORMAT_JSON_LINES or LICIT_FORMAT_CSV");
   }
   if (!format(in.output, out.output)) {
-    return Fail(LICIT_ERR_INVALID_ARGUMENT, "output must be LICIT_FORMAT_JSON_LINES or LICIT_FORMAT_CSV");
+    return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                "output must be LICIT_FORMAT_JSON_LINES or LICIT_FORMAT_CSV");
   }
   out.threads = in.threads;
   if (in.as_of) {
@@ -391,7 +405,8 @@ licit_status ScreenOptionsFrom(const licit_screen_options& in, licit::ScreenOpti
     out.as_of = in.as_of;
     licit::decide::DecideOptions resolved;
     std::string error;
-    if (!licit::detail::ResolveOptions(licit::DecideOptions{out.as_of, std::nullopt}, resolved, error)) {
+    if (!licit::detail::ResolveOptions(licit::DecideOptions{out.as_of, std::nullopt}, resolved,
+                                       error)) {
       return Fail(LICIT_ERR_INVALID_ARGUMENT, error);
     }
   }
@@ -417,35 +432,41 @@ licit_status ScreenFd(const licit_policy* p, int input_fd, licit_write_fn write,
     licit_screen_options defaults;
     licit_screen_options_init(&defaults);
     licit::ScreenOptions options;
-    if (licit_status s = ScreenOptionsFrom(c_options ? *c_options : defaults, options); s != LICIT_OK) {
+    if (licit_status s = ScreenOptionsFrom(c_options ? *c_options : defaults, options);
+        s != LICIT_OK) {
       return s;
     }
     if (input_fd < 0) {
-      return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) + " is not a file descriptor");
+      return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                  "input_fd " + std::to_string(input_fd) + " is not a file descriptor");
     }
     const int flags = ::fcntl(input_fd, F_GETFL);
     if (flags == -1) {
-      return Fail(LICIT_ERR_INVALID_ARGUMENT,
-                  "input_fd " + std::to_string(input_fd) + " is not open (" + std::strerror(errno) + ")");
+      return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) +
+                                                  " is not open (" + std::strerror(errno) + ")");
     }
     if ((flags & O_ACCMODE) == O_WRONLY) {
-      return Fail(LICIT_ERR_INVALID_ARGUMENT, "input_fd " + std::to_string(input_fd) + " is not open for reading");
+      return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                  "input_fd " + std::to_string(input_fd) + " is not open for reading");
     }
     ScreenCallbacks callbacks{write, user, c_options ? c_options->progress : nullptr,
                               c_options ? c_options->progress_user : nullptr};
     if (callbacks.progress) {
-      options.progress = [&callbacks](uint64_t records, uint64_t bytes) { callbacks.Progress(records, bytes); };
+      options.progress = [&callbacks](uint64_t records, uint64_t bytes) {
+        callbacks.Progress(records, bytes);
+      };
     }
     FdStreamBuf buffer(input_fd);
     std::istream input(&buffer);
     licit::ScreenSummary summary;
     try {
-      summary = p->policy.screen(input, [&callbacks](std::string_view chunk) { callbacks.Write(chunk); },
-                                 options);
+      summary = p->policy.screen(
+          input, [&callbacks](std::string_view chunk) { callbacks.Write(chunk); }, options);
     } catch (const ScreenStopped&) {
-      return Fail(LICIT_ERR_STOPPED, std::string("the ") + (callbacks.stopped_by ? callbacks.stopped_by : "write") +
-                                         " callback returned " + std::to_string(callbacks.stop_code) +
-                                         ": the screen stopped");
+      return Fail(LICIT_ERR_STOPPED,
+                  std::string("the ") + (callbacks.stopped_by ? callbacks.stopped_by : "write") +
+                      " callback returned " + std::to_string(callbacks.stop_code) +
+                      ": the screen stopped");
     }
     if (out) {
       out->records = summary.records;
@@ -466,7 +487,8 @@ licit_status ScreenFd(const licit_policy* p, int input_fd, licit_write_fn write,
 void CopyError(const std::string& message, char (&to)[256]) noexcept {
   size_t n = std::min(message.size(), sizeof to - 1);
   if (n < message.size()) {
-    while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0) == 0x80) --n;  // a continuation byte
+    while (n > 0 && (static_cast<unsigned char>(message[n]) & 0xC0) == 0x80)
+      --n;  // a continuation byte
   }
   std::memcpy(to, message.data(), n);
   to[n] = '\0';
@@ -540,11 +562,13 @@ licit_status licit_engine_new_with(licit_engine_kind kind, int warnings_as_error
 void licit_engine_free(licit_engine* engine) { Free(engine); }
 
 // The root files of a compilation or dump, checked: no NULLs, valid UTF-8, at least one.
-static licit_status ReadPaths(const char* const* paths, size_t count, std::vector<std::string>& files) {
+static licit_status ReadPaths(const char* const* paths, size_t count,
+                              std::vector<std::string>& files) {
   if (!paths && count > 0) return Null("paths");
   if (count == 0) return Fail(LICIT_ERR_INVALID_ARGUMENT, "no policy files given (count is 0)");
   for (size_t i = 0; i < count; ++i) {
-    if (!paths[i]) return Fail(LICIT_ERR_INVALID_ARGUMENT, "paths[" + std::to_string(i) + "] is NULL");
+    if (!paths[i])
+      return Fail(LICIT_ERR_INVALID_ARGUMENT, "paths[" + std::to_string(i) + "] is NULL");
     if (!ValidUtf8(paths[i])) return BadUtf8("a path");
     files.emplace_back(paths[i]);
   }
@@ -562,7 +586,8 @@ static licit_status FinishCompile(licit::Compilation&& c, licit_compilation** ou
     if (d.severity == licit::DiagnosticSeverity::Error) {
       first = "the policy has errors; the first: " + d.message;
       if (!d.file.empty()) {
-        first += " (" + d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ")";
+        first +=
+            " (" + d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ")";
       }
       break;
     }
@@ -570,8 +595,8 @@ static licit_status FinishCompile(licit::Compilation&& c, licit_compilation** ou
   return Fail(LICIT_ERR_COMPILE, first);
 }
 
-licit_status licit_compile_files(const licit_engine* engine, const char* const* paths,
-                                 size_t count, licit_compilation** out) {
+licit_status licit_compile_files(const licit_engine* engine, const char* const* paths, size_t count,
+                                 licit_compilation** out) {
   return Guard([&] {
     if (licit_status s = CheckOutAndHandle(out, engine, "engine"); s != LICIT_OK) return s;
     std::vector<std::string> files;
@@ -588,7 +613,8 @@ licit_status licit_dump_files(const licit_engine* engine, const char* const* pat
     if (diagnostics) *diagnostics = nullptr;
     if (licit_status s = Check(engine, "engine"); s != LICIT_OK) return s;
     if (stage < LICIT_DUMP_TOKENS || stage > LICIT_DUMP_LLVM) {
-      return Fail(LICIT_ERR_INVALID_ARGUMENT, "stage must be one of LICIT_DUMP_TOKENS ... LICIT_DUMP_LLVM");
+      return Fail(LICIT_ERR_INVALID_ARGUMENT,
+                  "stage must be one of LICIT_DUMP_TOKENS ... LICIT_DUMP_LLVM");
     }
     std::vector<std::string> files;
     if (licit_status s = ReadPaths(paths, count, files); s != LICIT_OK) return s;
@@ -683,7 +709,8 @@ licit_status licit_compilation_policy(const licit_compilation* c, licit_policy**
     }
     licit::Policy policy = c->compilation.policy();
     if (!policy.valid()) {
-      return Fail(LICIT_ERR_NO_POLICY, "the compilation of a dump (licit_dump_files) has no policy");
+      return Fail(LICIT_ERR_NO_POLICY,
+                  "the compilation of a dump (licit_dump_files) has no policy");
     }
     *out = new licit_policy{kPolicyTag, std::move(policy)};
     return Ok();
@@ -714,8 +741,7 @@ licit_status licit_policy_decide_json(const licit_policy* p, const char* json, s
 }
 
 licit_status licit_policy_decide_json_line(const licit_policy* p, const char* json, size_t len,
-                                           const char* as_of, uint64_t line,
-                                           licit_decision** out) {
+                                           const char* as_of, uint64_t line, licit_decision** out) {
   return Guard([&] {
     if (licit_status s = CheckOutAndHandle(out, p, "policy"); s != LICIT_OK) return s;
     if (!json) return Null("json");
@@ -967,7 +993,8 @@ licit_status licit_record_set_list(licit_record* r, const char* path, const char
     if (!items && count > 0) return Null("items");
     std::vector<std::string_view> views;
     for (size_t i = 0; i < count; ++i) {
-      if (!items[i]) return Fail(LICIT_ERR_INVALID_ARGUMENT, "items[" + std::to_string(i) + "] is NULL");
+      if (!items[i])
+        return Fail(LICIT_ERR_INVALID_ARGUMENT, "items[" + std::to_string(i) + "] is NULL");
       if (!ValidUtf8(items[i])) return BadUtf8("an item");
       views.emplace_back(items[i]);
     }

@@ -45,7 +45,7 @@ struct VerdictCache {
   static constexpr size_t kMaxEntries = 4096;
   rt::Verdict verdict;
   std::string key;
-  rt::Decision head;  // id, effect and date only
+  rt::Decision head;                                  // id, effect and date only
   std::unordered_map<std::string, std::string> rest;  // verdict key -> JSON after the date
 };
 
@@ -57,8 +57,8 @@ class Renderer {
            std::optional<rt::DecisionEffect> fail_on, RecordFormat format)
       : policy_(policy), decide_(decide), fail_on_(fail_on), format_(format) {}
 
-  void Render(const rt::Record& record, const io::ReadResult& read, std::string& out,
-              Tally& tally, VerdictCache& cache) const {
+  void Render(const rt::Record& record, const io::ReadResult& read, std::string& out, Tally& tally,
+              VerdictCache& cache) const {
 #ifdef LICIT_HAVE_JIT
     if (read.ok && format_ == RecordFormat::JsonLines && policy_.jit &&
         policy_.jit->DecideVerdict(record, decide_, cache.verdict)) {
@@ -182,10 +182,10 @@ Tally RunScreen(unsigned threads, Make&& make, Fill&& fill, Work&& work, BytesRe
                 std::exception_ptr& failure) {
   std::mutex read_mutex, write_mutex;
   std::condition_variable turn_changed;
-  uint64_t next_unit = 0;  // guarded by read_mutex
+  uint64_t next_unit = 0;   // guarded by read_mutex
   bool input_done = false;  // guarded by read_mutex
-  uint64_t turn = 0;       // the unit written next; guarded by write_mutex
-  bool failed = false;     // guarded by write_mutex
+  uint64_t turn = 0;        // the unit written next; guarded by write_mutex
+  bool failed = false;      // guarded by write_mutex
   std::atomic<uint64_t> written{0};
   std::vector<Tally> tallies(threads);
 
@@ -263,8 +263,7 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
     return summary;
   }
   decide::DecideOptions decide;
-  if (!detail::ResolveOptions(DecideOptions{options.as_of, std::nullopt}, decide,
-                              summary.error)) {
+  if (!detail::ResolveOptions(DecideOptions{options.as_of, std::nullopt}, decide, summary.error)) {
     return summary;
   }
   std::optional<rt::DecisionEffect> fail_on;

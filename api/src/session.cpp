@@ -56,7 +56,8 @@ struct SessionState {
   EngineKind kind = EngineKind::Interpreter;
   std::vector<SessionFile> files;
   std::vector<SessionDefinition> defs;
-  std::set<std::string> shadowed;  // names of the first file whose declaration a definition replaced
+  std::set<std::string>
+      shadowed;  // names of the first file whose declaration a definition replaced
   std::shared_ptr<const CompiledState> current;
   Composition composition;  // of `current`
   std::optional<std::string> as_of;
@@ -152,8 +153,8 @@ Composition Compose(const std::vector<SessionFile>& files,
 
 std::shared_ptr<const CompiledState> Build(const SessionState& s, const Composition& c,
                                            EngineKind kind, bool probe, bool probe_record) {
-  return detail::CompileRootTexts(s.options.engine, kind, c.roots,
-                                  probe ? detail::kProbeName : "", probe_record);
+  return detail::CompileRootTexts(s.options.engine, kind, c.roots, probe ? detail::kProbeName : "",
+                                  probe_record);
 }
 
 // The first root's FileId in a compilation.
@@ -198,11 +199,13 @@ void Relocate(const CompiledState& state, const Composition& c, std::string& tex
       if (offset != std::string::npos) ++offset;
     }
     if (offset == std::string::npos) continue;
-    auto chunk = ChunkOf(c, primary, Span{*primary, static_cast<uint32_t>(offset),
-                                          static_cast<uint32_t>(offset)});
+    auto chunk = ChunkOf(
+        c, primary, Span{*primary, static_cast<uint32_t>(offset), static_cast<uint32_t>(offset)});
     if (!chunk) continue;
-    size_t first_line = 1 + static_cast<size_t>(std::count(
-        composed.begin(), composed.begin() + static_cast<std::ptrdiff_t>(c.chunks[*chunk].begin), '\n'));
+    size_t first_line =
+        1 + static_cast<size_t>(std::count(
+                composed.begin(),
+                composed.begin() + static_cast<std::ptrdiff_t>(c.chunks[*chunk].begin), '\n'));
     std::string replacement = "<repl>:" + std::to_string(line - first_line + 1);
     text.replace(at, q - at, replacement);
     at += replacement.size() - 1;
@@ -221,8 +224,7 @@ std::string RenderDiagnostics(const CompiledState& state, const Composition& c, 
     display.Add(f.path(), std::string(f.text()));
   }
   std::vector<FileId> chunk_files;
-  const std::string* primary_text =
-      primary ? &state.sources.Get(*primary).text() : nullptr;
+  const std::string* primary_text = primary ? &state.sources.Get(*primary).text() : nullptr;
   for (const Composition::Chunk& k : c.chunks) {
     std::string text = primary_text && k.end <= primary_text->size()
                            ? primary_text->substr(k.begin, k.end - k.begin)
@@ -258,7 +260,8 @@ std::string RenderDiagnostics(const CompiledState& state, const Composition& c, 
     }
     if (probe && chunk && *chunk + 1 == c.chunks.size()) {
       // The probe is compiled as a declaration the user never wrote: do not name it.
-      std::erase_if(copy.notes, [](const std::string& n) { return n.starts_with("while reading"); });
+      std::erase_if(copy.notes,
+                    [](const std::string& n) { return n.starts_with("while reading"); });
     }
     for (DiagLabel& l : copy.secondary) l.span = remap(l.span);
     shown.push_back(std::move(copy));
@@ -319,8 +322,8 @@ Session::Session(SessionOptions options) : state_(std::make_unique<SessionState>
   SessionState& s = *state_;
   s.options = std::move(options);
   EngineKind k = s.options.engine.engine;
-  s.kind = k == EngineKind::Default ? (jit_available() ? EngineKind::Jit : EngineKind::Interpreter)
-                                    : k;
+  s.kind =
+      k == EngineKind::Default ? (jit_available() ? EngineKind::Jit : EngineKind::Interpreter) : k;
   s.composition = Compose(s.files, s.defs, s.shadowed, {});
   s.current = Build(s, s.composition, s.kind, false, false);
   if (!s.current->ok && s.kind == EngineKind::Jit) {
@@ -341,9 +344,9 @@ SessionResult Commit(SessionState& s, std::vector<SessionFile> files,
   Composition c = Compose(files, defs, shadowed, {});
   std::shared_ptr<const CompiledState> compiled = Build(s, c, kind, false, false);
   SessionResult r;
-  r.diagnostics = RenderDiagnostics(*compiled, c, focus == kAllWarnings ? kAllWarnings
-                                                    : (focus < c.chunks.size() ? focus : 0),
-                                    s.options.color, &r.errors, &r.warnings);
+  r.diagnostics = RenderDiagnostics(
+      *compiled, c, focus == kAllWarnings ? kAllWarnings : (focus < c.chunks.size() ? focus : 0),
+      s.options.color, &r.errors, &r.warnings);
   r.ok = compiled->ok;
   if (!r.ok) return r;
   s.files = std::move(files);
@@ -514,8 +517,7 @@ SessionRecord Session::enter_record(std::string_view literal) {
   auto probe = Build(s, c, EngineKind::Interpreter, true, true);
   if (!probe->ok) {
     out.diagnostics =
-        RenderDiagnostics(*probe, c, c.chunks.size() - 1, s.options.color, nullptr, nullptr,
-                          true);
+        RenderDiagnostics(*probe, c, c.chunks.size() - 1, s.options.color, nullptr, nullptr, true);
     return out;
   }
   s.has_record = true;
@@ -536,8 +538,8 @@ Decision Session::decide() const {
   const rt::Record* record = CurrentRecord(s, &error);
   if (!record) return ErrorOf(error);
   Decision out;
-  DecisionData::Emplace(out, [&] { return s.current->Decide(*record, EngineOptionsOf(s)); },
-                        ErrorKind::Date);
+  DecisionData::Emplace(
+      out, [&] { return s.current->Decide(*record, EngineOptionsOf(s)); }, ErrorKind::Date);
   DecisionData::Mutable(out, [&](rt::Decision& d) {
     for (rt::RuleHit& h : d.rules) Relocate(*s.current, s.composition, h.at);
     for (rt::Waiver& w : d.waived) Relocate(*s.current, s.composition, w.at);
@@ -583,8 +585,7 @@ SessionValue Session::evaluate(std::string_view expression) const {
   if (!probe->ok || !probe->program || !probe->program->probe ||
       probe->program->probe->value == ir::kNone || probe->checked->probe() == nullptr) {
     out.diagnostics =
-        RenderDiagnostics(*probe, c, c.chunks.size() - 1, s.options.color, nullptr, nullptr,
-                          true);
+        RenderDiagnostics(*probe, c, c.chunks.size() - 1, s.options.color, nullptr, nullptr, true);
     if (out.diagnostics.empty()) out.diagnostics = "error: this input is not an expression\n";
     return out;
   }
@@ -625,7 +626,8 @@ const std::optional<std::string>& Session::as_of() const noexcept { return state
 
 SessionResult Session::set_engine(EngineKind kind) {
   SessionState& s = *state_;
-  if (kind == EngineKind::Default) kind = jit_available() ? EngineKind::Jit : EngineKind::Interpreter;
+  if (kind == EngineKind::Default)
+    kind = jit_available() ? EngineKind::Jit : EngineKind::Interpreter;
   if (kind == EngineKind::Jit && !jit_available()) {
     return Failure("this build of licit has no JIT (built without LLVM)");
   }
@@ -675,8 +677,8 @@ DeclarationInfo Describe(const SessionState& s, const sema::CheckedModule& m,
     }
   } else if (span.valid() && span.file < state.sources.size()) {
     d.at = state.sources.Where(span);
-    d.source = std::string(state.sources.Get(span.file).text().substr(span.begin,
-                                                                        span.end - span.begin));
+    d.source =
+        std::string(state.sources.Get(span.file).text().substr(span.begin, span.end - span.begin));
   }
   return d;
 }

@@ -11,15 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "base/source.h"
 #include "base/diagnostic.h"
-#include "ir/ir.h"
+#include "base/source.h"
+#include "core/decision.h"
+#include "core/record.h"
+#include "engines/interp/interpreter.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
+#include "ir/ir.h"
 #include "licit/licit.hpp"
-#include "core/decision.h"
-#include "engines/interp/interpreter.h"
-#include "core/record.h"
 #ifdef LICIT_HAVE_JIT
 #include "engines/jit/jit.h"
 #endif

@@ -28,9 +28,9 @@ rt::DecisionEffect ToDecisionEffect(ir::Effect e) {
 // What one policy decided for a test's record: its effect and who contributed it.
 struct Observed {
   rt::DecisionEffect effect = rt::DecisionEffect::Allow;
-  std::vector<std::string> by;                // rules (or, for exempt, exceptions), sorted
-  std::vector<std::string> licenses;          // licence names of this policy's licence rules
-  std::vector<std::string> contributions;     // "rule (effect)" for every contribution
+  std::vector<std::string> by;             // rules (or, for exempt, exceptions), sorted
+  std::vector<std::string> licenses;       // licence names of this policy's licence rules
+  std::vector<std::string> contributions;  // "rule (effect)" for every contribution
   std::string error;
 };
 

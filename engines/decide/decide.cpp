@@ -17,7 +17,6 @@ using rt::ValueKind;
 
 constexpr const char* kNoDateError = "no date to judge by: the record has no date and no --as-of";
 
-
 // Membership of a dated group at a day. (Kept here rather than calling ir::Group::Contains so the
 
 struct Hit {
@@ -144,7 +143,6 @@ std::string ReasonOf(const rt::EvalContext& ctx, const Value& v) {
   return std::string(ctx.ReasonText(v));
 }
 
-
 }  // namespace
 
 DecisionEffect ToDecisionEffect(ir::Effect e) {
@@ -180,7 +178,7 @@ std::optional<DayNumber> RecordDay(const ir::Program& program, const rt::Record&
 }
 
 std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::Record& record,
-                                 const DecideOptions& options, rt::Decision& d) {
+                                         const DecideOptions& options, rt::Decision& d) {
   const rt::RecordLayout& layout = program.input;
   if (layout.id_slot >= 0) {
     const Value& id = record.slot(static_cast<uint32_t>(layout.id_slot));
@@ -310,9 +308,9 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
           const ExcResult& er = exception_result(e);
           if (er.state != ExcState::Unknown) continue;
           noted[e] = 1;
-          d.unknowns.push_back(rt::UnknownNote{
-              policy.exceptions[e].name,
-              ReasonOf(ev->ctx(), er.value) + ", so the exception waives nothing"});
+          d.unknowns.push_back(
+              rt::UnknownNote{policy.exceptions[e].name,
+                              ReasonOf(ev->ctx(), er.value) + ", so the exception waives nothing"});
         }
         if (rr.kind == Outcome::Kind::Fired) {
           effect = ToDecisionEffect(rule.effect);
@@ -428,7 +426,6 @@ const char* KindWord(Outcome::Kind k) {
   }
   return "?";
 }
-
 
 }  // namespace
 

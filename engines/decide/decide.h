@@ -18,7 +18,6 @@
 
 namespace licit::decide {
 
-
 struct DecideOptions {
   std::optional<DayNumber> as_of;  // overrides the record's date for every rule (what-if)
 };
@@ -26,20 +25,20 @@ struct DecideOptions {
 // What happened to one rule or exception for one record, for explanations (section 8).
 struct Outcome {
   enum class Kind : uint8_t {
-    Fired,          // rule fired (unwaived)
-    Waived,         // rule fired (or was unknown) and an exception waived it
-    FiredUnknown,   // rule's firing was unknown: contributes review
-    NotInForce,     // the date is outside the period
-    Suspended,      // a suspension covers the date
-    ScopeFalse,     // the scope's class or destinations are false
+    Fired,         // rule fired (unwaived)
+    Waived,        // rule fired (or was unknown) and an exception waived it
+    FiredUnknown,  // rule's firing was unknown: contributes review
+    NotInForce,    // the date is outside the period
+    Suspended,     // a suspension covers the date
+    ScopeFalse,    // the scope's class or destinations are false
     WhenFalse,
     UnlessTrue,
-    Holds,          // exception: its condition holds (it waives the rules listed in `detail`)
-    DoesNotHold,    // exception: its condition is false
-    HoldsUnknown,   // exception: its condition is unknown, so it waives nothing
+    Holds,         // exception: its condition holds (it waives the rules listed in `detail`)
+    DoesNotHold,   // exception: its condition is false
+    HoldsUnknown,  // exception: its condition is unknown, so it waives nothing
   };
   std::string policy;
-  std::string name;     // rule or exception name
+  std::string name;  // rule or exception name
   bool is_exception = false;
   std::string at;
   Kind kind = Kind::NotInForce;
@@ -93,7 +92,8 @@ void MaterializeVerdict(const ir::Program& program, rt::Verdict& v, rt::Decision
 class Engine {
  public:
   virtual ~Engine() = default;
-  virtual rt::Decision Decide(const rt::Record& record, const DecideOptions& options = {}) const = 0;
+  virtual rt::Decision Decide(const rt::Record& record,
+                              const DecideOptions& options = {}) const = 0;
 };
 
 // --- Judging every rule, for explanations -------------------------------------------------

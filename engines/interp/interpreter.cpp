@@ -45,7 +45,6 @@ struct EvalScratch {
   std::vector<uint8_t> class_done;
 };
 
-
 class Evaluator final : public ConditionEvaluator {
  public:
   Evaluator(const ir::Program& program, const rt::Record& record, EvalScratch& s, DayNumber date)
@@ -122,9 +121,8 @@ class Evaluator final : public ConditionEvaluator {
       case ir::Op::Under:
       case ir::Op::NotUnder: {
         Value l = Eval(a[0]), r = Eval(a[1]), out;
-        const std::string* path = p_.nodes[a[0]].op == ir::Op::Field
-                                      ? &p_.input.slots[p_.nodes[a[0]].imm].path
-                                      : nullptr;
+        const std::string* path =
+            p_.nodes[a[0]].op == ir::Op::Field ? &p_.input.slots[p_.nodes[a[0]].imm].path : nullptr;
         licit_rt_under_named(&ctx_, &l, &r, path ? path->data() : "",
                              path ? static_cast<uint32_t>(path->size()) : 0, &out);
         return n.op == ir::Op::NotUnder ? Negate(out) : out;
@@ -247,8 +245,7 @@ class Describer {
     std::string_view list = SourceOf(p_, p_.nodes[id].span);
     std::vector<uint32_t> slots;
     CollectFields(id, slots);
-    if (list.empty() || list.starts_with("destination") || slots.size() != 1)
-      return Why(id, false);
+    if (list.empty() || list.starts_with("destination") || slots.size() != 1) return Why(id, false);
     return "destination in " + std::string(list) + ": " + FieldText(slots[0]);
   }
 
@@ -388,12 +385,8 @@ Explanation Interpreter::Explain(const rt::Record& record, const DecideOptions& 
             o.detail = rr.part == rule.destination ? describe.Destination(rr.part)
                                                    : describe.Why(rr.part, false);
             break;
-          case Outcome::Kind::WhenFalse:
-            o.detail = describe.Why(rr.part, false);
-            break;
-          case Outcome::Kind::UnlessTrue:
-            o.detail = describe.Why(rr.part, true);
-            break;
+          case Outcome::Kind::WhenFalse: o.detail = describe.Why(rr.part, false); break;
+          case Outcome::Kind::UnlessTrue: o.detail = describe.Why(rr.part, true); break;
           default: break;
         }
       } else {

@@ -28,7 +28,8 @@ class Interpreter final : public decide::Engine {
 
   rt::Decision Decide(const rt::Record& record,
                       const decide::DecideOptions& options = {}) const override;
-  decide::Explanation Explain(const rt::Record& record, const decide::DecideOptions& options = {}) const;
+  decide::Explanation Explain(const rt::Record& record,
+                              const decide::DecideOptions& options = {}) const;
   // Evaluates expression `id` of the program for `record` (laid out as the program's input) at
   // the day RecordDay gives (day 0 when the record has no date and no as_of is given).
   ExpressionValue Evaluate(ir::ExprId id, const rt::Record& record,

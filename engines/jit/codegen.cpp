@@ -1,7 +1,5 @@
 #include "engines/jit/codegen.h"
 
-#include "ir/index.h"
-
 #include <cstddef>
 #include <functional>
 
@@ -19,6 +17,8 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
+
+#include "ir/index.h"
 
 namespace licit::codegen {
 namespace {
@@ -211,7 +211,8 @@ class Gen {
     env_ = a.env;
     bool pure = true;
     for (const auto& part : parts)
-      if (part.first != ir::kNone && part.first < p_.nodes.size()) pure = pure && Pure(part.first, 0);
+      if (part.first != ir::kNone && part.first < p_.nodes.size())
+        pure = pure && Pure(part.first, 0);
     if (!pure) {
       RequireInPeriod(a, period, skip);
       RequireNotSuspended(a, policy, suspensions, skip);
@@ -249,8 +250,7 @@ class Gen {
       case ir::Op::Const: return p_.constants[n.imm].kind == ValueKind::Bool;
       case ir::Op::Has: return flat_.CellOf(n.imm) >= 0;
       case ir::Op::Field: return n.kind == ValueKind::Bool && flat_.CellOf(n.imm) >= 0;
-      case ir::Op::Not:
-        return n.count == 1 && Pure(a[0], depth + 1);
+      case ir::Op::Not: return n.count == 1 && Pure(a[0], depth + 1);
       case ir::Op::And:
       case ir::Op::Or:
         for (uint32_t k = 0; k < n.count; ++k)
@@ -269,8 +269,8 @@ class Gen {
         }
         // Texts: only a field against a constant (an atom compare); two text fields would need
         // their bytes compared.
-        const bool text = p_.nodes[a[0]].kind == ValueKind::String ||
-                          p_.nodes[a[0]].kind == ValueKind::Code;
+        const bool text =
+            p_.nodes[a[0]].kind == ValueKind::String || p_.nodes[a[0]].kind == ValueKind::Code;
         return !text || p_.nodes[a[0]].op == ir::Op::Const || p_.nodes[a[1]].op == ir::Op::Const;
       }
       default: return false;
@@ -535,9 +535,9 @@ class Gen {
     llvm::Value* unknown = b_.CreateICmpEQ(t.state, b_.getInt8(2));
     b_.CreateStore(llvm::ConstantInt::get(i64_, 0), At(out, 0));
     b_.CreateStore(llvm::ConstantInt::get(i64_, 0), At(out, 16));
-    b_.CreateStore(b_.CreateSelect(unknown, b_.getInt8(0),
-                                   b_.getInt8(static_cast<uint8_t>(ValueKind::Bool))),
-                   At(out, kKindOffset));
+    b_.CreateStore(
+        b_.CreateSelect(unknown, b_.getInt8(0), b_.getInt8(static_cast<uint8_t>(ValueKind::Bool))),
+        At(out, kKindOffset));
     b_.CreateStore(b_.CreateSelect(unknown, t.reason, b_.getInt16(0)), At(out, kAuxOffset));
     b_.CreateStore(b_.CreateSelect(unknown, b_.getInt8(0), t.state), At(out, kPayloadOffset));
     return out;
@@ -574,8 +574,7 @@ class Gen {
       case ir::Op::And:
       case ir::Op::Or:
       case ir::Op::InGroup:
-      case ir::Op::NotInGroup:
-        return true;
+      case ir::Op::NotInGroup: return true;
       case ir::Op::Eq:
       case ir::Op::Ne: return ScalarEq(n);
       default: return false;
@@ -627,8 +626,8 @@ class Gen {
     b_.CreateCondBr(b_.CreateICmpEQ(var_len, other_len), same_len, done);
     b_.SetInsertPoint(same_len);
     llvm::Value* len64 = b_.CreateZExt(cn != nullptr ? other_len : var_len, i64_);
-    llvm::Value* cmp = b_.CreateCall(Rt("memcmp", i32_, {ptr_, ptr_, i64_}),
-                                     {var_ptr, other_ptr, len64});
+    llvm::Value* cmp =
+        b_.CreateCall(Rt("memcmp", i32_, {ptr_, ptr_, i64_}), {var_ptr, other_ptr, len64});
     llvm::Value* bytes_eq = b_.CreateICmpEQ(cmp, b_.getInt32(0));
     llvm::BasicBlock* same_end = b_.GetInsertBlock();
     b_.CreateBr(done);
@@ -649,8 +648,7 @@ class Gen {
         if (v.kind == ValueKind::Bool) return {b_.getInt8(v.b ? 1 : 0), b_.getInt16(0)};
         break;
       }
-      case ir::Op::Has:
-        return {b_.CreateZExt(Present(n.imm), i8_), b_.getInt16(0)};
+      case ir::Op::Has: return {b_.CreateZExt(Present(n.imm), i8_), b_.getInt16(0)};
       case ir::Op::ClassRef: {
         const std::vector<llvm::Function*>& fns = flat_mode_ ? flat_class_fns_ : class_fns_;
         if (n.imm >= fns.size()) break;
@@ -671,9 +669,8 @@ class Gen {
         llvm::BasicBlock* done = Block("ingroup.done");
         b_.CreateCondBr(known, yes, done);
         b_.SetInsertPoint(yes);
-        llvm::Value* in = b_.CreateCall(
-            Rt("licit_jit_in_group", i8_, {ptr_, i32_, ptr_, ptr_}),
-            {env_, b_.getInt32(n.imm), c, ctx_});
+        llvm::Value* in = b_.CreateCall(Rt("licit_jit_in_group", i8_, {ptr_, i32_, ptr_, ptr_}),
+                                        {env_, b_.getInt32(n.imm), c, ctx_});
         if (n.op == ir::Op::NotInGroup) in = b_.CreateXor(in, b_.getInt8(1));
         llvm::BasicBlock* yes_end = b_.GetInsertBlock();
         b_.CreateBr(done);
@@ -738,8 +735,8 @@ class Gen {
     return {state, reason};
   }
 
-  // Eq/Ne on two ints, dates, countries, bools, strings or codes: native compare when both are known and of
-  // the expected kind, else the builtin (which propagates the first unknown).
+  // Eq/Ne on two ints, dates, countries, bools, strings or codes: native compare when both are
+  // known and of the expected kind, else the builtin (which propagates the first unknown).
   Tri ScalarCompare(const ir::Node& n) {
     const ir::ExprId* a = p_.args(n);
     ValueKind kind = p_.nodes[a[0]].kind;
@@ -807,8 +804,7 @@ class Gen {
     const ir::ExprId* a = p_.args(n);
     if (CondNative(n)) return FromTri(Cond(id));
     switch (n.op) {
-      case ir::Op::Const:
-        return At(EnvField(0), static_cast<uint64_t>(n.imm) * sizeof(Value));
+      case ir::Op::Const: return At(EnvField(0), static_cast<uint64_t>(n.imm) * sizeof(Value));
       case ir::Op::Field: return Field(n.imm);
       case ir::Op::If: {
         Tri c = Cond(a[0]);
@@ -862,9 +858,8 @@ class Gen {
         llvm::Value* l = Eval(a[0]);
         llvm::Value* r = Eval(a[1]);
         llvm::Value* out = Temp("under");
-        int32_t slot = p_.nodes[a[0]].op == ir::Op::Field
-                           ? static_cast<int32_t>(p_.nodes[a[0]].imm)
-                           : -1;
+        int32_t slot =
+            p_.nodes[a[0]].op == ir::Op::Field ? static_cast<int32_t>(p_.nodes[a[0]].imm) : -1;
         b_.CreateCall(Rt("licit_jit_under", void_, {ptr_, ptr_, i32_, ptr_, ptr_, ptr_}),
                       {ctx_, env_, b_.getInt32(static_cast<uint32_t>(slot)), l, r, out});
         return n.op == ir::Op::NotUnder ? FromTri(NotTri(ToTri(out))) : out;
@@ -919,9 +914,9 @@ class Gen {
         }
         llvm::Value* out = Temp("res");
         if (n.op == ir::Op::Call) {
-          b_.CreateCall(Rt("licit_rt_call", void_, {ptr_, i8_, ptr_, i32_, ptr_}),
-                        {ctx_, b_.getInt8(static_cast<uint8_t>(n.imm)), items,
-                         b_.getInt32(n.count), out});
+          b_.CreateCall(
+              Rt("licit_rt_call", void_, {ptr_, i8_, ptr_, i32_, ptr_}),
+              {ctx_, b_.getInt8(static_cast<uint8_t>(n.imm)), items, b_.getInt32(n.count), out});
         } else {
           b_.CreateCall(Rt("licit_rt_make_collection", void_, {ptr_, i8_, ptr_, i32_, ptr_}),
                         {ctx_, b_.getInt8(n.op == ir::Op::MakeSet ? 1 : 0), items,
@@ -974,9 +969,9 @@ class Gen {
     llvm::Value* out = Temp("field");
     for (unsigned off = 0; off < sizeof(Value); off += 8)
       b_.CreateStore(llvm::ConstantInt::get(i64_, 0), At(out, off));
-    b_.CreateStore(b_.CreateSelect(present, b_.getInt8(static_cast<uint8_t>(c.kind)),
-                                   b_.getInt8(0)),
-                   At(out, kKindOffset));
+    b_.CreateStore(
+        b_.CreateSelect(present, b_.getInt8(static_cast<uint8_t>(c.kind)), b_.getInt8(0)),
+        At(out, kKindOffset));
     auto copy = [&](llvm::Type* t, unsigned from, unsigned to) {
       b_.CreateStore(b_.CreateLoad(t, At(cell, from)), At(out, kPayloadOffset + to));
     };
@@ -1001,9 +996,9 @@ class Gen {
   llvm::Value* UnknownValue() {
     if (unknown_value_ == nullptr) {
       auto* ty = llvm::ArrayType::get(i8_, sizeof(Value));
-      auto* gv = new llvm::GlobalVariable(m_, ty, true, llvm::GlobalValue::PrivateLinkage,
-                                          llvm::ConstantAggregateZero::get(ty),
-                                          prefix_ + "unknown");
+      auto* gv =
+          new llvm::GlobalVariable(m_, ty, true, llvm::GlobalValue::PrivateLinkage,
+                                   llvm::ConstantAggregateZero::get(ty), prefix_ + "unknown");
       gv->setAlignment(llvm::Align(16));
       unknown_value_ = gv;
     }
@@ -1055,11 +1050,23 @@ std::string RuleName(const std::string& prefix, uint32_t policy, uint32_t rule) 
 
 const std::vector<std::string>& RuntimeFunctionNames() {
   static const std::vector<std::string> kNames = {
-      "licit_rt_compare", "licit_rt_in",        "licit_rt_under",      "licit_rt_matches",
-      "licit_rt_arith",   "licit_rt_to_code",   "licit_rt_call",       "licit_rt_read_field",
-      "licit_rt_to_decimal", "licit_rt_make_collection", "licit_jit_in_group",
-      "licit_jit_under",  "licit_jit_hit",      "licit_jit_judge_key", "memcpy",
-      "memset",           "memcmp",
+      "licit_rt_compare",
+      "licit_rt_in",
+      "licit_rt_under",
+      "licit_rt_matches",
+      "licit_rt_arith",
+      "licit_rt_to_code",
+      "licit_rt_call",
+      "licit_rt_read_field",
+      "licit_rt_to_decimal",
+      "licit_rt_make_collection",
+      "licit_jit_in_group",
+      "licit_jit_under",
+      "licit_jit_hit",
+      "licit_jit_judge_key",
+      "memcpy",
+      "memset",
+      "memcmp",
   };
   return kNames;
 }

@@ -38,12 +38,12 @@
 #include <string>
 #include <vector>
 
-#include "ir/ir.h"
 #include "core/eval_context.h"
 #include "core/flat_record.h"
 #include "core/record.h"
 #include "core/value.h"
 #include "core/verdict.h"
+#include "ir/ir.h"
 
 namespace llvm {
 class LLVMContext;
@@ -56,10 +56,10 @@ namespace licit::codegen {
 // What generated code reads through its `env` argument. Field order is ABI: codegen.cpp loads
 // these by offset.
 struct JitEnv {
-  const rt::Value* constants = nullptr;     // ir::Program::constants
-  const rt::RecordLayout* layout = nullptr; // ir::Program::input
-  const ir::Program* program = nullptr;     // groups and slot paths, for the licit_jit_* helpers
-  const void* dispatch = nullptr;           // the engine's tables for licit_jit_judge_key
+  const rt::Value* constants = nullptr;      // ir::Program::constants
+  const rt::RecordLayout* layout = nullptr;  // ir::Program::input
+  const ir::Program* program = nullptr;      // groups and slot paths, for the licit_jit_* helpers
+  const void* dispatch = nullptr;            // the engine's tables for licit_jit_judge_key
 };
 
 using ConditionFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
@@ -103,9 +103,9 @@ struct Generated {
   // The conditions compiled for the full path, each as function `<prefix>cond_<id>` (empty when
   // the program is above kFullPathMaxRules).
   std::vector<ir::ExprId> conditions;
-  bool full_path = true;   // the conditions above exist
-  bool optimize = true;    // small enough to optimise (kOptimizeMaxInstructions)
-  size_t instructions = 0; // IR instructions generated, before optimisation
+  bool full_path = true;    // the conditions above exist
+  bool optimize = true;     // small enough to optimise (kOptimizeMaxInstructions)
+  size_t instructions = 0;  // IR instructions generated, before optimisation
 };
 
 // The compiled record layout of `program`'s fast path: every field a condition reads (Field and

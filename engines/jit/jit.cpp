@@ -20,10 +20,10 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
-#include "engines/jit/codegen.h"
 #include "core/builtins.h"
-#include "ir/index.h"
 #include "core/eval_context.h"
+#include "engines/jit/codegen.h"
+#include "ir/index.h"
 
 extern "C" {
 
@@ -71,14 +71,14 @@ struct DispatchKey {
     uint32_t rule = 0;
   };
   struct Run {
-    uint32_t offset = 0, count = 0;  // into `rules`
+    uint32_t offset = 0, count = 0;          // into `rules`
     uint32_t sub_offset = 0, sub_count = 0;  // into `sub`, sorted by (value, rule); 0: none
     uint32_t sub_cell = 0;
     rt::FlatCell sub_flat;
   };
   std::vector<uint32_t> rules;  // the runs below point into this
   std::vector<SubEntry> sub;
-  std::vector<Run> by_value;    // by CountryId or by atom
+  std::vector<Run> by_value;  // by CountryId or by atom
 };
 
 // Runs shorter than this are judged rule by rule: a binary search costs about as much.
@@ -425,7 +425,7 @@ struct JitProgram::Impl {
   codegen::JitEnv env;
   std::vector<codegen::ConditionFn> fns;  // by ExprId; null for non-conditions
   codegen::DecideFn decide = nullptr;
-  std::unique_ptr<rt::FlatLayout> flat;  // what the fast path reads
+  std::unique_ptr<rt::FlatLayout> flat;                          // what the fast path reads
   rt::DecisionEffect no_hit_effect = rt::DecisionEffect::Allow;  // of a verdict with no hits
   DispatchTables dispatch;
   llvm::orc::ResourceTrackerSP tracker;
@@ -461,8 +461,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   if (g.optimize) codegen::Optimize(*g.module, host->tm());
   auto impl = std::make_unique<Impl>(program, std::move(g.flat));
   impl->reference = &reference;
-  impl->env =
-      codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
+  impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
   llvm::orc::JITDylib& jd = host->jit().getMainJITDylib();
   impl->tracker = jd.createResourceTracker();
   std::unique_ptr<JitProgram> result(new JitProgram(std::move(impl)));

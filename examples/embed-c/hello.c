@@ -1,9 +1,8 @@
 /* hello: the smallest complete use of Licit's C ABI (docs/embedding.md, "A first program in C").
  * Compiles a policy given as text, decides one JSON record, prints its effect, rules and JSON. */
+#include <licit/licit.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <licit/licit.h>
 
 static const char policy_text[] =
     "policy hello.export\n"
@@ -15,7 +14,8 @@ static const char policy_text[] =
 
 int main(void) {
   const char* record =
-      "{\"id\":\"S-1\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{\"cn\":\"1C902.a\"}}";
+      "{\"id\":\"S-1\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{\"cn\":\"1C902.a\"}"
+      "}";
   licit_engine* engine = NULL;
   licit_compilation* compilation = NULL;
   licit_policy* policy = NULL;
@@ -25,8 +25,8 @@ int main(void) {
   int code = 1;
 
   if (licit_engine_new(&engine) != LICIT_OK) goto fail;
-  if (licit_compile_source(engine, "hello.licit", policy_text, strlen(policy_text),
-                           &compilation) != LICIT_OK) {
+  if (licit_compile_source(engine, "hello.licit", policy_text, strlen(policy_text), &compilation) !=
+      LICIT_OK) {
     /* The compilation exists even when it failed: print its diagnostics. */
     if (compilation && licit_compilation_diagnostics_text(compilation, 0, &text) == LICIT_OK) {
       fputs(text, stderr);
@@ -35,7 +35,8 @@ int main(void) {
     goto done;
   }
   if (licit_compilation_policy(compilation, &policy) != LICIT_OK) goto fail;
-  if (licit_policy_decide_json(policy, record, strlen(record), NULL, &decision) != LICIT_OK) goto fail;
+  if (licit_policy_decide_json(policy, record, strlen(record), NULL, &decision) != LICIT_OK)
+    goto fail;
 
   printf("%s\n", licit_effect_name(licit_decision_effect(decision))); /* license */
   for (i = 0; i < licit_decision_rule_count(decision); ++i) {

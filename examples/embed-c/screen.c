@@ -6,11 +6,10 @@
  *   screen POLICY.licit [MORE.licit...] < shipments.jsonl > decisions.jsonl
  *
  * Exit status: 0, 1 policy errors, 2 usage, 4 some records could not be judged, 70 internal. */
+#include <licit/licit.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <licit/licit.h>
 
 /* Reads one line of any length (without its '\n') into *buf; 0 at end of input. */
 static int read_line(FILE* in, char** buf, size_t* cap, size_t* len) {
@@ -62,8 +61,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "screen: %s\n", licit_last_error());
     return 70;
   }
-  status = licit_compile_files(engine, (const char* const*)(argv + 1), (size_t)(argc - 1),
-                               &compilation);
+  status =
+      licit_compile_files(engine, (const char* const*)(argv + 1), (size_t)(argc - 1), &compilation);
   /* Warnings and errors, as `licit check` prints them ("" when clean). */
   if (compilation && licit_compilation_diagnostics_text(compilation, 0, &diagnostics) == LICIT_OK) {
     fputs(diagnostics, stderr);

@@ -23,7 +23,9 @@ rare-earth to any except KR: license since 2025-04
 
   // A record without JSON: fields by path, checked against the input type as they are set.
   licit::Record r = policy.new_record();
-  r.set("id", "S-1").set_date("date", "2026-02-01").set_country("destination", "JP")
+  r.set("id", "S-1")
+      .set_date("date", "2026-02-01")
+      .set_country("destination", "JP")
       .set_code("item.cn", "1C902.a");
   licit::Decision d = policy.decide(r);
   std::cout << d.effect_name() << "\n";  // license

@@ -3,7 +3,6 @@
 // allowed (int -> decimal, string -> code) become explicit, folded when the operand is constant,
 // so neither engine needs the checker's side tables.
 #include "frontend/lower/lower.h"
-#include "ir/index.h"
 
 #include <algorithm>
 #include <cctype>
@@ -15,6 +14,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "ir/index.h"
 
 namespace licit::ir {
 namespace {
@@ -74,8 +75,8 @@ std::optional<std::string> TextOf(const std::optional<ast::StringLit>& s) {
 
 class Lowerer {
  public:
-  Lowerer(const sema::CheckedProgram& checked, const SourceManager& sources,
-          DiagnosticSink& diags, Program& out)
+  Lowerer(const sema::CheckedProgram& checked, const SourceManager& sources, DiagnosticSink& diags,
+          Program& out)
       : checked_(checked), sources_(sources), diags_(diags), out_(out) {}
 
   bool Run();
@@ -277,9 +278,8 @@ rt::Value Lowerer::StoreString(std::string_view s, bool code) {
 rt::Value Lowerer::StoreItems(rt::ValueKind kind, std::vector<rt::Value> items) {
   if (kind == rt::ValueKind::Set) {
     // Sets are sorted and unique so membership is a binary search in both engines.
-    std::sort(items.begin(), items.end(), [](const rt::Value& a, const rt::Value& b) {
-      return rt::CompareValues(a, b) < 0;
-    });
+    std::sort(items.begin(), items.end(),
+              [](const rt::Value& a, const rt::Value& b) { return rt::CompareValues(a, b) < 0; });
     items.erase(std::unique(items.begin(), items.end(),
                             [](const rt::Value& a, const rt::Value& b) {
                               return rt::CompareValues(a, b) == 0;
@@ -349,16 +349,16 @@ ExprId Lowerer::Convert(ExprId id, rt::ValueKind kind, rt::ValueKind element) {
   Node n = out_.nodes[id];
   if (kind == rt::ValueKind::Unknown) return id;
   bool collection_same = IsCollection(kind) && n.kind == kind;
-  if (n.kind == kind && (!collection_same || n.element == element ||
-                         element == rt::ValueKind::Unknown)) {
+  if (n.kind == kind &&
+      (!collection_same || n.element == element || element == rt::ValueKind::Unknown)) {
     return id;
   }
   bool to_decimal = n.kind == rt::ValueKind::Int && kind == rt::ValueKind::Decimal;
   bool to_code = n.kind == rt::ValueKind::String && kind == rt::ValueKind::Code;
-  bool elements = collection_same &&
-                  ((n.element == rt::ValueKind::Int && element == rt::ValueKind::Decimal) ||
-                   (n.element == rt::ValueKind::String && element == rt::ValueKind::Code) ||
-                   n.element == rt::ValueKind::Unknown);  // `{}`: takes the expected element
+  bool elements =
+      collection_same && ((n.element == rt::ValueKind::Int && element == rt::ValueKind::Decimal) ||
+                          (n.element == rt::ValueKind::String && element == rt::ValueKind::Code) ||
+                          n.element == rt::ValueKind::Unknown);  // `{}`: takes the expected element
   if (!to_decimal && !to_code && !elements) return id;  // not a conversion the language has
   if (n.op == Op::Const) {
     if (auto v = ConvertValue(out_.constants[n.imm], kind, element)) {
@@ -478,8 +478,7 @@ ExprId Lowerer::LowerName(ModuleId m, const ast::Expr& e, const sema::NameRef& r
                      ClassOf(ref.symbol), e.span);
     case sema::RefKind::Country:
       return ConstNode(rt::Value::Country(ref.country), rt::ValueKind::Unknown, e.span);
-    case sema::RefKind::Group:
-      return Fail(e.span, "group used as a value");
+    case sema::RefKind::Group: return Fail(e.span, "group used as a value");
   }
   return Fail(e.span, "unknown reference");
 }
@@ -679,8 +678,8 @@ ExprId Lowerer::LowerBinary(ModuleId m, const ast::BinaryExpr& e) {
     // Both sides of a comparison have one kind: `eccn == "EAR99"` compares codes, `1 < 0.5`
     // decimals.
     bool ok = true;
-    Type common = sema::CommonType(checked_.TypeOf(m, e.lhs->id), checked_.TypeOf(m, e.rhs->id),
-                                   &ok);
+    Type common =
+        sema::CommonType(checked_.TypeOf(m, e.lhs->id), checked_.TypeOf(m, e.rhs->id), &ok);
     if (ok && !common.is_error()) {
       l = ConvertTo(l, common);
       r = ConvertTo(r, common);
@@ -759,12 +758,13 @@ ExprId Lowerer::Destinations(ModuleId m, const sema::CheckedDestinations& to, Sp
   std::vector<ExprId> conjuncts;
   if (!to.any) {
     std::vector<ExprId> alternatives;
-    for (const sema::Destination& d : to.include) alternatives.push_back(DestinationTest(m, d, false));
+    for (const sema::Destination& d : to.include)
+      alternatives.push_back(DestinationTest(m, d, false));
     if (alternatives.size() == 1) {
       conjuncts.push_back(alternatives[0]);
     } else if (!alternatives.empty()) {
-      conjuncts.push_back(AddNode(Op::Or, rt::ValueKind::Bool, rt::ValueKind::Unknown,
-                                  alternatives, 0, span));
+      conjuncts.push_back(
+          AddNode(Op::Or, rt::ValueKind::Bool, rt::ValueKind::Unknown, alternatives, 0, span));
     }
   }
   for (const sema::Destination& d : to.except) conjuncts.push_back(DestinationTest(m, d, true));

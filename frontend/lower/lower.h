@@ -3,10 +3,10 @@
 
 #include <memory>
 
-#include "base/source.h"
 #include "base/diagnostic.h"
-#include "ir/ir.h"
+#include "base/source.h"
 #include "frontend/sema/checked.h"
+#include "ir/ir.h"
 
 namespace licit::ir {
 

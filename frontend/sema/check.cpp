@@ -42,7 +42,6 @@ std::string FormatRange(const DayRange& r) {
   return since + " to " + until;
 }
 
-
 SymbolKind KindOfDecl(ast::DeclKind k) {
   switch (k) {
     case ast::DeclKind::Record: return SymbolKind::Record;
@@ -64,8 +63,8 @@ const char* Article(SymbolKind k) {
 // ---------------------------------------------------------------------------------------------
 // Loading.
 
-ModuleId Checker::AddLoadedModule(const std::string& key, const std::string& path,
-                                  std::string text, bool is_stdlib) {
+ModuleId Checker::AddLoadedModule(const std::string& key, const std::string& path, std::string text,
+                                  bool is_stdlib) {
   FileId file = sources_.Add(path, std::move(text));
   CheckedModule& m = program_.AddModule();
   m.file = file;
@@ -281,9 +280,10 @@ void Checker::DeclareNames(CheckedModule& m) {
       else sym->used = true;  // a failed import was already reported; do not warn it unused
     }
     if (FindCountry(name->text)) {
-      diags_.Report(DiagKind::NameIsCountry, name->span,
-                    fmt::format("`{}` is a country code and cannot name a {}", name->text,
-                                SymbolKindName(kind)))
+      diags_
+          .Report(DiagKind::NameIsCountry, name->span,
+                  fmt::format("`{}` is a country code and cannot name a {}", name->text,
+                              SymbolKindName(kind)))
           .Label(std::string(AllCountries()[*FindCountry(name->text)].name))
           .Help("country codes are literals in every expression; choose another name");
     }
@@ -291,17 +291,19 @@ void Checker::DeclareNames(CheckedModule& m) {
     if (!inserted) {
       const Symbol* first = it->second;
       bool rules = first->kind == SymbolKind::Rule && kind == SymbolKind::Rule;
-      bool concise = rules && ((d->As<ast::RuleDecl>().concise) ||
-                               first->decl->As<ast::RuleDecl>().concise);
+      bool concise =
+          rules && ((d->As<ast::RuleDecl>().concise) || first->decl->As<ast::RuleDecl>().concise);
       if (concise) {
-        diags_.Report(DiagKind::DuplicateRule, name->span,
-                      fmt::format("two rules are named `{}`", name->text))
+        diags_
+            .Report(DiagKind::DuplicateRule, name->span,
+                    fmt::format("two rules are named `{}`", name->text))
             .Label("second rule with this name")
             .Also(first->name_span, "first rule with this name")
             .Help("name one of them with `rule NAME:`");
       } else {
-        diags_.Report(DiagKind::DuplicateName, name->span,
-                      fmt::format("`{}` is declared twice", name->text))
+        diags_
+            .Report(DiagKind::DuplicateName, name->span,
+                    fmt::format("`{}` is declared twice", name->text))
             .Label(fmt::format("{} `{}` redeclared here", SymbolKindName(kind), name->text))
             .Also(first->name_span, "first declared here")
             .Help("declarations share one namespace per file; rename one of them");
@@ -330,9 +332,11 @@ void Checker::AddImportedNames(CheckedModule& m) {
       if (it == m.scope.end()) {
         m.scope[name] = sym;
       } else if (it->second->module == m.id) {
-        std::string module_text = imp.module ? imp.module->ToString() : "\"" + imp.path->value + "\"";
-        diags_.Report(DiagKind::ImportConflict, it->second->name_span,
-                      fmt::format("`{}` is also imported from `{}`", name, from.name))
+        std::string module_text =
+            imp.module ? imp.module->ToString() : "\"" + imp.path->value + "\"";
+        diags_
+            .Report(DiagKind::ImportConflict, it->second->name_span,
+                    fmt::format("`{}` is also imported from `{}`", name, from.name))
             .Label("local declaration")
             .Also(d->span, fmt::format("imports `{}`", name))
             .Help(fmt::format("import the module under a name: `import {} as M`, then write `M.{}`",
@@ -357,8 +361,8 @@ const Symbol* Checker::LookupQualified(CheckedModule& m, const ast::QualifiedNam
 Type Checker::ResolveTypeRef(CheckedModule& m, const ast::TypeRef* ref) {
   if (ref == nullptr || ref->name.parts.empty()) return Type::Error();
   std::string name = ref->name.ToString();
-  static const std::vector<std::string> kBuiltins = {"bool", "int",     "decimal", "string", "date",
-                                                     "country", "money", "code", "set", "list"};
+  static const std::vector<std::string> kBuiltins = {
+      "bool", "int", "decimal", "string", "date", "country", "money", "code", "set", "list"};
   auto want_args = [&](size_t n) {
     if (ref->args.size() == n) return true;
     diags_.Report(DiagKind::UnknownType, ref->span,
@@ -417,8 +421,9 @@ void Checker::ResolveRecords(CheckedModule& m) {
     for (const ast::FieldDecl& f : s->decl->As<ast::RecordDecl>().fields) {
       if (f.name.text.empty()) continue;
       if (auto it = seen.find(f.name.text); it != seen.end()) {
-        diags_.Report(DiagKind::DuplicateField, f.name.span,
-                      fmt::format("field `{}` is declared twice in `{}`", f.name.text, s->name))
+        diags_
+            .Report(DiagKind::DuplicateField, f.name.span,
+                    fmt::format("field `{}` is declared twice in `{}`", f.name.text, s->name))
             .Also(it->second, "first declared here");
         continue;
       }
@@ -452,9 +457,10 @@ void Checker::ResolveInput(CheckedModule& m) {
       m.input = s->record;
     } else if (s != nullptr) {
       MarkUsed(m, s);
-      diags_.Report(DiagKind::InputNotRecord, input->type_name.span,
-                    fmt::format("`{}` is {} {}, not a record type", input->type_name.ToString(),
-                                Article(s->kind), SymbolKindName(s->kind)))
+      diags_
+          .Report(DiagKind::InputNotRecord, input->type_name.span,
+                  fmt::format("`{}` is {} {}, not a record type", input->type_name.ToString(),
+                              Article(s->kind), SymbolKindName(s->kind)))
           .Label("the input must be a record type")
           .Help("declare it with `record Name { field: Type, ... }`");
     } else {
@@ -492,9 +498,10 @@ void Checker::CheckDeclNamesAgainstFields(CheckedModule& m) {
   for (auto& s : m.symbols) {
     if (s->kind == SymbolKind::Record) continue;
     if (const RecordField* f = m.input->Find(s->name)) {
-      diags_.Report(DiagKind::NameShadowsField, s->name_span,
-                    fmt::format("{} `{}` has the name of an input field", SymbolKindName(s->kind),
-                                s->name))
+      diags_
+          .Report(DiagKind::NameShadowsField, s->name_span,
+                  fmt::format("{} `{}` has the name of an input field", SymbolKindName(s->kind),
+                              s->name))
           .Label(fmt::format("`{}` is a field of `{}`", f->name, m.input->name))
           .Also(f->span, "the field is declared here")
           .Help("input fields are names in every expression; choose another name");
@@ -526,7 +533,8 @@ void Checker::ReportUnknownName(CheckedModule& m, const std::string& name, Span 
   }
   std::vector<std::string> candidates;
   for (const auto& [n, sym] : m.scope) {
-    if (sym->kind != SymbolKind::Rule && sym->kind != SymbolKind::Exception) candidates.push_back(n);
+    if (sym->kind != SymbolKind::Rule && sym->kind != SymbolKind::Exception)
+      candidates.push_back(n);
   }
   if (m.input != nullptr) {
     for (const auto& f : m.input->fields) candidates.push_back(f.name);
@@ -668,8 +676,8 @@ void Checker::OrderDefinitions(CheckedModule& m, std::vector<Symbol*>* order) {
                                                             chain));
           d.Label(fmt::format("`{}` is defined in terms of itself", dep->name));
           for (size_t i = start + 1; i < stack.size(); ++i) {
-            d.Also(stack[i].first->name_span, fmt::format("`{}` is part of the cycle",
-                                                          stack[i].first->name));
+            d.Also(stack[i].first->name_span,
+                   fmt::format("`{}` is part of the cycle", stack[i].first->name));
           }
           d.Help("a let, class or group cannot depend on itself, directly or through others");
         }
@@ -708,11 +716,8 @@ void Checker::CheckDefinition(CheckedModule& m, Symbol& s) {
       CheckCondition(predicate, ctx, "a class");
       return;
     }
-    case SymbolKind::Group:
-      CheckGroup(m, s);
-      return;
-    default:
-      return;
+    case SymbolKind::Group: CheckGroup(m, s); return;
+    default: return;
   }
 }
 
@@ -753,8 +758,7 @@ void Checker::CheckGroup(CheckedModule& m, Symbol& s) {
     const Symbol* sub = LookupQualified(m, g.ref);
     if (sub == nullptr) {
       if (g.ref.parts.size() == 2 && m.scope.count(g.ref.parts[0].text)) {
-        diags_.Report(DiagKind::UnknownName, g.ref.span,
-                      fmt::format("unknown name `{}`", name))
+        diags_.Report(DiagKind::UnknownName, g.ref.span, fmt::format("unknown name `{}`", name))
             .Label(fmt::format("no `{}` in the imported module", g.ref.parts[1].text));
       } else {
         ReportUnknownName(m, name, g.ref.span);
@@ -763,9 +767,10 @@ void Checker::CheckGroup(CheckedModule& m, Symbol& s) {
     }
     MarkUsed(m, sub);
     if (sub->kind != SymbolKind::Group) {
-      diags_.Report(DiagKind::NotADestination, g.ref.span,
-                    fmt::format("`{}` is {} {}, not a country or a group", name, Article(sub->kind),
-                                SymbolKindName(sub->kind)))
+      diags_
+          .Report(DiagKind::NotADestination, g.ref.span,
+                  fmt::format("`{}` is {} {}, not a country or a group", name, Article(sub->kind),
+                              SymbolKindName(sub->kind)))
           .Label("group members are countries or groups");
       continue;
     }
@@ -783,9 +788,10 @@ DayRange Checker::CheckPeriod(const std::optional<ast::DateBound>& since,
   if (since) r.since = since->AsSince();
   if (until) r.until = until->AsUntil();
   if (since && until && r.until < r.since) {
-    diags_.Report(DiagKind::UntilBeforeSince, until->span,
-                  fmt::format("the period ends on {} before it starts on {}", FormatDate(r.until),
-                              FormatDate(r.since)))
+    diags_
+        .Report(DiagKind::UntilBeforeSince, until->span,
+                fmt::format("the period ends on {} before it starts on {}", FormatDate(r.until),
+                            FormatDate(r.since)))
         .Label("`until` is before `since`")
         .Also(since->span, "starts here")
         .Help("`since` is the first day in force and `until` the last, both inclusive");
@@ -812,8 +818,9 @@ std::optional<Destination> Checker::ResolveDestination(CheckedModule& m,
   const Symbol* s = LookupQualified(m, q);
   if (s == nullptr) {
     if (q.parts.size() == 1 && m.input && m.input->Find(name)) {
-      diags_.Report(DiagKind::NotADestination, q.span,
-                    fmt::format("`{}` is an input field, not a destination", name))
+      diags_
+          .Report(DiagKind::NotADestination, q.span,
+                  fmt::format("`{}` is an input field, not a destination", name))
           .Label("expected a country, a group or a let of type set<country>");
       return std::nullopt;
     }
@@ -834,12 +841,12 @@ std::optional<Destination> Checker::ResolveDestination(CheckedModule& m,
     dest.symbol = s;
     return dest;
   }
-  diags_.Report(DiagKind::NotADestination, q.span,
-                s->kind == SymbolKind::Let
-                    ? fmt::format("let `{}` has type `{}`, not `set<country>`", name,
-                                  s->type.ToString())
-                    : fmt::format("`{}` is {} {}, not a destination", name, Article(s->kind),
-                                  SymbolKindName(s->kind)))
+  diags_
+      .Report(DiagKind::NotADestination, q.span,
+              s->kind == SymbolKind::Let ? fmt::format("let `{}` has type `{}`, not `set<country>`",
+                                                       name, s->type.ToString())
+                                         : fmt::format("`{}` is {} {}, not a destination", name,
+                                                       Article(s->kind), SymbolKindName(s->kind)))
       .Label("expected a country, a group or a let of type set<country>")
       .Also(s->name_span, "declared here");
   return std::nullopt;
@@ -848,8 +855,7 @@ std::optional<Destination> Checker::ResolveDestination(CheckedModule& m,
 std::optional<CheckedDestinations> Checker::CheckDestinations(CheckedModule& m,
                                                               const ast::Destinations& d) {
   const RecordField* dest_field = m.input ? m.input->Find("destination") : nullptr;
-  if (m.input != nullptr &&
-      (dest_field == nullptr || !(dest_field->type == Type::Country()))) {
+  if (m.input != nullptr && (dest_field == nullptr || !(dest_field->type == Type::Country()))) {
     auto& diag = diags_.Report(DiagKind::NoDestinationField, d.to_span.valid() ? d.to_span : d.span,
                                fmt::format("`to` needs a field `destination: country`, and `{}` "
                                            "has {}",
@@ -881,11 +887,13 @@ void Checker::CheckRules(CheckedModule& m) {
     if (r.effect.effect == ast::Effect::Exempt) {
       diags_.Report(DiagKind::ExemptOnRule, r.effect.span, "a rule cannot be `exempt`")
           .Label("only exceptions produce `exempt`")
-          .Help(fmt::format("to waive a rule, write `exception NAME for {}: when ...`", r.name.text));
+          .Help(
+              fmt::format("to waive a rule, write `exception NAME for {}: when ...`", r.name.text));
     } else if (r.effect.effect == ast::Effect::Allow) {
-      diags_.Report(DiagKind::AllowOnRule, r.effect.span,
-                    fmt::format("rule `{}` has effect `allow`, which changes no decision",
-                                r.name.text))
+      diags_
+          .Report(
+              DiagKind::AllowOnRule, r.effect.span,
+              fmt::format("rule `{}` has effect `allow`, which changes no decision", r.name.text))
           .Label("`allow` is the weakest effect")
           .Help("to let some records through a stricter rule, write an `exception` for it");
     }
@@ -916,12 +924,15 @@ void Checker::CheckRules(CheckedModule& m) {
           if (auto best = ClosestMatch(name, classes)) {
             d.Help(fmt::format("did you mean `{}`?", *best));
           } else {
-            d.Help(fmt::format("declare it with `class {} = ...`, or write the condition with "
-                               "`when`", name));
+            d.Help(
+                fmt::format("declare it with `class {} = ...`, or write the condition with "
+                            "`when`",
+                            name));
           }
         } else {
-          d.Help(fmt::format("declare a class (`class name = ...`) or move the condition into "
-                             "`when`"));
+          d.Help(
+              fmt::format("declare a class (`class name = ...`) or move the condition into "
+                          "`when`"));
         }
       }
     }
@@ -962,17 +973,19 @@ void Checker::CheckExceptionsSuspensionsTests(CheckedModule& m) {
       return s;
     }
     if (for_suspend && s->kind != SymbolKind::Exception && s->kind != SymbolKind::Rule) {
-      diags_.Report(DiagKind::SuspendWrongTarget, id.span,
-                    fmt::format("`{}` is {} {}; only rules and exceptions can be suspended",
-                                id.text, Article(s->kind), SymbolKindName(s->kind)))
+      diags_
+          .Report(DiagKind::SuspendWrongTarget, id.span,
+                  fmt::format("`{}` is {} {}; only rules and exceptions can be suspended", id.text,
+                              Article(s->kind), SymbolKindName(s->kind)))
           .Label("cannot be suspended")
           .Also(s->name_span, "declared here")
           .Help("suspend the rules that use it instead");
       return nullptr;
     }
-    diags_.Report(DiagKind::WrongKindOfName, id.span,
-                  fmt::format("`{}` is {} {}, not a rule", id.text, Article(s->kind),
-                              SymbolKindName(s->kind)))
+    diags_
+        .Report(DiagKind::WrongKindOfName, id.span,
+                fmt::format("`{}` is {} {}, not a rule", id.text, Article(s->kind),
+                            SymbolKindName(s->kind)))
         .Label(rules_only ? "an exception waives rules" : "expected a rule or an exception")
         .Also(s->name_span, "declared here");
     return nullptr;
@@ -1020,9 +1033,10 @@ void Checker::CheckExceptionsSuspensionsTests(CheckedModule& m) {
       if (sd.until) {
         cs->period.until = sd.until->AsUntil();
         if (cs->period.until < cs->period.since) {
-          diags_.Report(DiagKind::UntilBeforeSince, sd.until->span,
-                        fmt::format("the suspension ends on {} before it starts on {}",
-                                    FormatDate(cs->period.until), FormatDate(cs->period.since)))
+          diags_
+              .Report(DiagKind::UntilBeforeSince, sd.until->span,
+                      fmt::format("the suspension ends on {} before it starts on {}",
+                                  FormatDate(cs->period.until), FormatDate(cs->period.since)))
               .Label("`until` is before `from`")
               .Also(sd.from.span, "starts here");
         }
@@ -1036,7 +1050,10 @@ void Checker::CheckExceptionsSuspensionsTests(CheckedModule& m) {
         Span target_span = t->name_span;
         std::vector<const CheckedSuspension*>* list = nullptr;
         for (auto& cr : m.rules) {
-          if (cr.symbol == t) { target_period = cr.period; list = &cr.suspensions; }
+          if (cr.symbol == t) {
+            target_period = cr.period;
+            list = &cr.suspensions;
+          }
         }
         if (auto it = exception_of.find(t); it != exception_of.end()) {
           target_period = it->second->period;
@@ -1044,12 +1061,13 @@ void Checker::CheckExceptionsSuspensionsTests(CheckedModule& m) {
         }
         if (list) list->push_back(cs.get());
         if (!cs->period.empty() && !target_period.empty() && !cs->period.Overlaps(target_period)) {
-          diags_.Report(DiagKind::SuspensionNoOverlap, id.span,
-                        fmt::format("the suspension ({}) does not overlap the period of `{}` ({})",
-                                    FormatRange(cs->period), t->name, FormatRange(target_period)))
+          diags_
+              .Report(DiagKind::SuspensionNoOverlap, id.span,
+                      fmt::format("the suspension ({}) does not overlap the period of `{}` ({})",
+                                  FormatRange(cs->period), t->name, FormatRange(target_period)))
               .Label("suspends nothing")
-              .Also(target_span, fmt::format("`{}` is in force {}", t->name,
-                                             FormatRange(target_period)))
+              .Also(target_span,
+                    fmt::format("`{}` is in force {}", t->name, FormatRange(target_period)))
               .Help("check the dates of the suspension and of the rule");
         }
       }
@@ -1072,8 +1090,9 @@ void Checker::CheckExceptionsSuspensionsTests(CheckedModule& m) {
     } else if (d->kind == ast::DeclKind::Test) {
       const auto& t = d->As<ast::TestDecl>();
       if (auto [it, inserted] = tests.emplace(t.name.value, &t); !inserted) {
-        diags_.Report(DiagKind::DuplicateTest, t.name.span,
-                      fmt::format("two tests are named \"{}\"", t.name.value))
+        diags_
+            .Report(DiagKind::DuplicateTest, t.name.span,
+                    fmt::format("two tests are named \"{}\"", t.name.value))
             .Label("second test")
             .Also(it->second->name.span, "first test with this name")
             .Help("test names identify results in `licit test`; rename one");
@@ -1129,15 +1148,17 @@ void Checker::CheckTest(CheckedModule& m, const ast::TestDecl& t) {
       if (f.name.text == "date") has_date = true;
     }
     if (!has_date) {
-      diags_.Report(DiagKind::MissingRequiredField, t.given->span,
-                    "the test record has no `date`, but this policy has dated rules")
+      diags_
+          .Report(DiagKind::MissingRequiredField, t.given->span,
+                  "the test record has no `date`, but this policy has dated rules")
           .Label("add `date: YYYY-MM-DD`")
           .Help("a test is judged at its record's date; other missing fields are unknown");
     }
   } else if (date != nullptr && !date->optional && date->type == Type::Date() &&
              m.has_dated_rules && t.given->kind == ast::ExprKind::Set) {
-    diags_.Report(DiagKind::MissingRequiredField, t.given->span,
-                  "the test record has no `date`, but this policy has dated rules")
+    diags_
+        .Report(DiagKind::MissingRequiredField, t.given->span,
+                "the test record has no `date`, but this policy has dated rules")
         .Label("add `date: YYYY-MM-DD`");
   }
 }
@@ -1149,7 +1170,10 @@ void Checker::CheckDateField(CheckedModule& m) {
     // Point at the first dated declaration: that is what needs the date.
     Span where;
     for (const auto& cr : m.rules) {
-      if (!cr.period.is_open()) { where = cr.symbol->name_span; break; }
+      if (!cr.period.is_open()) {
+        where = cr.symbol->name_span;
+        break;
+      }
     }
     if (!where.valid()) {
       for (const ast::Decl* d : m.ast->decls()) {
@@ -1160,17 +1184,19 @@ void Checker::CheckDateField(CheckedModule& m) {
         }
       }
     }
-    diags_.Report(DiagKind::DatedWithoutDateField, where,
-                  fmt::format("this policy has dated rules, but its input `{}` has no `date` field",
-                              m.input->name))
+    diags_
+        .Report(DiagKind::DatedWithoutDateField, where,
+                fmt::format("this policy has dated rules, but its input `{}` has no `date` field",
+                            m.input->name))
         .Label("dated")
         .Also(m.input->span, "input record declared here")
         .Help("add `date: date` to the record, or run with `--as-of`");
   } else if (!(date->type == Type::Date()) && !date->type.is_error()) {
-    diags_.Report(DiagKind::NoDateField, date->span,
-                  fmt::format("the input's `date` field has type `{}`, but rules are judged at a "
-                              "date",
-                              date->type.ToString()))
+    diags_
+        .Report(DiagKind::NoDateField, date->span,
+                fmt::format("the input's `date` field has type `{}`, but rules are judged at a "
+                            "date",
+                            date->type.ToString()))
         .Label("expected `date: date`")
         .Help("declare the field as `date: date`");
   }
@@ -1195,14 +1221,15 @@ void Checker::ReportConflictingRules(CheckedModule& m) {
     if (inserted) continue;
     const auto& first = *it->second->decl;
     if (first.effect.effect == r.effect.effect) continue;
-    diags_.Report(DiagKind::ConflictingRules, r.name.span,
-                  fmt::format("rules `{}` and `{}` have the same scope and condition but different "
-                              "effects ({} and {})",
-                              first.name.text, r.name.text, ast::EffectName(first.effect.effect),
-                              ast::EffectName(r.effect.effect)))
+    diags_
+        .Report(DiagKind::ConflictingRules, r.name.span,
+                fmt::format("rules `{}` and `{}` have the same scope and condition but different "
+                            "effects ({} and {})",
+                            first.name.text, r.name.text, ast::EffectName(first.effect.effect),
+                            ast::EffectName(r.effect.effect)))
         .Label(fmt::format("this rule says `{}`", ast::EffectName(r.effect.effect)))
-        .Also(first.name.span, fmt::format("this rule says `{}`",
-                                           ast::EffectName(first.effect.effect)))
+        .Also(first.name.span,
+              fmt::format("this rule says `{}`", ast::EffectName(first.effect.effect)))
         .Help("only the stronger effect can ever show; remove one or make their conditions differ");
   }
 }
@@ -1212,13 +1239,15 @@ void Checker::ReportUnused(CheckedModule& m) {
     if (s->used) continue;
     if (s->kind == SymbolKind::Let || s->kind == SymbolKind::Class ||
         s->kind == SymbolKind::Group) {
-      diags_.Report(DiagKind::Unused, s->name_span,
-                    fmt::format("{} `{}` is never used", SymbolKindName(s->kind), s->name))
+      diags_
+          .Report(DiagKind::Unused, s->name_span,
+                  fmt::format("{} `{}` is never used", SymbolKindName(s->kind), s->name))
           .Label("declared here")
           .Help("remove it, or use it in a rule");
     } else if (s->kind == SymbolKind::ImportAlias) {
-      diags_.Report(DiagKind::UnusedImport, s->decl->span,
-                    fmt::format("import alias `{}` is never used", s->name))
+      diags_
+          .Report(DiagKind::UnusedImport, s->decl->span,
+                  fmt::format("import alias `{}` is never used", s->name))
           .Label("unused import")
           .Help("remove the import");
     }
@@ -1229,8 +1258,9 @@ void Checker::ReportUnused(CheckedModule& m) {
     auto t = import_targets_.find(&imp);
     if (imp.alias || t == import_targets_.end()) continue;
     if (used_imports_[m.id].count(t->second)) continue;
-    diags_.Report(DiagKind::UnusedImport, d->span,
-                  fmt::format("nothing from `{}` is used", program_.module(t->second).name))
+    diags_
+        .Report(DiagKind::UnusedImport, d->span,
+                fmt::format("nothing from `{}` is used", program_.module(t->second).name))
         .Label("unused import")
         .Help("remove the import");
   }

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "base/source.h"
 #include "base/diagnostic.h"
+#include "base/source.h"
 #include "frontend/syntax/ast.h"
 
 namespace licit::sema {

@@ -51,7 +51,7 @@ struct Symbol {
   ModuleId module = 0;
   const ast::Decl* decl = nullptr;  // the declaration (an ImportDecl for an alias)
   Span name_span;
-  Type type;                         // Let: the value's type; Class: bool; Record: the record
+  Type type;                           // Let: the value's type; Class: bool; Record: the record
   const RecordType* record = nullptr;  // Record
   ModuleId alias_target = 0;           // ImportAlias: the imported module
   bool used = false;                   // referred to from anywhere (drives W0001)
@@ -89,8 +89,8 @@ struct CheckedSuspension {
 struct CheckedRule {
   const ast::RuleDecl* decl = nullptr;
   const Symbol* symbol = nullptr;
-  const Symbol* scope_class = nullptr;           // null when the scope has no class
-  std::optional<CheckedDestinations> to;          // the `to` part of the scope
+  const Symbol* scope_class = nullptr;    // null when the scope has no class
+  std::optional<CheckedDestinations> to;  // the `to` part of the scope
   DayRange period;
   std::vector<const CheckedSuspension*> suspensions;
   std::vector<const Symbol*> waived_by;  // exceptions that list this rule
@@ -137,7 +137,7 @@ struct CheckedModule {
   std::vector<CheckedException> exceptions;  // source order
   std::vector<CheckedTest> tests;
   const ast::DefaultDecl* default_decl = nullptr;  // null: `allow`
-  bool has_dated_rules = false;  // any rule/exception/suspension/group period
+  bool has_dated_rules = false;                    // any rule/exception/suspension/group period
 };
 
 // Everything checking produced for one compilation. Modules are in load order: each module's

@@ -62,7 +62,8 @@ class Checker {
   void CheckGroup(CheckedModule& m, Symbol& s);
   void CheckPolicyHeader(CheckedModule& m);
   void CheckRules(CheckedModule& m);
-  std::optional<CheckedDestinations> CheckDestinations(CheckedModule& m, const ast::Destinations& d);
+  std::optional<CheckedDestinations> CheckDestinations(CheckedModule& m,
+                                                       const ast::Destinations& d);
   std::optional<Destination> ResolveDestination(CheckedModule& m, const ast::QualifiedName& q);
   DayRange CheckPeriod(const std::optional<ast::DateBound>& since,
                        const std::optional<ast::DateBound>& until);
@@ -92,8 +93,8 @@ class Checker {
                   const std::string& what);
   void ValidateCodes(const ast::Expr* e, ExprContext& ctx);
   void CheckRecordLiteral(const ast::Expr* e, const RecordType* record, ExprContext& ctx);
-  void ReportMismatch(Span span, const Type& expected, const Type& found, const ast::Expr* found_expr,
-                      const std::string& message);
+  void ReportMismatch(Span span, const Type& expected, const Type& found,
+                      const ast::Expr* found_expr, const std::string& message);
   // The input field a has() argument names, walking `a.b.c`; null when not a field path.
   const RecordField* FieldPath(const ast::Expr* e, CheckedModule& m, bool* any_optional);
   void SetType(CheckedModule& m, const ast::Expr* e, const Type& t);
@@ -106,7 +107,7 @@ class Checker {
   std::map<std::string, ModuleId> loaded_;  // canonical path or "std:name" -> module
   std::vector<LoadState> state_;
   std::vector<ModuleId> load_stack_;
-  std::vector<ModuleId> check_order_;      // imports before importers
+  std::vector<ModuleId> check_order_;  // imports before importers
   std::map<const ast::ImportDecl*, ModuleId> import_targets_;
   std::map<ModuleId, std::set<ModuleId>> used_imports_;  // importer -> modules it used names of
   std::set<const Symbol*> codes_validated_;

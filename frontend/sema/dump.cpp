@@ -10,7 +10,10 @@ std::string Quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') { out += "\\n"; continue; }
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
     out += c;
   }
   return out + "\"";
@@ -34,7 +37,10 @@ std::string Range(const DayRange& r) {
 }
 
 void AppendExpr(std::string& out, const ast::Expr* e, const CheckedProgram* p, ModuleId m) {
-  if (e == nullptr) { out += "<missing>"; return; }
+  if (e == nullptr) {
+    out += "<missing>";
+    return;
+  }
   auto tag = [&](const std::string& text) {
     out += text;
     if (p == nullptr) return;
@@ -174,8 +180,7 @@ std::string DumpChecked(const CheckedProgram& program, const SourceManager& sour
                              ExprText(CheckedProgram::ValueOf(s.get()), &program, id));
           break;
         case SymbolKind::Class:
-          out += fmt::format("  class {} = {}\n", s->name,
-                             typed(CheckedProgram::ValueOf(s.get())));
+          out += fmt::format("  class {} = {}\n", s->name, typed(CheckedProgram::ValueOf(s.get())));
           break;
         case SymbolKind::Group: {
           out += fmt::format("  group {} = {{", s->name);
@@ -194,8 +199,7 @@ std::string DumpChecked(const CheckedProgram& program, const SourceManager& sour
         case SymbolKind::ImportAlias:
           out += fmt::format("  alias {} = {}\n", s->name, program.module(s->alias_target).name);
           break;
-        default:
-          break;
+        default: break;
       }
     }
     for (const CheckedRule& r : m.rules) {

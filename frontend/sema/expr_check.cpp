@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "base/check.h"
 #include "base/country_names.h"
 #include "base/did_you_mean.h"
-#include "base/check.h"
 #include "base/iso_codes.h"
 #include "core/builtins.h"
 #include "frontend/sema/checker_internal.h"
@@ -113,11 +113,13 @@ void Checker::ValidateCodes(const ast::Expr* e, ExprContext& ctx) {
     case ast::ExprKind::String: {
       const std::string& v = e->As<ast::StringExpr>().value;
       if (!IsValidCode(v)) {
-        diags_.Report(DiagKind::InvalidCode, e->span,
-                      fmt::format("`\"{}\"` is not a valid classification code", v))
+        diags_
+            .Report(DiagKind::InvalidCode, e->span,
+                    fmt::format("`\"{}\"` is not a valid classification code", v))
             .Label("used as a code here")
-            .Help("a code is segments of letters and digits separated by `.`, like `3A001.a.2` "
-                  "or `8542.31`");
+            .Help(
+                "a code is segments of letters and digits separated by `.`, like `3A001.a.2` "
+                "or `8542.31`");
       }
       return;
     }
@@ -141,8 +143,7 @@ void Checker::ValidateCodes(const ast::Expr* e, ExprContext& ctx) {
       ValidateCodes(CheckedProgram::ValueOf(ref->symbol), inner);
       return;
     }
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -150,8 +151,9 @@ void Checker::CheckCondition(const ast::Expr* e, ExprContext& ctx, const char* w
   if (e == nullptr) return;
   Type t = Check(e, ctx);
   if (t.contains_error() || t.kind() == TypeKind::Bool) return;
-  diags_.Report(DiagKind::ConditionNotBool, e->span,
-                fmt::format("{} must be a condition (a `bool`), found `{}`", what, t.ToString()))
+  diags_
+      .Report(DiagKind::ConditionNotBool, e->span,
+              fmt::format("{} must be a condition (a `bool`), found `{}`", what, t.ToString()))
       .Label(fmt::format("this is `{}`", t.ToString()))
       .Help("compare it with something, e.g. `x == value` or `x in {...}`");
 }
@@ -163,14 +165,16 @@ Type Checker::RefType(const NameRef& ref, const ast::Expr& e, ExprContext& ctx, 
   if (ref.symbol) MarkUsed(m, ref.symbol);
   if (ctx.let != nullptr && ref.kind != RefKind::Let && ref.kind != RefKind::Country) {
     const char* what = ref.kind == RefKind::InputField ? "an input field"
-                       : ref.kind == RefKind::Class ? "a class"
-                                                    : "a group";
-    diags_.Report(DiagKind::LetNotConstant, e.span,
-                  fmt::format("let `{}` uses {} `{}`", ctx.let->name, what, shown))
+                       : ref.kind == RefKind::Class    ? "a class"
+                                                       : "a group";
+    diags_
+        .Report(DiagKind::LetNotConstant, e.span,
+                fmt::format("let `{}` uses {} `{}`", ctx.let->name, what, shown))
         .Label("not a constant")
         .Also(ctx.let->name_span, "let declared here")
-        .Help("a let is built from literals and other lets only; use a `class` for conditions "
-              "on the record");
+        .Help(
+            "a let is built from literals and other lets only; use a `class` for conditions "
+            "on the record");
     return Type::Error();
   }
   switch (ref.kind) {
@@ -180,8 +184,7 @@ Type Checker::RefType(const NameRef& ref, const ast::Expr& e, ExprContext& ctx, 
     case RefKind::Let: return in_cycle_.count(ref.symbol) ? Type::Error() : ref.symbol->type;
     case RefKind::Group:
       if (allow_group) return Type::Group();
-      diags_.Report(DiagKind::GroupAsValue, e.span,
-                    fmt::format("group `{}` is not a value", shown))
+      diags_.Report(DiagKind::GroupAsValue, e.span, fmt::format("group `{}` is not a value", shown))
           .Label("a group")
           .Also(ref.symbol->name_span, "declared here")
           .Help(fmt::format("test membership with `destination in {}`", shown));
@@ -198,20 +201,30 @@ Type Checker::CheckName(const ast::NameExpr& e, ExprContext& ctx, bool allow_gro
     if (it != m.scope.end()) {
       const Symbol* s = it->second;
       switch (s->kind) {
-        case SymbolKind::Let: ref.kind = RefKind::Let; ref.symbol = s; break;
-        case SymbolKind::Class: ref.kind = RefKind::Class; ref.symbol = s; break;
-        case SymbolKind::Group: ref.kind = RefKind::Group; ref.symbol = s; break;
+        case SymbolKind::Let:
+          ref.kind = RefKind::Let;
+          ref.symbol = s;
+          break;
+        case SymbolKind::Class:
+          ref.kind = RefKind::Class;
+          ref.symbol = s;
+          break;
+        case SymbolKind::Group:
+          ref.kind = RefKind::Group;
+          ref.symbol = s;
+          break;
         default: {
           MarkUsed(m, s);
           // A field takes precedence over a misnamed declaration (already reported).
           if (m.input && m.input->Find(e.name)) break;
-          diags_.Report(DiagKind::WrongKindOfName, e.span,
-                        fmt::format("`{}` is {} {}, not a value", e.name,
-                                    s->kind == SymbolKind::ImportAlias ||
-                                            s->kind == SymbolKind::Exception
-                                        ? "an"
-                                        : "a",
-                                    SymbolKindName(s->kind)))
+          diags_
+              .Report(
+                  DiagKind::WrongKindOfName, e.span,
+                  fmt::format("`{}` is {} {}, not a value", e.name,
+                              s->kind == SymbolKind::ImportAlias || s->kind == SymbolKind::Exception
+                                  ? "an"
+                                  : "a",
+                              SymbolKindName(s->kind)))
               .Label("used as a value here")
               .Also(s->name_span, "declared here")
               .Help(s->kind == SymbolKind::ImportAlias
@@ -256,9 +269,9 @@ Type Checker::CheckField(const ast::FieldExpr& e, ExprContext& ctx, bool allow_g
         for (const auto& [n, s] : target.exports) {
           if (s->kind != SymbolKind::Record) names.push_back(n);
         }
-        auto& d = diags_.Report(DiagKind::UnknownName, e.field.span,
-                                fmt::format("module `{}` has no value `{}`", target.name,
-                                            e.field.text));
+        auto& d =
+            diags_.Report(DiagKind::UnknownName, e.field.span,
+                          fmt::format("module `{}` has no value `{}`", target.name, e.field.text));
         d.Label(fmt::format("not in `{}`", target.name));
         if (auto best = ClosestMatch(e.field.text, names)) {
           d.Help(fmt::format("did you mean `{}.{}`?", obj.name, *best));
@@ -276,8 +289,9 @@ Type Checker::CheckField(const ast::FieldExpr& e, ExprContext& ctx, bool allow_g
   Type object = Check(e.object, ctx);
   if (object.is_error()) return Type::Error();
   if (object.kind() != TypeKind::Record || object.record() == nullptr) {
-    diags_.Report(DiagKind::InvalidFieldAccess, e.field.span,
-                  fmt::format("`{}` has no fields", object.ToString()))
+    diags_
+        .Report(DiagKind::InvalidFieldAccess, e.field.span,
+                fmt::format("`{}` has no fields", object.ToString()))
         .Label(fmt::format("field access on a value of type `{}`", object.ToString()))
         .Help("only records have fields");
     return Type::Error();
@@ -338,10 +352,11 @@ Type Checker::CheckCall(const ast::CallExpr& e, ExprContext& ctx) {
   size_t want = builtin.arity;
   if (e.args.size() != want) {
     for (const ast::Expr* a : e.args) Check(a, ctx);
-    diags_.Report(DiagKind::WrongArgumentCount, e.span,
-                  fmt::format("`{}` takes {} argument{} but {} {} given", f, want,
-                              want == 1 ? "" : "s", e.args.size(),
-                              e.args.size() == 1 ? "was" : "were"))
+    diags_
+        .Report(
+            DiagKind::WrongArgumentCount, e.span,
+            fmt::format("`{}` takes {} argument{} but {} {} given", f, want, want == 1 ? "" : "s",
+                        e.args.size(), e.args.size() == 1 ? "was" : "were"))
         .Label(fmt::format("{} argument{}", e.args.size(), e.args.size() == 1 ? "" : "s"));
     return Type::Error();
   }
@@ -350,9 +365,10 @@ Type Checker::CheckCall(const ast::CallExpr& e, ExprContext& ctx) {
   for (const ast::Expr* a : e.args) args.push_back(Check(a, ctx));
   auto bad = [&](size_t i, const std::string& expected) {
     if (args[i].contains_error()) return Type::Error();
-    diags_.Report(DiagKind::TypeMismatch, e.args[i] ? e.args[i]->span : e.span,
-                  fmt::format("mismatched types: `{}` expects {}, found `{}`", f, expected,
-                              args[i].ToString()))
+    diags_
+        .Report(DiagKind::TypeMismatch, e.args[i] ? e.args[i]->span : e.span,
+                fmt::format("mismatched types: `{}` expects {}, found `{}`", f, expected,
+                            args[i].ToString()))
         .Label(fmt::format("this is `{}`", args[i].ToString()));
     return Type::Error();
   };
@@ -403,8 +419,8 @@ Type Checker::CheckCall(const ast::CallExpr& e, ExprContext& ctx) {
       bool ok = true;
       Type common = CommonType(args[0], args[1], &ok);
       if (!ok) {
-        return bad(1, fmt::format("the same type as its first argument (`{}`)",
-                                  args[0].ToString()));
+        return bad(1,
+                   fmt::format("the same type as its first argument (`{}`)", args[0].ToString()));
       }
       return common;
     }
@@ -419,15 +435,17 @@ Type Checker::CheckHas(const ast::CallExpr& e, ExprContext& ctx) {
   const RecordField* field = FieldPath(e.args[0], *ctx.module, &any_optional);
   if (field == nullptr) {
     if (arg.contains_error()) return Type::Bool();
-    diags_.Report(DiagKind::TypeMismatch, e.args[0] ? e.args[0]->span : e.span,
-                  "`has` expects an input field, like `has(item.cn)`")
+    diags_
+        .Report(DiagKind::TypeMismatch, e.args[0] ? e.args[0]->span : e.span,
+                "`has` expects an input field, like `has(item.cn)`")
         .Label("not a field of the input record");
     return Type::Bool();
   }
   if (!any_optional) {
-    diags_.Report(DiagKind::HasOnRequiredField, e.span,
-                  fmt::format("`has({})` is always true: `{}` cannot be missing",
-                              ExprText(e.args[0]), field->name))
+    diags_
+        .Report(DiagKind::HasOnRequiredField, e.span,
+                fmt::format("`has({})` is always true: `{}` cannot be missing", ExprText(e.args[0]),
+                            field->name))
         .Label("always true")
         .Also(field->span, "declared without `?`")
         .Help("a required field is always present; remove the `has()` test");
@@ -504,9 +522,10 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
     }
     if (r.is_error()) return Type::Bool();
     if (!r.is_collection()) {
-      auto& d = diags_.Report(DiagKind::InvalidOperands, op_span,
-                              fmt::format("`{}` needs a set, list or group on the right, found `{}`",
-                                          op, r.ToString()));
+      auto& d =
+          diags_.Report(DiagKind::InvalidOperands, op_span,
+                        fmt::format("`{}` needs a set, list or group on the right, found `{}`", op,
+                                    r.ToString()));
       d.Label(fmt::format("right side is `{}`", r.ToString()));
       if (r.kind() == TypeKind::String && l.kind() == TypeKind::String) {
         d.Help("to search inside a string, use `contains(text, part)`");
@@ -560,8 +579,9 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
       const auto& b = e.rhs->As<ast::MoneyExpr>();
       // An unknown currency was reported by the parser; do not pile on.
       if (a.currency != b.currency && FindCurrency(a.currency) && FindCurrency(b.currency)) {
-        diags_.Report(DiagKind::CurrencyMismatch, e.span,
-                      fmt::format("`{}` on {} and {}", op, a.currency, b.currency))
+        diags_
+            .Report(DiagKind::CurrencyMismatch, e.span,
+                    fmt::format("`{}` on {} and {}", op, a.currency, b.currency))
             .Label("different currencies")
             .Help("money combines and compares only within one currency");
         return true;
@@ -570,9 +590,9 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
     return false;
   };
   auto invalid = [&](const std::string& help) {
-    auto& d = diags_.Report(DiagKind::InvalidOperands, op_span,
-                            fmt::format("cannot apply `{}` to `{}` and `{}`", op, l.ToString(),
-                                        r.ToString()));
+    auto& d = diags_.Report(
+        DiagKind::InvalidOperands, op_span,
+        fmt::format("cannot apply `{}` to `{}` and `{}`", op, l.ToString(), r.ToString()));
     d.Label(fmt::format("`{}` and `{}`", l.ToString(), r.ToString()));
     if (!help.empty()) d.Help(help);
   };
@@ -633,8 +653,9 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
     case Op::Under:
     case Op::NotUnder: {
       if (l.kind() != TypeKind::Code) {
-        invalid("`under` matches a classification code (a field of type `code`) against a "
-                "pattern");
+        invalid(
+            "`under` matches a classification code (a field of type `code`) against a "
+            "pattern");
         return Type::Bool();
       }
       bool rhs_ok = IsCodeLike(r) || (r.is_collection() && IsCodeLike(r.element()));
@@ -647,8 +668,9 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
     }
     case Op::Matches:
       if (!IsCodeLike(l) || r.kind() != TypeKind::String) {
-        invalid("`matches` takes a string or code on the left and a glob pattern string on the "
-                "right");
+        invalid(
+            "`matches` takes a string or code on the left and a glob pattern string on the "
+            "right");
       }
       return Type::Bool();
     case Op::Add:
@@ -685,8 +707,7 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
                   : "");
       return Type::Error();
     }
-    default:
-      return Type::Error();
+    default: return Type::Error();
   }
 }
 
@@ -707,8 +728,9 @@ void Checker::CheckRecordLiteral(const ast::Expr* e, const RecordType* record, E
   std::map<std::string, Span> seen;
   for (const ast::RecordFieldInit& init : e->As<ast::RecordExpr>().fields) {
     if (auto it = seen.find(init.name.text); it != seen.end()) {
-      diags_.Report(DiagKind::DuplicateField, init.name.span,
-                    fmt::format("field `{}` is given twice", init.name.text))
+      diags_
+          .Report(DiagKind::DuplicateField, init.name.span,
+                  fmt::format("field `{}` is given twice", init.name.text))
           .Label("given again here")
           .Also(it->second, "first given here");
       Check(init.value, ctx);
@@ -717,9 +739,9 @@ void Checker::CheckRecordLiteral(const ast::Expr* e, const RecordType* record, E
     seen[init.name.text] = init.name.span;
     const RecordField* f = record->Find(init.name.text);
     if (f == nullptr) {
-      auto& d = diags_.Report(DiagKind::UnknownField, init.name.span,
-                              fmt::format("record `{}` has no field `{}`", record->name,
-                                          init.name.text));
+      auto& d =
+          diags_.Report(DiagKind::UnknownField, init.name.span,
+                        fmt::format("record `{}` has no field `{}`", record->name, init.name.text));
       d.Label("unknown field");
       if (auto best = ClosestMatch(init.name.text, record->FieldNames())) {
         d.Help(fmt::format("did you mean `{}`?", *best));
@@ -764,8 +786,9 @@ Type Checker::CheckUncached(const ast::Expr* e, ExprContext& ctx) {
         return Type::Bool();
       }
       if (t.is_error() || t.is_numeric() || t.kind() == TypeKind::Money) return t;
-      diags_.Report(DiagKind::InvalidOperands, u.op_span.valid() ? u.op_span : e->span,
-                    fmt::format("cannot negate `{}`", t.ToString()))
+      diags_
+          .Report(DiagKind::InvalidOperands, u.op_span.valid() ? u.op_span : e->span,
+                  fmt::format("cannot negate `{}`", t.ToString()))
           .Label("unary `-` needs a number or money");
       return Type::Error();
     }
@@ -788,8 +811,9 @@ Type Checker::CheckUncached(const ast::Expr* e, ExprContext& ctx) {
     case ast::ExprKind::List: return CheckCollection(e->As<ast::ListExpr>().elements, ctx, false);
     case ast::ExprKind::Record: {
       for (const auto& f : e->As<ast::RecordExpr>().fields) Check(f.value, ctx);
-      diags_.Report(DiagKind::TypeMismatch, e->span,
-                    "a record literal is only allowed as a test's `given` record")
+      diags_
+          .Report(DiagKind::TypeMismatch, e->span,
+                  "a record literal is only allowed as a test's `given` record")
           .Label("no record is expected here");
       return Type::Error();
     }

@@ -36,12 +36,9 @@ bool Type::operator==(const Type& other) const {
   if (kind_ != other.kind_) return false;
   switch (kind_) {
     case TypeKind::Set:
-    case TypeKind::List:
-      return element() == other.element();
-    case TypeKind::Record:
-      return record_ == other.record_;
-    default:
-      return true;
+    case TypeKind::List: return element() == other.element();
+    case TypeKind::Record: return record_ == other.record_;
+    default: return true;
   }
 }
 
@@ -111,6 +108,5 @@ Type CommonType(const Type& a, const Type& b, bool* ok) {
   *ok = false;
   return Type::Error();
 }
-
 
 }  // namespace licit::sema

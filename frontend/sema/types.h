@@ -100,5 +100,4 @@ bool IsAssignable(const Type& from, const Type& to);
 // or nullopt-like Error with *ok=false when they have none.
 Type CommonType(const Type& a, const Type& b, bool* ok);
 
-
 }  // namespace licit::sema

@@ -49,12 +49,18 @@ const char* BinaryOpText(BinaryOp op) {
 
 bool IsComparison(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Eq: case BinaryOp::Ne: case BinaryOp::Lt: case BinaryOp::Le:
-    case BinaryOp::Gt: case BinaryOp::Ge: case BinaryOp::In: case BinaryOp::NotIn:
-    case BinaryOp::Under: case BinaryOp::NotUnder: case BinaryOp::Matches:
-      return true;
-    default:
-      return false;
+    case BinaryOp::Eq:
+    case BinaryOp::Ne:
+    case BinaryOp::Lt:
+    case BinaryOp::Le:
+    case BinaryOp::Gt:
+    case BinaryOp::Ge:
+    case BinaryOp::In:
+    case BinaryOp::NotIn:
+    case BinaryOp::Under:
+    case BinaryOp::NotUnder:
+    case BinaryOp::Matches: return true;
+    default: return false;
   }
 }
 
@@ -111,7 +117,8 @@ class Dumper {
   static std::string Q(const std::string& s) { return JsonQuote(s); }
   std::string Bound(const std::optional<DateBound>& b, const char* word) const {
     if (!b) return {};
-    return fmt::format(" ({} {}{})", word, FormatDate(std::string_view(word) == "until" ? b->AsUntil() : b->AsSince()),
+    return fmt::format(" ({} {}{})", word,
+                       FormatDate(std::string_view(word) == "until" ? b->AsUntil() : b->AsSince()),
                        b->date.is_month ? " month" : "");
   }
   std::string EffectText(const EffectSpec& e) const {
@@ -169,7 +176,8 @@ class Dumper {
       case DeclKind::Record: {
         const auto& r = d.As<RecordDecl>();
         Line(1, head + r.name.text + " " + At(d.span));
-        for (const auto& f : r.fields) Line(2, "(field " + f.name.text + " " + TypeText(*f.type) + ")");
+        for (const auto& f : r.fields)
+          Line(2, "(field " + f.name.text + " " + TypeText(*f.type) + ")");
         break;
       }
       case DeclKind::Input:
@@ -191,7 +199,8 @@ class Dumper {
         const auto& g = d.As<GroupDecl>();
         Line(1, head + g.name.text + " " + At(d.span));
         for (const auto& m : g.members) {
-          Line(2, "(member " + m.ref.ToString() + Bound(m.since, "since") + Bound(m.until, "until") + ")");
+          Line(2, "(member " + m.ref.ToString() + Bound(m.since, "since") +
+                      Bound(m.until, "until") + ")");
         }
         break;
       }
@@ -276,18 +285,21 @@ class Dumper {
       }
       case ExprKind::If: {
         const auto& i = e->As<IfExpr>();
-        return fmt::format("(if {} {} {})", ExprText(i.cond), ExprText(i.then_value), ExprText(i.else_value));
+        return fmt::format("(if {} {} {})", ExprText(i.cond), ExprText(i.then_value),
+                           ExprText(i.else_value));
       }
       case ExprKind::Set:
       case ExprKind::List: {
-        const auto& elems = e->kind == ExprKind::Set ? e->As<SetExpr>().elements : e->As<ListExpr>().elements;
+        const auto& elems =
+            e->kind == ExprKind::Set ? e->As<SetExpr>().elements : e->As<ListExpr>().elements;
         std::string s = e->kind == ExprKind::Set ? "(set" : "(list";
         for (const auto* x : elems) s += " " + ExprText(x);
         return s + ")";
       }
       case ExprKind::Record: {
         std::string s = "(record";
-        for (const auto& f : e->As<RecordExpr>().fields) s += " (" + f.name.text + " " + ExprText(f.value) + ")";
+        for (const auto& f : e->As<RecordExpr>().fields)
+          s += " (" + f.name.text + " " + ExprText(f.value) + ")";
         return s + ")";
       }
       case ExprKind::Error: return "<error>";

@@ -86,9 +86,24 @@ enum class ExprKind : uint8_t {
 
 enum class UnaryOp : uint8_t { Neg, Not };
 enum class BinaryOp : uint8_t {
-  Or, And,
-  Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Under, NotUnder, Matches,
-  Add, Sub, Mul, Div, Mod,
+  Or,
+  And,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  In,
+  NotIn,
+  Under,
+  NotUnder,
+  Matches,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
 };
 const char* BinaryOpText(BinaryOp op);  // "==", "not in", ...
 bool IsComparison(BinaryOp op);
@@ -100,8 +115,14 @@ struct Expr {
 
   explicit Expr(ExprKind k) : kind(k) {}
   virtual ~Expr() = default;
-  template <typename T> const T& As() const { return static_cast<const T&>(*this); }
-  template <typename T> T& As() { return static_cast<T&>(*this); }
+  template <typename T>
+  const T& As() const {
+    return static_cast<const T&>(*this);
+  }
+  template <typename T>
+  T& As() {
+    return static_cast<T&>(*this);
+  }
 };
 
 struct IntExpr : Expr {
@@ -188,7 +209,18 @@ struct ErrorExpr : Expr {
 // Declarations.
 
 enum class DeclKind : uint8_t {
-  Policy, Import, Record, Input, Let, Class, Group, Rule, Exception, Suspend, Default, Test,
+  Policy,
+  Import,
+  Record,
+  Input,
+  Let,
+  Class,
+  Group,
+  Rule,
+  Exception,
+  Suspend,
+  Default,
+  Test,
 };
 const char* DeclKindName(DeclKind k);  // "policy", "rule", ...
 struct Decl;
@@ -203,8 +235,14 @@ struct Decl {
 
   explicit Decl(DeclKind k) : kind(k) {}
   virtual ~Decl() = default;
-  template <typename T> const T& As() const { return static_cast<const T&>(*this); }
-  template <typename T> T& As() { return static_cast<T&>(*this); }
+  template <typename T>
+  const T& As() const {
+    return static_cast<const T&>(*this);
+  }
+  template <typename T>
+  T& As() {
+    return static_cast<T&>(*this);
+  }
 };
 
 // `policy cn.mofcom.japan_2026 title "..." jurisdiction CN version "3"`
@@ -288,11 +326,11 @@ struct Clauses {
 
 struct RuleDecl : Decl {
   RuleDecl() : Decl(DeclKind::Rule) {}
-  Ident name;           // for a concise rule, the generated name; its span covers the scope
+  Ident name;  // for a concise rule, the generated name; its span covers the scope
   bool concise = false;
   EffectSpec effect;
   std::optional<QualifiedName> class_name;  // the scope's class, if any (T.x through an alias)
-  std::optional<Destinations> to;   // the scope's destinations, if any
+  std::optional<Destinations> to;           // the scope's destinations, if any
   Clauses clauses;
 };
 

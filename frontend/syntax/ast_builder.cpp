@@ -21,7 +21,9 @@ namespace {
 class Builder {
  public:
   Builder(const SourceFile& file, const OffsetMap& offsets, DiagnosticSink& diags)
-      : file_(file), offsets_(offsets), diags_(diags),
+      : file_(file),
+        offsets_(offsets),
+        diags_(diags),
         module_(std::make_unique<ast::Module>(file.id())) {}
 
   std::unique_ptr<ast::Module> Build(P::FileContext* tree) {
@@ -86,8 +88,8 @@ class Builder {
         case 'u': {
           size_t close = body.find('}', i);
           uint32_t cp = 0;
-          bool valid = i + 1 < body.size() && body[i + 1] == '{' && close != std::string_view::npos &&
-                       close > i + 2 && close - (i + 2) <= 6;
+          bool valid = i + 1 < body.size() && body[i + 1] == '{' &&
+                       close != std::string_view::npos && close > i + 2 && close - (i + 2) <= 6;
           if (valid) {
             auto digits = body.substr(i + 2, close - (i + 2));
             auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, 16);
@@ -96,12 +98,14 @@ class Builder {
           }
           if (!valid) {
             size_t end = close != std::string_view::npos && close - i < 10 ? close + 1 : i + 1;
-            diags_.Report(DiagKind::InvalidEscape,
-                          Span{file_.id(), base + static_cast<uint32_t>(start),
-                               base + static_cast<uint32_t>(end)},
-                          "invalid unicode escape")
-                .Help("write `\\u{` then 1 to 6 hex digits of a Unicode scalar value, then `}`, "
-                      "e.g. `\\u{00e9}`");
+            diags_
+                .Report(DiagKind::InvalidEscape,
+                        Span{file_.id(), base + static_cast<uint32_t>(start),
+                             base + static_cast<uint32_t>(end)},
+                        "invalid unicode escape")
+                .Help(
+                    "write `\\u{` then 1 to 6 hex digits of a Unicode scalar value, then `}`, "
+                    "e.g. `\\u{00e9}`");
             continue;
           }
           AppendUtf8(lit.value, cp);
@@ -111,13 +115,15 @@ class Builder {
         default: {
           // The escaped character may be multi-byte; underline all of it.
           size_t len = 1;
-          while (i + len < body.size() && (static_cast<unsigned char>(body[i + len]) & 0xC0) == 0x80) {
+          while (i + len < body.size() &&
+                 (static_cast<unsigned char>(body[i + len]) & 0xC0) == 0x80) {
             ++len;
           }
-          diags_.Report(DiagKind::InvalidEscape,
-                        Span{file_.id(), base + static_cast<uint32_t>(start),
-                             base + static_cast<uint32_t>(i + len)},
-                        fmt::format("unknown escape `\\{}`", body.substr(i, len)))
+          diags_
+              .Report(DiagKind::InvalidEscape,
+                      Span{file_.id(), base + static_cast<uint32_t>(start),
+                           base + static_cast<uint32_t>(i + len)},
+                      fmt::format("unknown escape `\\{}`", body.substr(i, len)))
               .Help("the escapes are \\\" \\\\ \\n \\t and \\u{...}; write \\\\ for a backslash");
           i += len - 1;
           continue;
@@ -157,11 +163,12 @@ class Builder {
       uint32_t month = 0;
       std::from_chars(text.data(), text.data() + 4, year);
       std::from_chars(text.data() + 5, text.data() + 7, month);
-      static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
-                                                "May",     "June",     "July",      "August",
-                                                "September", "October", "November", "December"};
+      static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                                "May",       "June",     "July",     "August",
+                                                "September", "October",  "November", "December"};
       d.Label("there is no such day")
-          .Help(fmt::format("{} {} has {} days", kMonths[month - 1], year, DaysInMonth(year, month)));
+          .Help(
+              fmt::format("{} {} has {} days", kMonths[month - 1], year, DaysInMonth(year, month)));
     }
     return std::nullopt;
   }
@@ -189,9 +196,10 @@ class Builder {
       if (spec.effect == ast::Effect::License) {
         spec.license_name = StringOf(ctx->STRING());
       } else {
-        diags_.Report(DiagKind::LicenseNameOnOtherEffect, Of(ctx->STRING()),
-                      fmt::format("only `license` takes a licence name, not `{}`",
-                                  ast::EffectName(spec.effect)))
+        diags_
+            .Report(DiagKind::LicenseNameOnOtherEffect, Of(ctx->STRING()),
+                    fmt::format("only `license` takes a licence name, not `{}`",
+                                ast::EffectName(spec.effect)))
             .Label("licence name")
             .Help(fmt::format("write `license {}` if a licence is required, or drop the name",
                               ctx->STRING()->getText()));
@@ -229,7 +237,14 @@ class Builder {
   }
 
   // ---- clauses -------------------------------------------------------------------------------
-  enum ClauseBit : unsigned { kWhen = 1, kUnless = 2, kSince = 4, kUntil = 8, kBecause = 16, kCite = 32 };
+  enum ClauseBit : unsigned {
+    kWhen = 1,
+    kUnless = 2,
+    kSince = 4,
+    kUntil = 8,
+    kBecause = 16,
+    kCite = 32
+  };
 
   // Fills `out` from the clause list, reporting repeats and clauses `allowed` does not include.
   void ClausesOf(const std::vector<P::ClauseContext*>& list, unsigned allowed,
@@ -237,13 +252,18 @@ class Builder {
     std::map<unsigned, Span> seen;
     for (P::ClauseContext* c : list) {
       if (!c || !c->getStart()) continue;
-      unsigned bit = c->WHEN() ? kWhen : c->UNLESS() ? kUnless : c->SINCE() ? kSince
-                   : c->UNTIL() ? kUntil : c->BECAUSE() ? kBecause : kCite;
+      unsigned bit = c->WHEN()      ? kWhen
+                     : c->UNLESS()  ? kUnless
+                     : c->SINCE()   ? kSince
+                     : c->UNTIL()   ? kUntil
+                     : c->BECAUSE() ? kBecause
+                                    : kCite;
       Span keyword = Of(c->getStart());
       std::string word = c->getStart()->getText();
       if (!(allowed & bit)) {
-        auto& d = diags_.Report(DiagKind::ClauseNotAllowed, Of(c),
-                                fmt::format("`{}` is not allowed in {}", word, where))
+        auto& d = diags_
+                      .Report(DiagKind::ClauseNotAllowed, Of(c),
+                              fmt::format("`{}` is not allowed in {}", word, where))
                       .Label("not allowed here");
         if (!help.empty()) d.Help(std::string(help));
         continue;
@@ -263,8 +283,12 @@ class Builder {
         case kUnless: out.unless = TopExpression(c->expr()); break;
         case kSince: out.since = BoundOf(c->dateBound()); break;
         case kUntil: out.until = BoundOf(c->dateBound()); break;
-        case kBecause: if (Ok(c->STRING())) out.because = StringOf(c->STRING()); break;
-        case kCite: if (Ok(c->STRING())) out.cite = StringOf(c->STRING()); break;
+        case kBecause:
+          if (Ok(c->STRING())) out.because = StringOf(c->STRING());
+          break;
+        case kCite:
+          if (Ok(c->STRING())) out.cite = StringOf(c->STRING());
+          break;
       }
     }
   }
@@ -302,18 +326,21 @@ class Builder {
       bool has_string = Ok(m->STRING());
       ast::Ident value_name = names.size() > 1 ? IdentOf(names[1]) : ast::Ident{};
       if (std::find(kKeys.begin(), kKeys.end(), key.text) == kKeys.end()) {
-        auto& diag = diags_.Report(DiagKind::UnknownMetadata, key.span,
-                                   fmt::format("unknown policy metadata `{}`", key.text))
+        auto& diag = diags_
+                         .Report(DiagKind::UnknownMetadata, key.span,
+                                 fmt::format("unknown policy metadata `{}`", key.text))
                          .Label("not a metadata key");
         if (auto m2 = ClosestMatch(key.text, kKeys)) {
           diag.Help(fmt::format("did you mean `{}`?", *m2));
         } else {
-          diag.Help("the policy header takes `title \"...\"`, `jurisdiction CC` and `version \"...\"`");
+          diag.Help(
+              "the policy header takes `title \"...\"`, `jurisdiction CC` and `version \"...\"`");
         }
         continue;
       }
       if (auto it = seen.find(key.text); it != seen.end()) {
-        diags_.Report(DiagKind::DuplicateClause, key.span, fmt::format("`{}` given twice", key.text))
+        diags_
+            .Report(DiagKind::DuplicateClause, key.span, fmt::format("`{}` given twice", key.text))
             .Also(it->second, "first given here");
         continue;
       }
@@ -321,8 +348,9 @@ class Builder {
       if (key.text == "jurisdiction") {
         if (has_string) {
           std::string text = StringOf(m->STRING()).value;
-          diags_.Report(DiagKind::SyntaxError, Of(m->STRING()),
-                        "`jurisdiction` takes a country code, not a string")
+          diags_
+              .Report(DiagKind::SyntaxError, Of(m->STRING()),
+                      "`jurisdiction` takes a country code, not a string")
               .Help(fmt::format("write it without quotes: `jurisdiction {}`", text));
           continue;
         }
@@ -403,11 +431,13 @@ class Builder {
         auto& slot = since ? member.since : member.until;
         Span keyword = Of(b->getStart());
         if (slot) {
-          diags_.Report(DiagKind::DuplicateClause, keyword,
-                        fmt::format("`{}` given twice for one member", since ? "since" : "until"))
+          diags_
+              .Report(DiagKind::DuplicateClause, keyword,
+                      fmt::format("`{}` given twice for one member", since ? "since" : "until"))
               .Also(slot->span, "first given here")
-              .Help("for a member that left and rejoined, list it twice: "
-                    "`KR until 2019-08-27, KR since 2023-07-21`");
+              .Help(
+                  "for a member that left and rejoined, list it twice: "
+                  "`KR until 2019-08-27, KR since 2023-07-21`");
           continue;
         }
         slot = BoundOf(b->dateBound());
@@ -485,11 +515,12 @@ class Builder {
     if (ctx->effect() || ctx->scope()) {
       Span span = ctx->effect() ? Of(ctx->effect()) : Of(ctx->scope());
       if (ctx->effect() && ctx->scope()) span = Span::Cover(span, Of(ctx->scope()));
-      diags_.Report(DiagKind::ExceptionScope, span,
-                    "an exception has no effect or scope of its own")
+      diags_
+          .Report(DiagKind::ExceptionScope, span, "an exception has no effect or scope of its own")
           .Label("not allowed in an exception")
-          .Help("an exception waives the rules it names (their effect becomes `exempt`); put its "
-                "condition in `when`, e.g. `when destination in EAR_B`");
+          .Help(
+              "an exception waives the rules it names (their effect becomes `exempt`); put its "
+              "condition in `when`, e.g. `when destination in EAR_B`");
     }
     ClausesOf(ctx->clause(), kWhen | kUnless | kSince | kUntil | kBecause | kCite, "an exception",
               "", d->clauses);
@@ -520,7 +551,8 @@ class Builder {
     auto* d = module_->New<ast::TestDecl>();
     if (Ok(ctx->STRING())) d->name = StringOf(ctx->STRING());
     d->given = TopExpression(ctx->expr());
-    if (d->given && d->given->kind != ast::ExprKind::Record && d->given->kind != ast::ExprKind::Error &&
+    if (d->given && d->given->kind != ast::ExprKind::Record &&
+        d->given->kind != ast::ExprKind::Error &&
         !(d->given->kind == ast::ExprKind::Set && d->given->As<ast::SetExpr>().elements.empty())) {
       diags_.Report(DiagKind::SyntaxError, d->given->span, "`given` takes a record literal")
           .Label("not a record")
@@ -536,8 +568,9 @@ class Builder {
     const auto& decls = module_->decls();
     if (decls.empty()) {
       if (diags_.error_count() == errors_at_start_) {
-        diags_.Report(DiagKind::EmptyFile, Span{file_.id(), 0, 0},
-                      fmt::format("`{}` has no declarations", file_.path()))
+        diags_
+            .Report(DiagKind::EmptyFile, Span{file_.id(), 0, 0},
+                    fmt::format("`{}` has no declarations", file_.path()))
             .Help("a policy file starts with a header such as `policy acme.export_rules`");
       }
       return;
@@ -554,14 +587,16 @@ class Builder {
           .Help("to combine policies, run the files together: `licit run a.licit b.licit`");
     }
     if (!first_policy) {
-      diags_.Report(DiagKind::MissingPolicyHeader, Span{file_.id(), decls[0]->span.begin,
-                                                        decls[0]->span.begin},
-                    "missing policy header")
+      diags_
+          .Report(DiagKind::MissingPolicyHeader,
+                  Span{file_.id(), decls[0]->span.begin, decls[0]->span.begin},
+                  "missing policy header")
           .Label("expected `policy NAME` before this")
           .Help("every file starts with a header such as `policy acme.export_rules`");
     } else if (first_policy != decls[0]) {
-      diags_.Report(DiagKind::MissingPolicyHeader, first_policy->span,
-                    "the policy header must come first")
+      diags_
+          .Report(DiagKind::MissingPolicyHeader, first_policy->span,
+                  "the policy header must come first")
           .Also(decls[0]->span, "this declaration comes before it")
           .Help("move `policy ...` to the top of the file");
     }
@@ -630,9 +665,10 @@ class Builder {
       for (const ast::Expr* c : children) stack.push_back({c, depth + 1});
     }
     if (max_depth <= kMaxExpressionDepth) return e;
-    diags_.Report(DiagKind::NestingTooDeep, deepest->span,
-                  fmt::format("this expression is {} operations deep; the limit is {}", max_depth,
-                              kMaxExpressionDepth))
+    diags_
+        .Report(DiagKind::NestingTooDeep, deepest->span,
+                fmt::format("this expression is {} operations deep; the limit is {}", max_depth,
+                            kMaxExpressionDepth))
         .Label("too deep here")
         .Help("split it into `let` or `class` declarations, or use a set: `x in {a, b, c}`");
     return ErrorAt(e->span);
@@ -769,16 +805,22 @@ class Builder {
   }
 
   ast::Expr* Add(P::AddExprContext* ctx) {
-    return Chain(ctx, [this](antlr4::ParserRuleContext* c) { return Mul(dynamic_cast<P::MulExprContext*>(c)); },
-                 [](size_t t) { return t == LicitLexer::PLUS ? ast::BinaryOp::Add : ast::BinaryOp::Sub; });
+    return Chain(
+        ctx,
+        [this](antlr4::ParserRuleContext* c) { return Mul(dynamic_cast<P::MulExprContext*>(c)); },
+        [](size_t t) { return t == LicitLexer::PLUS ? ast::BinaryOp::Add : ast::BinaryOp::Sub; });
   }
   ast::Expr* Mul(P::MulExprContext* ctx) {
-    return Chain(ctx, [this](antlr4::ParserRuleContext* c) { return Unary(dynamic_cast<P::UnaryExprContext*>(c)); },
-                 [](size_t t) {
-                   return t == LicitLexer::STAR    ? ast::BinaryOp::Mul
-                          : t == LicitLexer::SLASH ? ast::BinaryOp::Div
-                                                   : ast::BinaryOp::Mod;
-                 });
+    return Chain(
+        ctx,
+        [this](antlr4::ParserRuleContext* c) {
+          return Unary(dynamic_cast<P::UnaryExprContext*>(c));
+        },
+        [](size_t t) {
+          return t == LicitLexer::STAR    ? ast::BinaryOp::Mul
+                 : t == LicitLexer::SLASH ? ast::BinaryOp::Div
+                                          : ast::BinaryOp::Mod;
+        });
   }
   ast::Expr* Unary(P::UnaryExprContext* ctx) {
     if (!ctx) return nullptr;
@@ -821,7 +863,9 @@ class Builder {
       e->text = c->getText();
       auto [ptr, ec] = std::from_chars(e->text.data(), e->text.data() + e->text.size(), e->value);
       if (ec != std::errc()) {
-        diags_.Report(DiagKind::InvalidNumber, span, fmt::format("integer `{}` is too large", e->text))
+        diags_
+            .Report(DiagKind::InvalidNumber, span,
+                    fmt::format("integer `{}` is too large", e->text))
             .Help("integers range up to 9223372036854775807");
       }
       return e;
@@ -851,8 +895,9 @@ class Builder {
       auto* e = NewExpr<ast::DateExpr>(span);
       if (auto lit = DateOf(c->getText(), span)) {
         e->value = lit->first;
-        diags_.Report(DiagKind::MonthNotAllowed, span,
-                      fmt::format("`{}` is a month; a date is expected here", c->getText()))
+        diags_
+            .Report(DiagKind::MonthNotAllowed, span,
+                    fmt::format("`{}` is a month; a date is expected here", c->getText()))
             .Label("a month, not a date")
             .Help(fmt::format("months are allowed only after `since`, `until` and `from`; write a "
                               "full date such as `{}`",
@@ -869,12 +914,14 @@ class Builder {
       CheckDecimal(e->amount, Span{span.file, span.begin, span.begin + static_cast<uint32_t>(ws)});
       if (!FindCurrency(e->currency)) {
         Span cur{span.file, span.end - 3, span.end};
-        auto& d = diags_.Report(DiagKind::UnknownCurrency, cur,
-                                fmt::format("unknown currency `{}`", e->currency))
+        auto& d = diags_
+                      .Report(DiagKind::UnknownCurrency, cur,
+                              fmt::format("unknown currency `{}`", e->currency))
                       .Label("not an ISO 4217 currency code");
         std::vector<std::string> codes;
         for (const auto& info : AllCurrencies()) codes.emplace_back(info.code);
-        if (auto m = ClosestMatch(e->currency, codes)) d.Help(fmt::format("did you mean `{}`?", *m));
+        if (auto m = ClosestMatch(e->currency, codes))
+          d.Help(fmt::format("did you mean `{}`?", *m));
       }
       return e;
     }
@@ -935,9 +982,10 @@ class Builder {
     size_t int_digits = dot == std::string::npos ? text.size() : dot;
     size_t frac_digits = dot == std::string::npos ? 0 : text.size() - dot - 1;
     if (frac_digits > 18) {
-      diags_.Report(DiagKind::InvalidNumber, span,
-                    fmt::format("`{}` has {} digits after the point; at most 18 are kept exactly",
-                                text, frac_digits))
+      diags_
+          .Report(DiagKind::InvalidNumber, span,
+                  fmt::format("`{}` has {} digits after the point; at most 18 are kept exactly",
+                              text, frac_digits))
           .Help("round the number to 18 decimal places");
     } else if (int_digits > 20) {
       diags_.Report(DiagKind::InvalidNumber, span, fmt::format("`{}` is too large", text))

@@ -1,11 +1,10 @@
 #include "frontend/syntax/parse.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <functional>
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include "LicitLexer.h"
 #include "LicitParser.h"
@@ -111,13 +110,15 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
       : file_(file), offsets_(offsets), diags_(diags) {}
 
  protected:
-  void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override {
+  void reportNoViableAlternative(antlr4::Parser* p,
+                                 const antlr4::NoViableAltException& e) override {
     Report(p, e.getOffendingToken(), getExpectedTokens(p), false);
   }
   void reportInputMismatch(antlr4::Parser* p, const antlr4::InputMismatchException& e) override {
     Report(p, e.getOffendingToken(), e.getExpectedTokens(), false);
   }
-  void reportFailedPredicate(antlr4::Parser* p, const antlr4::FailedPredicateException& e) override {
+  void reportFailedPredicate(antlr4::Parser* p,
+                             const antlr4::FailedPredicateException& e) override {
     Report(p, e.getOffendingToken(), getExpectedTokens(p), false);
   }
   void reportUnwantedToken(antlr4::Parser* p) override {
@@ -154,7 +155,8 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
 
   std::string Found(antlr4::Token* t, const antlr4::dfa::Vocabulary& vocab) const {
     size_t type = t->getType();
-    if (type == antlr4::Token::EOF || type == LicitLexer::SEP) return DescribeTokenType(type, vocab);
+    if (type == antlr4::Token::EOF || type == LicitLexer::SEP)
+      return DescribeTokenType(type, vocab);
     std::string text = t->getText();
     if (text.size() > 40) text = text.substr(0, 37) + "...";
     if (type == LicitLexer::STRING) return fmt::format("the string {}", text);
@@ -172,10 +174,10 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
     if (has(LicitLexer::INT) && has(LicitLexer::STRING) && has(LicitLexer::NAME) &&
         has(LicitLexer::LPAREN)) {
       words.push_back("an expression");
-      skip = {LicitLexer::INT, LicitLexer::DECIMAL, LicitLexer::STRING, LicitLexer::TRUE,
-              LicitLexer::FALSE, LicitLexer::DATE, LicitLexer::MONTH, LicitLexer::MONEY,
-              LicitLexer::NAME, LicitLexer::QNAME, LicitLexer::LPAREN, LicitLexer::LBRACE,
-              LicitLexer::LBRACKET, LicitLexer::MINUS, LicitLexer::NOT, LicitLexer::IF};
+      skip = {LicitLexer::INT,      LicitLexer::DECIMAL, LicitLexer::STRING, LicitLexer::TRUE,
+              LicitLexer::FALSE,    LicitLexer::DATE,    LicitLexer::MONTH,  LicitLexer::MONEY,
+              LicitLexer::NAME,     LicitLexer::QNAME,   LicitLexer::LPAREN, LicitLexer::LBRACE,
+              LicitLexer::LBRACKET, LicitLexer::MINUS,   LicitLexer::NOT,    LicitLexer::IF};
     } else if (has(LicitLexer::NAME) && has(LicitLexer::POLICY) && has(LicitLexer::MATCHES)) {
       words.push_back("a name");
       for (size_t t = LicitLexer::POLICY; t <= LicitLexer::FALSE; ++t) skip.push_back(t);
@@ -200,12 +202,13 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
     return out;
   }
 
-  void Report(antlr4::Parser* p, antlr4::Token* offending, const antlr4::misc::IntervalSet& expected,
-              bool unwanted) {
+  void Report(antlr4::Parser* p, antlr4::Token* offending,
+              const antlr4::misc::IntervalSet& expected, bool unwanted) {
     if (diags_count_ >= kMaxErrors) return;
     if (++diags_count_ == kMaxErrors) {
-      diags_.Report(DiagKind::SyntaxError, offsets_.TokenSpan(file_.id(), offending),
-                    "too many syntax errors; giving up on this file")
+      diags_
+          .Report(DiagKind::SyntaxError, offsets_.TokenSpan(file_.id(), offending),
+                  "too many syntax errors; giving up on this file")
           .Note(fmt::format("only the first {} syntax errors are shown", kMaxErrors - 1));
       return;
     }
@@ -215,9 +218,9 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
     if (type == LicitLexer::SEP || type == antlr4::Token::EOF) unwanted = false;
     Span span = offsets_.TokenSpan(file_.id(), offending);
     std::string expected_text = Expected(expected, vocab);
-    std::string message = unwanted ? fmt::format("unexpected {}", Found(offending, vocab))
-                                   : fmt::format("expected {}, found {}", expected_text,
-                                                 Found(offending, vocab));
+    std::string message =
+        unwanted ? fmt::format("unexpected {}", Found(offending, vocab))
+                 : fmt::format("expected {}, found {}", expected_text, Found(offending, vocab));
     std::string_view noun = DeclarationNoun(p->getContext());
     // When the problem is at a line break, point just after the last good token, as rustc
     // does for a missing `;`: that is where the author must type.
@@ -235,22 +238,25 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
     }
     if (!noun.empty()) d->Note(fmt::format("while reading {}", noun));
     if (unwanted && StartsDeclaration(type) && offending->getCharPositionInLine() > 0) {
-      d->Help(fmt::format("each declaration starts on a new line in column 1: put `{}` at the "
-                          "start of a line",
-                          offending->getText()));
+      d->Help(
+          fmt::format("each declaration starts on a new line in column 1: put `{}` at the "
+                      "start of a line",
+                      offending->getText()));
     }
     if (type == LicitLexer::SEP || type == antlr4::Token::EOF) {
       const char* closer = expected.contains(static_cast<size_t>(LicitLexer::RBRACE))     ? "}"
                            : expected.contains(static_cast<size_t>(LicitLexer::RPAREN))   ? ")"
                            : expected.contains(static_cast<size_t>(LicitLexer::RBRACKET)) ? "]"
-                                                                     : nullptr;
+                                                                                          : nullptr;
       if (closer) {
-        d->Help(fmt::format("is a closing `{}` missing? A bracket opened in this declaration is "
-                            "never closed",
-                            closer));
+        d->Help(
+            fmt::format("is a closing `{}` missing? A bracket opened in this declaration is "
+                        "never closed",
+                        closer));
       } else if (type == LicitLexer::SEP) {
-        d->Help("a line that starts in column 1 begins a new declaration; indent the lines that "
-                "continue this one");
+        d->Help(
+            "a line that starts in column 1 begins a new declaration; indent the lines that "
+            "continue this one");
       }
     }
   }
@@ -276,22 +282,24 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
 bool CheckEncoding(const SourceFile& file, DiagnosticSink& diags, size_t max_bytes) {
   const std::string& text = file.text();
   if (text.size() > max_bytes) {
-    diags.Report(DiagKind::FileTooLarge, Span{file.id(), 0, 0},
-                 fmt::format("`{}` is {} bytes; the limit is {} bytes", file.path(), text.size(),
-                             max_bytes))
+    diags
+        .Report(DiagKind::FileTooLarge, Span{file.id(), 0, 0},
+                fmt::format("`{}` is {} bytes; the limit is {} bytes", file.path(), text.size(),
+                            max_bytes))
         .Help("split the policy into several files joined with `import`");
     return false;
   }
   if (size_t nul = text.find('\0'); nul != std::string::npos) {
-    diags.Report(DiagKind::BinaryFile, Span{file.id(), static_cast<uint32_t>(nul),
-                                            static_cast<uint32_t>(nul + 1)},
+    diags.Report(DiagKind::BinaryFile,
+                 Span{file.id(), static_cast<uint32_t>(nul), static_cast<uint32_t>(nul + 1)},
                  "this file contains a NUL byte; it looks like a binary file, not a policy");
     return false;
   }
   if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
-    diags.Report(DiagKind::InvalidUtf8, Span{file.id(), static_cast<uint32_t>(bad),
-                                             static_cast<uint32_t>(bad + 1)},
-                 fmt::format("invalid UTF-8 at byte {}", bad))
+    diags
+        .Report(DiagKind::InvalidUtf8,
+                Span{file.id(), static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)},
+                fmt::format("invalid UTF-8 at byte {}", bad))
         .Label("an invalid or incomplete UTF-8 sequence starts here")
         .Help("save the file as UTF-8");
     return false;
@@ -343,9 +351,11 @@ std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file_id,
           tree = parser.file();
         }
       } catch (const TooDeep&) {
-        Span at = guard.offending ? offsets.TokenSpan(file_id, guard.offending) : Span{file_id, 0, 0};
-        diags.Report(DiagKind::NestingTooDeep, at,
-                     fmt::format("expressions are nested more than {} deep", kMaxNestingDepth))
+        Span at =
+            guard.offending ? offsets.TokenSpan(file_id, guard.offending) : Span{file_id, 0, 0};
+        diags
+            .Report(DiagKind::NestingTooDeep, at,
+                    fmt::format("expressions are nested more than {} deep", kMaxNestingDepth))
             .Label("too deep here")
             .Help("split the expression with `let` or `class` declarations");
         return;
@@ -374,7 +384,8 @@ std::string DumpTokens(const SourceManager& sources, FileId file_id, DiagnosticS
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     Span span = offsets.TokenSpan(file_id, t.get());
     LineCol lc = file.Locate(span.begin);
-    std::string name = t->getType() == antlr4::Token::EOF ? "EOF" : vocab.getSymbolicName(t->getType());
+    std::string name =
+        t->getType() == antlr4::Token::EOF ? "EOF" : vocab.getSymbolicName(t->getType());
     if (t->getType() == LicitLexer::SEP || t->getType() == antlr4::Token::EOF) {
       out += fmt::format("{}:{} {}\n", lc.line, lc.column, name);
     } else {

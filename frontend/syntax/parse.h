@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "base/source.h"
 #include "base/diagnostic.h"
+#include "base/source.h"
 #include "frontend/syntax/ast.h"
 
 namespace licit::syntax {

@@ -36,13 +36,19 @@ Span OffsetMap::TokenSpan(FileId file, const antlr4::Token* token) const {
 
 bool StartsDeclaration(size_t type) {
   switch (type) {
-    case LicitLexer::POLICY: case LicitLexer::IMPORT: case LicitLexer::RECORD:
-    case LicitLexer::INPUT: case LicitLexer::LET: case LicitLexer::CLASS: case LicitLexer::GROUP:
-    case LicitLexer::RULE: case LicitLexer::EXCEPTION: case LicitLexer::SUSPEND:
-    case LicitLexer::DEFAULT: case LicitLexer::TEST:
-      return true;
-    default:
-      return false;
+    case LicitLexer::POLICY:
+    case LicitLexer::IMPORT:
+    case LicitLexer::RECORD:
+    case LicitLexer::INPUT:
+    case LicitLexer::LET:
+    case LicitLexer::CLASS:
+    case LicitLexer::GROUP:
+    case LicitLexer::RULE:
+    case LicitLexer::EXCEPTION:
+    case LicitLexer::SUSPEND:
+    case LicitLexer::DEFAULT:
+    case LicitLexer::TEST: return true;
+    default: return false;
   }
 }
 
@@ -86,7 +92,8 @@ std::string HelpForCharacter(std::string_view c) {
   if (c == "$" || c == "\u20ac" || c == "\u00a3" || c == "\u00a5") {
     return "money is written as an amount and an ISO 4217 code: `1200.00 USD`";
   }
-  if (c == "\u201c" || c == "\u201d") return "use plain double quotes \" instead of typographic quotes";
+  if (c == "\u201c" || c == "\u201d")
+    return "use plain double quotes \" instead of typographic quotes";
   if (!c.empty() && static_cast<unsigned char>(c[0]) >= 0x80) {
     return "names are written with ASCII letters, digits, `_` and `-`; other text belongs in "
            "strings";
@@ -160,7 +167,9 @@ LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetM
     if (first && !column_one) {
       diags.Report(DiagKind::IndentedDeclaration, span, "the first declaration is indented")
           .Label("this should start in column 1")
-          .Help("every declaration starts in column 1; indented lines continue the declaration above");
+          .Help(
+              "every declaration starts in column 1; indented lines continue the declaration "
+              "above");
     }
     if (depth > 0 && column_one && StartsDeclaration(type)) {
       // An unclosed bracket would otherwise swallow the rest of the file; a declaration keyword
@@ -171,21 +180,25 @@ LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetM
     if (first || (depth == 0 && column_one)) out.tokens.push_back(MakeSep(lexer, *token));
     first = false;
     switch (type) {
-      case LicitLexer::LPAREN: case LicitLexer::LBRACE: case LicitLexer::LBRACKET:
+      case LicitLexer::LPAREN:
+      case LicitLexer::LBRACE:
+      case LicitLexer::LBRACKET:
         if (++depth > kMaxNestingDepth && !reported_depth) {
           reported_depth = true;
           out.too_deep = true;
-          diags.Report(DiagKind::NestingTooDeep, span,
-                       fmt::format("brackets are nested more than {} deep", kMaxNestingDepth))
+          diags
+              .Report(DiagKind::NestingTooDeep, span,
+                      fmt::format("brackets are nested more than {} deep", kMaxNestingDepth))
               .Label("this bracket is too deep")
               .Help("split the expression with `let` or `class` declarations");
         }
         break;
-      case LicitLexer::RPAREN: case LicitLexer::RBRACE: case LicitLexer::RBRACKET:
+      case LicitLexer::RPAREN:
+      case LicitLexer::RBRACE:
+      case LicitLexer::RBRACKET:
         if (depth > 0) --depth;
         break;
-      default:
-        break;
+      default: break;
     }
     out.tokens.push_back(std::move(token));
   }

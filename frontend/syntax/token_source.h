@@ -5,9 +5,9 @@
 #include <memory>
 #include <vector>
 
-#include "base/source.h"
-#include "base/diagnostic.h"
 #include "LicitLexer.h"
+#include "base/diagnostic.h"
+#include "base/source.h"
 #include "licit_antlr.h"
 
 namespace licit::syntax {

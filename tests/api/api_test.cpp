@@ -1,8 +1,6 @@
 // The C++ API (api/include/licit/licit.hpp): every call, including misuse. Runs with the default
 // engine (the JIT when built with LLVM) and compares with the interpreter where it matters.
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <fstream>
 #include <functional>
@@ -10,6 +8,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "licit/licit.hpp"
 #include "tests/api/api_test_support.h"
@@ -96,8 +96,8 @@ TEST_CASE("compile errors are data", "[api]") {
     CHECK(d.error().find("no policy") != std::string::npos);
   }
   SECTION("an unknown country, with location and help") {
-    licit::Compilation c = engine.compile_source(
-        "bad.licit", "policy bad.one\n\ngroup friends = {JP, UK}\n");
+    licit::Compilation c =
+        engine.compile_source("bad.licit", "policy bad.one\n\ngroup friends = {JP, UK}\n");
     CHECK_FALSE(c.ok());
     CHECK(c.error_count() == 1);
     CHECK(c.warning_count() == 1);  // W0001: the group is never used
@@ -216,7 +216,8 @@ TEST_CASE("decide_json: records that cannot be judged", "[api]") {
   }
   SECTION("invalid UTF-8") {
     licit::Decision d = p.decide_json(
-        "{\"id\":\"R1\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{\"cn\":\"\xff\"}}");
+        "{\"id\":\"R1\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"item\":{\"cn\":\"\xff\"}"
+        "}");
     CHECK(d.error_kind() == ErrorKind::Utf8);
     CHECK(d.error() == "malformed JSON: invalid UTF-8");
   }
@@ -227,8 +228,9 @@ TEST_CASE("decide_json: records that cannot be judged", "[api]") {
     CHECK(d.error() ==
           "field `destination`: unknown country code `XX` (did you mean `XK`, Kosovo?)");
     CHECK(d.id() == "R1");
-    CHECK(d.to_json() ==
-          R"J({"line":null,"id":"R1","effect":"error","error":"field `destination`: unknown country code `XX` (did you mean `XK`, Kosovo?)"})J");
+    CHECK(
+        d.to_json() ==
+        R"J({"line":null,"id":"R1","effect":"error","error":"field `destination`: unknown country code `XX` (did you mean `XK`, Kosovo?)"})J");
   }
   SECTION("a missing required field") {
     licit::Decision d = p.decide_json(R"J({"id":"R1","date":"2026-02-01","item":{}})J");
@@ -332,7 +334,9 @@ TEST_CASE("the typed record builder", "[api]") {
     CHECK(p.decide_json(r.to_json()).to_json() == kS0001Decision);
   }
   SECTION("money, decimals, sets, null") {
-    r.set_money("value", "1200.50 USD").set_decimal("quantity", "30").set_list("item.tags", {"b", "a", "b"});
+    r.set_money("value", "1200.50 USD")
+        .set_decimal("quantity", "30")
+        .set_list("item.tags", {"b", "a", "b"});
     CHECK(r.ok());
     r.set_money("value", "99", "EUR").set("quantity", 12);
     CHECK(r.ok());
@@ -393,8 +397,7 @@ TEST_CASE("the typed record builder", "[api]") {
          "field `destination`: null, but the field is required"},
         {[](licit::Record& x) { x.set_money("value", "12 XYZ"); },
          "field `value`: unknown currency"},
-        {[](licit::Record& x) { x.set_decimal("quantity", "many"); },
-         "field `quantity`: expected"},
+        {[](licit::Record& x) { x.set_decimal("quantity", "many"); }, "field `quantity`: expected"},
     };
     for (const Case& c : cases) {
       licit::Record x = p.new_record();
@@ -471,7 +474,11 @@ TEST_CASE("decide_batch", "[api]") {
   CHECK(errors == 3);  // the sample has three deliberately bad lines
   std::vector<licit::Record> records;
   records.push_back(p.new_record());
-  records.back().set("id", "B1").set("date", "2026-02-01").set("destination", "JP").set("item.cn", "1C902");
+  records.back()
+      .set("id", "B1")
+      .set("date", "2026-02-01")
+      .set("destination", "JP")
+      .set("item.cn", "1C902");
   records.push_back(p.new_record());  // missing fields
   std::vector<licit::Decision> c = p.decide_batch(std::span<const licit::Record>(records));
   REQUIRE(c.size() == 2);
@@ -533,7 +540,11 @@ TEST_CASE("many threads decide on one policy", "[api][threads]") {
           size_t k = (i + static_cast<size_t>(t) * 7) % lines.size();
           if (p.decide_json(lines[k]).to_json() != expected[k]) ++mismatches;
         }
-        r.clear().set("id", "T").set("date", "2026-02-01").set("destination", "JP").set("item.cn", "1C902");
+        r.clear()
+            .set("id", "T")
+            .set("date", "2026-02-01")
+            .set("destination", "JP")
+            .set("item.cn", "1C902");
         if (p.decide(r).effect() != Effect::License) ++mismatches;
       }
     });
@@ -548,8 +559,8 @@ TEST_CASE("several threads compile at once", "[api][threads]") {
   std::atomic<int> failures{0};
   for (int t = 0; t < 3; ++t) {
     threads.emplace_back([&] {
-      licit::Compilation c = engine.compile_source("examples/cn-japan-2026.licit",
-                                                   licit_test::ExamplePolicyText());
+      licit::Compilation c =
+          engine.compile_source("examples/cn-japan-2026.licit", licit_test::ExamplePolicyText());
       if (!c.ok() || c.policy().decide_json(kS0001).to_json() != kS0001Decision) ++failures;
     });
   }

@@ -31,7 +31,6 @@ inline std::vector<std::string> ShipmentLines() {
   return lines;
 }
 
-
 // The example shipments, many times over, with blank lines, CRLF and broken records between them
 // (the screening tests' input).
 inline std::string ScreenInput(int copies) {

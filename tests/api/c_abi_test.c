@@ -3,21 +3,20 @@
  * otherwise. */
 #define _POSIX_C_SOURCE 200809L /* pipe, write, close */
 
+#include <licit/licit.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <licit/licit.h>
-
 static int failures = 0;
-#define CHECK(cond)                                           \
-  do {                                                        \
-    if (!(cond)) {                                            \
+#define CHECK(cond)                                                                \
+  do {                                                                             \
+    if (!(cond)) {                                                                 \
       fprintf(stderr, "%s:%d: CHECK(%s) failed (%s)\n", __FILE__, __LINE__, #cond, \
-              licit_last_error());                            \
-      ++failures;                                             \
-    }                                                         \
+              licit_last_error());                                                 \
+      ++failures;                                                                  \
+    }                                                                              \
   } while (0)
 
 /* A growing buffer that a screen writes into; stops the screen at write number `stop_at`. */
@@ -171,7 +170,8 @@ int main(int argc, char** argv) {
   CHECK(strncmp(licit_last_error(), "malformed JSON", 14) == 0);
   licit_decision_free(decision);
   decision = NULL;
-  CHECK(licit_policy_decide_json(policy, "{\"id\":\"\xff\"}", 10, NULL, &decision) == LICIT_ERR_UTF8);
+  CHECK(licit_policy_decide_json(policy, "{\"id\":\"\xff\"}", 10, NULL, &decision) ==
+        LICIT_ERR_UTF8);
   licit_decision_free(decision);
   decision = NULL;
 

@@ -3,11 +3,6 @@
 // stop). Written in C++ for Catch2; the C11 test (c_abi_test.c) checks the header compiles and
 // works as C.
 
-#include <catch2/catch.hpp>
-
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -17,6 +12,11 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 #include "licit/licit.h"
 #include "licit/licit.hpp"
@@ -60,7 +60,8 @@ struct Fixture {
 TEST_CASE("C: library functions", "[api][c]") {
   CHECK(std::strchr(licit_version(), '.') != nullptr);
   CHECK(std::string(licit_status_name(LICIT_ERR_JSON)) == "LICIT_ERR_JSON");
-  CHECK(std::string(licit_status_name(static_cast<licit_status>(99))) == "LICIT_ERR_UNKNOWN_STATUS");
+  CHECK(std::string(licit_status_name(static_cast<licit_status>(99))) ==
+        "LICIT_ERR_UNKNOWN_STATUS");
   CHECK(std::string(licit_effect_name(LICIT_EFFECT_LICENSE)) == "license");
   CHECK(std::string(licit_effect_name(static_cast<licit_effect>(42))) == "error");
   licit_string_free(nullptr);
@@ -95,7 +96,8 @@ TEST_CASE("C: compiling", "[api][c]") {
 
   SECTION("a failed compilation still gives its diagnostics") {
     const char* text = "policy bad.one\n\ngroup friends = {JP, UK}\n";
-    CHECK(licit_compile_source(engine, "bad.licit", text, std::strlen(text), &c) == LICIT_ERR_COMPILE);
+    CHECK(licit_compile_source(engine, "bad.licit", text, std::strlen(text), &c) ==
+          LICIT_ERR_COMPILE);
     CHECK(std::string(licit_last_error()).find("unknown country code `UK` (bad.licit:3:22)") !=
           std::string::npos);
     REQUIRE(c != nullptr);
@@ -172,7 +174,8 @@ TEST_CASE("C: compiling", "[api][c]") {
 TEST_CASE("C: deciding", "[api][c]") {
   Fixture f;
   licit_decision* d = nullptr;
-  REQUIRE(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &d) == LICIT_OK);
+  REQUIRE(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &d) ==
+          LICIT_OK);
   CHECK(licit_decision_effect(d) == LICIT_EFFECT_LICENSE);
   CHECK(std::string(licit_decision_id(d)) == "R1");
   CHECK(std::string(licit_decision_error(d)).empty());
@@ -240,7 +243,8 @@ TEST_CASE("C: deciding", "[api][c]") {
     for (const Case& c : cases) {
       INFO(c.json);
       d = nullptr;
-      CHECK(licit_policy_decide_json(f.policy, c.json.data(), c.json.size(), nullptr, &d) == c.status);
+      CHECK(licit_policy_decide_json(f.policy, c.json.data(), c.json.size(), nullptr, &d) ==
+            c.status);
       REQUIRE(d != nullptr);
       CHECK(licit_decision_effect(d) == LICIT_EFFECT_ERROR);
       CHECK(std::string(licit_decision_error(d)) == licit_last_error());
@@ -255,7 +259,8 @@ TEST_CASE("C: deciding", "[api][c]") {
     d = nullptr;
     CHECK(licit_policy_decide_json(nullptr, kRecord, 3, nullptr, &d) == LICIT_ERR_INVALID_ARGUMENT);
     CHECK(std::string(licit_last_error()) == "policy is NULL");
-    CHECK(licit_policy_decide_json(f.policy, nullptr, 3, nullptr, &d) == LICIT_ERR_INVALID_ARGUMENT);
+    CHECK(licit_policy_decide_json(f.policy, nullptr, 3, nullptr, &d) ==
+          LICIT_ERR_INVALID_ARGUMENT);
     CHECK(licit_policy_decide_json(f.policy, kRecord, 3, nullptr, nullptr) ==
           LICIT_ERR_INVALID_ARGUMENT);
     CHECK(licit_policy_decide_json(reinterpret_cast<licit_policy*>(f.engine), kRecord, 3, nullptr,
@@ -274,7 +279,8 @@ TEST_CASE("C: deciding", "[api][c]") {
     CHECK(licit_decision_json(reinterpret_cast<licit_decision*>(f.policy), &s, nullptr) ==
           LICIT_ERR_INVALID_HANDLE);
     licit_decision_free(reinterpret_cast<licit_decision*>(f.policy));  // ignored: wrong type
-    CHECK(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &d) == LICIT_OK);
+    CHECK(licit_policy_decide_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &d) ==
+          LICIT_OK);
     licit_decision_free(d);
   }
 }
@@ -311,7 +317,8 @@ TEST_CASE("C: policies, clones and freed handles", "[api][c]") {
 TEST_CASE("C: explanations", "[api][c]") {
   Fixture f;
   licit_explanation* e = nullptr;
-  REQUIRE(licit_policy_explain_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &e) == LICIT_OK);
+  REQUIRE(licit_policy_explain_json(f.policy, kRecord, std::strlen(kRecord), nullptr, &e) ==
+          LICIT_OK);
   const licit_decision* d = licit_explanation_decision(e);
   CHECK(licit_decision_effect(d) == LICIT_EFFECT_LICENSE);
   char* s = nullptr;
@@ -369,7 +376,8 @@ TEST_CASE("C: typed records", "[api][c]") {
   d = nullptr;
   CHECK(licit_policy_decide_record(f.policy, r, nullptr, &d) == LICIT_ERR_RECORD);
   REQUIRE(d != nullptr);
-  CHECK(std::string(licit_decision_error(d)).find("unknown field `destinaton`") != std::string::npos);
+  CHECK(std::string(licit_decision_error(d)).find("unknown field `destinaton`") !=
+        std::string::npos);
   licit_decision_free(d);
   CHECK(licit_record_clear(r) == LICIT_OK);
   d = nullptr;
@@ -410,7 +418,8 @@ TEST_CASE("C: policy slots", "[api][c]") {
   REQUIRE(licit_policy_slot_store(slot, f.policy) == LICIT_OK);
   REQUIRE(licit_policy_slot_load(slot, &p) == LICIT_OK);
   licit_policy_free(p);
-  REQUIRE(licit_policy_slot_decide_json(slot, kRecord, std::strlen(kRecord), nullptr, &d) == LICIT_OK);
+  REQUIRE(licit_policy_slot_decide_json(slot, kRecord, std::strlen(kRecord), nullptr, &d) ==
+          LICIT_OK);
   CHECK(licit_decision_effect(d) == LICIT_EFFECT_LICENSE);
   licit_decision_free(d);
   d = nullptr;
@@ -444,7 +453,6 @@ TEST_CASE("C: last_error is per thread", "[api][c][threads]") {
 // ---- licit_policy_screen_fd ------------------------------------------------------------------
 
 namespace {
-
 
 // The input as a descriptor: a pipe fed by a thread (slowly, in small pieces, when `trickle`),
 // or a temporary file.
@@ -531,7 +539,8 @@ std::string ScreenCpp(const std::string& input, const licit::ScreenOptions& opti
 
 }  // namespace
 
-TEST_CASE("C: screen_fd writes the bytes of Policy::screen, from a pipe or a file", "[api][c][screen]") {
+TEST_CASE("C: screen_fd writes the bytes of Policy::screen, from a pipe or a file",
+          "[api][c][screen]") {
   Fixture f;
   const std::string input = licit_test::ScreenInput(300);  // ~4 MB: several blocks
   licit::ScreenSummary want_summary;
@@ -568,7 +577,8 @@ TEST_CASE("C: screen_fd with CSV, as_of and fail_on", "[api][c][screen]") {
   for (licit_format output : {LICIT_FORMAT_CSV, LICIT_FORMAT_JSON_LINES}) {
     licit::ScreenOptions cpp;
     cpp.input = licit::RecordFormat::Csv;
-    cpp.output = output == LICIT_FORMAT_CSV ? licit::RecordFormat::Csv : licit::RecordFormat::JsonLines;
+    cpp.output =
+        output == LICIT_FORMAT_CSV ? licit::RecordFormat::Csv : licit::RecordFormat::JsonLines;
     cpp.fail_on = licit::Effect::Deny;
     licit::ScreenSummary want_summary;
     const std::string want = ScreenCpp(csv, cpp, &want_summary);
@@ -626,10 +636,12 @@ TEST_CASE("C: screen_fd refuses bad arguments before reading anything", "[api][c
     CHECK(s.out.empty());
     return status;
   };
-  CHECK(refused(nullptr, in.fd(), CollectWrite, &options, "policy is NULL") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(refused(nullptr, in.fd(), CollectWrite, &options, "policy is NULL") ==
+        LICIT_ERR_INVALID_ARGUMENT);
   CHECK(refused(reinterpret_cast<const licit_policy*>(f.engine), in.fd(), CollectWrite, &options,
                 "not a live policy") == LICIT_ERR_INVALID_HANDLE);
-  CHECK(refused(f.policy, in.fd(), nullptr, &options, "write is NULL") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(refused(f.policy, in.fd(), nullptr, &options, "write is NULL") ==
+        LICIT_ERR_INVALID_ARGUMENT);
   CHECK(refused(f.policy, -1, CollectWrite, &options, "input_fd -1 is not a file descriptor") ==
         LICIT_ERR_INVALID_ARGUMENT);
   int p[2];
@@ -638,26 +650,34 @@ TEST_CASE("C: screen_fd refuses bad arguments before reading anything", "[api][c
         LICIT_ERR_INVALID_ARGUMENT);
   ::close(p[0]);
   ::close(p[1]);
-  CHECK(refused(f.policy, p[0], CollectWrite, &options, "is not open") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(refused(f.policy, p[0], CollectWrite, &options, "is not open") ==
+        LICIT_ERR_INVALID_ARGUMENT);
 
   options.as_of = "2026-13-45";
   CHECK(refused(f.policy, in.fd(), CollectWrite, &options,
-                "`as_of` takes a date like 2026-01-06, not `2026-13-45`") == LICIT_ERR_INVALID_ARGUMENT);
+                "`as_of` takes a date like 2026-01-06, not `2026-13-45`") ==
+        LICIT_ERR_INVALID_ARGUMENT);
   options.as_of = "2026-01";
-  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "not `2026-01`") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "not `2026-01`") ==
+        LICIT_ERR_INVALID_ARGUMENT);
   options.as_of = "\xff";
-  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "as_of is not valid UTF-8") == LICIT_ERR_UTF8);
+  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "as_of is not valid UTF-8") ==
+        LICIT_ERR_UTF8);
   licit_screen_options_init(&options);
   options.fail_on = LICIT_EFFECT_ERROR;
-  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "fail_on must be") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "fail_on must be") ==
+        LICIT_ERR_INVALID_ARGUMENT);
   options.fail_on = LICIT_EFFECT_EXEMPT;
-  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "fail_on must be") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "fail_on must be") ==
+        LICIT_ERR_INVALID_ARGUMENT);
   licit_screen_options_init(&options);
   options.input = static_cast<licit_format>(7);
-  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "input must be") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "input must be") ==
+        LICIT_ERR_INVALID_ARGUMENT);
   licit_screen_options_init(&options);
   options.output = static_cast<licit_format>(-1);
-  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "output must be") == LICIT_ERR_INVALID_ARGUMENT);
+  CHECK(refused(f.policy, in.fd(), CollectWrite, &options, "output must be") ==
+        LICIT_ERR_INVALID_ARGUMENT);
   // Nothing was read: the file still screens from its start.
   const CScreened s = ScreenC(f.policy, in.fd(), nullptr);
   CHECK(s.status == LICIT_OK);
@@ -668,7 +688,8 @@ TEST_CASE("C: screen_fd refuses bad arguments before reading anything", "[api][c
   licit_policy* clone = nullptr;
   REQUIRE(licit_policy_clone(f.policy, &clone) == LICIT_OK);
   licit_policy_free(clone);
-  CHECK(refused(clone, in.fd(), CollectWrite, nullptr, "not a live policy") == LICIT_ERR_INVALID_HANDLE);
+  CHECK(refused(clone, in.fd(), CollectWrite, nullptr, "not a live policy") ==
+        LICIT_ERR_INVALID_HANDLE);
 #endif
 }
 
@@ -730,7 +751,8 @@ TEST_CASE("C: a callback returning nonzero stops the screen", "[api][c][screen]"
     const CScreened s = ScreenC(f.policy, all.fd(), &options);
     CHECK(s.status == LICIT_ERR_STOPPED);
     CHECK(progress.calls == 2);
-    CHECK(std::string(licit_last_error()) == "the progress callback returned -1: the screen stopped");
+    CHECK(std::string(licit_last_error()) ==
+          "the progress callback returned -1: the screen stopped");
     CHECK(s.summary.records == 0);
   }
   {

@@ -1,9 +1,9 @@
 // Engine::dump_files and the DumpStage names (licit.hpp): each stage of the compiler printed, with
 // its diagnostics, as `licit dump --emit=STAGE` prints it.
 
-#include <catch2/catch.hpp>
-
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "licit/licit.h"
 #include "licit/licit.hpp"
@@ -28,9 +28,9 @@ std::string GoldenStdout(const std::string& name) {
 }  // namespace
 
 TEST_CASE("dump stage names", "[api][dump]") {
-  for (licit::DumpStage s : {licit::DumpStage::Tokens, licit::DumpStage::Ast,
-                             licit::DumpStage::Checked, licit::DumpStage::Ir,
-                             licit::DumpStage::Llvm}) {
+  for (licit::DumpStage s :
+       {licit::DumpStage::Tokens, licit::DumpStage::Ast, licit::DumpStage::Checked,
+        licit::DumpStage::Ir, licit::DumpStage::Llvm}) {
     CHECK(licit::parse_dump_stage(licit::dump_stage_name(s)) == s);
   }
   CHECK(std::string(licit::dump_stage_name(licit::DumpStage::Ir)) == "ir");
@@ -103,7 +103,8 @@ TEST_CASE("dump_files: errors, warnings and unreadable files", "[api][dump]") {
   CHECK_FALSE(w.text.empty());
   licit::EngineOptions strict;
   strict.warnings_as_errors = true;
-  CHECK_FALSE(licit::Engine(strict).dump_files(warning, licit::DumpStage::Checked).compilation.ok());
+  CHECK_FALSE(
+      licit::Engine(strict).dump_files(warning, licit::DumpStage::Checked).compilation.ok());
 
   // An unreadable file is E0001, at every stage.
   for (licit::DumpStage s : {licit::DumpStage::Tokens, licit::DumpStage::Ast,

@@ -5,8 +5,6 @@
 //
 // LICIT_API_TEST_ENGINE=interp|jit chooses the engine (default: the library's default).
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +12,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "licit/licit.hpp"
 
@@ -31,7 +31,8 @@ class listed = has(item.cn)
 
 listed to JP: license
 )";
-const char* kRecord = R"J({"id":"R1","date":"2026-02-01","destination":"JP","item":{"cn":"1C902"}})J";
+const char* kRecord =
+    R"J({"id":"R1","date":"2026-02-01","destination":"JP","item":{"cn":"1C902"}})J";
 
 licit::Engine TestEngine() {
   licit::EngineOptions options;
@@ -70,7 +71,7 @@ TEST_CASE("PolicySlot basics", "[api][reload]") {
 TEST_CASE("a decision in flight finishes on the old policy", "[api][reload]") {
   licit::Engine engine = TestEngine();
   licit::PolicySlot slot(Compile(engine, "a.licit", kPolicyA));
-  licit::Policy in_flight = slot.load();       // a request starts on A
+  licit::Policy in_flight = slot.load();             // a request starts on A
   slot.store(Compile(engine, "b.licit", kPolicyB));  // the reload: the slot drops its A
   CHECK(slot.load().names() == std::vector<std::string>{"reload.b"});
   CHECK(in_flight.decide_json(kRecord).effect() == licit::Effect::Deny);  // still A
@@ -79,8 +80,10 @@ TEST_CASE("a decision in flight finishes on the old policy", "[api][reload]") {
 
 TEST_CASE("hot reload under concurrent decisions", "[api][reload][threads]") {
   licit::Engine engine = TestEngine();
-  const std::string expected_a = Compile(engine, "a.licit", kPolicyA).decide_json(kRecord).to_json();
-  const std::string expected_b = Compile(engine, "b.licit", kPolicyB).decide_json(kRecord).to_json();
+  const std::string expected_a =
+      Compile(engine, "a.licit", kPolicyA).decide_json(kRecord).to_json();
+  const std::string expected_b =
+      Compile(engine, "b.licit", kPolicyB).decide_json(kRecord).to_json();
   REQUIRE(expected_a != expected_b);
 
   licit::PolicySlot slot(Compile(engine, "a.licit", kPolicyA));
@@ -97,7 +100,10 @@ TEST_CASE("hot reload under concurrent decisions", "[api][reload][threads]") {
         if (t == 0) {
           if (!record.valid()) {
             record = p.new_record();
-            record.set("id", "R1").set("date", "2026-02-01").set("destination", "JP").set("item.cn", "1C902");
+            record.set("id", "R1")
+                .set("date", "2026-02-01")
+                .set("destination", "JP")
+                .set("item.cn", "1C902");
           }
           d = p.decide(record);  // possibly built for an older, since swapped-out policy
         } else {
@@ -116,7 +122,8 @@ TEST_CASE("hot reload under concurrent decisions", "[api][reload][threads]") {
   for (int i = 0; i < 400; ++i) {
     bool to_b = i % 2 == 0;
     if (i % 40 == 0) {
-      slot.store(to_b ? Compile(engine, "b.licit", kPolicyB) : Compile(engine, "a.licit", kPolicyA));
+      slot.store(to_b ? Compile(engine, "b.licit", kPolicyB)
+                      : Compile(engine, "a.licit", kPolicyA));
     } else {
       slot.store(to_b ? b : a);
     }
@@ -124,7 +131,8 @@ TEST_CASE("hot reload under concurrent decisions", "[api][reload][threads]") {
   }
   stop = true;
   for (auto& t : threads) t.join();
-  std::fprintf(stderr, "hot reload (%s): %llu decisions, %llu on A and %llu on B, across 400 swaps\n",
+  std::fprintf(stderr,
+               "hot reload (%s): %llu decisions, %llu on A and %llu on B, across 400 swaps\n",
                licit::engine_kind_name(engine.engine_kind()),
                static_cast<unsigned long long>(from_a + from_b),
                static_cast<unsigned long long>(from_a.load()),

@@ -2,13 +2,14 @@
 // test, a failing one with the difference, a record that cannot be judged, rule coverage, an
 // empty Policy, and the text `licit test` prints.
 
-#include <catch2/catch.hpp>
-
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
+
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 #include "licit/licit.h"
 #include "licit/licit.hpp"
@@ -152,7 +153,8 @@ TEST_CASE("run_tests: pass, fail with the difference, coverage", "[api][tests]")
   }
 }
 
-TEST_CASE("run_tests: a record that cannot be judged is a failure with the reason", "[api][tests]") {
+TEST_CASE("run_tests: a record that cannot be judged is a failure with the reason",
+          "[api][tests]") {
   TempFile undated("undated.licit", kUndated);
   TempFile tested("tested.licit", kTested);
   licit::Compilation c =
@@ -180,10 +182,12 @@ TEST_CASE("run_tests: a record that cannot be judged is a failure with the reaso
 }
 
 TEST_CASE("run_tests: no tests, every rule covered, an empty Policy", "[api][tests]") {
-  licit::TestReport none = Compile("policy api.none\nimport std.trade\n\nrule r: deny to JP\n").run_tests();
+  licit::TestReport none =
+      Compile("policy api.none\nimport std.trade\n\nrule r: deny to JP\n").run_tests();
   CHECK(none.tests.empty());
   CHECK(none.ok());
-  CHECK(none.to_text() == "no tests found\ncoverage: 1 rule no test fires:\n  r (tested.licit:4:1)\n");
+  CHECK(none.to_text() ==
+        "no tests found\ncoverage: 1 rule no test fires:\n  r (tested.licit:4:1)\n");
 
   licit::TestReport example =
       licit::Engine().compile_files({licit_test::ExamplePolicyPath()}).policy().run_tests();

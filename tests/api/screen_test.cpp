@@ -2,11 +2,11 @@
 // any number of threads; the same bytes as deciding each line with decide_json; CSV in and out;
 // --fail-on; bad options; an empty Policy; a writer that throws; progress.
 
-#include <catch2/catch.hpp>
-
 #include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "licit/licit.hpp"
 #include "tests/api/api_test_support.h"

@@ -1,12 +1,13 @@
 // licit::Session (licit.hpp, "Session"): the REPL's workspace, through the public API only.
 
-#include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 #include "licit/licit.hpp"
 
@@ -77,7 +78,8 @@ TEST_CASE("an empty session judges expressions against std.trade", "[api][sessio
 
 TEST_CASE("definitions take effect at once; a failed one keeps the previous", "[api][session]") {
   licit::Session s;
-  licit::SessionResult r = s.define("class military = has(end_user) and end_user.kind == \"military\"");
+  licit::SessionResult r =
+      s.define("class military = has(end_user) and end_user.kind == \"military\"");
   REQUIRE(r.ok);
   CHECK(r.message == "defined class military");
   CHECK(r.diagnostics.empty());  // "never used" is not worth a warning at a prompt
@@ -136,7 +138,8 @@ TEST_CASE("files load, redefinitions overlay them, reload re-reads them", "[api]
   CHECK(s.files() == std::vector<std::string>{path});
   CHECK(s.policy().names() == std::vector<std::string>{"acme.test"});
 
-  auto rec = s.enter_record(R"({id: "S1", date: 2026-03-01, destination: CN, item: {hs: "2805.30"}})");
+  auto rec =
+      s.enter_record(R"({id: "S1", date: 2026-03-01, destination: CN, item: {hs: "2805.30"}})");
   REQUIRE(rec.ok);
   CHECK(rec.decision.effect() == Effect::License);
   CHECK(rec.decision.rule(0).at == path + ":7:1");
@@ -170,7 +173,8 @@ TEST_CASE("files load, redefinitions overlay them, reload re-reads them", "[api]
   CHECK_FALSE(s.load({TempPath("missing.licit")}).ok);
 
   // :test runs the file's tests and those typed in the session.
-  REQUIRE(s.define("test \"typed\" {\n  given { date: 2026-03-01, destination: US, item: { hs: \"8542.31\" } }\n"
+  REQUIRE(s.define("test \"typed\" {\n  given { date: 2026-03-01, destination: US, item: { hs: "
+                   "\"8542.31\" } }\n"
                    "  expect allow\n}")
               .ok);
   licit::TestReport report = s.run_tests();

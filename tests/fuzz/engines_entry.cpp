@@ -5,15 +5,15 @@
 #include <memory>
 #include <string>
 
-#include "base/source.h"
 #include "base/diagnostic.h"
-#include "frontend/lower/lower.h"
-#include "frontend/sema/check.h"
+#include "base/source.h"
 #include "core/decision.h"
 #include "core/flat_record.h"
 #include "engines/interp/interpreter.h"
-#include "io/record_reader.h"
 #include "engines/jit/jit.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
+#include "io/record_reader.h"
 #include "tests/jit/random_policy.h"
 
 namespace licit::fuzz {
@@ -78,7 +78,8 @@ int RunEngines(const uint8_t* data, size_t size) {
                        flat.hits[h].effect != verdict.hits[h].effect;
     }
     if (a != b || verdict_differs || flat_differs) {
-      std::fprintf(stderr, "engines disagree\npolicy:\n%s\nrecord: %s\ninterp: %s\njit:    %s\n%s%s",
+      std::fprintf(stderr,
+                   "engines disagree\npolicy:\n%s\nrecord: %s\ninterp: %s\njit:    %s\n%s%s",
                    text.c_str(), json.c_str(), a.c_str(), b.c_str(),
                    verdict_differs ? "(and DecideVerdict's effect differs)\n" : "",
                    flat_differs ? "(DecideVerdict on the flat record differs from DecideVerdict "

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "base/source.h"
 #include "base/diagnostic.h"
+#include "base/source.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
 
@@ -134,7 +134,8 @@ class JsonValidator {
   }
 
   void SkipSpace() {
-    while (pos_ < text_.size() && std::string_view(" \t\r\n").find(text_[pos_]) != std::string_view::npos) {
+    while (pos_ < text_.size() &&
+           std::string_view(" \t\r\n").find(text_[pos_]) != std::string_view::npos) {
       ++pos_;
     }
   }
@@ -166,7 +167,8 @@ void CheckInvariants(const SourceManager& sources, const DiagnosticSink& diags,
   if (errors + diags.dropped_errors() != diags.error_count()) {
     Fail("error count disagrees with the diagnostics", "");
   }
-  if (diags.all().size() > DiagnosticSink::kMaxStored) Fail("more diagnostics kept than the cap", "");
+  if (diags.all().size() > DiagnosticSink::kMaxStored)
+    Fail("more diagnostics kept than the cap", "");
   if (!JsonValidator(json).Valid()) Fail("RenderJson produced malformed JSON", json);
   if (FindInvalidUtf8(json) != std::string_view::npos) {
     Fail("RenderJson produced invalid UTF-8", json);

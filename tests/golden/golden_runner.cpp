@@ -58,11 +58,7 @@ const std::vector<SuiteConfig>& Suites() {
        {"--engine=interp", "--engine=jit"}},
       // Each repl case is a scripted session fed on stdin (`# golden-args:` on its first line
       // names policy files; the REPL skips comment lines), run on both engines.
-      {"repl",
-       ".in",
-       {"repl", "--color=never"},
-       {"--engine=interp", "--engine=jit"},
-       true},
+      {"repl", ".in", {"repl", "--color=never"}, {"--engine=interp", "--engine=jit"}, true},
   };
   return kSuites;
 }
@@ -173,8 +169,7 @@ std::optional<RunResult> Run(const std::vector<std::string>& argv, const std::st
     return std::nullopt;
   }
   int wstatus = 0;
-  while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {}
   RunResult r;
   if (WIFEXITED(wstatus)) {
     r.status = std::to_string(WEXITSTATUS(wstatus));

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "base/source.h"
 #include "base/diagnostic.h"
+#include "base/source.h"
 #include "frontend/lower/lower.h"
 #include "frontend/sema/check.h"
 
@@ -19,8 +19,7 @@ struct CompiledSource {
 };
 
 // Null with `*errors` holding the error diagnostics when the text does not check or lower.
-inline std::unique_ptr<CompiledSource> CompileSource(const std::string& text,
-                                                     std::string* errors) {
+inline std::unique_ptr<CompiledSource> CompileSource(const std::string& text, std::string* errors) {
   auto c = std::make_unique<CompiledSource>();
   DiagnosticSink diags;
   c->checked = sema::CheckSource(c->sources, "test.licit", text, diags);

@@ -5,8 +5,6 @@
 // generator (random_policy.h), plus undated variants and records without a date. On a mismatch
 // it prints the seed, the policy and the record. LICIT_FLAT_POLICIES / LICIT_FLAT_RECORDS /
 // LICIT_FLAT_SEED override the size.
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -16,12 +14,14 @@
 #include <thread>
 #include <vector>
 
-#include "engines/jit/codegen.h"
+#include <catch2/catch.hpp>
+
 #include "core/decision.h"
 #include "core/flat_record.h"
 #include "engines/interp/interpreter.h"
-#include "io/record_reader.h"
+#include "engines/jit/codegen.h"
 #include "engines/jit/jit.h"
+#include "io/record_reader.h"
 #include "tests/jit/compile_for_test.h"
 #include "tests/jit/random_policy.h"
 
@@ -76,14 +76,14 @@ bool SameVerdict(const rt::Verdict& a, const rt::Verdict& b) {
 }
 
 struct Counts {
-  uint64_t cases = 0;           // (record, options) pairs judged
-  uint64_t fast = 0;            // the flat fast path decided
-  uint64_t fast_as_of = 0;      // ... with options.as_of set
-  uint64_t fast_record_day = 0; // ... judged at the flat header's day
-  uint64_t fast_undated = 0;    // ... in an undated program
-  uint64_t fast_no_date = 0;    // ... for a record without a date (undated program)
-  uint64_t no_date_dated = 0;   // records without a date in a dated program, no as_of
-  uint64_t big = 0;             // cases of programs above codegen::kFullPathMaxRules
+  uint64_t cases = 0;            // (record, options) pairs judged
+  uint64_t fast = 0;             // the flat fast path decided
+  uint64_t fast_as_of = 0;       // ... with options.as_of set
+  uint64_t fast_record_day = 0;  // ... judged at the flat header's day
+  uint64_t fast_undated = 0;     // ... in an undated program
+  uint64_t fast_no_date = 0;     // ... for a record without a date (undated program)
+  uint64_t no_date_dated = 0;    // records without a date in a dated program, no as_of
+  uint64_t big = 0;              // cases of programs above codegen::kFullPathMaxRules
   uint64_t fast_big = 0;
 };
 
@@ -149,8 +149,8 @@ void CheckPolicy(const std::string& text, const std::vector<std::string>& jsons,
         std::ostringstream os;
         os << "(seed " << seed << ", policy " << pi << ", record " << ri
            << (as_of ? ", as_of " + std::to_string(*options.as_of) : std::string(", no as_of"))
-           << (undated ? ", undated" : "") << ")\npolicy:\n" << text
-           << "\nrecord: " << jsons[ri] << "\ninterp: " << expected_json;
+           << (undated ? ", undated" : "") << ")\npolicy:\n"
+           << text << "\nrecord: " << jsons[ri] << "\ninterp: " << expected_json;
         return os.str();
       };
       rt::Verdict flat, direct;
@@ -173,11 +173,8 @@ void CheckPolicy(const std::string& text, const std::vector<std::string>& jsons,
                                     << (direct_ok ? "decided" : "gave up") << " " << where());
       if (!flat_ok) continue;
       if (!SameVerdict(flat, direct))
-        FAIL("DecideVerdict(flat) and DecideVerdict(rt::Record) differ " << where()
-                                                                          << "\nflat:   "
-                                                                          << HitsText(flat)
-                                                                          << "\ndirect: "
-                                                                          << HitsText(direct));
+        FAIL("DecideVerdict(flat) and DecideVerdict(rt::Record) differ "
+             << where() << "\nflat:   " << HitsText(flat) << "\ndirect: " << HitsText(direct));
       ++n.fast;
       if (as_of) ++n.fast_as_of;
       else ++n.fast_record_day;
@@ -195,14 +192,16 @@ void CheckPolicy(const std::string& text, const std::vector<std::string>& jsons,
       decide::MaterializeVerdict(program, v, materialized);
       const std::string got = rt::DecisionToJson(materialized);
       if (got != expected_json)
-        FAIL("the flat path's decision differs " << where() << "\nflat:   " << got
-                                                 << "\n(" << HitsText(flat) << ")");
+        FAIL("the flat path's decision differs " << where() << "\nflat:   " << got << "\n("
+                                                 << HitsText(flat) << ")");
     }
   }
 }
 
-TEST_CASE("jit flat: FlatBatch records decide as the interpreter, and as DecideVerdict on the "
-          "rt::Record", "[jit][flat][differential]") {
+TEST_CASE(
+    "jit flat: FlatBatch records decide as the interpreter, and as DecideVerdict on the "
+    "rt::Record",
+    "[jit][flat][differential]") {
   const uint64_t seed = testing::EnvOr("LICIT_FLAT_SEED", 20261129);
   const uint64_t policies = testing::EnvOr("LICIT_FLAT_POLICIES", 120);
   const uint64_t per_policy = testing::EnvOr("LICIT_FLAT_RECORDS", 250);
@@ -255,8 +254,8 @@ TEST_CASE("jit flat: FlatBatch records decide as the interpreter, and as DecideV
                           << " policies (" << undated_policies << " undated); the flat fast path "
                           << "decided " << n.fast << " (as_of " << n.fast_as_of << ", record day "
                           << n.fast_record_day << ", undated " << n.fast_undated
-                          << ", undated without a date " << n.fast_no_date << ", big "
-                          << n.fast_big << " of " << n.big << "); dated records without a date "
+                          << ", undated without a date " << n.fast_no_date << ", big " << n.fast_big
+                          << " of " << n.big << "); dated records without a date "
                           << n.no_date_dated << "; " << seconds << " s");
 }
 
@@ -293,13 +292,17 @@ default allow
   const auto& jit = engines.jit;
   interp::Interpreter interp(program);
 
-  const std::vector<std::string> labels = {
-      "", "\"export-controlled-item-A\"", "\"export-controlled-item-B\"",
-      "\"export-controlled-item-A \"", "\"export-c\"", "\"Export-controlled-item-A\"", "\"\"",
-      "null"};
-  const std::vector<std::string> eccns = {"",          "\"3A001.A.2.B\"", "\"3a001.a.2.b\"",
-                                          "\"3A001.A.2.C\"", "\"3A001\"",  "\"5A002\"",
-                                          "\"5a002\"", "null"};
+  const std::vector<std::string> labels = {"",
+                                           "\"export-controlled-item-A\"",
+                                           "\"export-controlled-item-B\"",
+                                           "\"export-controlled-item-A \"",
+                                           "\"export-c\"",
+                                           "\"Export-controlled-item-A\"",
+                                           "\"\"",
+                                           "null"};
+  const std::vector<std::string> eccns = {
+      "",          "\"3A001.A.2.B\"", "\"3a001.a.2.b\"", "\"3A001.A.2.C\"",
+      "\"3A001\"", "\"5A002\"",       "\"5a002\"",       "null"};
   const std::vector<std::string> notes = {"", "\"xyz\"", "\"abc\"", "null"};
   const std::vector<std::string> parties = {"",
                                             "null",

@@ -3,7 +3,7 @@
 // compiled policies), what Pack writes (header, presence, cells), LoadScalar/ScalarKey agreement,
 // and FlatBatch addressing. The generated code trusts every one of these facts without checking:
 // a wrong offset or presence bit is a wrong decision, not a crash.
-#include <catch2/catch.hpp>
+#include "core/flat_record.h"
 
 #include <algorithm>
 #include <climits>
@@ -13,11 +13,12 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "base/iso_codes.h"
-#include "engines/jit/codegen.h"
-#include "core/flat_record.h"
 #include "core/record.h"
 #include "core/value.h"
+#include "engines/jit/codegen.h"
 #include "tests/jit/compile_for_test.h"
 #include "tests/jit/random_policy.h"
 
@@ -62,16 +63,29 @@ TEST_CASE("flat: AtomTable without texts finds nothing, the empty text included"
   CHECK(some.Find("") == 0);
 }
 
-TEST_CASE("flat: AtomTable tells apart long texts that differ only after byte 8",
-          "[flat][atoms]") {
+TEST_CASE("flat: AtomTable tells apart long texts that differ only after byte 8", "[flat][atoms]") {
   // HashAtomText reads 8-byte words, then a zero-padded tail: texts sharing the first word (or
   // differing only in length, or by trailing NULs) are the cases a word loop gets wrong.
   const std::string nul1("abc\0", 4), nul2("abc\0\0\0\0\0\0", 9);
-  std::vector<std::string> texts = {
-      "3A001.A.2.B",  "3A001.A.2.C", "3A001.A.2",   "3A001.A.",    "3A001.A",
-      "abcdefgh",     "abcdefghi",   "abcdefgh\x01", "abcdefghabcdefgh", "abcdefghabcdefgi",
-      "abcdefghabcdefgh1", "abc",    nul1,          nul2,          std::string(100, 'z'),
-      std::string(99, 'z') + "y", std::string(101, 'z'), "x", ""};
+  std::vector<std::string> texts = {"3A001.A.2.B",
+                                    "3A001.A.2.C",
+                                    "3A001.A.2",
+                                    "3A001.A.",
+                                    "3A001.A",
+                                    "abcdefgh",
+                                    "abcdefghi",
+                                    "abcdefgh\x01",
+                                    "abcdefghabcdefgh",
+                                    "abcdefghabcdefgi",
+                                    "abcdefghabcdefgh1",
+                                    "abc",
+                                    nul1,
+                                    nul2,
+                                    std::string(100, 'z'),
+                                    std::string(99, 'z') + "y",
+                                    std::string(101, 'z'),
+                                    "x",
+                                    ""};
   std::vector<std::string_view> views(texts.begin(), texts.end());
   rt::AtomTable t;
   t.Build(views);
@@ -103,7 +117,8 @@ TEST_CASE("flat: AtomTable with thousands of texts (a large table) finds each an
   t.Build(views);
   REQUIRE(t.size() == 5000);
   for (size_t i = 0; i < texts.size(); ++i) REQUIRE(t.Find(texts[i]) == i + 1);
-  for (int i = 0; i < 5000; ++i) REQUIRE(t.Find("EAR-" + std::to_string(i * 7919 + 1) + "-suffix") == 0);
+  for (int i = 0; i < 5000; ++i)
+    REQUIRE(t.Find("EAR-" + std::to_string(i * 7919 + 1) + "-suffix") == 0);
   // Building again forgets the old texts.
   t.Build({"only"});
   CHECK(t.size() == 1);
@@ -114,12 +129,26 @@ TEST_CASE("flat: AtomTable with thousands of texts (a large table) finds each an
 // --- A hand-made record layout ----------------------------------------------------------------
 
 enum Slot : uint32_t {
-  kId, kDate, kFlag, kN, kQty, kLabel, kEccn, kDest, kValue, kTags, kParty, kPartyKind,
-  kPartyCountry, kCodes, kNote, kSlotCount
+  kId,
+  kDate,
+  kFlag,
+  kN,
+  kQty,
+  kLabel,
+  kEccn,
+  kDest,
+  kValue,
+  kTags,
+  kParty,
+  kPartyKind,
+  kPartyCountry,
+  kCodes,
+  kNote,
+  kSlotCount
 };
 
-rt::FieldSlot MakeSlot(std::string path, ValueKind kind, bool optional = false,
-                       int32_t parent = -1, ValueKind element = ValueKind::Unknown) {
+rt::FieldSlot MakeSlot(std::string path, ValueKind kind, bool optional = false, int32_t parent = -1,
+                       ValueKind element = ValueKind::Unknown) {
   rt::FieldSlot s;
   s.name = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
   s.path = std::move(path);
@@ -190,8 +219,8 @@ void CheckGeometry(const FlatLayout& layout) {
   std::vector<std::pair<uint32_t, uint32_t>> spans;  // [offset, end) of cells with bytes
   for (uint32_t i = 0; i < cells.size(); ++i) {
     const FlatCell& c = cells[i];
-    INFO("cell " << i << " slot " << c.slot << " kind " << rt::ValueKindName(c.kind)
-                 << " bytes " << int(c.bytes) << " offset " << c.offset);
+    INFO("cell " << i << " slot " << c.slot << " kind " << rt::ValueKindName(c.kind) << " bytes "
+                 << int(c.bytes) << " offset " << c.offset);
     CHECK(layout.CellOf(c.slot) == static_cast<int32_t>(i));
     CHECK(c.offset >= header);
     CHECK(c.offset + c.bytes <= layout.record_bytes());
@@ -242,9 +271,9 @@ TEST_CASE("flat: a hand-made layout stores each wanted slot once, in a cell of i
           "[flat][layout]") {
   const rt::RecordLayout input = HandLayout();
   std::vector<uint32_t> slots = AllSlots(input);
-  slots.push_back(kN);      // duplicates are ignored
+  slots.push_back(kN);  // duplicates are ignored
   slots.push_back(kLabel);
-  slots.push_back(999);     // so are slots the record does not have
+  slots.push_back(999);  // so are slots the record does not have
   // kN and kTags are not texts: asking for their bytes changes nothing.
   const FlatLayout layout(input, slots, {kLabel, kNote, kN, kTags, 999}, kHandAtoms);
   REQUIRE(layout.cells().size() == kSlotCount);
@@ -257,9 +286,9 @@ TEST_CASE("flat: a hand-made layout stores each wanted slot once, in a cell of i
     bool text;
   };
   const Expect expect[] = {
-      {kId, 4, false},     {kDate, 4, false},   {kFlag, 1, false},       {kN, 8, false},
-      {kQty, 32, false},   {kLabel, 16, true},  {kEccn, 4, false},       {kDest, 2, false},
-      {kValue, 32, false}, {kTags, 32, false},  {kParty, 0, false},      {kPartyKind, 4, false},
+      {kId, 4, false},           {kDate, 4, false},   {kFlag, 1, false},  {kN, 8, false},
+      {kQty, 32, false},         {kLabel, 16, true},  {kEccn, 4, false},  {kDest, 2, false},
+      {kValue, 32, false},       {kTags, 32, false},  {kParty, 0, false}, {kPartyKind, 4, false},
       {kPartyCountry, 2, false}, {kCodes, 32, false}, {kNote, 16, true}};
   for (const Expect& e : expect) {
     INFO("slot " << input.slots[e.slot].path);
@@ -310,7 +339,7 @@ TEST_CASE("flat: random subsets of slots always give a sound geometry", "[flat][
 // A layout of `n` top-level fields cycling through the scalar kinds: more than 64 cells need
 // several presence words, and the cells shift by their size.
 rt::RecordLayout WideLayout(uint32_t n) {
-  const ValueKind kinds[] = {ValueKind::Bool, ValueKind::Int, ValueKind::String,
+  const ValueKind kinds[] = {ValueKind::Bool,    ValueKind::Int,  ValueKind::String,
                              ValueKind::Country, ValueKind::Date, ValueKind::Code,
                              ValueKind::Decimal};
   rt::RecordLayout l;
@@ -371,8 +400,7 @@ TEST_CASE("flat: presence bits beyond the first word (more than 64 cells)", "[fl
       const bool is_text = c.kind == ValueKind::String || c.kind == ValueKind::Code;
       if (is_text && layout.atoms().Find(v.text()) == 0)
         CHECK(FlatLayout::LoadScalar(buf.data(), c) == 0);  // a text that is no constant
-      else
-        CHECK(FlatLayout::LoadScalar(buf.data(), c) == layout.ScalarKey(v));
+      else CHECK(FlatLayout::LoadScalar(buf.data(), c) == layout.ScalarKey(v));
     }
     // Presence words carry no bits past the last cell (so no phantom cell reads as present).
     const uint32_t words = (n + 63) / 64;
@@ -507,10 +535,10 @@ TEST_CASE("flat: LoadScalar and ScalarKey agree with value equality for each sca
           "[flat][scalar]") {
   rt::RecordLayout input;
   input.type_name = "test.Scalars";
-  input.slots = {MakeSlot("b", ValueKind::Bool, true),    MakeSlot("i", ValueKind::Int, true),
-                 MakeSlot("d", ValueKind::Date, true),    MakeSlot("c", ValueKind::Country, true),
-                 MakeSlot("s", ValueKind::String, true),  MakeSlot("t", ValueKind::String, true),
-                 MakeSlot("k", ValueKind::Code, true),    MakeSlot("kt", ValueKind::Code, true)};
+  input.slots = {MakeSlot("b", ValueKind::Bool, true),   MakeSlot("i", ValueKind::Int, true),
+                 MakeSlot("d", ValueKind::Date, true),   MakeSlot("c", ValueKind::Country, true),
+                 MakeSlot("s", ValueKind::String, true), MakeSlot("t", ValueKind::String, true),
+                 MakeSlot("k", ValueKind::Code, true),   MakeSlot("kt", ValueKind::Code, true)};
   input.top_level = {0, 1, 2, 3, 4, 5, 6, 7};
   const std::vector<std::string_view> atoms = {"alpha", "", "3A001", "3A001.A.2.B",
                                                "a-text-longer-than-sixteen-bytes"};
@@ -525,8 +553,7 @@ TEST_CASE("flat: LoadScalar and ScalarKey agree with value equality for each sca
 
   std::vector<std::vector<Value>> values(8), constants(8);
   for (bool x : {false, true}) values[0].push_back(Value::Bool(x));
-  for (int64_t x : {INT64_MIN, int64_t{-1}, int64_t{0}, int64_t{1}, int64_t{4294967296},
-                    INT64_MAX})
+  for (int64_t x : {INT64_MIN, int64_t{-1}, int64_t{0}, int64_t{1}, int64_t{4294967296}, INT64_MAX})
     values[1].push_back(Value::Int(x));
   // Days before 1970 are negative (LoadScalar must sign-extend); the extremes stay within what
   // FormatDate (used in the messages below) handles.
@@ -698,8 +725,10 @@ rule r_scalars:
 default allow
 )";
 
-TEST_CASE("flat: BuildFlatLayout keeps text bytes only where a use other than ==/!= a constant "
-          "reads them", "[flat][codegen]") {
+TEST_CASE(
+    "flat: BuildFlatLayout keeps text bytes only where a use other than ==/!= a constant "
+    "reads them",
+    "[flat][codegen]") {
   std::string errors;
   auto c = testing::CompileSource(kLayoutPolicy, &errors);
   INFO(errors);
@@ -721,12 +750,12 @@ TEST_CASE("flat: BuildFlatLayout keeps text bytes only where a use other than ==
   };
   // Atom only: equality with a constant (either side), the one shape the fast path answers
   // from atoms.
-  for (Expect e : {Expect{"label", false}, Expect{"eccn", false}, Expect{"end_user.kind", false},
-                   // Bytes: under, matches, lower(), in a set, field == field, len(),
-                   // and == plus another use.
-                   Expect{"hs", true}, Expect{"note", true}, Expect{"tag", true}, Expect{"x", true},
-                   Expect{"y", true}, Expect{"z", true}, Expect{"w", true},
-                   Expect{"mixed", true}}) {
+  for (Expect e :
+       {Expect{"label", false}, Expect{"eccn", false}, Expect{"end_user.kind", false},
+        // Bytes: under, matches, lower(), in a set, field == field, len(),
+        // and == plus another use.
+        Expect{"hs", true}, Expect{"note", true}, Expect{"tag", true}, Expect{"x", true},
+        Expect{"y", true}, Expect{"z", true}, Expect{"w", true}, Expect{"mixed", true}}) {
     INFO(e.path);
     const FlatCell* f = cell(e.path);
     REQUIRE(f != nullptr);

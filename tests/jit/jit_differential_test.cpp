@@ -1,23 +1,23 @@
 // Differential test: seeded random well-typed policies and records, decided by the interpreter
 // and the JIT; the decision JSON must be identical. On a mismatch it prints the seed, the policy
 // and the record. LICIT_DIFF_POLICIES / LICIT_DIFF_RECORDS / LICIT_DIFF_SEED override the size.
-#include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "base/source.h"
-#include "engines/jit/codegen.h"
+#include <catch2/catch.hpp>
+
 #include "base/diagnostic.h"
-#include "frontend/lower/lower.h"
-#include "frontend/sema/check.h"
+#include "base/source.h"
 #include "core/decision.h"
 #include "engines/interp/interpreter.h"
-#include "io/record_reader.h"
+#include "engines/jit/codegen.h"
 #include "engines/jit/jit.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
+#include "io/record_reader.h"
 #include "tests/jit/compile_for_test.h"
 #include "tests/jit/random_policy.h"
 
@@ -48,8 +48,9 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
     }
     std::string errors;
     auto compiled = CompileSource(text, &errors);
-    if (!compiled) FAIL("generated policy does not check (seed " << seed << ", policy " << pi
-                                                               << "):\n" << errors << text);
+    if (!compiled)
+      FAIL("generated policy does not check (seed " << seed << ", policy " << pi << "):\n"
+                                                    << errors << text);
     std::string jit_error;
     interp::Interpreter interp(*compiled->program);
     auto jit = jit::JitProgram::Compile(*compiled->program, interp, &jit_error);
@@ -74,7 +75,7 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
         ++fast;
         if (verdict.effect != jd.effect)
           FAIL("DecideVerdict's effect differs (policy " << pi << ", record " << ri << ")\n"
-                                                           << text << "\nrecord: " << json);
+                                                         << text << "\nrecord: " << json);
       }
       // The rule index (ir/index.h) must not change a decision: judge every rule once more.
       std::vector<ir::RuleIndex> saved = std::move(compiled->program->rule_index);
@@ -82,16 +83,14 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
       std::string c = rt::DecisionToJson(interp.Decide(record, options));
       compiled->program->rule_index = std::move(saved);
       if (a != c) {
-        FAIL("the rule index changes a decision (seed " << seed << ", policy " << pi
-                                                        << ", record " << ri << ")\npolicy:\n"
-                                                        << text << "\nrecord: " << json
-                                                        << "\nindexed: " << a
-                                                        << "\nevery rule: " << c);
+        FAIL("the rule index changes a decision (seed "
+             << seed << ", policy " << pi << ", record " << ri << ")\npolicy:\n"
+             << text << "\nrecord: " << json << "\nindexed: " << a << "\nevery rule: " << c);
       }
       if (a != b) {
-        FAIL("engines disagree (seed " << seed << ", policy " << pi << ", record " << ri
-                                       << ")\npolicy:\n" << text << "\nrecord: " << json
-                                       << "\ninterp: " << a << "\njit:    " << b);
+        FAIL("engines disagree (seed "
+             << seed << ", policy " << pi << ", record " << ri << ")\npolicy:\n"
+             << text << "\nrecord: " << json << "\ninterp: " << a << "\njit:    " << b);
       }
       ++cases;
     }
@@ -164,17 +163,15 @@ void DecideOnThreads(const std::string& text, Gen& gen) {
 
 TEST_CASE("jit: many threads decide on one compiled policy", "[jit][threads]") {
   Gen gen(7);
-  SECTION("a small policy (generated code for both paths)") {
-    DecideOnThreads(gen.Policy(), gen);
-  }
+  SECTION("a small policy (generated code for both paths)") { DecideOnThreads(gen.Policy(), gen); }
   SECTION("300 more rules (dispatch, rules judged from data, interpreter full path)") {
     // Above codegen::kFullPathMaxRules, with a key of many equality rules.
     std::string text = gen.Policy();
     const char* codes[] = {"3A001", "3A001.a", "3B001", "5A002", "EAR99"};
     const char* countries[] = {"JP", "KR", "DE", "CN", "US", "FR", "IR"};
     for (int i = 0; i < 300; ++i)
-      text += "\nrule big" + std::to_string(i) + ":\n  deny when eccn == \"" +
-              codes[i % 5] + "\" and destination == " + countries[(i / 5) % 7] + "\n";
+      text += "\nrule big" + std::to_string(i) + ":\n  deny when eccn == \"" + codes[i % 5] +
+              "\" and destination == " + countries[(i / 5) % 7] + "\n";
     DecideOnThreads(text, gen);
   }
 }

@@ -191,7 +191,7 @@ class Gen {
                     "\",\"destination\":\"" + Country() + "\"";
     auto opt = [&](const char* name, const std::string& json) {
       int c = Int(0, 9);
-      if (c == 0) return;                                   // missing
+      if (c == 0) return;  // missing
       s += ",\"" + std::string(name) + "\":";
       s += c == 1 ? std::string("null") : json;
     };
@@ -222,15 +222,16 @@ class Gen {
   bool from_bytes_ = false;
   int classes_ = 0;
   int groups_ = 0;
-  inline static const std::vector<std::string> kCountries = {"JP", "KR", "DE", "CN", "US", "FR", "IR"};
+  inline static const std::vector<std::string> kCountries = {"JP", "KR", "DE", "CN",
+                                                             "US", "FR", "IR"};
   inline static const std::vector<std::string> kEffects = {
       "deny", "license \"L1\"", "license", "review", "allow", "license \"L2\""};
   inline static const std::vector<std::string> kDefaults = {"allow", "allow", "review", "deny",
                                                             "license \"D\""};
   inline static const std::vector<std::string> kLabels = {"alpha", "Beta", "gamma", "al", "beta"};
   inline static const std::vector<std::string> kGlobs = {"a*", "?eta", "*a", "g*m*"};
-  inline static const std::vector<std::string> kCodes = {"3A001", "3A001.a", "3A001.a.2", "3B001",
-                                                         "3B001.c", "5A002", "EAR99"};
+  inline static const std::vector<std::string> kCodes = {"3A001",   "3A001.a", "3A001.a.2", "3B001",
+                                                         "3B001.c", "5A002",   "EAR99"};
   inline static const std::vector<std::string> kHs = {"8542", "8542.31", "8471.30", "85"};
   inline static const std::vector<std::string> kDecimals = {"0", "1.5", "12.25", "-3", "7"};
   inline static const std::vector<std::string> kMoney = {"100.00 USD", "2500 USD", "900 EUR",

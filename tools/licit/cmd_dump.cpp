@@ -20,10 +20,10 @@ int RunDump(std::span<const std::string> args) {
     WriteStdout(kDumpCommand.help);
     return kExitOk;
   }
-  if (emit.empty())
-    return UsageError("dump", "`dump` needs `--emit=tokens|ast|checked|ir|llvm`");
+  if (emit.empty()) return UsageError("dump", "`dump` needs `--emit=tokens|ast|checked|ir|llvm`");
   if (emit == "llvm" && !licit::jit_available()) {
-    WriteStderr("licit: this licit was built without LLVM, so `dump --emit=llvm` is not available\n");
+    WriteStderr(
+        "licit: this licit was built without LLVM, so `dump --emit=llvm` is not available\n");
     return kExitUsage;
   }
   std::optional<licit::DumpStage> stage = licit::parse_dump_stage(emit);

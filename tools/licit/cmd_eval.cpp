@@ -29,7 +29,8 @@ int RunEval(std::span<const std::string> args) {
   for (const auto& a : args) have_record = have_record || a.starts_with("--record");
   JudgeSettings judge;
   if (!ParseJudgeSettings(judge_text, &judge, &error)) return UsageError("eval", error);
-  if (options.positional.empty()) return UsageError("eval", "`eval` needs at least one policy FILE");
+  if (options.positional.empty())
+    return UsageError("eval", "`eval` needs at least one policy FILE");
   if (!have_record) return UsageError("eval", "`eval` needs `--record '{...}'` (or `--record -`)");
 
   licit::Policy policy;

@@ -18,10 +18,8 @@ int RunExplain(std::span<const std::string> args) {
   bool have_record = false;
   std::string error;
   std::vector<OptionSpec> specs = {
-      {"record", &record_json},
-      {"format", &format},
-      {"engine", &judge_text.engine},
-      {"as-of", &judge_text.as_of},
+      {"record", &record_json},         {"format", &format},
+      {"engine", &judge_text.engine},   {"as-of", &judge_text.as_of},
       {"fail-on", &judge_text.fail_on},
   };
   if (!ParseOptions(args, specs, &options, &error)) return UsageError("explain", error);
@@ -33,7 +31,8 @@ int RunExplain(std::span<const std::string> args) {
   JudgeSettings judge;
   if (!ParseJudgeSettings(judge_text, &judge, &error)) return UsageError("explain", error);
   if (!format.empty() && format != "text" && format != "json") {
-    return UsageError("explain", fmt::format("`--format` must be `text` or `json`, not `{}`", format));
+    return UsageError("explain",
+                      fmt::format("`--format` must be `text` or `json`, not `{}`", format));
   }
   if (options.positional.empty()) {
     return UsageError("explain", "`explain` needs at least one policy FILE");
@@ -53,8 +52,7 @@ int RunExplain(std::span<const std::string> args) {
       // A record that cannot be read has nothing to explain.
       WriteStderr(fmt::format("licit: the record cannot be judged: {}\n", d.error()));
       return kExitInputErrors;
-    default:
-      break;
+    default: break;
   }
   std::string text = format == "json" ? e.to_json() : e.to_text();
   if (text.empty() || text.back() != '\n') text += '\n';

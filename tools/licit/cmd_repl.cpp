@@ -3,14 +3,14 @@
 // terminal (terminal.cpp, libedit). With stdin not a terminal it reads inputs line by line and
 // prints only results, so sessions can be scripted and tested (tests/golden/repl).
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include <fmt/format.h>
+#include <unistd.h>
+
 #include <licit/licit.hpp>
 
 #include "tools/licit/commands.h"
@@ -93,8 +93,7 @@ void RunTerminal(repl::Repl& r) {
       }
       input += (first ? "" : "\n") + line;
       first = false;
-      if (repl::Classify(input) == repl::InputKind::Command ||
-          !repl::NeedsMoreAtTerminal(input)) {
+      if (repl::Classify(input) == repl::InputKind::Command || !repl::NeedsMoreAtTerminal(input)) {
         break;
       }
     }

@@ -117,8 +117,7 @@ std::string Thousands(uint64_t n) {
 // The progress line on a terminal: records so far and, for a regular file, how far through.
 class Progress {
  public:
-  Progress(bool enabled, uint64_t size)
-      : enabled_(enabled), size_(size), last_(Clock::now()) {}
+  Progress(bool enabled, uint64_t size) : enabled_(enabled), size_(size), last_(Clock::now()) {}
   void Update(uint64_t records, uint64_t bytes) {
     if (!enabled_) return;
     auto now = Clock::now();
@@ -150,12 +149,12 @@ class Progress {
 std::string Summary(const licit::ScreenSummary& c, SummaryMode mode, double seconds,
                     const std::string& out) {
   using E = licit::Effect;
-  std::string text = fmt::format("licit: screened {} record{}", Thousands(c.records),
-                                 c.records == 1 ? "" : "s");
+  std::string text =
+      fmt::format("licit: screened {} record{}", Thousands(c.records), c.records == 1 ? "" : "s");
   if (mode == SummaryMode::kFull) {
     double rate = seconds > 0 ? static_cast<double>(c.records) / seconds : 0;
-    text += fmt::format(" in {:.3f} s ({} records/s)", seconds,
-                        Thousands(static_cast<uint64_t>(rate)));
+    text +=
+        fmt::format(" in {:.3f} s ({} records/s)", seconds, Thousands(static_cast<uint64_t>(rate)));
   }
   if (!out.empty() && out != "-") text += fmt::format("; decisions in {}", out);
   text += "\n  ";
@@ -174,10 +173,14 @@ int RunRun(std::span<const std::string> args) {
   std::string records, out, format, out_format, threads_text, summary_text;
   std::string error;
   std::vector<OptionSpec> specs = {
-      {"records", &records},       {"out", &out},
-      {"format", &format},         {"out-format", &out_format},
-      {"threads", &threads_text},  {"summary", &summary_text},
-      {"engine", &judge_text.engine}, {"as-of", &judge_text.as_of},
+      {"records", &records},
+      {"out", &out},
+      {"format", &format},
+      {"out-format", &out_format},
+      {"threads", &threads_text},
+      {"summary", &summary_text},
+      {"engine", &judge_text.engine},
+      {"as-of", &judge_text.as_of},
       {"fail-on", &judge_text.fail_on},
   };
   if (!ParseOptions(args, specs, &options, &error)) return UsageError("run", error);
@@ -188,7 +191,8 @@ int RunRun(std::span<const std::string> args) {
   JudgeSettings judge;
   if (!ParseJudgeSettings(judge_text, &judge, &error)) return UsageError("run", error);
   if (options.positional.empty()) return UsageError("run", "`run` needs at least one policy FILE");
-  if (records.empty()) return UsageError("run", "`run` needs `--records FILE` (or `--records -` for stdin)");
+  if (records.empty())
+    return UsageError("run", "`run` needs `--records FILE` (or `--records -` for stdin)");
 
   licit::ScreenOptions screen;
   screen.as_of = judge.decide.as_of;
@@ -208,15 +212,14 @@ int RunRun(std::span<const std::string> args) {
                                          "`--format jsonl` or `--format csv`",
                                          records));
   }
-  screen.output =
-      EndsWith(out, ".csv") ? licit::RecordFormat::Csv : licit::RecordFormat::JsonLines;
+  screen.output = EndsWith(out, ".csv") ? licit::RecordFormat::Csv : licit::RecordFormat::JsonLines;
   if (out_format == "csv") {
     screen.output = licit::RecordFormat::Csv;
   } else if (out_format == "jsonl" || out_format == "json") {
     screen.output = licit::RecordFormat::JsonLines;
   } else if (!out_format.empty()) {
-    return UsageError("run", fmt::format("`--out-format` must be `jsonl` or `csv`, not `{}`",
-                                         out_format));
+    return UsageError("run",
+                      fmt::format("`--out-format` must be `jsonl` or `csv`, not `{}`", out_format));
   }
   unsigned threads = 1;
   if (!threads_text.empty()) {
@@ -251,18 +254,18 @@ int RunRun(std::span<const std::string> args) {
   } else {
     struct stat st;
     if (stat(records.c_str(), &st) != 0) {
-      return UsageError("run", fmt::format("cannot read records `{}`: {}", records,
-                                           std::strerror(errno)));
+      return UsageError("run",
+                        fmt::format("cannot read records `{}`: {}", records, std::strerror(errno)));
     }
     if (S_ISDIR(st.st_mode)) {
-      return UsageError("run", fmt::format("cannot read records `{}`: {}", records,
-                                           std::strerror(EISDIR)));
+      return UsageError(
+          "run", fmt::format("cannot read records `{}`: {}", records, std::strerror(EISDIR)));
     }
     if (S_ISREG(st.st_mode)) input_size = static_cast<uint64_t>(st.st_size);
     file.open(records, std::ios::binary);
     if (!file) {
-      return UsageError("run", fmt::format("cannot read records `{}`: {}", records,
-                                           std::strerror(errno)));
+      return UsageError("run",
+                        fmt::format("cannot read records `{}`: {}", records, std::strerror(errno)));
     }
     input = &file;
   }
@@ -288,8 +291,7 @@ int RunRun(std::span<const std::string> args) {
     WriteStderr(fmt::format("licit: {}\n", error));
     return kExitInternal;
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (summary != SummaryMode::kNone) WriteStderr(Summary(counts, summary, seconds, out));
   // An incomplete screen (records not judged) outranks a tripped --fail-on: the unjudged
   // records might have tripped it too.

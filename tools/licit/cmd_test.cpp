@@ -26,7 +26,8 @@ int RunTest(std::span<const std::string> args) {
   if (!format.empty() && format != "text" && format != "json") {
     return UsageError("test", fmt::format("`--format` must be `text` or `json`, not `{}`", format));
   }
-  if (options.positional.empty()) return UsageError("test", "`test` needs at least one policy FILE");
+  if (options.positional.empty())
+    return UsageError("test", "`test` needs at least one policy FILE");
 
   licit::Policy policy;
   if (int code = CompilePolicy(options, judge.engine, &policy); code != kExitOk) return code;

@@ -15,8 +15,9 @@ bool ParseJudgeSettings(const JudgeOptionText& text, JudgeSettings* out, std::st
       return false;
     }
     if (*kind == licit::EngineKind::Jit && !licit::jit_available()) {
-      *error = "this licit was built without LLVM, so the JIT engine is not available; use "
-               "--engine=interp";
+      *error =
+          "this licit was built without LLVM, so the JIT engine is not available; use "
+          "--engine=interp";
       return false;
     }
     out->engine = *kind;
@@ -32,8 +33,8 @@ bool ParseJudgeSettings(const JudgeOptionText& text, JudgeSettings* out, std::st
     auto effect = licit::parse_effect(text.fail_on);
     if (!effect || (*effect != licit::Effect::Deny && *effect != licit::Effect::License &&
                     *effect != licit::Effect::Review)) {
-      *error = fmt::format("`--fail-on` must be `deny`, `license` or `review`, not `{}`",
-                           text.fail_on);
+      *error =
+          fmt::format("`--fail-on` must be `deny`, `license` or `review`, not `{}`", text.fail_on);
       return false;
     }
     out->fail_on = effect;

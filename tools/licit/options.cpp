@@ -95,9 +95,10 @@ bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpe
       size_t bytes = 0;
       auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), bytes);
       if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || bytes == 0) {
-        *error = fmt::format("`--max-source-bytes` takes a positive byte count such as 65536 or "
-                             "64M, not `{}`",
-                             v);
+        *error = fmt::format(
+            "`--max-source-bytes` takes a positive byte count such as 65536 or "
+            "64M, not `{}`",
+            v);
         return false;
       }
       out->max_source_bytes = bytes * multiplier;
@@ -130,10 +131,8 @@ bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpe
 
 bool UseColor(ColorMode mode, bool on_stdout) {
   switch (mode) {
-    case ColorMode::kAlways:
-      return true;
-    case ColorMode::kNever:
-      return false;
+    case ColorMode::kAlways: return true;
+    case ColorMode::kNever: return false;
     case ColorMode::kAuto: {
       const char* no_color = std::getenv("NO_COLOR");
       return isatty(on_stdout ? STDOUT_FILENO : STDERR_FILENO) &&

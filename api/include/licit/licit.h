@@ -78,9 +78,9 @@ typedef struct licit_policy_slot licit_policy_slot;
 
 /* ---- Library ---------------------------------------------------------------------------- */
 
-LICIT_C_API const char* licit_version(void);                 /* "0.1.0"; static storage */
-LICIT_C_API const char* licit_status_name(licit_status s);   /* "LICIT_ERR_JSON"; static */
-LICIT_C_API const char* licit_effect_name(licit_effect e);   /* "deny"; static */
+LICIT_C_API const char* licit_version(void);               /* "0.1.0"; static storage */
+LICIT_C_API const char* licit_status_name(licit_status s); /* "LICIT_ERR_JSON"; static */
+LICIT_C_API const char* licit_effect_name(licit_effect e); /* "deny"; static */
 /* The message of this thread's last failing call, "" after a call that succeeded. */
 LICIT_C_API const char* licit_last_error(void);
 /* Frees a string returned through a char** out-parameter. NULL is allowed. */
@@ -110,18 +110,17 @@ LICIT_C_API size_t licit_compilation_warning_count(const licit_compilation* c);
 /* The diagnostics as text (`licit check`; color: 0 or 1) or as one JSON document. */
 LICIT_C_API licit_status licit_compilation_diagnostics_text(const licit_compilation* c, int color,
                                                             char** out);
-LICIT_C_API licit_status licit_compilation_diagnostics_json(const licit_compilation* c,
-                                                            char** out);
+LICIT_C_API licit_status licit_compilation_diagnostics_json(const licit_compilation* c, char** out);
 
 /* One diagnostic; its strings are borrowed from the compilation. */
 typedef struct licit_diagnostic {
-  int severity;        /* 0 error, 1 warning, 2 note */
-  const char* code;    /* "E0305" */
+  int severity;     /* 0 error, 1 warning, 2 note */
+  const char* code; /* "E0305" */
   const char* message;
-  const char* file;    /* "" when it has no location */
+  const char* file; /* "" when it has no location */
   uint32_t line, column;
-  const char* label;   /* "" when none */
-  const char* help;    /* the first help line, "" when none */
+  const char* label; /* "" when none */
+  const char* help;  /* the first help line, "" when none */
 } licit_diagnostic;
 LICIT_C_API size_t licit_compilation_diagnostic_count(const licit_compilation* c);
 LICIT_C_API licit_status licit_compilation_diagnostic(const licit_compilation* c, size_t index,
@@ -165,8 +164,8 @@ LICIT_C_API licit_status licit_policy_decide_json(const licit_policy* p, const c
 /* The same, for a record read from line `line` (1-based) of an input: error decisions name the
  * line as `licit run` does ("line 18: field ..."), so a service's output matches the CLI's. */
 LICIT_C_API licit_status licit_policy_decide_json_line(const licit_policy* p, const char* json,
-                                                       size_t len, const char* as_of,
-                                                       uint64_t line, licit_decision** out);
+                                                       size_t len, const char* as_of, uint64_t line,
+                                                       licit_decision** out);
 /* Decides a record built with licit_policy_new_record. Same statuses (LICIT_ERR_RECORD when the
  * record had a bad field or misses a required one). */
 LICIT_C_API licit_status licit_policy_decide_record(const licit_policy* p, const licit_record* r,

@@ -18,8 +18,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <iosfwd>
 #include <initializer_list>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <span>
@@ -97,9 +97,9 @@ struct DiagnosticInfo {
   std::string message;  // "unknown country code `UK`"
   std::string file;     // empty when the diagnostic has no location (e.g. an unreadable file)
   uint32_t line = 0, column = 0, end_line = 0, end_column = 0;  // 1-based, columns in code points
-  std::string label;    // the text under the caret run ("not an ISO 3166-1 code"), may be empty
+  std::string label;  // the text under the caret run ("not an ISO 3166-1 code"), may be empty
   std::vector<DiagnosticLabel> secondary;
-  std::vector<std::string> help;   // "did you mean `GB` (United Kingdom)?"
+  std::vector<std::string> help;  // "did you mean `GB` (United Kingdom)?"
   std::vector<std::string> notes;
 };
 
@@ -109,26 +109,26 @@ class Record;
 // The outcome of a policy's `test` blocks (language.md section 10): `licit test`, the REPL's
 // :test. Plain data (copies are independent; safe to read from many threads).
 struct TestCase {
-  std::string policy;        // the policy the test belongs to
-  std::string file;          // that policy's file ("examples/cn-japan-2026.licit")
-  std::string name;          // "a JSDF end user is denied after the ban"
-  std::string at;            // "examples/cn-japan-2026.licit:38:1"
+  std::string policy;  // the policy the test belongs to
+  std::string file;    // that policy's file ("examples/cn-japan-2026.licit")
+  std::string name;    // "a JSDF end user is denied after the ban"
+  std::string at;      // "examples/cn-japan-2026.licit:38:1"
   bool passed = false;
-  std::string expected;      // "deny by jp-military"
-  std::string got;           // "deny by jp-military", or "error: <reason>"
+  std::string expected;  // "deny by jp-military"
+  std::string got;       // "deny by jp-military", or "error: <reason>"
   // Every rule that contributed to the policy's decision, "rule (effect)", for a failed test:
   // "jp-military (deny), dual-use-any (license)"; "" when passed, when nothing contributed (the
   // policy's default) and when the record could not be judged.
   std::string contributions;
-  std::string error;         // why the record could not be judged ("" when it was)
+  std::string error;  // why the record could not be judged ("" when it was)
 };
 // A rule no test fires (rule coverage).
 struct UncoveredRule {
   std::string policy, rule, at;
 };
 struct TestReport {
-  std::vector<TestCase> tests;          // in policy order, then source order
-  std::vector<UncoveredRule> uncovered; // in policy order, then source order
+  std::vector<TestCase> tests;           // in policy order, then source order
+  std::vector<UncoveredRule> uncovered;  // in policy order, then source order
   size_t passed = 0, failed = 0;
   bool ok() const noexcept { return failed == 0; }
   // Exactly what `licit test` prints (PASS/FAIL lines, differences, the count, coverage). With
@@ -228,13 +228,13 @@ class LICIT_API Engine {
 
 // A rule that contributed to a decision.
 struct RuleHit {
-  std::string rule;        // "jp-military"
+  std::string rule;              // "jp-military"
   Effect effect = Effect::Deny;  // what it contributed (exempt when waived, review when unknown)
   std::optional<std::string> license;
   std::optional<std::string> because;
   std::optional<std::string> cite;
-  std::string at;          // "policies/cn.licit:14:1"
-  std::string policy;      // the policy it belongs to
+  std::string at;      // "policies/cn.licit:14:1"
+  std::string policy;  // the policy it belongs to
 };
 
 // A rule an exception waived.
@@ -259,13 +259,13 @@ struct PolicyEffect {
 
 // Why a decision is an error (Effect::Error), for callers that branch on it.
 enum class ErrorKind : uint8_t {
-  None,     // not an error
-  Json,     // malformed JSON, or not a JSON object
-  Utf8,     // the record is not valid UTF-8
-  Record,   // the record does not fit the input type (missing field, wrong type, unknown field)
-  Date,     // the record has no date and the policy has dated rules
-  Options,  // a bad DecideOptions value (as_of)
-  NoPolicy, // an empty Policy (failed compilation, default-constructed, empty PolicySlot)
+  None,      // not an error
+  Json,      // malformed JSON, or not a JSON object
+  Utf8,      // the record is not valid UTF-8
+  Record,    // the record does not fit the input type (missing field, wrong type, unknown field)
+  Date,      // the record has no date and the policy has dated rules
+  Options,   // a bad DecideOptions value (as_of)
+  NoPolicy,  // an empty Policy (failed compilation, default-constructed, empty PolicySlot)
 };
 
 // What Licit says about one record, with its reasons. A value: copies are independent; safe to
@@ -292,8 +292,8 @@ class LICIT_API Decision {
   std::optional<std::string> date() const;
 
   size_t rule_count() const noexcept;
-  RuleHit rule(size_t i) const;          // i < rule_count()
-  std::vector<RuleHit> rules() const;    // strongest effect first, then source order
+  RuleHit rule(size_t i) const;        // i < rule_count()
+  std::vector<RuleHit> rules() const;  // strongest effect first, then source order
   std::vector<Waiver> waived() const;
   std::vector<std::string> licenses() const;  // licences needed (when the effect is License)
   std::vector<Unknown> unknowns() const;
@@ -319,11 +319,11 @@ class LICIT_API Decision {
 // Why a record got its decision: every rule and exception with its outcome.
 struct Outcome {
   std::string policy;
-  std::string name;        // rule or exception
+  std::string name;  // rule or exception
   bool is_exception = false;
   std::string at;
-  std::string outcome;     // "fired", "waived", "unknown", "not in force", "suspended", ...
-  std::string detail;      // plain words: "destination in EU: destination = JP"
+  std::string outcome;  // "fired", "waived", "unknown", "not in force", "suspended", ...
+  std::string detail;   // plain words: "destination in EU: destination = JP"
 };
 
 class Session;
@@ -489,8 +489,8 @@ class LICIT_API Record {
   Record(const Record&) = delete;
   Record& operator=(const Record&) = delete;
 
-  bool valid() const noexcept;  // made by new_record() (not empty or moved from)
-  bool ok() const noexcept;     // valid and no setter failed
+  bool valid() const noexcept;                // made by new_record() (not empty or moved from)
+  bool ok() const noexcept;                   // valid and no setter failed
   const std::string& error() const noexcept;  // the first failure, "" when ok()
   // The failure of the most recent setter, "" when it succeeded (for callers checking each set).
   const std::string& last_error() const noexcept;
@@ -565,8 +565,8 @@ class LICIT_API PolicySlot {
 //   licit::Session s;                                    // no files: an implicit policy importing
 //   s.define("class military = has(end_user) and end_user.kind == \"military\"");  // std.trade
 //   s.define("rule no-military:\n  deny military to any");
-//   licit::SessionRecord r = s.enter_record("{destination: JP, end_user: {name: \"X\", kind: \"military\"}}");
-//   r.decision.effect();                                 // Effect::Deny
+//   licit::SessionRecord r = s.enter_record("{destination: JP, end_user: {name: \"X\", kind:
+//   \"military\"}}"); r.decision.effect();                                 // Effect::Deny
 //   s.evaluate("end_user.kind").value;                   // "\"military\"", type "string"
 //
 // Interactive definitions form an overlay on the first file (or on the implicit policy): they
@@ -609,22 +609,22 @@ struct SessionRecord {
 
 // The value and type of an expression judged against the current record.
 struct SessionValue {
-  bool ok = false;          // false: the expression did not check (see diagnostics)
+  bool ok = false;  // false: the expression did not check (see diagnostics)
   std::string diagnostics;
-  std::string type;         // "country", "set<string>", "bool", "money", "Party", ...
-  std::string value;        // as Licit source writes it: "JP", "\"military\"", "unknown"
+  std::string type;   // "country", "set<string>", "bool", "money", "Party", ...
+  std::string value;  // as Licit source writes it: "JP", "\"military\"", "unknown"
   bool known = false;
   std::string unknown_reason;  // when !known: "end_user.kind is missing"
 };
 
 // A named declaration visible in the session (for :rules, :show and completion).
 struct DeclarationInfo {
-  std::string kind;         // "rule", "exception", "class", "group", "let", "record"
+  std::string kind;  // "rule", "exception", "class", "group", "let", "record"
   std::string name;
-  std::string policy;       // the policy (module) declaring it: "acme.export_rules", "std.trade"
-  std::string at;           // "first.licit:12:1", or "<repl>:1:1" for an interactive definition
-  bool interactive = false; // typed in this session
-  std::string source;       // the declaration's text
+  std::string policy;        // the policy (module) declaring it: "acme.export_rules", "std.trade"
+  std::string at;            // "first.licit:12:1", or "<repl>:1:1" for an interactive definition
+  bool interactive = false;  // typed in this session
+  std::string source;        // the declaration's text
 };
 
 class LICIT_API Session {

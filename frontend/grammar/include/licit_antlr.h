@@ -5,12 +5,12 @@
 
 #include "ANTLRErrorListener.h"
 #include "ANTLRInputStream.h"
+#include "BailErrorStrategy.h"
 #include "BaseErrorListener.h"
 #include "CommonToken.h"
 #include "CommonTokenFactory.h"
 #include "CommonTokenStream.h"
 #include "DefaultErrorStrategy.h"
-#include "BailErrorStrategy.h"
 #include "Exceptions.h"
 #include "InputMismatchException.h"
 #include "Lexer.h"

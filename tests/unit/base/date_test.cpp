@@ -34,8 +34,8 @@ TEST_CASE("Civil dates round trip", "[date]") {
 TEST_CASE("Day numbers at the ends of the range convert without overflow", "[date]") {
   // Far outside any real date, but a day number can get there (date arithmetic, a fuzzer);
   // converting must not overflow (UBSan) and must round trip.
-  for (DayNumber d : {INT32_MAX, INT32_MAX - 1, INT32_MAX - 719468, INT32_MIN + 146097,
-                      INT32_MIN / 2}) {
+  for (DayNumber d :
+       {INT32_MAX, INT32_MAX - 1, INT32_MAX - 719468, INT32_MIN + 146097, INT32_MIN / 2}) {
     CivilDate c = CivilFromDays(d);
     CHECK(DaysFromCivil(c) == d);
     CHECK(c.month >= 1);

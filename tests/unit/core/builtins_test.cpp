@@ -181,7 +181,8 @@ TEST_CASE_METHOD(Fixture, "standard functions", "[builtins]") {
   std::vector<Value> items = {Value::String("a"), Value::String("b")};
   CHECK(Call(B::Contains, {Value::Set(ValueSpan{items.data(), 2}), Value::String("b")}) == "true");
   CHECK(Call(B::Len, {Value::List(ValueSpan{items.data(), 2})}) == "2");
-  Value d1 = Value::Date(DaysFromCivil({2026, 2, 1})), d2 = Value::Date(DaysFromCivil({2026, 3, 1}));
+  Value d1 = Value::Date(DaysFromCivil({2026, 2, 1})),
+        d2 = Value::Date(DaysFromCivil({2026, 3, 1}));
   CHECK(Call(B::Year, {d1}) == "2026");
   CHECK(Call(B::Month, {d1}) == "2");
   CHECK(Call(B::Day, {d1}) == "1");

@@ -128,9 +128,10 @@ namespace {
 
 // The parser switches from 64- to 128-bit accumulation after 18 whole digits.
 TEST_CASE("decimal: parsing around 18 and 19 whole digits", "[value]") {
-  for (std::string_view text : {"999999999999999999", "1000000000000000000", "123456789012345678.25",
-                                "1234567890123456789.5", "-99999999999999999999.000000000000000001",
-                                "0.000000000000000001", "170141183460469231731"}) {
+  for (std::string_view text :
+       {"999999999999999999", "1000000000000000000", "123456789012345678.25",
+        "1234567890123456789.5", "-99999999999999999999.000000000000000001", "0.000000000000000001",
+        "170141183460469231731"}) {
     auto d = Decimal::Parse(text);
     REQUIRE(d.has_value());
     CHECK(d->ToString() == text);

@@ -2,19 +2,19 @@
 
 #include <catch2/catch.hpp>
 
-#include "base/source.h"
 #include "base/diagnostic.h"
+#include "base/source.h"
 #include "frontend/lower/lower.h"
 #include "frontend/sema/check.h"
 
 namespace licit::interp {
 namespace {
 
-using rt::DecisionEffect;
-using rt::Value;
 using decide::DecideOptions;
 using decide::Explanation;
 using decide::Outcome;
+using rt::DecisionEffect;
+using rt::Value;
 
 DayNumber Day(int y, unsigned m, unsigned d) { return DaysFromCivil({y, m, d}); }
 
@@ -285,8 +285,7 @@ rule r: deny to any
   CHECK(h.Decide(r).effect == DecisionEffect::Deny);
 }
 
-TEST_CASE("interp: a dated policy cannot judge a record without a date and no as-of",
-          "[interp]") {
+TEST_CASE("interp: a dated policy cannot judge a record without a date and no as-of", "[interp]") {
   Harness h(R"(policy t.nodate
 import std.trade
 rule r: deny to JP
@@ -310,8 +309,7 @@ rule r: deny to JP
   CHECK_FALSE(d.date.has_value());
 }
 
-TEST_CASE("interp: explanations name the first false sub-condition with its values",
-          "[interp]") {
+TEST_CASE("interp: explanations name the first false sub-condition with its values", "[interp]") {
   Harness h(R"(policy t.explain
 import std.trade
 group EU = {DE, FR}
@@ -358,16 +356,18 @@ rule r: deny to JP
   because "no"
 )");
   auto d = h.Decide(h.Shipment(Day(2026, 2, 1), "JP"));
-  CHECK(rt::DecisionToJson(d) ==
-        R"({"id":"S-1","effect":"deny","date":"2026-02-01","policy":{"name":"t.json","version":null},)"
-        R"("rules":[{"rule":"r","effect":"deny","license":null,"because":"no","cite":null,"at":"t.licit:3:1"}],)"
-        R"("waived":[],"licenses":[],"unknowns":[]})");
+  CHECK(
+      rt::DecisionToJson(d) ==
+      R"({"id":"S-1","effect":"deny","date":"2026-02-01","policy":{"name":"t.json","version":null},)"
+      R"("rules":[{"rule":"r","effect":"deny","license":null,"because":"no","cite":null,"at":"t.licit:3:1"}],)"
+      R"("waived":[],"licenses":[],"unknowns":[]})");
   rt::Decision err;
   err.effect = DecisionEffect::Error;
   err.line = 17;
   err.error = "line 17: field `destination`: unknown country code `XX`";
-  CHECK(rt::DecisionToJson(err) ==
-        R"({"line":17,"id":null,"effect":"error","error":"line 17: field `destination`: unknown country code `XX`"})");
+  CHECK(
+      rt::DecisionToJson(err) ==
+      R"({"line":17,"id":null,"effect":"error","error":"line 17: field `destination`: unknown country code `XX`"})");
   CHECK(rt::DecisionToCsv(d) == "S-1,,deny,2026-02-01,t.json: deny,r (deny),,,");
 }
 
@@ -384,10 +384,11 @@ TEST_CASE("interp: several policies report each policy's effect", "[interp]") {
   hit.at = "a.licit:3:1";
   hit.policy = "a.one";
   d.rules.push_back(hit);
-  CHECK(rt::DecisionToJson(d) ==
-        R"({"id":"S-2","effect":"deny","date":"2026-02-01","policies":[{"name":"a.one","version":null,"effect":"deny"},)"
-        R"({"name":"b.two","version":"3","effect":"allow"}],"rules":[{"rule":"r","policy":"a.one","effect":"deny",)"
-        R"("license":null,"because":null,"cite":null,"at":"a.licit:3:1"}],"waived":[],"licenses":[],"unknowns":[]})");
+  CHECK(
+      rt::DecisionToJson(d) ==
+      R"({"id":"S-2","effect":"deny","date":"2026-02-01","policies":[{"name":"a.one","version":null,"effect":"deny"},)"
+      R"({"name":"b.two","version":"3","effect":"allow"}],"rules":[{"rule":"r","policy":"a.one","effect":"deny",)"
+      R"("license":null,"because":null,"cite":null,"at":"a.licit:3:1"}],"waived":[],"licenses":[],"unknowns":[]})");
 }
 
 // A program built by hand, without the compiler: the interpreter needs only the IR.
@@ -420,14 +421,16 @@ TEST_CASE("interp: runs a hand-built IR program", "[interp]") {
     return node(ir::Op::Const, v.kind, {}, static_cast<uint32_t>(p.constants.size() - 1));
   };
   using K = rt::ValueKind;
-  ir::ExprId is_jp = node(ir::Op::Eq, K::Bool,
-                          {node(ir::Op::Field, K::Country, {}, dest),
-                           constant(Value::Country(*FindCountry("JP")))}, 0);
+  ir::ExprId is_jp = node(
+      ir::Op::Eq, K::Bool,
+      {node(ir::Op::Field, K::Country, {}, dest), constant(Value::Country(*FindCountry("JP")))}, 0);
   ir::ExprId big = node(ir::Op::Gt, K::Bool,
                         {node(ir::Op::Div, K::Decimal,
                               {node(ir::Op::Field, K::Decimal, {}, qty),
-                               constant(Value::Dec(rt::Decimal::FromInt(0)))}, 0),
-                         constant(Value::Dec(rt::Decimal::FromInt(1)))}, 0);
+                               constant(Value::Dec(rt::Decimal::FromInt(0)))},
+                              0),
+                         constant(Value::Dec(rt::Decimal::FromInt(1)))},
+                        0);
   ir::Policy policy;
   policy.name = "hand.built";
   ir::Rule rule;

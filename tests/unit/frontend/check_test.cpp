@@ -1,6 +1,7 @@
+#include "frontend/sema/check.h"
+
 #include <catch2/catch.hpp>
 
-#include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
 
 namespace licit::sema {

@@ -2,17 +2,17 @@
 // the running Catch2 test on any error diagnostic or Verify problem. Include only from tests.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "base/diagnostic.h"
-#include "ir/ir.h"
 #include "frontend/lower/lower.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
+#include "ir/ir.h"
 
 namespace licit::ir::testing {
 

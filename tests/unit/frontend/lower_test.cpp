@@ -1,6 +1,4 @@
-#include <catch2/catch.hpp>
-
-#include <unistd.h>
+#include "frontend/lower/lower.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -8,11 +6,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ir/ir.h"
-#include "frontend/lower/lower.h"
-#include "tests/unit/frontend/lower_for_test.h"
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
+#include "ir/ir.h"
+#include "tests/unit/frontend/lower_for_test.h"
 
 namespace licit::ir {
 namespace {
@@ -280,7 +281,9 @@ TEST_CASE("a test's given record becomes slot assignments", "[ir]") {
   CHECK(t.expect_license == "DU");
   CHECK(t.by == std::vector<std::string>{"dual-use-to-JP"});
   REQUIRE(t.given.size() == 6);
-  auto given = [&](size_t i) { return std::make_pair(t.given[i].first, p.constants[t.given[i].second]); };
+  auto given = [&](size_t i) {
+    return std::make_pair(t.given[i].first, p.constants[t.given[i].second]);
+  };
   CHECK(given(0).first == Slot(p, "date"));
   CHECK(given(0).second.date == DaysFromCivil({2026, 2, 1}));
   CHECK(given(2).first == Slot(p, "quantity"));
@@ -340,8 +343,7 @@ TEST_CASE("Print lists the program", "[ir]") {
   CHECK(text.find("input std.trade.Shipment") != std::string::npos);
   CHECK(text.find("class 0 dual-use = (has:bool item.cn)") != std::string::npos);
   CHECK(text.find("rule 0 dual-use-to-JP: deny at unit.licit:4:1") != std::string::npos);
-  CHECK(text.find("(==:bool (field:country destination) (const:country JP))") !=
-        std::string::npos);
+  CHECK(text.find("(==:bool (field:country destination) (const:country JP))") != std::string::npos);
 }
 
 TEST_CASE("Verify reports malformed programs", "[ir]") {

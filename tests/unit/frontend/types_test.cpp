@@ -1,7 +1,8 @@
+#include "frontend/sema/types.h"
+
 #include <catch2/catch.hpp>
 
 #include "frontend/sema/checked.h"
-#include "frontend/sema/types.h"
 
 namespace licit::sema {
 namespace {

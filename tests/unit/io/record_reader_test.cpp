@@ -2,10 +2,10 @@
 
 #include "io/record_reader.h"
 
-#include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <sstream>
+
+#include <catch2/catch.hpp>
 
 #include "io/decode.h"
 #include "io/json_fast.h"
@@ -126,21 +126,36 @@ TEST_CASE("JSON Lines: null, missing and money as text", "[io]") {
 TEST_CASE("JSON Lines: one result per line, errors name the field", "[io]") {
   std::string text =
       "\n"
-      R"({"id":"A","date":"2026-02-01","item":{}})" "\n"
-      R"({"id":"B","date":"2026-02-01","destination":"XX","item":{}})" "\n"
-      R"({"id":"C","date":"2026-02-01","destination":"UK","item":{}})" "\n"
-      R"({"id":"D","date":"2026-02-30","destination":"JP","item":{}})" "\n"
-      R"({"id":"E","date":"2026-02-01","destination":"JP","value":12,"item":{}})" "\n"
-      R"({"id":"F","date":"2026-02-01","destination":"JP","value":"12 XYZ","item":{}})" "\n"
-      R"({"id":"G","date":"2026-02-01","destination":"JP","item":{"cn":"1C..2"}})" "\n"
-      R"({"id":"H","date":"2026-02-01","destination":"JP","item":{"cn":"1C902"},"end_user":{"kind":"x"}})" "\n"
-      R"({"id":"I","date":"2026-02-01","destination":"JP","count":1.5,"item":{}})" "\n"
-      R"({"id":"J","date":"2026-02-01","destination":"JP","item":)" "\n"
-      R"({"id":"K","date":"2026-02-01","destination":"JP","item":{}} x)" "\n"
-      R"([1,2])" "\n"
-      R"({"id":"L","date":"2026-02-01","destination":null,"item":{}})" "\n"
-      R"({"id":"M","date":"2026-02-01","destination":"JP","tags":["a",3],"item":{}})" "\n"
-      R"({"id":"N","date":"2026-02-01","destination":"JP","item":"x"})" "\n"
+      R"({"id":"A","date":"2026-02-01","item":{}})"
+      "\n"
+      R"({"id":"B","date":"2026-02-01","destination":"XX","item":{}})"
+      "\n"
+      R"({"id":"C","date":"2026-02-01","destination":"UK","item":{}})"
+      "\n"
+      R"({"id":"D","date":"2026-02-30","destination":"JP","item":{}})"
+      "\n"
+      R"({"id":"E","date":"2026-02-01","destination":"JP","value":12,"item":{}})"
+      "\n"
+      R"({"id":"F","date":"2026-02-01","destination":"JP","value":"12 XYZ","item":{}})"
+      "\n"
+      R"({"id":"G","date":"2026-02-01","destination":"JP","item":{"cn":"1C..2"}})"
+      "\n"
+      R"({"id":"H","date":"2026-02-01","destination":"JP","item":{"cn":"1C902"},"end_user":{"kind":"x"}})"
+      "\n"
+      R"({"id":"I","date":"2026-02-01","destination":"JP","count":1.5,"item":{}})"
+      "\n"
+      R"({"id":"J","date":"2026-02-01","destination":"JP","item":)"
+      "\n"
+      R"({"id":"K","date":"2026-02-01","destination":"JP","item":{}} x)"
+      "\n"
+      R"([1,2])"
+      "\n"
+      R"({"id":"L","date":"2026-02-01","destination":null,"item":{}})"
+      "\n"
+      R"({"id":"M","date":"2026-02-01","destination":"JP","tags":["a",3],"item":{}})"
+      "\n"
+      R"({"id":"N","date":"2026-02-01","destination":"JP","item":"x"})"
+      "\n"
       R"({"id":"O","date":"2026-02-01","destination":"JP","item":{},"value":{"amount":"5"}})";
   auto rows = ReadAll(Format::JsonLines, text);
   REQUIRE(rows.size() == 16);
@@ -149,8 +164,9 @@ TEST_CASE("JSON Lines: one result per line, errors name the field", "[io]") {
   CHECK(err(0) == "field `destination`: missing");
   CHECK(rows[0].result.id == "A");
   CHECK(err(1).starts_with("field `destination`: unknown country code `XX`"));
-  CHECK(err(2) == "field `destination`: unknown country code `UK` (did you mean `GB`, United "
-                  "Kingdom?)");
+  CHECK(err(2) ==
+        "field `destination`: unknown country code `UK` (did you mean `GB`, United "
+        "Kingdom?)");
   CHECK(err(3) == "field `date`: `2026-02-30` is not a valid date (day out of range)");
   CHECK(err(4) == "field `value`: expected money like \"1200.00 USD\", found 12");
   CHECK(err(5) == "field `value`: unknown currency `XYZ` (not an ISO 4217 code)");
@@ -223,13 +239,15 @@ std::vector<Row> ReadAllInBlocks(const std::string& text, size_t block_bytes) {
   return rows;
 }
 
-TEST_CASE("LineBlockReader: the same results as the one-thread reader at every block size", "[io]") {
+TEST_CASE("LineBlockReader: the same results as the one-thread reader at every block size",
+          "[io]") {
   std::string text;
   for (int i = 0; i < 300; ++i) {
-    text += R"({"id":"S)" + std::to_string(i) + R"(","date":"2026-02-01","destination":"JP","item":{}})";
+    text += R"({"id":"S)" + std::to_string(i) +
+            R"(","date":"2026-02-01","destination":"JP","item":{}})";
     text += i % 7 == 0 ? "\r\n" : "\n";
-    if (i % 50 == 0) text += "  \n\n";                     // blank lines: not records
-    if (i % 61 == 0) text += "{\"id\":\"bad\"\n";             // a broken record
+    if (i % 50 == 0) text += "  \n\n";                                   // blank lines: not records
+    if (i % 61 == 0) text += "{\"id\":\"bad\"\n";                        // a broken record
     if (i == 150) text += std::string(kMaxLineLength + 10, 'x') + "\n";  // too long
   }
   text += R"({"id":"last","date":"2026-02-01","destination":"JP","item":{}})";  // no newline
@@ -329,12 +347,16 @@ std::string RenderAll(const rt::Record& r) {
   return out;
 }
 
-TEST_CASE("JSON Lines fast path: same records and errors as simdjson, on valid, mutated and hostile lines", "[io]") {
+TEST_CASE(
+    "JSON Lines fast path: same records and errors as simdjson, on valid, mutated and hostile "
+    "lines",
+    "[io]") {
   const std::vector<std::string> base = {
       kGood,
       R"({"id":"S2","date":"2026-02-01","destination":"us","value":"99 EUR","quantity":null,"end_user":null,"item":{}})",
       R"(  { "id" : "S3" , "date":"2026-02-01" ,"destination" : "JP","item" : { "cn" : "1C902" } }  )",
-      "{\t\"id\":\"S4\",\r\"date\":\"2026-02-01\",\"destination\":\"DE\",\"item\":{\"hs\":\"8112.92\"},\"count\":-12}",
+      "{\t\"id\":\"S4\",\r\"date\":\"2026-02-01\",\"destination\":\"DE\",\"item\":{\"hs\":\"8112."
+      "92\"},\"count\":-12}",
       R"({"item":{"hs":"8112.92","cn":"3A001"},"destination":"FR","date":"2026-02-01","id":"S5","count":0})",
       R"({"id":"Ñandú → 東京","date":"2026-02-01","destination":"JP","item":{},"tags":["ü","a","ü"]})",
       R"({"id":"esc \" \\ \u00e9","date":"2026-02-01","destination":"JP","item":{}})",

@@ -1,17 +1,18 @@
-#include <catch2/catch.hpp>
+#include "ir/index.h"
 
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "base/iso_codes.h"
-#include "ir/index.h"
-#include "ir/ir.h"
-#include "frontend/lower/lower.h"
-#include "tests/unit/frontend/lower_for_test.h"
-#include "frontend/sema/check.h"
-#include "frontend/sema/checked.h"
 #include "core/decision.h"
 #include "engines/interp/interpreter.h"
+#include "frontend/lower/lower.h"
+#include "frontend/sema/check.h"
+#include "frontend/sema/checked.h"
+#include "ir/ir.h"
+#include "tests/unit/frontend/lower_for_test.h"
 
 namespace licit::ir {
 namespace {

@@ -28,15 +28,16 @@ std::string_view FirstWord(std::string_view s) {
 }
 
 constexpr std::array<std::string_view, 12> kDeclarationKeywords = {
-    "let", "class", "group", "rule", "exception", "suspend", "default", "test",
-    "import", "record", "input", "policy"};
+    "let",     "class", "group",  "rule",   "exception", "suspend",
+    "default", "test",  "import", "record", "input",     "policy"};
 
 // `NAME to DESTS: ...` (a concise rule): the word `to` right after the first word.
 bool IsConciseRule(std::string_view s) {
   std::string_view first = FirstWord(s);
   if (first.empty()) return false;
   std::string_view rest = TrimLeft(s.substr(first.size()));
-  return rest.starts_with("to") && (rest.size() == 2 || std::isspace(static_cast<unsigned char>(rest[2])));
+  return rest.starts_with("to") &&
+         (rest.size() == 2 || std::isspace(static_cast<unsigned char>(rest[2])));
 }
 
 }  // namespace
@@ -106,8 +107,8 @@ bool NeedsMoreAtTerminal(std::string_view text) {
       end == '/' || end == '<' || end == '>') {
     return true;
   }
-  for (std::string_view op : {" and", " or", " not", " in", " under", " matches", " then",
-                              " else", " if", " when", " unless"}) {
+  for (std::string_view op : {" and", " or", " not", " in", " under", " matches", " then", " else",
+                              " if", " when", " unless"}) {
     if (last.ends_with(op)) return true;
   }
   // A rule or exception block (`rule NAME:` then clauses): more until an empty line.

@@ -32,12 +32,12 @@ const char* EffectColor(Effect e) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' ||
-                        s.back() == '\r')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
     s.remove_suffix(1);
   }
   return s;
@@ -131,7 +131,8 @@ std::string Repl::Result(const SessionResult& r) const {
 std::string Repl::Definition(std::string_view input) {
   SessionResult r = session_.define(input);
   std::string out = Result(r);
-  if (!r.ok && r.message.empty()) out += "(nothing changed: the previous definitions stay in force)\n";
+  if (!r.ok && r.message.empty())
+    out += "(nothing changed: the previous definitions stay in force)\n";
   return out;
 }
 
@@ -203,8 +204,8 @@ std::string Repl::Help() const {
       "  class military = has(end_user) and end_user.kind == \"military\"\n\n"
       "Commands:\n";
   for (const CommandInfo& c : kCommands) {
-    out += fmt::format("  {:<22}{}\n", std::string(c.name) + (*c.args ? " " : "") + c.args,
-                       c.summary);
+    out +=
+        fmt::format("  {:<22}{}\n", std::string(c.name) + (*c.args ? " " : "") + c.args, c.summary);
   }
   out += "\nTab completes commands, names, fields and country codes.\n";
   return out;
@@ -256,8 +257,8 @@ std::string Repl::Command(std::string_view input) {
     if (args.size() != 1) return "error: usage: :show NAME\n";
     auto d = session_.find(args[0]);
     if (!d) return fmt::format("error: nothing named `{}` is declared\n", args[0]);
-    return Paint(fmt::format("# {} {} ({}, {})", d->kind, d->name, d->policy, d->at), kDim) +
-           "\n" + d->source + "\n";
+    return Paint(fmt::format("# {} {} ({}, {})", d->kind, d->name, d->policy, d->at), kDim) + "\n" +
+           d->source + "\n";
   }
   if (name == ":load") {
     if (args.empty()) return "error: usage: :load FILE...\n";
@@ -292,8 +293,8 @@ std::string Repl::Command(std::string_view input) {
     if (args.size() != 1 || (args[0] != "interp" && args[0] != "jit")) {
       return "error: usage: :engine interp|jit\n";
     }
-    return Result(session_.set_engine(args[0] == "jit" ? EngineKind::Jit
-                                                       : EngineKind::Interpreter));
+    return Result(
+        session_.set_engine(args[0] == "jit" ? EngineKind::Jit : EngineKind::Interpreter));
   }
   if (name == ":save") {
     if (args.size() != 1) return "error: usage: :save FILE\n";

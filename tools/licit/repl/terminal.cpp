@@ -1,14 +1,14 @@
 // libedit (BSD licence; docs/cli.md says why it rather than GNU readline).
 #include "tools/licit/repl/terminal.h"
 
-#include <histedit.h>
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string_view>
+
+#include <histedit.h>
+#include <sys/stat.h>
 
 namespace licit::repl {
 
@@ -122,8 +122,7 @@ LineEditor::LineEditor(std::string history_path, Completer complete, WordStartFn
   el_set(s.el, EL_SIGNAL, 1);
   // Ctrl-C is a key here (not SIGINT), so it can clear the line without leaving the REPL.
   el_set(s.el, EL_SETTY, "-d", "-isig", nullptr);
-  el_set(s.el, EL_ADDFN, "licit-complete", "complete a command, name, field or country",
-         &Complete);
+  el_set(s.el, EL_ADDFN, "licit-complete", "complete a command, name, field or country", &Complete);
   el_set(s.el, EL_ADDFN, "licit-interrupt", "forget the line", &Interrupt);
   el_set(s.el, EL_BIND, "^I", "licit-complete", nullptr);
   el_set(s.el, EL_BIND, "^C", "licit-interrupt", nullptr);
