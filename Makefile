@@ -4,7 +4,7 @@
 BUILD_DIR := build/dev
 JOBS ?= 2
 
-.PHONY: all deps configure build run test update-goldens clean
+.PHONY: all deps configure build run test lint update-goldens clean
 
 all: build
 
@@ -34,6 +34,10 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+# Every C and C++ file formatted as .clang-format says (scripts/lint.sh); .ci/run runs it.
+lint: deps
+	@scripts/lint.sh
 
 # Rewrites every golden .out from the current binary; review the result with `git diff`.
 update-goldens: build

@@ -1,6 +1,6 @@
 // Country names and the aliases export-control lists use ("Korea, South", "Burma", "Turkey"),
 // mapped to ISO 3166-1 codes. Used by diagnostics: a policy that writes `Burma` where a country
-// is expected is told that Burma is `MM`. Hand-curated (compiler/base/country_names.cpp); the
+// is expected is told that Burma is `MM`. Hand-curated (base/country_names.cpp); the
 // ISO names themselves come from iso_codes.h.
 #pragma once
 

@@ -42,15 +42,13 @@
 #include "bench/bench_util.h"
 #include "bench/reference_workload.h"
 #include "engines/interp/interpreter.h"
+#include "engines/jit/jit.h"
 #include "frontend/lower/lower.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
 #include "io/record_reader.h"
 #include "licit/licit.h"
 #include "licit/licit.hpp"
-#ifdef LICIT_HAVE_JIT
-#include "engines/jit/jit.h"
-#endif
 
 #ifndef LICIT_BENCH_POLICY_DIR
 #define LICIT_BENCH_POLICY_DIR "bench/policies"
@@ -185,7 +183,6 @@ int main(int argc, char** argv) {
       return 1;
     }
     licit::interp::Interpreter interp(*program);
-#ifdef LICIT_HAVE_JIT
     std::unique_ptr<licit::jit::JitProgram> jit;
     if (use_jit) {
       std::string error;
@@ -195,11 +192,8 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
-#endif
     auto engine_decide = [&](const licit::rt::Record& r) {
-#ifdef LICIT_HAVE_JIT
       if (jit) return jit->Decide(r);
-#endif
       return interp.Decide(r);
     };
     std::vector<licit::rt::Record> records;

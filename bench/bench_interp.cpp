@@ -48,13 +48,11 @@
 #include "bench/bench_util.h"
 #include "bench/reference_workload.h"
 #include "engines/interp/interpreter.h"
+#include "engines/jit/jit.h"
 #include "frontend/lower/lower.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
 #include "io/record_reader.h"
-#ifdef LICIT_HAVE_JIT
-#include "engines/jit/jit.h"
-#endif
 
 #ifndef LICIT_BENCH_POLICY_DIR
 #define LICIT_BENCH_POLICY_DIR "bench/policies"
@@ -173,7 +171,6 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
     return r;
   }
   licit::interp::Interpreter interp(*program);
-#ifdef LICIT_HAVE_JIT
   std::unique_ptr<licit::jit::JitProgram> jit;
   if (mode != Mode::kInterp) {
     std::string error;
@@ -183,18 +180,15 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
       return r;
     }
   }
-#endif
   uint64_t slow = 0;  // kJitVerdict, kJitFlat: records the fast path handed to Decide
   licit::rt::Verdict verdict;
   auto decide = [&](const licit::rt::Record& rec) -> DecisionEffect {
-#ifdef LICIT_HAVE_JIT
     if (jit && (mode == Mode::kJitVerdict || mode == Mode::kJitFlat)) {
       if (jit->DecideVerdict(rec, {}, verdict)) return verdict.effect;
       ++slow;
       return jit->Decide(rec).effect;
     }
     if (jit) return jit->Decide(rec).effect;
-#endif
     return interp.Decide(rec).effect;
   };
   const licit::rt::RecordLayout& layout = program->input;
@@ -223,7 +217,6 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   r.records = records.size();
-#ifdef LICIT_HAVE_JIT
   std::optional<licit::rt::FlatBatch> flat;
   if (mode == Mode::kJitFlat) {
     flat.emplace(jit->flat_layout());
@@ -234,14 +227,12 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.flat_bytes = jit->flat_layout().record_bytes();
   }
-#endif
 
   for (int run = 0; run < runs; ++run) {
     Counts counts;
     double cpu0 = ThreadCpuSeconds();
     auto start = std::chrono::steady_clock::now();
     slow = 0;
-#ifdef LICIT_HAVE_JIT
     if (flat) {
       for (size_t i = 0; i < flat->size(); ++i) {
         DecisionEffect e;
@@ -254,7 +245,6 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
         ++counts.by_effect[static_cast<int>(e)];
       }
     } else
-#endif
       for (const licit::rt::Record& rec : records)
         ++counts.by_effect[static_cast<int>(decide(rec))];
     double seconds =
@@ -400,11 +390,7 @@ int main(int argc, char** argv) {
   std::string policy_dir = LICIT_BENCH_POLICY_DIR;
   std::vector<int> thread_counts = {1, 2};
   std::string only_policy;  // --policy small|large: measure just that one (profiling)
-#ifdef LICIT_HAVE_JIT
   std::vector<Mode> modes = {Mode::kInterp, Mode::kJitDecision, Mode::kJitVerdict, Mode::kJitFlat};
-#else
-  std::vector<Mode> modes = {Mode::kInterp};
-#endif
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--records" && i + 1 < argc) {
@@ -416,13 +402,8 @@ int main(int argc, char** argv) {
       if (engine == "interp") {
         modes = {Mode::kInterp};
       } else if (engine == "jit" || engine == "verdict" || engine == "flat") {
-#ifdef LICIT_HAVE_JIT
         if (engine == "jit") modes = {Mode::kJitDecision, Mode::kJitVerdict, Mode::kJitFlat};
         else modes = {engine == "verdict" ? Mode::kJitVerdict : Mode::kJitFlat};
-#else
-        std::fprintf(stderr, "bench_interp: built without the JIT (no LLVM)\n");
-        return 2;
-#endif
       } else {
         std::fprintf(stderr, "bench_interp: --engine must be interp, jit, verdict or flat\n");
         return 2;

@@ -18,7 +18,6 @@ install(TARGETS licit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set(LICIT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/licit)
 install(EXPORT licitTargets NAMESPACE licit:: DESTINATION ${LICIT_CMAKE_DIR})
 
-set(LICIT_CONFIG_HAVE_JIT ON)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/licitConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/licitConfig.cmake
                               INSTALL_DESTINATION ${LICIT_CMAKE_DIR})
@@ -28,9 +27,7 @@ install(FILES ${PROJECT_BINARY_DIR}/licitConfig.cmake ${PROJECT_BINARY_DIR}/lici
         DESTINATION ${LICIT_CMAKE_DIR})
 
 # pkg-config: the shared library by default; Libs.private for `pkg-config --static`.
-set(LICIT_PC_PRIVATE "-lstdc++ -lm -lpthread -lfmt -lsimdjson ${ANTLR4_RUNTIME_LIB}")
-if(LICIT_CONFIG_HAVE_JIT)
-  string(APPEND LICIT_PC_PRIVATE " ${LICIT_LLVM_SHARED_LIB}")
-endif()
+set(LICIT_PC_PRIVATE
+    "-lstdc++ -lm -lpthread -lfmt -lsimdjson ${ANTLR4_RUNTIME_LIB} ${LICIT_LLVM_SHARED_LIB}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/licit.pc.in ${PROJECT_BINARY_DIR}/licit.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/licit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -2,7 +2,7 @@
 // reads, each in a compact fixed-width cell the generated code loads by offset (dates as day
 // numbers, countries as ids, strings and codes as the policy's atoms, with their bytes only where
 // something other than equality with a constant reads them). One FlatLayout per compiled program
-// (codegen builds it, runtime/jit packs records into it).
+// (codegen builds it, engines/jit packs records into it).
 //
 // Why: the JIT's decide function reads a handful of fields per record. In rt::Record form those
 // are 32-byte Values spread over several cache lines, plus the bytes of every string compared;

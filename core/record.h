@@ -1,5 +1,5 @@
 // The input record as both engines see it: a flat array of slots, one per field at any depth
-// (`item.cn` has its own slot), laid out once per policy by lowering. Readers (runtime/io) fill
+// (`item.cn` has its own slot), laid out once per policy by lowering. Readers (io/) fill
 // records straight from JSON Lines or CSV; evaluation never looks a field up by name.
 #pragma once
 

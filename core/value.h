@@ -1,5 +1,5 @@
 // Run-time values shared by both engines: exact decimals, money, and the tagged Value the
-// interpreter computes with. Builtins (runtime/builtins) operate on these, so the interpreter and
+// interpreter computes with. Builtins (core/builtins) operate on these, so the interpreter and
 // the JIT call the same code for every standard function.
 #pragma once
 

@@ -5,7 +5,7 @@
 // Callers that only need the effect (benchmarks, counters, `--fail-on`) never build strings.
 //
 // Field order and sizes are ABI: generated code stores hits through licit_jit_hit
-// (runtime/jit), and codegen relies on nothing else.
+// (engines/jit), and codegen relies on nothing else.
 #pragma once
 
 #include <cstdint>

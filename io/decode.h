@@ -1,4 +1,4 @@
-// Shared by the JSON Lines and CSV readers (internal to runtime/io): turning one field's text into
+// Shared by the JSON Lines and CSV readers (internal to io/): turning one field's text into
 // a Value of the slot's kind, with the error wording both formats use, and the bounded line
 // source both stream through.
 #pragma once

@@ -1,4 +1,4 @@
-// The JSON Lines reader's fast path (internal to runtime/io): a strict, allocation-free scanner
+// The JSON Lines reader's fast path (internal to io/): a strict, allocation-free scanner
 // for the records screening files are made of (flat or nested objects of plain strings, numbers,
 // booleans, nulls and arrays), decoding straight into the record's slots.
 //

@@ -22,7 +22,7 @@ bool IndexKeyOf(const rt::Value& v, std::string& out);
 // A rule that fires exactly when each of a few fields equals one of a few constants (the shape of
 // long generated lists: `control_code == "3A001" and destination == CN`, `to KP, IR`), with no
 // `unless` and no exception that can waive it. The JIT judges such rules from this data instead
-// of compiling each one (runtime/jit, "data rules"), which keeps compile time flat for policies
+// of compiling each one (engines/jit, "data rules"), which keeps compile time flat for policies
 // with thousands of them.
 struct EqualityTest {
   uint32_t slot = 0;

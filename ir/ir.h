@@ -1,5 +1,5 @@
 // ir::Program: the checked policies lowered to flat vectors with typed indices, shared by the
-// interpreter (runtime/interp) and the JIT (compiler/codegen). Everything a decision needs is
+// interpreter (engines/interp) and the JIT (engines/jit). Everything a decision needs is
 // resolved here once: names to slots, classes and lets to expressions, concise rules and `to`
 // scopes to conditions, groups to dated member tables, suspensions and waivers to indices.
 // Produced by ir::Lower (lower.h), printed by ir::Print, checked by ir::Verify.

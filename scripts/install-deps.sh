@@ -10,6 +10,7 @@ packages=(
   libedit-dev  # line editing for `licit repl` (BSD licence)
   clang libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for the fuzz preset
   pkg-config
+  clang-format-19  # make lint (.clang-format uses keys clang-format 14 lacks)
   tmux  # the REPL's pseudo-terminal test (tests/golden/repl/pty_test.sh)
 )
 

@@ -2,7 +2,26 @@
 # tests/layers_test.sh REPO_ROOT: checks every #include of our code against layers.txt (its
 # header says how). Prints each include that breaks a layer and exits 1; prints a count and exits
 # 0 when every include is allowed.
+#
+# tests/layers_test.sh --self-test REPO_ROOT: copies the repository, makes core/ include the front
+# end and ANTLR, and checks that this script then fails naming both (so the check can fail).
 set -euo pipefail
+if [[ ${1:-} == --self-test ]]; then
+  root=${2:?usage: layers_test.sh --self-test REPO_ROOT}
+  copy=$(mktemp -d)
+  trap 'rm -rf "$copy"' EXIT
+  (cd "$root" && git ls-files -z | xargs -0 tar cf - --) | tar xf - -C "$copy"
+  printf '#include "frontend/sema/check.h"\n#include <antlr4-runtime.h>\n' >> "$copy/core/value.h"
+  if out=$(bash "$0" "$copy"); then
+    echo "self-test: a core header including the front end passed: $out"
+    exit 1
+  fi
+  grep -q 'core/value.h: #include "frontend/sema/check.h": core may not include frontend/sema' <<< "$out" &&
+    grep -q 'core/value.h: #include <antlr4-runtime.h>: only' <<< "$out" ||
+    { echo "self-test: expected both breaks reported, got:"; echo "$out"; exit 1; }
+  echo "self-test: both breaks reported"
+  exit 0
+fi
 root=${1:?usage: layers_test.sh REPO_ROOT}
 cd "$root"
 
@@ -94,7 +113,12 @@ while IFS= read -r file; do
         ;;
     esac
   done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*\([<"][^>"]*[>"]\).*/\1/p' "$file")
-done < <(git ls-files '*.h' '*.hpp' '*.cpp' '*.c' '*.def' '*.inc' 2>/dev/null || find . -name '*.h' -o -name '*.cpp')
+done < <(if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+           git ls-files '*.h' '*.hpp' '*.cpp' '*.c' '*.def' '*.inc'
+         else
+           find . \( -name '*.h' -o -name '*.hpp' -o -name '*.cpp' -o -name '*.c' -o -name '*.def' \) \
+             -not -path './build/*' | sed 's|^\./||'
+         fi)
 
 if ((checked < 200)); then
   echo "only $checked includes checked: wrong repository root?"

@@ -10,12 +10,10 @@
 #include <unistd.h>
 
 #include "api/src/state.h"
+#include "engines/jit/codegen.h"
 #include "frontend/lower/lower.h"
 #include "frontend/syntax/ast.h"
 #include "frontend/syntax/parse.h"
-#ifdef LICIT_HAVE_JIT
-#include "engines/jit/codegen.h"
-#endif
 
 namespace licit {
 namespace {
@@ -88,17 +86,10 @@ std::string DumpCompiled(const detail::EngineState& engine, const std::vector<st
   }
   if (!problems.empty()) return {};
   if (stage == DumpStage::Ir) return ir::Print(*ir);
-#ifdef LICIT_HAVE_JIT
   std::string llvm_error;
   std::string text = codegen::DumpLlvm(*ir, &llvm_error);
   if (llvm_error.empty()) return text;
   s.extra.push_back(detail::InternalDiagnostic("internal", "internal error: " + llvm_error));
-#else
-  s.extra.push_back(detail::InternalDiagnostic(
-      "unavailable",
-      "this build of licit has no JIT (built without LLVM), so it has no LLVM "
-      "module to print"));
-#endif
   return {};
 }
 

@@ -1,5 +1,5 @@
 // The C++ API (licit.hpp) over the compiler (sema, ir), the engines (interp, jit) and the record
-// reader (runtime/io). What `licit eval` does for one record is what decide_json does here, so the
+// reader (io/). What `licit eval` does for one record is what decide_json does here, so the
 // decisions and error messages are the CLI's.
 
 #include <algorithm>
@@ -237,13 +237,7 @@ const char* engine_kind_name(EngineKind k) noexcept {
   return "default";
 }
 
-bool jit_available() noexcept {
-#ifdef LICIT_HAVE_JIT
-  return true;
-#else
-  return false;
-#endif
-}
+bool jit_available() noexcept { return true; }
 
 std::optional<Effect> parse_effect(std::string_view name) noexcept {
   auto e = rt::ParseDecisionEffect(name);
@@ -314,12 +308,10 @@ DiagnosticInfo InternalDiagnostic(std::string code, std::string message) {
 // Freeing a policy's JIT code (its ResourceTracker) takes the compile lock too, so a policy
 // released by a hot reload never races a compilation inside the process-wide JIT.
 CompiledState::~CompiledState() {
-#ifdef LICIT_HAVE_JIT
   if (jit) {
     std::lock_guard<std::recursive_mutex> lock(detail::CompileMutex());
     jit.reset();
   }
-#endif
 }
 
 bool ResolveOptions(const DecideOptions& in, decide::DecideOptions& out, std::string& error) {
@@ -357,7 +349,6 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
   s->diags.SortByLocation();
   if (!failed) {
     if (s->kind == EngineKind::Jit) {
-#ifdef LICIT_HAVE_JIT
       std::string error;
       s->interp = std::make_unique<interp::Interpreter>(*s->program);
       s->jit = jit::JitProgram::Compile(*s->program, *s->interp, &error);
@@ -366,13 +357,6 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
             "internal", "internal error: the JIT could not compile the policy: " + error));
         failed = true;
       }
-#else
-      s->extra.push_back(
-          detail::InternalDiagnostic("unavailable",
-                                     "this build of licit has no JIT (built without LLVM); use "
-                                     "EngineKind::Interpreter"));
-      failed = true;
-#endif
     }
     // Explanations always use the interpreter; it is also the engine when the JIT is not used.
     if (!failed && !s->interp) s->interp = std::make_unique<interp::Interpreter>(*s->program);

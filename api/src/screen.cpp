@@ -59,7 +59,6 @@ class Renderer {
 
   void Render(const rt::Record& record, const io::ReadResult& read, std::string& out, Tally& tally,
               VerdictCache& cache) const {
-#ifdef LICIT_HAVE_JIT
     if (read.ok && format_ == RecordFormat::JsonLines && policy_.jit &&
         policy_.jit->DecideVerdict(record, decide_, cache.verdict)) {
       const rt::Verdict& v = cache.verdict;
@@ -90,12 +89,10 @@ class Renderer {
         return;
       }
     }
-#endif
     RenderDecision(record, read, out, tally);
   }
 
  private:
-#ifdef LICIT_HAVE_JIT
   // `{"id":...,"effect":...,"date":...,` of a decision the fast path made: id and date as
   // decide::PrepareDecision sets them, so the head is the full decision's.
   void AppendHead(const rt::Record& record, rt::DecisionEffect effect, VerdictCache& cache,
@@ -106,7 +103,6 @@ class Renderer {
     head.effect = effect;
     rt::AppendDecisionJsonHead(head, out);
   }
-#endif
 
   void Count(rt::DecisionEffect effect, Tally& tally) const {
     ++tally.by_effect[static_cast<int>(effect)];

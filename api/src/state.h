@@ -16,13 +16,11 @@
 #include "core/decision.h"
 #include "core/record.h"
 #include "engines/interp/interpreter.h"
+#include "engines/jit/jit.h"
 #include "frontend/sema/check.h"
 #include "frontend/sema/checked.h"
 #include "ir/ir.h"
 #include "licit/licit.hpp"
-#ifdef LICIT_HAVE_JIT
-#include "engines/jit/jit.h"
-#endif
 
 namespace licit::detail {
 
@@ -43,16 +41,12 @@ struct CompiledState {
   std::unique_ptr<sema::CheckedProgram> checked;
   std::unique_ptr<ir::Program> program;  // declared before the engines: they refer to it
   std::unique_ptr<interp::Interpreter> interp;
-#ifdef LICIT_HAVE_JIT
   std::unique_ptr<jit::JitProgram> jit;
-#endif
 
   ~CompiledState();
 
   rt::Decision Decide(const rt::Record& record, const decide::DecideOptions& options) const {
-#ifdef LICIT_HAVE_JIT
     if (jit) return jit->Decide(record, options);
-#endif
     return interp->Decide(record, options);
   }
   // Explanations always come from the reference engine (the JIT decides the same; the

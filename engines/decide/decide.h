@@ -78,7 +78,7 @@ std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::R
 void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvaluator& ev,
                       rt::Decision& d);
 
-// The effect of a compact decision (runtime/verdict.h): each policy's strongest contribution, or
+// The effect of a compact decision (core/verdict.h): each policy's strongest contribution, or
 // its default when nothing contributed; the strongest of those. Builds no strings.
 rt::DecisionEffect VerdictEffect(const ir::Program& program, const rt::Verdict& v);
 // The full decision from a compact one, as AssembleDecision would have written it for a record

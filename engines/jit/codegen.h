@@ -1,4 +1,4 @@
-// compiler/codegen: ir::Program -> LLVM IR, in two halves.
+// engines/jit/codegen: ir::Program -> LLVM IR, in two halves.
 //
 // The full path (records with unknowns; programs up to kFullPathMaxRules rules): one function
 // per distinct condition (a rule's or an exception's scope_class, destination, when, unless),
@@ -7,7 +7,7 @@
 //   i8 @cond_<ExprId>(ptr slots, ptr ctx, ptr env, ptr reason)   ; 0 false, 1 true, 2 unknown
 //
 // The fast path: one function that decides a whole record in its compiled layout, a flat record
-// (runtime/flat_record.h: compact cells read by offset, texts as atoms; see DecideFn):
+// (core/flat_record.h: compact cells read by offset, texts as atoms; see DecideFn):
 //
 //   i8 @decide(ptr rec, ptr ctx, ptr env, i32 day, ptr verdict)  ; 1 decided, 0 fall back
 //
@@ -27,7 +27,7 @@
 // module holds no addresses and dumps are stable), `reason` an uint16_t receiving the unknown's
 // reason index in ctx. Fast paths (constants, field reads, has, Kleene and/or/not, scalar
 // equality, text equality with a constant as one atom compare) are straight-line code; every
-// operation with subtle semantics calls the extern "C" licit_rt_* builtins (runtime/builtins), in
+// operation with subtle semantics calls the extern "C" licit_rt_* builtins (core/builtins), in
 // the interpreter's operand order, so values and unknown reasons are the interpreter's by
 // construction (on the fast path a flat cell is first widened to an rt::Value).
 // The public header holds no LLVM types beyond forward declarations.
@@ -139,7 +139,7 @@ std::string DumpLlvm(const ir::Program& program, std::string* error);
 
 }  // namespace licit::codegen
 
-// Helpers the generated code calls besides the licit_rt_* builtins (runtime/jit/jit.cpp).
+// Helpers the generated code calls besides the licit_rt_* builtins (engines/jit/jit.cpp).
 extern "C" {
 // Appends a contribution to `v`; 0 when it is full (the fast path then gives up).
 uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uint32_t exception,

@@ -43,7 +43,7 @@ class JitProgram final : public decide::Engine {
   // strings and does not allocate. Thread-safe.
   bool DecideVerdict(const rt::Record& record, const decide::DecideOptions& options,
                      rt::Verdict& verdict) const;
-  // The compiled record layout the fast path reads (runtime/flat_record.h); records packed into
+  // The compiled record layout the fast path reads (core/flat_record.h); records packed into
   // it (an rt::FlatBatch) are the JIT's own form of records kept in memory.
   const rt::FlatLayout& flat_layout() const;
   // DecideVerdict on a record already packed with flat_layout(): the day is options.as_of, else

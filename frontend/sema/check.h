@@ -15,7 +15,7 @@ namespace licit::sema {
 
 // Everything checking produced for one compilation: every loaded module (roots first, then
 // imports, stdlib modules included) with its resolved names and types in side tables.
-// Defined in compiler/sema/checked.h.
+// Defined in frontend/sema/checked.h.
 class CheckedProgram;
 
 struct CheckOptions {

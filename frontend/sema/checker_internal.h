@@ -1,4 +1,4 @@
-// Internal to compiler/sema: the Checker class shared by check.cpp (loading, declarations,
+// Internal to frontend/sema: the Checker class shared by check.cpp (loading, declarations,
 // rules) and expr_check.cpp (expressions), and the expression printer used by dumps.
 #pragma once
 

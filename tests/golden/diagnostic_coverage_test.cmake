@@ -1,6 +1,8 @@
-# cmake -DDEF_FILE=.../diagnostic_kinds.def -DGOLDEN_DIR=.../tests/golden/check -P this-file
+# cmake -DDEF_FILE=.../diagnostic_kinds.def -DGOLDEN_DIR=.../tests/golden/check
+#       -DDOC_FILE=.../docs/diagnostics.md -P this-file
 # Fails, listing them, when a diagnostic code of the registry appears as `[CODE]` in no
-# tests/golden/check/*.out: every diagnostic a user can meet must have a golden that shows it.
+# tests/golden/check/*.out (every diagnostic a user can meet must have a golden that shows it),
+# or has no `### CODE Name` section in docs/diagnostics.md (every one must be documented).
 
 file(STRINGS "${DEF_FILE}" def_lines REGEX "^LICIT_DIAG\\(")
 set(codes "")
@@ -38,4 +40,28 @@ if(uncovered_count GREATER 0)
     "Add a tests/golden/check/<name>.licit that triggers each, then create its .out with "
     "`make update-goldens`.")
 endif()
-message(STATUS "all ${code_count} diagnostic codes are covered by check goldens")
+# Each kind's section in the reference: `### E0101 UnexpectedCharacter: ...`.
+file(STRINGS "${DOC_FILE}" doc_headings REGEX "^### [A-Z][0-9]+ ")
+set(undocumented "")
+foreach(line IN LISTS def_lines)
+  if(line MATCHES "^LICIT_DIAG\\(([A-Za-z0-9_]+), *\"([A-Z][0-9]+)\"")
+    set(name "${CMAKE_MATCH_1}")
+    set(code "${CMAKE_MATCH_2}")
+    set(found OFF)
+    foreach(heading IN LISTS doc_headings)
+      if(heading MATCHES "^### ${code} ${name}[: ]")
+        set(found ON)
+        break()
+      endif()
+    endforeach()
+    if(NOT found)
+      list(APPEND undocumented "${code} ${name}")
+    endif()
+  endif()
+endforeach()
+if(undocumented)
+  list(JOIN undocumented ", " undocumented_text)
+  message(FATAL_ERROR "diagnostic codes with no `### CODE Name` section in ${DOC_FILE}:\n  "
+                      "${undocumented_text}")
+endif()
+message(STATUS "all ${code_count} diagnostic codes are covered by check goldens and documented")

@@ -1,4 +1,4 @@
-// Unit tests of the compiled record layout (runtime/flat_record.h): the atom table, the cell
+// Unit tests of the compiled record layout (core/flat_record.h): the atom table, the cell
 // geometry of FlatLayout (built by hand on a RecordLayout and by codegen::BuildFlatLayout on
 // compiled policies), what Pack writes (header, presence, cells), LoadScalar/ScalarKey agreement,
 // and FlatBatch addressing. The generated code trusts every one of these facts without checking:
