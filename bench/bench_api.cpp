@@ -43,8 +43,7 @@
 #include "bench/reference_workload.h"
 #include "engines/interp/interpreter.h"
 #include "engines/jit/jit.h"
-#include "frontend/lower/lower.h"
-#include "frontend/sema/check.h"
+#include "frontend/pipeline.h"
 #include "frontend/sema/checked.h"
 #include "io/record_reader.h"
 #include "licit/licit.h"
@@ -175,9 +174,8 @@ int main(int argc, char** argv) {
     // The engine, built as the CLI builds it.
     licit::SourceManager sources;
     licit::DiagnosticSink diags;
-    auto checked = licit::sema::CheckFiles(sources, {path}, diags);
-    std::unique_ptr<licit::ir::Program> program;
-    if (!diags.has_errors()) program = licit::ir::Lower(*checked, sources, diags);
+    std::unique_ptr<licit::ir::Program> program =
+        licit::frontend::CompileFiles(sources, {path}, diags).program;
     if (!program) {
       fmt::print(stderr, "{}: does not compile\n", path);
       return 1;

@@ -49,8 +49,7 @@
 #include "bench/reference_workload.h"
 #include "engines/interp/interpreter.h"
 #include "engines/jit/jit.h"
-#include "frontend/lower/lower.h"
-#include "frontend/sema/check.h"
+#include "frontend/pipeline.h"
 #include "frontend/sema/checked.h"
 #include "io/record_reader.h"
 
@@ -162,9 +161,8 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
   InterpResult r;
   licit::SourceManager sources;
   licit::DiagnosticSink diags;
-  auto checked = licit::sema::CheckFiles(sources, {policy_path}, diags);
-  std::unique_ptr<licit::ir::Program> program;
-  if (!diags.has_errors()) program = licit::ir::Lower(*checked, sources, diags);
+  std::unique_ptr<licit::ir::Program> program =
+      licit::frontend::CompileFiles(sources, {policy_path}, diags).program;
   if (diags.has_errors() || !program) {
     std::snprintf(r.error, sizeof r.error, "%s: does not compile (%zu errors)", policy_path.c_str(),
                   diags.error_count());

@@ -11,7 +11,7 @@
 
 #include "api/src/state.h"
 #include "engines/jit/codegen.h"
-#include "frontend/lower/lower.h"
+#include "frontend/pipeline.h"
 #include "frontend/syntax/ast.h"
 #include "frontend/syntax/parse.h"
 
@@ -66,25 +66,17 @@ constexpr const char* kStageNames[] = {"tokens", "ast", "checked", "ir", "llvm"}
 // Checked, Ir and Llvm: the files compiled together.
 std::string DumpCompiled(const detail::EngineState& engine, const std::vector<std::string>& paths,
                          DumpStage stage, detail::CompiledState& s) {
-  s.checked = sema::CheckFiles(s.sources, paths, s.diags, detail::CheckOptionsOf(engine));
+  frontend::PipelineOptions options;
+  options.check = detail::CheckOptionsOf(engine);
+  options.lower = stage != DumpStage::Checked;
+  frontend::Compiled compiled = frontend::CompileFiles(s.sources, paths, s.diags, options);
+  s.checked = std::move(compiled.checked);
   if (stage == DumpStage::Checked) return sema::DumpChecked(*s.checked, s.sources);
   // Lowering needs a program without errors; with errors only the diagnostics are shown.
-  if (s.diags.has_errors()) return {};
-  std::unique_ptr<ir::Program> ir = ir::Lower(*s.checked, s.sources, s.diags);
-  if (!ir) {
-    if (!s.diags.has_errors()) {
-      s.extra.push_back(detail::InternalDiagnostic(
-          "internal", "internal error: lowering produced no program; please report this as a bug"));
-    }
-    return {};
-  }
-  // Verified here too (Lower verifies only in debug builds) so every IR golden checks it.
-  std::vector<std::string> problems = ir::Verify(*ir);
-  for (const std::string& p : problems) {
-    s.extra.push_back(
-        detail::InternalDiagnostic("internal", "internal error: IR verification: " + p));
-  }
-  if (!problems.empty()) return {};
+  for (std::string& message : compiled.internal)
+    s.extra.push_back(detail::InternalDiagnostic("internal", std::move(message)));
+  std::unique_ptr<ir::Program> ir = std::move(compiled.program);
+  if (!ir) return {};
   if (stage == DumpStage::Ir) return ir::Print(*ir);
   std::string llvm_error;
   std::string text = codegen::DumpLlvm(*ir, &llvm_error);

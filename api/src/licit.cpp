@@ -14,7 +14,7 @@
 #include "base/did_you_mean.h"
 #include "base/iso_codes.h"
 #include "base/json.h"
-#include "frontend/lower/lower.h"
+#include "frontend/pipeline.h"
 #include "frontend/sema/check.h"
 #include "io/decode.h"
 #include "io/record_reader.h"
@@ -328,24 +328,23 @@ bool ResolveOptions(const DecideOptions& in, decide::DecideOptions& out, std::st
 
 namespace {
 
-template <class CheckFn>
-std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engine, CheckFn check) {
+// `run` is one of frontend::Compile{Files,Text,Texts} with the sources bound.
+template <class RunPipeline>
+std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engine,
+                                                 RunPipeline run) {
   std::lock_guard<std::recursive_mutex> lock(detail::CompileMutex());
   auto s = std::make_shared<CompiledState>();
   s->id = g_next_policy_id.fetch_add(1, std::memory_order_relaxed);
   s->kind = engine.resolved;
-  s->checked = check(s->sources, s->diags, detail::CheckOptionsOf(engine));
-  bool failed =
-      s->diags.has_errors() || (engine.options.warnings_as_errors && s->diags.warning_count() > 0);
-  if (!failed && s->checked) {
-    s->program = ir::Lower(*s->checked, s->sources, s->diags);
-    failed = s->diags.has_errors();
-    if (!failed && !s->program) {
-      s->extra.push_back(detail::InternalDiagnostic(
-          "internal", "internal error: lowering produced no program; please report this as a bug"));
-      failed = true;
-    }
-  }
+  frontend::PipelineOptions options;
+  options.check = detail::CheckOptionsOf(engine);
+  options.warnings_as_errors = engine.options.warnings_as_errors;
+  frontend::Compiled compiled = run(s->sources, s->diags, options);
+  s->checked = std::move(compiled.checked);
+  s->program = std::move(compiled.program);
+  for (std::string& message : compiled.internal)
+    s->extra.push_back(detail::InternalDiagnostic("internal", std::move(message)));
+  bool failed = s->program == nullptr;
   s->diags.SortByLocation();
   if (!failed) {
     if (s->kind == EngineKind::Jit) {
@@ -393,13 +392,12 @@ std::shared_ptr<const CompiledState> CompileRootTexts(
   EngineState engine;
   engine.options = options;
   engine.resolved = kind;
-  return CompileWith(
-      engine, [&](SourceManager& sources, DiagnosticSink& diags, const sema::CheckOptions& base) {
-        sema::CheckOptions with_probe = base;
-        with_probe.probe = probe;
-        with_probe.probe_record = probe_record;
-        return sema::CheckSources(sources, roots, diags, with_probe);
-      });
+  return CompileWith(engine, [&](SourceManager& sources, DiagnosticSink& diags,
+                                 frontend::PipelineOptions options) {
+    options.check.probe = probe;
+    options.check.probe_record = probe_record;
+    return frontend::CompileTexts(sources, roots, diags, options);
+  });
 }
 
 }  // namespace detail
@@ -407,19 +405,19 @@ std::shared_ptr<const CompiledState> CompileRootTexts(
 Compilation Engine::compile_files(const std::vector<std::string>& paths) const {
   detail::EngineState fallback;
   const detail::EngineState& e = state_ ? *state_ : fallback;
-  return Compilation(CompileWith(
-      e, [&](SourceManager& sources, DiagnosticSink& diags, const sema::CheckOptions& options) {
-        return sema::CheckFiles(sources, paths, diags, options);
-      }));
+  return Compilation(CompileWith(e, [&](SourceManager& sources, DiagnosticSink& diags,
+                                        const frontend::PipelineOptions& options) {
+    return frontend::CompileFiles(sources, paths, diags, options);
+  }));
 }
 
 Compilation Engine::compile_source(std::string_view name, std::string_view text) const {
   detail::EngineState fallback;
   const detail::EngineState& e = state_ ? *state_ : fallback;
-  return Compilation(CompileWith(
-      e, [&](SourceManager& sources, DiagnosticSink& diags, const sema::CheckOptions& options) {
-        return sema::CheckSource(sources, std::string(name), std::string(text), diags, options);
-      }));
+  return Compilation(CompileWith(e, [&](SourceManager& sources, DiagnosticSink& diags,
+                                        const frontend::PipelineOptions& options) {
+    return frontend::CompileText(sources, std::string(name), std::string(text), diags, options);
+  }));
 }
 
 Compilation::Compilation() = default;

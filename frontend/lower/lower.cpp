@@ -1028,15 +1028,6 @@ std::unique_ptr<Program> Lower(const sema::CheckedProgram& checked, const Source
       for (const Period& p : periods) program->dated |= dated(p);
     }
   }
-#ifndef NDEBUG
-  std::vector<std::string> problems = Verify(*program);
-  if (!problems.empty()) {
-    for (const std::string& p : problems) {
-      std::fprintf(stderr, "licit: internal error: IR verification: %s\n", p.c_str());
-    }
-    return nullptr;
-  }
-#endif
   return program;
 }
 

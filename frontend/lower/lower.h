@@ -1,4 +1,5 @@
-// Lowering: sema::CheckedProgram -> ir::Program. Runs only on programs without errors.
+// Lowering: sema::CheckedProgram -> ir::Program. Runs only on programs without errors; callers go
+// through frontend/pipeline.h, which verifies the result.
 #pragma once
 
 #include <memory>

@@ -11,8 +11,7 @@
 #include "core/flat_record.h"
 #include "engines/interp/interpreter.h"
 #include "engines/jit/jit.h"
-#include "frontend/lower/lower.h"
-#include "frontend/sema/check.h"
+#include "frontend/pipeline.h"
 #include "io/record_reader.h"
 #include "tests/jit/random_policy.h"
 
@@ -28,14 +27,16 @@ int RunEngines(const uint8_t* data, size_t size) {
 
   SourceManager sources;
   DiagnosticSink diags;
-  auto checked = sema::CheckSource(sources, "fuzz.licit", text, diags);
+  frontend::Compiled compiled = frontend::CompileText(sources, "fuzz.licit", text, diags);
   if (diags.has_errors()) {
     // The generator writes only valid policies: an error is a bug in it or in the checker.
     std::fprintf(stderr, "generated policy does not check:\n%s\n", text.c_str());
     for (const Diagnostic& d : diags.all()) std::fprintf(stderr, "  %s\n", d.message.c_str());
     std::abort();
   }
-  auto program = ir::Lower(*checked, sources, diags);
+  for (const std::string& message : compiled.internal)
+    std::fprintf(stderr, "%s\n", message.c_str());
+  std::unique_ptr<ir::Program> program = std::move(compiled.program);
   if (!program) std::abort();
   std::string error;
   interp::Interpreter interp(*program);

@@ -7,7 +7,7 @@
 
 #include "base/diagnostic.h"
 #include "base/source.h"
-#include "frontend/sema/check.h"
+#include "frontend/pipeline.h"
 #include "frontend/sema/checked.h"
 
 namespace licit::fuzz {
@@ -180,8 +180,11 @@ void CheckInvariants(const SourceManager& sources, const DiagnosticSink& diags,
 void RunFrontEnd(std::string_view data) {
   SourceManager sources;
   DiagnosticSink diags;
-  auto program = sema::CheckSource(sources, kFuzzPath, std::string(data), diags);
-  if (program == nullptr) Fail("CheckSource returned null", "");
+  // The whole front end: a policy without errors is also lowered and its IR verified, and a
+  // verifier problem is a bug.
+  frontend::Compiled compiled = frontend::CompileText(sources, kFuzzPath, std::string(data), diags);
+  if (compiled.checked == nullptr) Fail("the pipeline returned no checked program", "");
+  if (!compiled.internal.empty()) Fail("internal error", compiled.internal.front());
   // Render unsorted and sorted: the CLI sorts, tools embedding the API may not.
   std::string text = RenderAllText(sources, diags, RenderOptions{});
   diags.SortByLocation();

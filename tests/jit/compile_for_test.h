@@ -7,8 +7,7 @@
 
 #include "base/diagnostic.h"
 #include "base/source.h"
-#include "frontend/lower/lower.h"
-#include "frontend/sema/check.h"
+#include "frontend/pipeline.h"
 
 namespace licit::testing {
 
@@ -22,11 +21,13 @@ struct CompiledSource {
 inline std::unique_ptr<CompiledSource> CompileSource(const std::string& text, std::string* errors) {
   auto c = std::make_unique<CompiledSource>();
   DiagnosticSink diags;
-  c->checked = sema::CheckSource(c->sources, "test.licit", text, diags);
+  frontend::Compiled compiled = frontend::CompileText(c->sources, "test.licit", text, diags);
+  c->checked = std::move(compiled.checked);
+  c->program = std::move(compiled.program);
   for (const Diagnostic& d : diags.all())
     if (d.severity == Severity::Error) *errors += d.message + "\n";
+  for (const std::string& message : compiled.internal) *errors += message + "\n";
   if (!errors->empty()) return nullptr;
-  c->program = ir::Lower(*c->checked, c->sources, diags);
   if (!c->program) {
     *errors = "lowering failed";
     return nullptr;

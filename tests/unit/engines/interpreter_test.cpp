@@ -4,8 +4,7 @@
 
 #include "base/diagnostic.h"
 #include "base/source.h"
-#include "frontend/lower/lower.h"
-#include "frontend/sema/check.h"
+#include "frontend/pipeline.h"
 
 namespace licit::interp {
 namespace {
@@ -22,11 +21,13 @@ DayNumber Day(int y, unsigned m, unsigned d) { return DaysFromCivil({y, m, d}); 
 class Harness {
  public:
   explicit Harness(std::string text) {
-    auto checked = sema::CheckSource(sources_, "t.licit", std::move(text), diags_);
+    frontend::Compiled compiled =
+        frontend::CompileText(sources_, "t.licit", std::move(text), diags_);
     for (const Diagnostic& d : diags_.all())
       if (diags_.has_errors()) UNSCOPED_INFO(d.message);
     REQUIRE_FALSE(diags_.has_errors());
-    program_ = ir::Lower(*checked, sources_, diags_);
+    REQUIRE(compiled.internal.empty());
+    program_ = std::move(compiled.program);
     REQUIRE(program_ != nullptr);
     interp_ = std::make_unique<Interpreter>(*program_);
   }
