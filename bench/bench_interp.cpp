@@ -67,7 +67,7 @@ namespace {
 using licit::bench::MemoryBuf;
 using licit::bench::ThreadCpuSeconds;
 
-using licit::rt::DecisionEffect;
+using licit::rt::Effect;
 
 // The correct decision counts on all 1,000,000 reference records (/work/shared/bench/README.md).
 struct Expected {
@@ -96,7 +96,7 @@ constexpr Peer kPeers[] = {
 
 struct Counts {
   uint64_t by_effect[6] = {};
-  uint64_t Get(DecisionEffect e) const { return by_effect[static_cast<int>(e)]; }
+  uint64_t Get(Effect e) const { return by_effect[static_cast<int>(e)]; }
 };
 
 // PASS / FAIL against the README, or "n/a" when not all 1,000,000 records were used.
@@ -104,10 +104,9 @@ std::string Check(const char* policy, const Counts& c, uint64_t records, bool* f
   if (records != licit::bench::kReferenceCount) return "n/a (needs 1M records)";
   for (const Expected& e : kExpected) {
     if (std::string(policy) != e.policy) continue;
-    bool ok = c.Get(DecisionEffect::Allow) == e.allow && c.Get(DecisionEffect::Deny) == e.deny &&
-              c.Get(DecisionEffect::License) == e.license &&
-              c.Get(DecisionEffect::Review) == e.review && c.Get(DecisionEffect::Error) == 0 &&
-              c.Get(DecisionEffect::Exempt) == 0;
+    bool ok = c.Get(Effect::Allow) == e.allow && c.Get(Effect::Deny) == e.deny &&
+              c.Get(Effect::License) == e.license && c.Get(Effect::Review) == e.review &&
+              c.Get(Effect::Error) == 0 && c.Get(Effect::Exempt) == 0;
     if (!ok) *failed = true;
     return ok ? "PASS" : "FAIL";
   }
@@ -115,8 +114,8 @@ std::string Check(const char* policy, const Counts& c, uint64_t records, bool* f
 }
 
 std::string CountsText(const Counts& c) {
-  return fmt::format("{} / {} / {} / {}", c.Get(DecisionEffect::Allow), c.Get(DecisionEffect::Deny),
-                     c.Get(DecisionEffect::License), c.Get(DecisionEffect::Review));
+  return fmt::format("{} / {} / {} / {}", c.Get(Effect::Allow), c.Get(Effect::Deny),
+                     c.Get(Effect::License), c.Get(Effect::Review));
 }
 
 std::string Rate(double per_second) { return Thousands(static_cast<uint64_t>(per_second + 0.5)); }
@@ -180,7 +179,7 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
   }
   uint64_t slow = 0;  // kJitVerdict, kJitFlat: records the fast path handed to Decide
   licit::rt::Verdict verdict;
-  auto decide = [&](const licit::rt::Record& rec) -> DecisionEffect {
+  auto decide = [&](const licit::rt::Record& rec) -> Effect {
     if (jit && (mode == Mode::kJitVerdict || mode == Mode::kJitFlat)) {
       if (jit->DecideVerdict(rec, {}, verdict)) return verdict.effect;
       ++slow;
@@ -233,7 +232,7 @@ InterpResult MeasureInterp(const std::string& policy_path, uint64_t n, int runs,
     slow = 0;
     if (flat) {
       for (size_t i = 0; i < flat->size(); ++i) {
-        DecisionEffect e;
+        Effect e;
         if (jit->DecideVerdict(flat->record(i), {}, verdict)) {
           e = verdict.effect;
         } else {
@@ -303,10 +302,9 @@ struct RunResult {
 
 // Parses `--summary counts` ("  deny 1, license 2, review 3, exempt 0, allow 4, error 0").
 bool ParseSummary(const std::string& text, Counts* c) {
-  const std::pair<const char*, DecisionEffect> names[] = {
-      {"deny ", DecisionEffect::Deny},     {"license ", DecisionEffect::License},
-      {"review ", DecisionEffect::Review}, {"exempt ", DecisionEffect::Exempt},
-      {"allow ", DecisionEffect::Allow},   {"error ", DecisionEffect::Error}};
+  const std::pair<const char*, Effect> names[] = {
+      {"deny ", Effect::Deny},     {"license ", Effect::License}, {"review ", Effect::Review},
+      {"exempt ", Effect::Exempt}, {"allow ", Effect::Allow},     {"error ", Effect::Error}};
   size_t line = text.find("\n  ");
   if (line == std::string::npos) return false;
   for (auto [name, effect] : names) {

@@ -38,9 +38,9 @@ void AppendJsonDate(std::string& out, DayNumber day) {
 }
 
 // The effect name as a JSON string ("allow" etc. need no escaping).
-void AppendJsonEffect(std::string& out, DecisionEffect e) {
+void AppendJsonEffect(std::string& out, Effect e) {
   out.push_back('"');
-  out.append(DecisionEffectName(e));
+  out.append(EffectName(e));
   out.push_back('"');
 }
 
@@ -68,26 +68,6 @@ void AppendCsvField(std::string& out, std::string_view s) {
 
 }  // namespace
 
-const char* DecisionEffectName(DecisionEffect e) {
-  switch (e) {
-    case DecisionEffect::Allow: return "allow";
-    case DecisionEffect::Exempt: return "exempt";
-    case DecisionEffect::Review: return "review";
-    case DecisionEffect::License: return "license";
-    case DecisionEffect::Deny: return "deny";
-    case DecisionEffect::Error: return "error";
-  }
-  return "error";
-}
-
-std::optional<DecisionEffect> ParseDecisionEffect(std::string_view name) {
-  for (auto e : {DecisionEffect::Allow, DecisionEffect::Exempt, DecisionEffect::Review,
-                 DecisionEffect::License, DecisionEffect::Deny, DecisionEffect::Error}) {
-    if (name == DecisionEffectName(e)) return e;
-  }
-  return std::nullopt;
-}
-
 void AppendDecisionJsonHead(const Decision& d, std::string& out) {
   Lit(out, "{\"id\":");
   AppendJsonOpt(out, d.id);
@@ -103,7 +83,7 @@ void AppendDecisionJsonHead(const Decision& d, std::string& out) {
 }
 
 void AppendDecisionJson(const Decision& d, std::string& out) {
-  if (d.effect == DecisionEffect::Error) {
+  if (d.effect == Effect::Error) {
     Lit(out, "{\"line\":");
     if (d.line) {
       char digits[24];
@@ -221,16 +201,16 @@ std::string DecisionToCsv(const Decision& d) {
   out.push_back(',');
   if (d.line) out += std::to_string(*d.line);
   out.push_back(',');
-  out += DecisionEffectName(d.effect);
+  out += EffectName(d.effect);
   out.push_back(',');
   if (d.date) out += FormatDate(*d.date);
   out.push_back(',');
   AppendCsvField(out, join(d.policies.begin(), d.policies.end(), [](const PolicyResult& p) {
-                   return p.name + ": " + DecisionEffectName(p.effect);
+                   return p.name + ": " + EffectName(p.effect);
                  }));
   out.push_back(',');
   AppendCsvField(out, join(d.rules.begin(), d.rules.end(), [](const RuleHit& r) {
-                   return r.rule + " (" + DecisionEffectName(r.effect) + ")";
+                   return r.rule + " (" + EffectName(r.effect) + ")";
                  }));
   out.push_back(',');
   AppendCsvField(

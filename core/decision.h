@@ -8,19 +8,15 @@
 #include <vector>
 
 #include "base/date.h"
+#include "core/effect.h"
 
 namespace licit::rt {
-
-// Decision effects: the lattice plus `error` for records that could not be judged.
-enum class DecisionEffect : uint8_t { Allow, Exempt, Review, License, Deny, Error };
-const char* DecisionEffectName(DecisionEffect e);  // "allow", ..., "error"
-std::optional<DecisionEffect> ParseDecisionEffect(std::string_view name);
 
 // A rule that contributed, with what it contributed.
 struct RuleHit {
   std::string rule;
-  DecisionEffect effect = DecisionEffect::Deny;  // its contribution (exempt when waived,
-                                                 // review when its firing was unknown)
+  Effect effect = Effect::Deny;  // its contribution (exempt when waived,
+                                 // review when its firing was unknown)
   std::optional<std::string> license;
   std::optional<std::string> because;
   std::optional<std::string> cite;
@@ -44,13 +40,13 @@ struct UnknownNote {
 struct PolicyResult {
   std::string name;
   std::optional<std::string> version;
-  DecisionEffect effect = DecisionEffect::Allow;  // this policy's own effect (with its default)
+  Effect effect = Effect::Allow;  // this policy's own effect (with its default)
 };
 
 struct Decision {
   std::optional<std::string> id;  // the record's `id` field, when it has one
   std::optional<uint64_t> line;   // input line (set by readers; always set for errors)
-  DecisionEffect effect = DecisionEffect::Allow;
+  Effect effect = Effect::Allow;
   std::optional<DayNumber> date;  // the date judged
   std::vector<PolicyResult> policies;
   std::vector<RuleHit> rules;  // by effect strength (strongest first), then source order

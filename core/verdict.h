@@ -20,14 +20,14 @@ struct VerdictHit {
   uint32_t policy = 0;
   uint32_t rule = 0;
   uint32_t exception = UINT32_MAX;
-  DecisionEffect effect = DecisionEffect::Allow;
+  Effect effect = Effect::Allow;
 };
 
 struct Verdict {
   // More contributing rules than this for one record is unusual; the fast path then gives up
   // and the full path decides (correct, just slower).
   static constexpr uint32_t kMaxHits = 32;
-  DecisionEffect effect = DecisionEffect::Allow;  // set by FinishVerdict
+  Effect effect = Effect::Allow;  // set by FinishVerdict
   uint32_t count = 0;
   VerdictHit hits[kMaxHits];
 

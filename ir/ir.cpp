@@ -4,17 +4,6 @@
 
 namespace licit::ir {
 
-const char* EffectName(Effect e) {
-  switch (e) {
-    case Effect::Allow: return "allow";
-    case Effect::Exempt: return "exempt";
-    case Effect::Review: return "review";
-    case Effect::License: return "license";
-    case Effect::Deny: return "deny";
-  }
-  return "?";
-}
-
 const char* OpName(Op op) {
   switch (op) {
     case Op::Const: return "const";

@@ -16,6 +16,7 @@
 
 #include "base/source.h"
 #include "core/builtins.h"
+#include "core/effect.h"
 #include "core/record.h"
 #include "core/value.h"
 
@@ -31,8 +32,8 @@ using SuspensionId = uint32_t;  // index into Policy::suspensions
 inline constexpr uint32_t kNone = UINT32_MAX;
 
 // The effect lattice, weakest first, so `std::max` combines contributions.
-enum class Effect : uint8_t { Allow, Exempt, Review, License, Deny };
-const char* EffectName(Effect e);
+using rt::Effect;  // core/effect.h (never Error in the IR)
+using rt::EffectName;
 
 // An inclusive day range; open ends are INT32_MIN / INT32_MAX.
 struct Period {

@@ -34,7 +34,7 @@ namespace {
 
 std::atomic<uint64_t> g_next_policy_id{1};
 
-Effect ToEffect(rt::DecisionEffect e) { return static_cast<Effect>(static_cast<uint8_t>(e)); }
+Effect ToEffect(rt::Effect e) { return static_cast<Effect>(static_cast<uint8_t>(e)); }
 
 DiagnosticSeverity ToPublic(Severity s) {
   switch (s) {
@@ -68,7 +68,7 @@ Decision MakeDecision(rt::Decision&& d, ErrorKind kind);
 
 Decision ErrorDecision(ErrorKind kind, std::string message, std::optional<std::string> id = {}) {
   rt::Decision d;
-  d.effect = rt::DecisionEffect::Error;
+  d.effect = rt::Effect::Error;
   d.error = std::move(message);
   d.id = std::move(id);
   return MakeDecision(std::move(d), kind);
@@ -215,17 +215,20 @@ Decision MakeDecision(rt::Decision&& d, ErrorKind kind);
 
 const char* version() noexcept { return LICIT_VERSION_STRING; }
 
-// The public Effect mirrors rt::DecisionEffect value for value (ToEffect relies on it), so the
+// The public Effect mirrors rt::Effect value for value (ToEffect relies on it), so the
 // names are the runtime's.
-static_assert(static_cast<int>(Effect::Allow) == static_cast<int>(rt::DecisionEffect::Allow) &&
-              static_cast<int>(Effect::Exempt) == static_cast<int>(rt::DecisionEffect::Exempt) &&
-              static_cast<int>(Effect::Review) == static_cast<int>(rt::DecisionEffect::Review) &&
-              static_cast<int>(Effect::License) == static_cast<int>(rt::DecisionEffect::License) &&
-              static_cast<int>(Effect::Deny) == static_cast<int>(rt::DecisionEffect::Deny) &&
-              static_cast<int>(Effect::Error) == static_cast<int>(rt::DecisionEffect::Error));
+static_assert(static_cast<int>(Effect::Allow) == static_cast<int>(rt::Effect::Allow) &&
+              static_cast<int>(Effect::Exempt) == static_cast<int>(rt::Effect::Exempt) &&
+              static_cast<int>(Effect::Review) == static_cast<int>(rt::Effect::Review) &&
+              static_cast<int>(Effect::License) == static_cast<int>(rt::Effect::License) &&
+              static_cast<int>(Effect::Deny) == static_cast<int>(rt::Effect::Deny) &&
+              static_cast<int>(Effect::Error) == static_cast<int>(rt::Effect::Error));
 
 const char* effect_name(Effect e) noexcept {
-  return rt::DecisionEffectName(static_cast<rt::DecisionEffect>(static_cast<uint8_t>(e)));
+  // A value cast from outside the enum comes from the caller, not from Licit: name it "error"
+  // rather than abort, as this function always has.
+  if (static_cast<uint8_t>(e) > static_cast<uint8_t>(Effect::Error)) return "error";
+  return rt::EffectName(static_cast<rt::Effect>(static_cast<uint8_t>(e)));
 }
 
 const char* engine_kind_name(EngineKind k) noexcept {
@@ -240,7 +243,7 @@ const char* engine_kind_name(EngineKind k) noexcept {
 bool jit_available() noexcept { return true; }
 
 std::optional<Effect> parse_effect(std::string_view name) noexcept {
-  auto e = rt::ParseDecisionEffect(name);
+  auto e = rt::ParseEffect(name);
   if (!e) return std::nullopt;
   return ToEffect(*e);
 }
@@ -519,7 +522,7 @@ namespace {
 const rt::Decision& NoDecision() {
   static const rt::Decision d = [] {
     rt::Decision x;
-    x.effect = rt::DecisionEffect::Error;
+    x.effect = rt::Effect::Error;
     x.error = "no decision";
     return x;
   }();
@@ -741,7 +744,7 @@ Decision WithLine(Decision&& d, const DecideOptions& options) {
   if (!options.line) return std::move(d);
   DecisionData::Mutable(d, [&](rt::Decision& raw) {
     raw.line = *options.line;
-    if (raw.effect == rt::DecisionEffect::Error && !raw.error.starts_with("line ")) {
+    if (raw.effect == rt::Effect::Error && !raw.error.starts_with("line ")) {
       raw.error = "line " + std::to_string(*options.line) + ": " + raw.error;
     }
   });
@@ -883,7 +886,7 @@ Explained ExplainWith(const std::shared_ptr<const detail::CompiledState>& state,
   const rt::Record* r = read(error, kind, id);
   if (!r) return {ErrorDecision(kind, std::move(error), std::move(id)), nullptr};
   decide::Explanation e = state->Explain(*r, engine_options);
-  kind = e.decision.effect == rt::DecisionEffect::Error ? ErrorKind::Date : ErrorKind::None;
+  kind = e.decision.effect == rt::Effect::Error ? ErrorKind::Date : ErrorKind::None;
   Explained out{MakeDecision(std::move(e.decision), kind),
                 std::make_shared<detail::ExplanationData>()};
   out.data->e.outcomes = std::move(e.outcomes);

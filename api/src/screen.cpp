@@ -54,7 +54,7 @@ struct VerdictCache {
 class Renderer {
  public:
   Renderer(const CompiledState& policy, const decide::DecideOptions& decide,
-           std::optional<rt::DecisionEffect> fail_on, RecordFormat format)
+           std::optional<rt::Effect> fail_on, RecordFormat format)
       : policy_(policy), decide_(decide), fail_on_(fail_on), format_(format) {}
 
   void Render(const rt::Record& record, const io::ReadResult& read, std::string& out, Tally& tally,
@@ -95,7 +95,7 @@ class Renderer {
  private:
   // `{"id":...,"effect":...,"date":...,` of a decision the fast path made: id and date as
   // decide::PrepareDecision sets them, so the head is the full decision's.
-  void AppendHead(const rt::Record& record, rt::DecisionEffect effect, VerdictCache& cache,
+  void AppendHead(const rt::Record& record, rt::Effect effect, VerdictCache& cache,
                   std::string& out) const {
     rt::Decision& head = cache.head;
     head.id.reset();
@@ -104,10 +104,10 @@ class Renderer {
     rt::AppendDecisionJsonHead(head, out);
   }
 
-  void Count(rt::DecisionEffect effect, Tally& tally) const {
+  void Count(rt::Effect effect, Tally& tally) const {
     ++tally.by_effect[static_cast<int>(effect)];
     ++tally.total;
-    if (fail_on_ && effect != rt::DecisionEffect::Error && effect >= *fail_on_) {
+    if (fail_on_ && effect != rt::Effect::Error && effect >= *fail_on_) {
       tally.tripped = true;
     }
   }
@@ -116,14 +116,14 @@ class Renderer {
                       Tally& tally) const {
     rt::Decision d;
     if (!read.ok) {
-      d.effect = rt::DecisionEffect::Error;
+      d.effect = rt::Effect::Error;
       d.line = read.line;
       d.id = read.id;
       d.error = fmt::format("line {}: {}", read.line, read.error);
     } else {
       d = policy_.Decide(record, decide_);
       d.line = read.line;
-      if (d.effect == rt::DecisionEffect::Error && !d.error.starts_with("line ")) {
+      if (d.effect == rt::Effect::Error && !d.error.starts_with("line ")) {
         d.error = fmt::format("line {}: {}", read.line, d.error);
         if (!d.id) d.id = read.id;
       }
@@ -139,7 +139,7 @@ class Renderer {
 
   const CompiledState& policy_;
   const decide::DecideOptions& decide_;
-  std::optional<rt::DecisionEffect> fail_on_;
+  std::optional<rt::Effect> fail_on_;
   RecordFormat format_;
 };
 
@@ -262,8 +262,8 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
   if (!detail::ResolveOptions(DecideOptions{options.as_of, std::nullopt}, decide, summary.error)) {
     return summary;
   }
-  std::optional<rt::DecisionEffect> fail_on;
-  if (options.fail_on) fail_on = static_cast<rt::DecisionEffect>(*options.fail_on);
+  std::optional<rt::Effect> fail_on;
+  if (options.fail_on) fail_on = static_cast<rt::Effect>(*options.fail_on);
   const unsigned threads =
       options.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : options.threads;
   const CompiledState& policy = *state_;

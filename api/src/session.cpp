@@ -310,7 +310,7 @@ std::string Trimmed(std::string_view text) {
 Decision ErrorOf(std::string message) {
   Decision d;
   rt::Decision raw;
-  raw.effect = rt::DecisionEffect::Error;
+  raw.effect = rt::Effect::Error;
   raw.error = std::move(message);
   DecisionData::Set(d, std::move(raw), ErrorKind::Record);
   return d;
@@ -563,8 +563,7 @@ Explanation Session::explain() const {
     Relocate(*s.current, s.composition, o.at);
     Relocate(*s.current, s.composition, o.detail);
   }
-  ErrorKind kind =
-      e.decision.effect == rt::DecisionEffect::Error ? ErrorKind::Date : ErrorKind::None;
+  ErrorKind kind = e.decision.effect == rt::Effect::Error ? ErrorKind::Date : ErrorKind::None;
   DecisionData::Set(out.decision_, std::move(e.decision), kind);
   auto data = std::make_shared<detail::ExplanationData>();
   data->e.outcomes = std::move(e.outcomes);

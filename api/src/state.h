@@ -80,7 +80,7 @@ struct DecisionData {
     Reset(out);
     const rt::Decision* d = new (out.storage_) rt::Decision(make());
     out.engaged_ = true;
-    out.error_kind_ = d->effect == rt::DecisionEffect::Error ? error_kind : ErrorKind::None;
+    out.error_kind_ = d->effect == rt::Effect::Error ? error_kind : ErrorKind::None;
   }
 };
 

@@ -14,20 +14,9 @@
 namespace licit {
 namespace {
 
-rt::DecisionEffect ToDecisionEffect(ir::Effect e) {
-  switch (e) {
-    case ir::Effect::Allow: return rt::DecisionEffect::Allow;
-    case ir::Effect::Exempt: return rt::DecisionEffect::Exempt;
-    case ir::Effect::Review: return rt::DecisionEffect::Review;
-    case ir::Effect::License: return rt::DecisionEffect::License;
-    case ir::Effect::Deny: return rt::DecisionEffect::Deny;
-  }
-  return rt::DecisionEffect::Allow;
-}
-
 // What one policy decided for a test's record: its effect and who contributed it.
 struct Observed {
-  rt::DecisionEffect effect = rt::DecisionEffect::Allow;
+  rt::Effect effect = rt::Effect::Allow;
   std::vector<std::string> by;             // rules (or, for exempt, exceptions), sorted
   std::vector<std::string> licenses;       // licence names of this policy's licence rules
   std::vector<std::string> contributions;  // "rule (effect)" for every contribution
@@ -46,8 +35,8 @@ std::string_view FileOf(std::string_view at) {
 
 Observed Observe(const rt::Decision& d, size_t policy_index, const std::string& policy) {
   Observed o;
-  if (d.effect == rt::DecisionEffect::Error) {
-    o.effect = rt::DecisionEffect::Error;
+  if (d.effect == rt::Effect::Error) {
+    o.effect = rt::Effect::Error;
     o.error = d.error;
     return o;
   }
@@ -55,9 +44,9 @@ Observed Observe(const rt::Decision& d, size_t policy_index, const std::string& 
   std::set<std::string> by, licenses;
   for (const rt::RuleHit& hit : d.rules) {
     if (hit.policy != policy && !hit.policy.empty()) continue;
-    o.contributions.push_back(fmt::format("{} ({})", hit.rule, rt::DecisionEffectName(hit.effect)));
+    o.contributions.push_back(fmt::format("{} ({})", hit.rule, rt::EffectName(hit.effect)));
     if (hit.effect != o.effect) continue;
-    if (o.effect == rt::DecisionEffect::Exempt) {
+    if (o.effect == rt::Effect::Exempt) {
       // Several policies may have a rule of this name: the waiver is this policy's when its
       // exception is in the rule's file (a policy's rules and exceptions share its file).
       for (const rt::Waiver& w : d.waived) {
@@ -66,7 +55,7 @@ Observed Observe(const rt::Decision& d, size_t policy_index, const std::string& 
     } else {
       by.insert(hit.rule);
     }
-    if (hit.effect == rt::DecisionEffect::License && hit.license) licenses.insert(*hit.license);
+    if (hit.effect == rt::Effect::License && hit.license) licenses.insert(*hit.license);
   }
   o.by.assign(by.begin(), by.end());
   o.licenses.assign(licenses.begin(), licenses.end());
@@ -79,9 +68,9 @@ std::string Join(const std::vector<std::string>& v) {
   return out;
 }
 
-std::string Describe(rt::DecisionEffect effect, const std::optional<std::string>& license,
+std::string Describe(rt::Effect effect, const std::optional<std::string>& license,
                      const std::vector<std::string>& by) {
-  std::string out = rt::DecisionEffectName(effect);
+  std::string out = rt::EffectName(effect);
   if (license) out += fmt::format(" \"{}\"", *license);
   if (!by.empty()) out += " by " + Join(by);
   return out;
@@ -102,7 +91,7 @@ TestCase RunOne(const detail::CompiledState& state, size_t policy_index, const i
     }
   }
   Observed got = Observe(e.decision, policy_index, pol.name);
-  rt::DecisionEffect want = ToDecisionEffect(test.expect);
+  rt::Effect want = test.expect;
   std::vector<std::string> want_by = test.by;
   std::sort(want_by.begin(), want_by.end());
   want_by.erase(std::unique(want_by.begin(), want_by.end()), want_by.end());
@@ -113,7 +102,7 @@ TestCase RunOne(const detail::CompiledState& state, size_t policy_index, const i
   tc.name = test.name;
   tc.at = test.at;
   tc.expected = Describe(want, test.expect_license, want_by);
-  if (got.effect == rt::DecisionEffect::Error) {
+  if (got.effect == rt::Effect::Error) {
     tc.error = got.error;
     tc.got = "error: " + got.error;
     return tc;
@@ -125,7 +114,7 @@ TestCase RunOne(const detail::CompiledState& state, size_t policy_index, const i
          got.licenses.end();
   }
   std::optional<std::string> got_license;
-  if (test.expect_license && got.effect == rt::DecisionEffect::License) {
+  if (test.expect_license && got.effect == rt::Effect::License) {
     got_license = got.licenses.empty() ? "(unnamed)" : Join(got.licenses);
   }
   tc.got = Describe(got.effect, got_license, got.by);

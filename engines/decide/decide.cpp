@@ -11,7 +11,7 @@
 namespace licit::decide {
 namespace {
 
-using rt::DecisionEffect;
+using rt::Effect;
 using rt::Value;
 using rt::ValueKind;
 
@@ -20,7 +20,7 @@ constexpr const char* kNoDateError = "no date to judge by: the record has no dat
 // Membership of a dated group at a day. (Kept here rather than calling ir::Group::Contains so the
 
 struct Hit {
-  DecisionEffect effect;
+  Effect effect;
   uint32_t policy;
   uint32_t rule;
   bool waived;
@@ -145,17 +145,6 @@ std::string ReasonOf(const rt::EvalContext& ctx, const Value& v) {
 
 }  // namespace
 
-DecisionEffect ToDecisionEffect(ir::Effect e) {
-  switch (e) {
-    case ir::Effect::Allow: return DecisionEffect::Allow;
-    case ir::Effect::Exempt: return DecisionEffect::Exempt;
-    case ir::Effect::Review: return DecisionEffect::Review;
-    case ir::Effect::License: return DecisionEffect::License;
-    case ir::Effect::Deny: return DecisionEffect::Deny;
-  }
-  return DecisionEffect::Deny;
-}
-
 std::string DescribePeriod(const ir::Period& p) {
   std::string s;
   if (p.since != INT32_MIN) s = "from " + FormatDate(p.since);
@@ -188,7 +177,7 @@ std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::R
   d.date = day;
   if (!day && !program.dated) return DayNumber{0};  // nothing dated: any day judges the same
   if (!day) {
-    d.effect = DecisionEffect::Error;
+    d.effect = Effect::Error;
     d.error = kNoDateError;
   }
   return day;
@@ -219,13 +208,13 @@ void FinishDecision(const ir::Program& program, std::vector<Hit>& hits,
     rh.policy = policy.name;
     d.rules.push_back(std::move(rh));
   }
-  if (d.effect == DecisionEffect::License) {
+  if (d.effect == Effect::License) {
     auto add = [&](const std::string& name) {
       if (std::find(d.licenses.begin(), d.licenses.end(), name) == d.licenses.end())
         d.licenses.push_back(name);
     };
     for (const Hit& h : hits) {
-      if (h.effect != DecisionEffect::License) continue;
+      if (h.effect != Effect::License) continue;
       const ir::Rule& rule = program.policies[h.policy].rules[h.rule];
       add(rule.license.value_or(rule.name));
     }
@@ -248,7 +237,7 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
 
   std::vector<Hit>& hits = scratch.hits;
   hits.clear();
-  d.effect = DecisionEffect::Allow;
+  d.effect = Effect::Allow;
   std::vector<uint8_t>& from_default = scratch.from_default;
   from_default.assign(program.policies.size(), 0);
   if (judged != nullptr) {
@@ -269,7 +258,7 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
       return slot;
     };
     bool any = false;
-    DecisionEffect policy_effect = DecisionEffect::Allow;
+    Effect policy_effect = Effect::Allow;
     if (judged != nullptr) {
       judged->rules[pi].resize(policy.rules.size());
       judged->waiver[pi].assign(policy.rules.size(), ir::kNone);
@@ -295,9 +284,9 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
           break;
         }
       }
-      DecisionEffect effect;
+      Effect effect;
       if (waived_by != ir::kNone) {
-        effect = DecisionEffect::Exempt;
+        effect = Effect::Exempt;
         const ir::Exception& ex = policy.exceptions[waived_by];
         d.waived.push_back(rt::Waiver{rule.name, ex.name, ex.at});
         if (judged != nullptr) judged->waiver[pi][ri] = waived_by;
@@ -313,9 +302,9 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
                               ReasonOf(ev->ctx(), er.value) + ", so the exception waives nothing"});
         }
         if (rr.kind == Outcome::Kind::Fired) {
-          effect = ToDecisionEffect(rule.effect);
+          effect = rule.effect;
         } else {
-          effect = DecisionEffect::Review;
+          effect = Effect::Review;
           d.unknowns.push_back(rt::UnknownNote{rule.name, ReasonOf(ev->ctx(), rr.unknown)});
         }
       }
@@ -324,7 +313,7 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
       policy_effect = std::max(policy_effect, effect);
     }
     if (!any) {
-      policy_effect = ToDecisionEffect(policy.default_effect);
+      policy_effect = policy.default_effect;
       from_default[pi] = 1;
     }
     d.policies.push_back(rt::PolicyResult{policy.name, policy.version, policy_effect});
@@ -354,17 +343,17 @@ void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvalua
   Judge(program, day, ev, scratch, nullptr, d);
 }
 
-rt::DecisionEffect VerdictEffect(const ir::Program& program, const rt::Verdict& v) {
-  DecisionEffect effect = DecisionEffect::Allow;
+rt::Effect VerdictEffect(const ir::Program& program, const rt::Verdict& v) {
+  Effect effect = Effect::Allow;
   for (uint32_t pi = 0; pi < program.policies.size(); ++pi) {
     bool any = false;
-    DecisionEffect policy_effect = DecisionEffect::Allow;
+    Effect policy_effect = Effect::Allow;
     for (uint32_t k = 0; k < v.count; ++k) {
       if (v.hits[k].policy != pi) continue;
       any = true;
       policy_effect = std::max(policy_effect, v.hits[k].effect);
     }
-    if (!any) policy_effect = ToDecisionEffect(program.policies[pi].default_effect);
+    if (!any) policy_effect = program.policies[pi].default_effect;
     effect = std::max(effect, policy_effect);
   }
   return effect;
@@ -380,12 +369,12 @@ void MaterializeVerdict(const ir::Program& program, rt::Verdict& v, rt::Decision
   std::vector<Hit>& hits = scratch.hits;
   hits.clear();
   scratch.from_default.assign(program.policies.size(), 0);
-  d.effect = DecisionEffect::Allow;
+  d.effect = Effect::Allow;
   uint32_t k = 0;
   for (uint32_t pi = 0; pi < program.policies.size(); ++pi) {
     const ir::Policy& policy = program.policies[pi];
     bool any = false;
-    DecisionEffect policy_effect = DecisionEffect::Allow;
+    Effect policy_effect = Effect::Allow;
     for (; k < v.count && v.hits[k].policy == pi; ++k) {
       const rt::VerdictHit& h = v.hits[k];
       const bool waived = h.exception != ir::kNone;
@@ -398,7 +387,7 @@ void MaterializeVerdict(const ir::Program& program, rt::Verdict& v, rt::Decision
       policy_effect = std::max(policy_effect, h.effect);
     }
     if (!any) {
-      policy_effect = ToDecisionEffect(policy.default_effect);
+      policy_effect = policy.default_effect;
       scratch.from_default[pi] = 1;
     }
     d.policies.push_back(rt::PolicyResult{policy.name, policy.version, policy_effect});
@@ -432,18 +421,18 @@ const char* KindWord(Outcome::Kind k) {
 std::string ExplanationToText(const Explanation& e) {
   const rt::Decision& d = e.decision;
   std::string out = "Decision: ";
-  out += rt::DecisionEffectName(d.effect);
+  out += rt::EffectName(d.effect);
   if (d.id) out += " for record " + *d.id;
   if (d.date) out += ", judged at " + FormatDate(*d.date);
   out += '\n';
-  if (d.effect == DecisionEffect::Error) {
+  if (d.effect == Effect::Error) {
     out += "  error: " + d.error + '\n';
     return out;
   }
   for (const rt::PolicyResult& p : d.policies) {
     out += "  policy " + p.name;
     if (p.version) out += " (version " + *p.version + ")";
-    out += std::string(": ") + rt::DecisionEffectName(p.effect) + '\n';
+    out += std::string(": ") + rt::EffectName(p.effect) + '\n';
   }
   if (!d.licenses.empty()) {
     out += "  licences required:";

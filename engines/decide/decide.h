@@ -80,7 +80,7 @@ void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvalua
 
 // The effect of a compact decision (core/verdict.h): each policy's strongest contribution, or
 // its default when nothing contributed; the strongest of those. Builds no strings.
-rt::DecisionEffect VerdictEffect(const ir::Program& program, const rt::Verdict& v);
+rt::Effect VerdictEffect(const ir::Program& program, const rt::Verdict& v);
 // The full decision from a compact one, as AssembleDecision would have written it for a record
 // with no unknowns: policies, waivers, rules (strongest first, then source order), licences.
 // `d` already holds the id and date (PrepareDecision). Sorts v's hits into judging order.
@@ -128,8 +128,6 @@ struct Judged {
 // keeping each result in `judged`. The decision `d` is the same.
 void JudgeAll(const ir::Program& program, DayNumber day, ConditionEvaluator& ev, Judged& judged,
               rt::Decision& d);
-
-rt::DecisionEffect ToDecisionEffect(ir::Effect e);
 
 // "from 2026-01-01 until 2026-11-09", as explanations print a period.
 std::string DescribePeriod(const ir::Period& p);

@@ -11,7 +11,7 @@
 namespace licit::interp {
 namespace {
 
-using rt::DecisionEffect;
+using rt::Effect;
 using rt::Value;
 using rt::ValueKind;
 
@@ -367,8 +367,7 @@ Explanation Interpreter::Explain(const rt::Record& record, const DecideOptions& 
               if (rr.kind == Outcome::Kind::FiredUnknown)
                 o.detail += "; its firing was unknown: " + ReasonOf(ev->ctx(), rr.unknown);
             } else if (rr.kind == Outcome::Kind::Fired) {
-              o.detail = std::string("contributes ") +
-                         rt::DecisionEffectName(decide::ToDecisionEffect(rule.effect));
+              o.detail = std::string("contributes ") + rt::EffectName(rule.effect);
               if (rule.effect == ir::Effect::License && rule.license)
                 o.detail += " (licence \"" + *rule.license + "\")";
             } else {

@@ -376,9 +376,8 @@ class Gen {
   }
 
   static uint8_t EffectCode(ir::Effect e) {
-    static_assert(static_cast<int>(ir::Effect::Deny) == static_cast<int>(rt::DecisionEffect::Deny));
-    static_assert(static_cast<int>(ir::Effect::Exempt) ==
-                  static_cast<int>(rt::DecisionEffect::Exempt));
+    static_assert(static_cast<int>(ir::Effect::Deny) == static_cast<int>(rt::Effect::Deny));
+    static_assert(static_cast<int>(ir::Effect::Exempt) == static_cast<int>(rt::Effect::Exempt));
     return static_cast<uint8_t>(e);
   }
 

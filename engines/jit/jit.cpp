@@ -98,7 +98,7 @@ struct DispatchedRule {
     std::vector<uint64_t> any_of;
   };
   std::vector<Test> tests;
-  rt::DecisionEffect effect = rt::DecisionEffect::Deny;
+  rt::Effect effect = rt::Effect::Deny;
 };
 
 struct DispatchTables {
@@ -167,7 +167,7 @@ struct DispatchTables {
           for (ir::SuspensionId sid : policy.rules[r].suspensions)
             if (sid < policy.suspensions.size())
               dr.suspensions.push_back(policy.suspensions[sid].period);
-          dr.effect = static_cast<rt::DecisionEffect>(policy.rules[r].effect);
+          dr.effect = policy.rules[r].effect;
           // Every test's field has a cell: BuildFlatLayout stores the slot of every Field node,
           // and tests are made of Field nodes. (A rule marked data gets no code from codegen,
           // so it must be judged here.)
@@ -217,8 +217,8 @@ extern "C" {
 uint8_t licit_jit_hit(licit::rt::Verdict* v, uint32_t policy, uint32_t rule, uint32_t exception,
                       uint8_t effect) {
   if (v->count >= licit::rt::Verdict::kMaxHits) return 0;
-  v->hits[v->count++] = licit::rt::VerdictHit{policy, rule, exception,
-                                              static_cast<licit::rt::DecisionEffect>(effect)};
+  v->hits[v->count++] =
+      licit::rt::VerdictHit{policy, rule, exception, static_cast<licit::rt::Effect>(effect)};
   return 1;
 }
 
@@ -425,8 +425,8 @@ struct JitProgram::Impl {
   codegen::JitEnv env;
   std::vector<codegen::ConditionFn> fns;  // by ExprId; null for non-conditions
   codegen::DecideFn decide = nullptr;
-  std::unique_ptr<rt::FlatLayout> flat;                          // what the fast path reads
-  rt::DecisionEffect no_hit_effect = rt::DecisionEffect::Allow;  // of a verdict with no hits
+  std::unique_ptr<rt::FlatLayout> flat;          // what the fast path reads
+  rt::Effect no_hit_effect = rt::Effect::Allow;  // of a verdict with no hits
   DispatchTables dispatch;
   llvm::orc::ResourceTrackerSP tracker;
   Impl(const ir::Program& p, std::unique_ptr<rt::FlatLayout> layout)
@@ -538,7 +538,7 @@ ThreadState& Thread() {
 }
 
 // The effect of a verdict: with no contributions, the program's (precomputed) default.
-inline rt::DecisionEffect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v);
+inline rt::Effect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v);
 
 // The day a record is judged at (as PrepareDecision finds it); for an undated program any day
 // does.
@@ -563,7 +563,7 @@ bool RunFastPath(const JitProgram::Impl& im, const rt::Record& record, DayNumber
   return im.decide(rec, &t.ctx, &im.env, day, &verdict) != 0;
 }
 
-inline rt::DecisionEffect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v) {
+inline rt::Effect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v) {
   return v.count == 0 ? im.no_hit_effect : decide::VerdictEffect(*im.program, v);
 }
 }  // namespace

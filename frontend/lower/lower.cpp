@@ -57,17 +57,6 @@ std::string Upper(std::string_view s) {
 
 Period PeriodOf(const sema::DayRange& r) { return Period{r.since, r.until}; }
 
-Effect EffectOf(ast::Effect e) {
-  switch (e) {
-    case ast::Effect::Allow: return Effect::Allow;
-    case ast::Effect::Exempt: return Effect::Exempt;
-    case ast::Effect::Review: return Effect::Review;
-    case ast::Effect::License: return Effect::License;
-    case ast::Effect::Deny: return Effect::Deny;
-  }
-  return Effect::Deny;
-}
-
 std::optional<std::string> TextOf(const std::optional<ast::StringLit>& s) {
   if (!s) return std::nullopt;
   return s->value;
@@ -808,7 +797,7 @@ void Lowerer::LowerPolicy(const sema::CheckedModule& m) {
     if (pd->jurisdiction) p.jurisdiction = pd->jurisdiction->text;
   }
   if (m.default_decl != nullptr) {
-    p.default_effect = EffectOf(m.default_decl->effect.effect);
+    p.default_effect = m.default_decl->effect.effect;
     p.default_license = TextOf(m.default_decl->effect.license_name);
   }
   std::map<const sema::CheckedSuspension*, SuspensionId> suspension_ids;
@@ -839,7 +828,7 @@ void Lowerer::LowerPolicy(const sema::CheckedModule& m) {
     const ast::RuleDecl& d = *cr.decl;
     Rule r;
     r.name = cr.symbol->name;
-    r.effect = EffectOf(d.effect.effect);
+    r.effect = d.effect.effect;
     r.license = TextOf(d.effect.license_name);
     r.because = TextOf(d.clauses.because);
     r.cite = TextOf(d.clauses.cite);
@@ -879,7 +868,7 @@ void Lowerer::LowerPolicy(const sema::CheckedModule& m) {
     t.name = d.name.value;
     t.at = At(d.span);
     FlattenGiven(m.id, d.given, input_, "", &t);
-    t.expect = EffectOf(d.expect.effect);
+    t.expect = d.expect.effect;
     t.expect_license = TextOf(d.expect.license_name);
     for (const sema::Symbol* s : ct.by) t.by.push_back(s->name);
     p.tests.push_back(std::move(t));

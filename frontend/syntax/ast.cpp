@@ -12,17 +12,6 @@ std::string QualifiedName::ToString() const {
   return out;
 }
 
-const char* EffectName(Effect e) {
-  switch (e) {
-    case Effect::Allow: return "allow";
-    case Effect::Exempt: return "exempt";
-    case Effect::Review: return "review";
-    case Effect::License: return "license";
-    case Effect::Deny: return "deny";
-  }
-  return "allow";
-}
-
 const char* BinaryOpText(BinaryOp op) {
   switch (op) {
     case BinaryOp::Or: return "or";

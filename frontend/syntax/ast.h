@@ -11,6 +11,7 @@
 
 #include "base/date.h"
 #include "base/source.h"
+#include "core/effect.h"
 
 namespace licit::ast {
 
@@ -43,8 +44,8 @@ struct DateBound {
   DayNumber AsUntil() const { return date.last; }
 };
 
-enum class Effect : uint8_t { Allow, Exempt, Review, License, Deny };
-const char* EffectName(Effect e);  // "deny", ...
+using rt::Effect;  // core/effect.h (never Error in the syntax tree)
+using rt::EffectName;
 
 // `deny`, `license "EAR-NS2"`, ...
 struct EffectSpec {

@@ -57,10 +57,10 @@ std::string WithoutDate(const std::string& json) {
 
 std::string HitsText(const rt::Verdict& v) {
   std::ostringstream os;
-  os << "effect " << rt::DecisionEffectName(v.effect) << ", hits:";
+  os << "effect " << rt::EffectName(v.effect) << ", hits:";
   for (uint32_t i = 0; i < v.count; ++i)
     os << " (" << v.hits[i].policy << "," << v.hits[i].rule << "," << v.hits[i].exception << ","
-       << rt::DecisionEffectName(v.hits[i].effect) << ")";
+       << rt::EffectName(v.hits[i].effect) << ")";
   return os.str();
 }
 

@@ -119,7 +119,7 @@ void DecideOnThreads(const std::string& text, Gen& gen) {
   std::vector<std::string> jsons;
   for (int i = 0; i < 400; ++i) jsons.push_back(gen.Record(i));
   std::vector<std::string> expected;
-  std::vector<rt::DecisionEffect> effects;
+  std::vector<rt::Effect> effects;
   {
     rt::Record record(&compiled->program->input);
     for (const std::string& j : jsons) {

@@ -12,7 +12,7 @@ namespace {
 using decide::DecideOptions;
 using decide::Explanation;
 using decide::Outcome;
-using rt::DecisionEffect;
+using rt::Effect;
 using rt::Value;
 
 DayNumber Day(int y, unsigned m, unsigned d) { return DaysFromCivil({y, m, d}); }
@@ -78,7 +78,7 @@ class Harness {
 
 std::vector<std::string> RuleNames(const rt::Decision& d) {
   std::vector<std::string> names;
-  for (const auto& r : d.rules) names.push_back(r.rule + ":" + rt::DecisionEffectName(r.effect));
+  for (const auto& r : d.rules) names.push_back(r.rule + ":" + rt::EffectName(r.effect));
   return names;
 }
 
@@ -100,14 +100,14 @@ rule r-license2: license to any
 rule r-allow: allow to any
 )");
   auto jp = h.Decide(h.Shipment(Day(2026, 1, 1), "JP"));
-  CHECK(jp.effect == DecisionEffect::License);
+  CHECK(jp.effect == Effect::License);
   CHECK(RuleNames(jp) == std::vector<std::string>{"r-license:license", "r-license2:license",
                                                   "r-review:review", "r-allow:allow"});
   CHECK(jp.licenses == std::vector<std::string>{"L1", "r-license2"});
   CHECK(jp.rules[0].license == std::optional<std::string>("L1"));
   CHECK(jp.rules[0].at == "t.licit:4:1");
   auto cn = h.Decide(h.Shipment(Day(2026, 1, 1), "CN"));
-  CHECK(cn.effect == DecisionEffect::Deny);
+  CHECK(cn.effect == Effect::Deny);
   CHECK(cn.licenses.empty());  // the effect is deny, so no licence is listed
   CHECK(cn.rules.front().rule == "r-deny");
 }
@@ -119,10 +119,10 @@ default license "GEN-1"
 rule r: deny to CN
 )");
   auto jp = h.Decide(h.Shipment(Day(2026, 1, 1), "JP"));
-  CHECK(jp.effect == DecisionEffect::License);
+  CHECK(jp.effect == Effect::License);
   CHECK(jp.rules.empty());
   CHECK(jp.licenses == std::vector<std::string>{"GEN-1"});
-  CHECK(h.Decide(h.Shipment(Day(2026, 1, 1), "CN")).effect == DecisionEffect::Deny);
+  CHECK(h.Decide(h.Shipment(Day(2026, 1, 1), "CN")).effect == Effect::Deny);
 }
 
 TEST_CASE("interp: an exception waives only the rules it names", "[interp]") {
@@ -136,7 +136,7 @@ exception LVS for ns2:
   auto r = h.Shipment(Day(2026, 1, 1), "JP");
   h.Set(r, "value", Value::MoneyOf(*rt::Money::Parse("1000 USD")));
   auto d = h.Decide(r);
-  CHECK(d.effect == DecisionEffect::License);
+  CHECK(d.effect == Effect::License);
   CHECK(d.licenses == std::vector<std::string>{"NS1"});
   REQUIRE(d.waived.size() == 1);
   CHECK(d.waived[0].rule == "ns2");
@@ -147,7 +147,7 @@ exception LVS for ns2:
     auto u = h.Shipment(Day(2026, 1, 1), "JP");
     h.Set(u, "value", Value::MoneyOf(*rt::Money::Parse("1000 EUR")));
     auto du = h.Decide(u);
-    CHECK(du.effect == DecisionEffect::License);
+    CHECK(du.effect == Effect::License);
     CHECK(du.licenses == std::vector<std::string>{"NS1", "NS2"});
     REQUIRE(du.unknowns.size() == 1);
     CHECK(du.unknowns[0].rule == "LVS");
@@ -165,8 +165,8 @@ rule ns: license to any
 exception GBS for ns:
   when destination == GB
 )");
-  CHECK(h.Decide(h.Shipment(Day(2026, 1, 1), "GB")).effect == DecisionEffect::Exempt);
-  CHECK(h.Decide(h.Shipment(Day(2026, 1, 1), "JP")).effect == DecisionEffect::License);
+  CHECK(h.Decide(h.Shipment(Day(2026, 1, 1), "GB")).effect == Effect::Exempt);
+  CHECK(h.Decide(h.Shipment(Day(2026, 1, 1), "JP")).effect == Effect::License);
 }
 
 TEST_CASE("interp: periods are inclusive; a month until means its last day", "[interp]") {
@@ -177,13 +177,12 @@ rule r: deny to JP
   until 2026-02
 )");
   auto at = [&](DayNumber day) { return h.Decide(h.Shipment(day, "JP")).effect; };
-  CHECK(at(Day(2026, 1, 5)) == DecisionEffect::Allow);
-  CHECK(at(Day(2026, 1, 6)) == DecisionEffect::Deny);
-  CHECK(at(Day(2026, 2, 28)) == DecisionEffect::Deny);
-  CHECK(at(Day(2026, 3, 1)) == DecisionEffect::Allow);
+  CHECK(at(Day(2026, 1, 5)) == Effect::Allow);
+  CHECK(at(Day(2026, 1, 6)) == Effect::Deny);
+  CHECK(at(Day(2026, 2, 28)) == Effect::Deny);
+  CHECK(at(Day(2026, 3, 1)) == Effect::Allow);
   // --as-of overrides the record's date.
-  CHECK(h.Decide(h.Shipment(Day(2026, 1, 5), "JP"), Day(2026, 1, 10)).effect ==
-        DecisionEffect::Deny);
+  CHECK(h.Decide(h.Shipment(Day(2026, 1, 5), "JP"), Day(2026, 1, 10)).effect == Effect::Deny);
   auto e = h.Explain(h.Shipment(Day(2026, 1, 5), "JP"));
   CHECK(Find(e, "r").kind == Outcome::Kind::NotInForce);
   CHECK(Find(e, "r").detail == "in force from 2026-01-06 until 2026-02-28");
@@ -195,8 +194,8 @@ import std.trade
 class all = true
 all to JP: deny since 2026-01
 )");
-  CHECK(h.Decide(h.Shipment(Day(2025, 12, 31), "JP")).effect == DecisionEffect::Allow);
-  CHECK(h.Decide(h.Shipment(Day(2026, 1, 1), "JP")).effect == DecisionEffect::Deny);
+  CHECK(h.Decide(h.Shipment(Day(2025, 12, 31), "JP")).effect == Effect::Allow);
+  CHECK(h.Decide(h.Shipment(Day(2026, 1, 1), "JP")).effect == Effect::Deny);
 }
 
 TEST_CASE("interp: suspensions pause rules inside their period only", "[interp]") {
@@ -208,10 +207,10 @@ suspend us-gallium from 2025-11-09 until 2026-11-27
   cite "MOFCOM Announcement No. 72 of 2025"
 )");
   auto at = [&](DayNumber day) { return h.Decide(h.Shipment(day, "US")).effect; };
-  CHECK(at(Day(2025, 11, 8)) == DecisionEffect::Deny);
-  CHECK(at(Day(2025, 11, 9)) == DecisionEffect::Allow);
-  CHECK(at(Day(2026, 11, 27)) == DecisionEffect::Allow);
-  CHECK(at(Day(2026, 11, 28)) == DecisionEffect::Deny);
+  CHECK(at(Day(2025, 11, 8)) == Effect::Deny);
+  CHECK(at(Day(2025, 11, 9)) == Effect::Allow);
+  CHECK(at(Day(2026, 11, 27)) == Effect::Allow);
+  CHECK(at(Day(2026, 11, 28)) == Effect::Deny);
   auto e = h.Explain(h.Shipment(Day(2026, 1, 1), "US"));
   CHECK(Find(e, "us-gallium").kind == Outcome::Kind::Suspended);
   CHECK(Find(e, "us-gallium").detail ==
@@ -225,11 +224,11 @@ group WHITE = {JP, KR until 2019-08-27, KR since 2023-07-21}
 rule r: license to any except WHITE
 )");
   auto at = [&](DayNumber day) { return h.Decide(h.Shipment(day, "KR")).effect; };
-  CHECK(at(Day(2019, 8, 27)) == DecisionEffect::Allow);
-  CHECK(at(Day(2019, 8, 28)) == DecisionEffect::License);
-  CHECK(at(Day(2023, 7, 20)) == DecisionEffect::License);
-  CHECK(at(Day(2023, 7, 21)) == DecisionEffect::Allow);
-  CHECK(h.Decide(h.Shipment(Day(2020, 1, 1), "JP")).effect == DecisionEffect::Allow);
+  CHECK(at(Day(2019, 8, 27)) == Effect::Allow);
+  CHECK(at(Day(2019, 8, 28)) == Effect::License);
+  CHECK(at(Day(2023, 7, 20)) == Effect::License);
+  CHECK(at(Day(2023, 7, 21)) == Effect::Allow);
+  CHECK(h.Decide(h.Shipment(Day(2020, 1, 1), "JP")).effect == Effect::Allow);
 }
 
 TEST_CASE("interp: unknowns follow Kleene logic and become review with a reason", "[interp]") {
@@ -249,7 +248,7 @@ rule unless-rule: review to JP
   auto r = h.Shipment(Day(2026, 1, 1), "JP");
   h.SetCode(r, "item.eccn", "3B001");
   auto d = h.Decide(r);
-  CHECK(d.effect == DecisionEffect::License);  // or-rule fires: true or unknown
+  CHECK(d.effect == Effect::License);  // or-rule fires: true or unknown
   CHECK(RuleNames(d) == std::vector<std::string>{"or-rule:license", "under-rule:review",
                                                  "not-rule:review", "unless-rule:review"});
   REQUIRE(d.unknowns.size() == 3);
@@ -264,7 +263,7 @@ rule unless-rule: review to JP
     h.SetString(n, "end_use", "civil");
     h.SetCode(n, "item.eccn", "3A001");
     auto dn = h.Decide(n);
-    CHECK(dn.effect == DecisionEffect::Review);
+    CHECK(dn.effect == Effect::Review);
     REQUIRE(dn.unknowns.size() == 2);  // and-rule, and or-rule (false or unknown)
     CHECK(dn.unknowns[0].rule == "and-rule");
     CHECK(dn.unknowns[0].reason == "end_user is null");
@@ -279,11 +278,11 @@ rule r: deny to any
   when has(end_user.kind)
 )");
   auto r = h.Shipment(Day(2026, 1, 1), "JP");
-  CHECK(h.Decide(r).effect == DecisionEffect::Allow);
+  CHECK(h.Decide(r).effect == Effect::Allow);
   h.SetString(r, "end_user.name", "X");
-  CHECK(h.Decide(r).effect == DecisionEffect::Allow);
+  CHECK(h.Decide(r).effect == Effect::Allow);
   h.SetString(r, "end_user.kind", "military");
-  CHECK(h.Decide(r).effect == DecisionEffect::Deny);
+  CHECK(h.Decide(r).effect == Effect::Deny);
 }
 
 TEST_CASE("interp: a dated policy cannot judge a record without a date and no as-of", "[interp]") {
@@ -294,9 +293,9 @@ rule r: deny to JP
 )");
   auto r = h.Shipment(0, "JP", /*with_date=*/false);
   auto d = h.Decide(r);
-  CHECK(d.effect == DecisionEffect::Error);
+  CHECK(d.effect == Effect::Error);
   CHECK(d.error == "no date to judge by: the record has no date and no --as-of");
-  CHECK(h.Decide(r, Day(2026, 1, 1)).effect == DecisionEffect::Deny);
+  CHECK(h.Decide(r, Day(2026, 1, 1)).effect == Effect::Deny);
 }
 
 TEST_CASE("interp: a policy with nothing dated needs no date", "[interp]") {
@@ -306,7 +305,7 @@ rule r: deny to JP
 )");
   auto r = h.Shipment(0, "JP", /*with_date=*/false);
   auto d = h.Decide(r);
-  CHECK(d.effect == DecisionEffect::Deny);
+  CHECK(d.effect == Effect::Deny);
   CHECK_FALSE(d.date.has_value());
 }
 
@@ -330,7 +329,7 @@ rule later: deny to any
   h.SetCode(r, "item.hs", "8542.31");
   h.SetString(r, "end_user.kind", "commercial");
   auto e = h.Explain(r);
-  CHECK(e.decision.effect == DecisionEffect::Allow);
+  CHECK(e.decision.effect == Effect::Allow);
   CHECK(Find(e, "eu-rule").kind == Outcome::Kind::ScopeFalse);
   CHECK(Find(e, "eu-rule").detail == "destination in EU: destination = JP (Japan)");
   CHECK(Find(e, "dual").detail == "class dual-use is false: has(item.cn) is false");
@@ -363,7 +362,7 @@ rule r: deny to JP
       R"("rules":[{"rule":"r","effect":"deny","license":null,"because":"no","cite":null,"at":"t.licit:3:1"}],)"
       R"("waived":[],"licenses":[],"unknowns":[]})");
   rt::Decision err;
-  err.effect = DecisionEffect::Error;
+  err.effect = Effect::Error;
   err.line = 17;
   err.error = "line 17: field `destination`: unknown country code `XX`";
   CHECK(
@@ -375,13 +374,12 @@ rule r: deny to JP
 TEST_CASE("interp: several policies report each policy's effect", "[interp]") {
   rt::Decision d;
   d.id = "S-2";
-  d.effect = DecisionEffect::Deny;
+  d.effect = Effect::Deny;
   d.date = Day(2026, 2, 1);
-  d.policies = {{"a.one", std::nullopt, DecisionEffect::Deny},
-                {"b.two", "3", DecisionEffect::Allow}};
+  d.policies = {{"a.one", std::nullopt, Effect::Deny}, {"b.two", "3", Effect::Allow}};
   rt::RuleHit hit;
   hit.rule = "r";
-  hit.effect = DecisionEffect::Deny;
+  hit.effect = Effect::Deny;
   hit.at = "a.licit:3:1";
   hit.policy = "a.one";
   d.rules.push_back(hit);
@@ -448,7 +446,7 @@ TEST_CASE("interp: runs a hand-built IR program", "[interp]") {
   r.slot(0) = Value::Date(Day(2026, 1, 1));
   r.slot(dest) = Value::Country(*FindCountry("JP"));
   auto d = interp.Decide(r);
-  CHECK(d.effect == DecisionEffect::Review);
+  CHECK(d.effect == Effect::Review);
   REQUIRE(d.unknowns.size() == 1);
   CHECK(d.unknowns[0].reason == "quantity is missing");
   r.slot(qty) = Value::Dec(rt::Decimal::FromInt(5));
@@ -456,7 +454,7 @@ TEST_CASE("interp: runs a hand-built IR program", "[interp]") {
   REQUIRE(d.unknowns.size() == 1);
   CHECK(d.unknowns[0].reason == "division by zero");
   r.slot(dest) = Value::Country(*FindCountry("US"));
-  CHECK(interp.Decide(r).effect == DecisionEffect::Allow);  // false and unknown is false
+  CHECK(interp.Decide(r).effect == Effect::Allow);  // false and unknown is false
 }
 
 }  // namespace
