@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "base/check.h"
+
 namespace licit {
 namespace {
 
@@ -28,7 +30,7 @@ std::string_view SeverityColor(Severity s) {
     case Severity::Warning: return "1;33";
     case Severity::Note: return "1;36";
   }
-  return "1";
+  LICIT_UNREACHABLE("a Severity outside the enum");
 }
 
 // A source line as display cells: tabs become 4 spaces and control characters '?', so caret
@@ -214,7 +216,7 @@ std::string_view SeverityName(Severity s) {
     case Severity::Warning: return "warning";
     case Severity::Note: return "note";
   }
-  return "error";
+  LICIT_UNREACHABLE("a Severity outside the enum");
 }
 
 Diagnostic& DiagnosticSink::Report(DiagKind kind, Span span, std::string message) {
@@ -345,7 +347,8 @@ std::string RenderJsonCounted(const SourceManager& sources, const std::vector<Di
                               size_t dropped_errors, size_t dropped_warnings);
 
 std::string SpanJson(const SourceManager& sources, Span span) {
-  if (!span.valid() || span.file >= sources.size()) return "null";
+  if (!span.valid()) return "null";
+  LICIT_CHECK(span.file < sources.size());
   const SourceFile& f = sources.Get(span.file);
   LineCol b = f.Locate(span.begin);
   LineCol e = f.Locate(span.end);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/check.h"
+
 namespace licit::rt {
 namespace {
 
@@ -307,7 +309,7 @@ const char* ValueKindName(ValueKind k) {
     case ValueKind::List: return "list";
     case ValueKind::Record: return "record";
   }
-  return "?";
+  LICIT_UNREACHABLE("a ValueKind outside the enum");
 }
 
 int CompareValues(const Value& a, const Value& b) {
@@ -335,7 +337,7 @@ int CompareValues(const Value& a, const Value& b) {
     }
     case ValueKind::Record: return 0;
   }
-  return 0;
+  LICIT_UNREACHABLE("a ValueKind outside the enum");
 }
 
 bool ValuesEqual(const Value& a, const Value& b) { return CompareValues(a, b) == 0; }

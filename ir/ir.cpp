@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/check.h"
+
 namespace licit::ir {
 
 const char* OpName(Op op) {
@@ -39,7 +41,7 @@ const char* OpName(Op op) {
     case Op::MakeSet: return "make-set";
     case Op::MakeList: return "make-list";
   }
-  return "?";
+  LICIT_UNREACHABLE("an Op outside the enum");
 }
 
 bool Group::Contains(CountryId c, DayNumber day) const {
@@ -50,9 +52,10 @@ bool Group::Contains(CountryId c, DayNumber day) const {
 }
 
 std::string_view Program::SourceText(Span span) const {
-  if (!span.valid() || span.file >= sources.size()) return {};
+  if (!span.valid()) return {};
+  LICIT_CHECK(span.file < sources.size());
   const std::string& text = sources[span.file].second;
-  if (span.begin > span.end || span.end > text.size()) return {};
+  LICIT_CHECK(span.begin <= span.end && span.end <= text.size());
   return std::string_view(text).substr(span.begin, span.end - span.begin);
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "api/src/state.h"
+#include "base/check.h"
 #include "base/date.h"
 #include "base/did_you_mean.h"
 #include "base/iso_codes.h"
@@ -42,7 +43,7 @@ DiagnosticSeverity ToPublic(Severity s) {
     case Severity::Warning: return DiagnosticSeverity::Warning;
     case Severity::Note: return DiagnosticSeverity::Note;
   }
-  return DiagnosticSeverity::Error;
+  LICIT_UNREACHABLE("a Severity outside the enum");
 }
 
 // Per-thread scratch: the record decide_json decodes into (reused while the thread decides on one
@@ -666,7 +667,7 @@ const char* OutcomeWord(decide::Outcome::Kind k) {
     case K::DoesNotHold: return "does not hold";
     case K::HoldsUnknown: return "unknown";
   }
-  return "?";
+  LICIT_UNREACHABLE("an Outcome kind outside the enum");
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <climits>
 #include <utility>
 
+#include "base/check.h"
 #include "base/json.h"
 #include "ir/index.h"
 
@@ -413,7 +414,7 @@ const char* KindWord(Outcome::Kind k) {
     case Outcome::Kind::DoesNotHold: return "does_not_hold";
     case Outcome::Kind::HoldsUnknown: return "holds_unknown";
   }
-  return "?";
+  LICIT_UNREACHABLE("an Outcome kind outside the enum");
 }
 
 }  // namespace

@@ -31,13 +31,6 @@ bool GroupContains(const ir::Group& g, CountryId c, DayNumber day) {
   return false;
 }
 
-std::string_view SourceOf(const ir::Program& p, Span span) {
-  if (!span.valid() || span.file >= p.sources.size()) return {};
-  const std::string& text = p.sources[span.file].second;
-  if (span.begin > text.size() || span.end > text.size() || span.end < span.begin) return {};
-  return std::string_view(text).substr(span.begin, span.end - span.begin);
-}
-
 // The tree-walker's scratch: the evaluation context and the per-decision class cache.
 struct EvalScratch {
   rt::EvalContext ctx;
@@ -227,7 +220,7 @@ class Describer {
       return "class " + c.name + " is " + (value ? "true" : "false") + ": " +
              Why(c.predicate, value);
     }
-    std::string text(SourceOf(p_, n.span));
+    std::string text(p_.SourceText(n.span));
     if (text.empty()) text = "the condition";
     std::vector<uint32_t> slots;
     CollectFields(id, slots);
@@ -242,7 +235,7 @@ class Describer {
 
   // A false `to` list reads as the author meant it: "destination in EU: destination = JP".
   std::string Destination(ir::ExprId id) {
-    std::string_view list = SourceOf(p_, p_.nodes[id].span);
+    std::string_view list = p_.SourceText(p_.nodes[id].span);
     std::vector<uint32_t> slots;
     CollectFields(id, slots);
     if (list.empty() || list.starts_with("destination") || slots.size() != 1) return Why(id, false);

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "base/check.h"
 #include "ir/index.h"
 
 namespace licit::ir {
@@ -40,7 +41,7 @@ rt::ValueKind KindOf(TypeKind k) {
     case TypeKind::Error:
     case TypeKind::Group: return rt::ValueKind::Unknown;
   }
-  return rt::ValueKind::Unknown;
+  LICIT_UNREACHABLE("a TypeKind outside the enum");
 }
 
 rt::ValueKind ElementKindOf(const Type& t) {
@@ -440,7 +441,7 @@ ExprId Lowerer::Lower(ModuleId m, const ast::Expr* e) {
     case ast::ExprKind::Record: return Fail(e->span, "record literal outside a test");
     case ast::ExprKind::Error: return Fail(e->span, "error expression");
   }
-  return Fail(e->span, "unknown expression kind");
+  LICIT_UNREACHABLE("an ExprKind outside the enum");
 }
 
 ExprId Lowerer::LowerName(ModuleId m, const ast::Expr& e, const sema::NameRef& ref) {
@@ -469,7 +470,7 @@ ExprId Lowerer::LowerName(ModuleId m, const ast::Expr& e, const sema::NameRef& r
       return ConstNode(rt::Value::Country(ref.country), rt::ValueKind::Unknown, e.span);
     case sema::RefKind::Group: return Fail(e.span, "group used as a value");
   }
-  return Fail(e.span, "unknown reference");
+  LICIT_UNREACHABLE("a RefKind outside the enum");
 }
 
 ExprId Lowerer::LetValue(const sema::Symbol* let) {

@@ -1,5 +1,7 @@
 #include "frontend/sema/checked.h"
 
+#include "base/check.h"
+
 namespace licit::sema {
 
 const char* SymbolKindName(SymbolKind kind) {
@@ -12,17 +14,17 @@ const char* SymbolKindName(SymbolKind kind) {
     case SymbolKind::Exception: return "exception";
     case SymbolKind::ImportAlias: return "import alias";
   }
-  return "name";
+  LICIT_UNREACHABLE("a SymbolKind outside the enum");
 }
 
 Type CheckedProgram::TypeOf(ModuleId module, ast::NodeId node) const {
-  if (module >= modules_.size()) return Type::Error();
+  LICIT_CHECK(module < modules_.size());
   const CheckedModule& m = *modules_[module];
   return node < m.types.size() ? m.types[node] : Type::Error();
 }
 
 const NameRef* CheckedProgram::RefOf(ModuleId module, ast::NodeId node) const {
-  if (module >= modules_.size()) return nullptr;
+  LICIT_CHECK(module < modules_.size());
   const CheckedModule& m = *modules_[module];
   auto it = m.refs.find(node);
   return it == m.refs.end() ? nullptr : &it->second;

@@ -1,6 +1,7 @@
 // DumpChecked and the normalized expression printer (also used to compare rule conditions).
 #include <fmt/format.h>
 
+#include "base/check.h"
 #include "frontend/sema/checker_internal.h"
 
 namespace licit::sema {
@@ -27,7 +28,7 @@ const char* RefTag(RefKind k) {
     case RefKind::Group: return "group";
     case RefKind::Country: return "country";
   }
-  return "?";
+  LICIT_UNREACHABLE("a RefKind outside the enum");
 }
 
 std::string Range(const DayRange& r) {

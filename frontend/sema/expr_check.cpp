@@ -190,7 +190,7 @@ Type Checker::RefType(const NameRef& ref, const ast::Expr& e, ExprContext& ctx, 
           .Help(fmt::format("test membership with `destination in {}`", shown));
       return Type::Error();
   }
-  return Type::Error();
+  LICIT_UNREACHABLE("a RefKind outside the enum");
 }
 
 Type Checker::CheckName(const ast::NameExpr& e, ExprContext& ctx, bool allow_group) {
@@ -818,7 +818,7 @@ Type Checker::CheckUncached(const ast::Expr* e, ExprContext& ctx) {
       return Type::Error();
     }
   }
-  return Type::Error();
+  LICIT_UNREACHABLE("an ExprKind outside the enum");
 }
 
 }  // namespace licit::sema

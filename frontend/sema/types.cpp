@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "base/check.h"
+
 namespace licit::sema {
 
 Type Type::SetOf(Type element) {
@@ -60,7 +62,7 @@ std::string Type::ToString() const {
       return element_ && !element_->is_error() ? "list<" + element_->ToString() + ">" : "list";
     case TypeKind::Record: return record_ ? record_->name : "record";
   }
-  return "?";
+  LICIT_UNREACHABLE("a TypeKind outside the enum");
 }
 
 const RecordField* RecordType::Find(std::string_view field) const {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/check.h"
 #include "base/diagnostic.h"
 
 namespace licit::ast {
@@ -33,7 +34,7 @@ const char* BinaryOpText(BinaryOp op) {
     case BinaryOp::Div: return "/";
     case BinaryOp::Mod: return "%";
   }
-  return "?";
+  LICIT_UNREACHABLE("a BinaryOp outside the enum");
 }
 
 bool IsComparison(BinaryOp op) {
@@ -80,7 +81,7 @@ const char* DeclKindName(DeclKind k) {
     case DeclKind::Default: return "default";
     case DeclKind::Test: return "test";
   }
-  return "?";
+  LICIT_UNREACHABLE("a DeclKind outside the enum");
 }
 
 namespace {
@@ -99,7 +100,8 @@ class Dumper {
 
  private:
   std::string At(Span s) const {
-    if (!s.valid() || s.file >= sources_.size()) return "@?";
+    if (!s.valid()) return "@?";
+    LICIT_CHECK(s.file < sources_.size());
     LineCol lc = sources_.Get(s.file).Locate(s.begin);
     return fmt::format("@{}:{}", lc.line, lc.column);
   }
