@@ -947,51 +947,69 @@ void Checker::CheckRules(CheckedModule& m) {
   }
 }
 
+// After the rules: exceptions (and which rules each waives), then suspensions, the default and
+// tests in source order, then the rules that can never fire. Diagnostics come in that order.
 void Checker::CheckExceptionsSuspensionsTests(CheckedModule& m) {
-  std::vector<std::string> rule_names;
-  for (const auto& s : m.symbols) {
-    if (s->kind == SymbolKind::Rule || s->kind == SymbolKind::Exception) {
-      rule_names.push_back(s->name);
+  CheckExceptions(m);
+  std::map<std::string, const ast::TestDecl*> tests_by_name;
+  for (const ast::Decl* d : m.ast->decls()) {
+    if (d == nullptr) continue;
+    switch (d->kind) {
+      case ast::DeclKind::Suspend: CheckSuspension(m, d->As<ast::SuspendDecl>()); break;
+      case ast::DeclKind::Default: CheckDefault(m, d->As<ast::DefaultDecl>()); break;
+      case ast::DeclKind::Test: CheckTestDecl(m, d->As<ast::TestDecl>(), tests_by_name); break;
+      default: break;
     }
   }
-  // Rules and exceptions named by `for`, `suspend` and `by`: this module's own only.
-  auto resolve = [&](const ast::Ident& id, bool rules_only, bool for_suspend) -> const Symbol* {
-    auto it = m.scope.find(id.text);
-    const Symbol* s = it == m.scope.end() ? nullptr : it->second;
-    if (s != nullptr && s->module != m.id) s = nullptr;
-    if (s == nullptr) {
-      auto& d = diags_.Report(DiagKind::UnknownRule, id.span,
-                              fmt::format("there is no rule {}`{}` in this policy",
-                                          rules_only ? "" : "or exception ", id.text));
-      d.Label(rules_only ? "no such rule" : "no such rule or exception");
-      if (auto best = ClosestMatch(id.text, rule_names)) {
-        d.Help(fmt::format("did you mean `{}`?", *best));
-      }
-      return nullptr;
-    }
-    if (s->kind == SymbolKind::Rule || (!rules_only && s->kind == SymbolKind::Exception)) {
-      return s;
-    }
-    if (for_suspend && s->kind != SymbolKind::Exception && s->kind != SymbolKind::Rule) {
-      diags_
-          .Report(DiagKind::SuspendWrongTarget, id.span,
-                  fmt::format("`{}` is {} {}; only rules and exceptions can be suspended", id.text,
-                              Article(s->kind), SymbolKindName(s->kind)))
-          .Label("cannot be suspended")
-          .Also(s->name_span, "declared here")
-          .Help("suspend the rules that use it instead");
-      return nullptr;
-    }
-    diags_
-        .Report(DiagKind::WrongKindOfName, id.span,
-                fmt::format("`{}` is {} {}, not a rule", id.text, Article(s->kind),
-                            SymbolKindName(s->kind)))
-        .Label(rules_only ? "an exception waives rules" : "expected a rule or an exception")
-        .Also(s->name_span, "declared here");
-    return nullptr;
-  };
+  ReportRulesThatNeverFire(m);
+}
 
-  std::map<const Symbol*, CheckedException*> exception_of;
+// A rule or exception named by `for`, `suspend` or `by`: this module's own only. Null, with a
+// diagnostic, when there is none or the name is something else.
+const Symbol* Checker::ResolveRuleTarget(CheckedModule& m, const ast::Ident& id, bool rules_only,
+                                         bool for_suspend) {
+  auto it = m.scope.find(id.text);
+  const Symbol* s = it == m.scope.end() ? nullptr : it->second;
+  if (s != nullptr && s->module != m.id) s = nullptr;
+  if (s == nullptr) {
+    std::vector<std::string> rule_names;
+    for (const auto& sym : m.symbols) {
+      if (sym->kind == SymbolKind::Rule || sym->kind == SymbolKind::Exception) {
+        rule_names.push_back(sym->name);
+      }
+    }
+    auto& d = diags_.Report(DiagKind::UnknownRule, id.span,
+                            fmt::format("there is no rule {}`{}` in this policy",
+                                        rules_only ? "" : "or exception ", id.text));
+    d.Label(rules_only ? "no such rule" : "no such rule or exception");
+    if (auto best = ClosestMatch(id.text, rule_names)) {
+      d.Help(fmt::format("did you mean `{}`?", *best));
+    }
+    return nullptr;
+  }
+  if (s->kind == SymbolKind::Rule || (!rules_only && s->kind == SymbolKind::Exception)) return s;
+  if (for_suspend && s->kind != SymbolKind::Exception && s->kind != SymbolKind::Rule) {
+    diags_
+        .Report(DiagKind::SuspendWrongTarget, id.span,
+                fmt::format("`{}` is {} {}; only rules and exceptions can be suspended", id.text,
+                            Article(s->kind), SymbolKindName(s->kind)))
+        .Label("cannot be suspended")
+        .Also(s->name_span, "declared here")
+        .Help("suspend the rules that use it instead");
+    return nullptr;
+  }
+  diags_
+      .Report(DiagKind::WrongKindOfName, id.span,
+              fmt::format("`{}` is {} {}, not a rule", id.text, Article(s->kind),
+                          SymbolKindName(s->kind)))
+      .Label(rules_only ? "an exception waives rules" : "expected a rule or an exception")
+      .Also(s->name_span, "declared here");
+  return nullptr;
+}
+
+// Every exception in declaration order: the rules it waives (each rule's `waived_by` too), its
+// conditions and its period.
+void Checker::CheckExceptions(CheckedModule& m) {
   for (auto& s : m.symbols) {
     if (s->kind != SymbolKind::Exception) continue;
     const auto& e = s->decl->As<ast::ExceptionDecl>();
@@ -999,7 +1017,7 @@ void Checker::CheckExceptionsSuspensionsTests(CheckedModule& m) {
     ce.decl = &e;
     ce.symbol = s.get();
     for (const ast::Ident& id : e.rules) {
-      if (const Symbol* r = resolve(id, true, false)) {
+      if (const Symbol* r = ResolveRuleTarget(m, id, /*rules_only=*/true, /*for_suspend=*/false)) {
         MarkUsed(m, r);
         ce.rules.push_back(r);
       }
@@ -1013,103 +1031,109 @@ void Checker::CheckExceptionsSuspensionsTests(CheckedModule& m) {
     m.exceptions.push_back(std::move(ce));
   }
   for (auto& ce : m.exceptions) {
-    exception_of[ce.symbol] = &ce;
     for (const Symbol* r : ce.rules) {
       for (auto& cr : m.rules) {
         if (cr.symbol == r) cr.waived_by.push_back(ce.symbol);
       }
     }
   }
+}
 
-  std::map<std::string, const ast::TestDecl*> tests;
-  for (const ast::Decl* d : m.ast->decls()) {
-    if (d == nullptr) continue;
-    if (d->kind == ast::DeclKind::Suspend) {
-      const auto& sd = d->As<ast::SuspendDecl>();
-      auto cs = std::make_unique<CheckedSuspension>();
-      cs->decl = &sd;
-      m.has_dated_rules = true;
-      cs->period.since = sd.from.AsSince();
-      if (sd.until) {
-        cs->period.until = sd.until->AsUntil();
-        if (cs->period.until < cs->period.since) {
-          diags_
-              .Report(DiagKind::UntilBeforeSince, sd.until->span,
-                      fmt::format("the suspension ends on {} before it starts on {}",
-                                  FormatDate(cs->period.until), FormatDate(cs->period.since)))
-              .Label("`until` is before `from`")
-              .Also(sd.from.span, "starts here");
-        }
-      }
-      for (const ast::Ident& id : sd.targets) {
-        const Symbol* t = resolve(id, false, true);
-        if (t == nullptr) continue;
-        MarkUsed(m, t);
-        cs->targets.push_back(t);
-        DayRange target_period;
-        Span target_span = t->name_span;
-        std::vector<const CheckedSuspension*>* list = nullptr;
-        for (auto& cr : m.rules) {
-          if (cr.symbol == t) {
-            target_period = cr.period;
-            list = &cr.suspensions;
-          }
-        }
-        if (auto it = exception_of.find(t); it != exception_of.end()) {
-          target_period = it->second->period;
-          list = &it->second->suspensions;
-        }
-        if (list) list->push_back(cs.get());
-        if (!cs->period.empty() && !target_period.empty() && !cs->period.Overlaps(target_period)) {
-          diags_
-              .Report(DiagKind::SuspensionNoOverlap, id.span,
-                      fmt::format("the suspension ({}) does not overlap the period of `{}` ({})",
-                                  FormatRange(cs->period), t->name, FormatRange(target_period)))
-              .Label("suspends nothing")
-              .Also(target_span,
-                    fmt::format("`{}` is in force {}", t->name, FormatRange(target_period)))
-              .Help("check the dates of the suspension and of the rule");
-        }
-      }
-      m.suspensions.push_back(std::move(cs));
-    } else if (d->kind == ast::DeclKind::Default) {
-      const auto& dd = d->As<ast::DefaultDecl>();
-      if (m.default_decl != nullptr) {
-        diags_.Report(DiagKind::DuplicateDefault, d->span, "more than one `default`")
-            .Label("second default")
-            .Also(m.default_decl->span, "first default here")
-            .Help("a policy has one default decision; remove one");
-        continue;
-      }
-      if (dd.effect.effect == ast::Effect::Exempt) {
-        diags_.Report(DiagKind::InvalidDefault, dd.effect.span, "the default cannot be `exempt`")
-            .Label("only exceptions produce `exempt`")
-            .Help("the default is `allow`, `review`, `license` or `deny`");
-      }
-      m.default_decl = &dd;
-    } else if (d->kind == ast::DeclKind::Test) {
-      const auto& t = d->As<ast::TestDecl>();
-      if (auto [it, inserted] = tests.emplace(t.name.value, &t); !inserted) {
-        diags_
-            .Report(DiagKind::DuplicateTest, t.name.span,
-                    fmt::format("two tests are named \"{}\"", t.name.value))
-            .Label("second test")
-            .Also(it->second->name.span, "first test with this name")
-            .Help("test names identify results in `licit test`; rename one");
-      }
-      CheckedTest ct;
-      ct.decl = &t;
-      for (const ast::Ident& id : t.by) {
-        if (const Symbol* s = resolve(id, false, false)) {
-          MarkUsed(m, s);
-          ct.by.push_back(s);
-        }
-      }
-      CheckTest(m, t);
-      m.tests.push_back(std::move(ct));
+// `suspend A, B from ... until ...`: its period, its targets (each target's `suspensions` too),
+// and a warning for a target whose own period it does not overlap.
+void Checker::CheckSuspension(CheckedModule& m, const ast::SuspendDecl& sd) {
+  auto cs = std::make_unique<CheckedSuspension>();
+  cs->decl = &sd;
+  m.has_dated_rules = true;
+  cs->period.since = sd.from.AsSince();
+  if (sd.until) {
+    cs->period.until = sd.until->AsUntil();
+    if (cs->period.until < cs->period.since) {
+      diags_
+          .Report(DiagKind::UntilBeforeSince, sd.until->span,
+                  fmt::format("the suspension ends on {} before it starts on {}",
+                              FormatDate(cs->period.until), FormatDate(cs->period.since)))
+          .Label("`until` is before `from`")
+          .Also(sd.from.span, "starts here");
     }
   }
-  // A rule never fires when its period is empty or fully covered by suspensions.
+  for (const ast::Ident& id : sd.targets) {
+    const Symbol* t = ResolveRuleTarget(m, id, /*rules_only=*/false, /*for_suspend=*/true);
+    if (t == nullptr) continue;
+    MarkUsed(m, t);
+    cs->targets.push_back(t);
+    DayRange target_period;
+    std::vector<const CheckedSuspension*>* list = nullptr;
+    for (auto& cr : m.rules) {
+      if (cr.symbol == t) {
+        target_period = cr.period;
+        list = &cr.suspensions;
+      }
+    }
+    for (auto& ce : m.exceptions) {
+      if (ce.symbol == t) {
+        target_period = ce.period;
+        list = &ce.suspensions;
+      }
+    }
+    if (list) list->push_back(cs.get());
+    if (!cs->period.empty() && !target_period.empty() && !cs->period.Overlaps(target_period)) {
+      diags_
+          .Report(DiagKind::SuspensionNoOverlap, id.span,
+                  fmt::format("the suspension ({}) does not overlap the period of `{}` ({})",
+                              FormatRange(cs->period), t->name, FormatRange(target_period)))
+          .Label("suspends nothing")
+          .Also(t->name_span,
+                fmt::format("`{}` is in force {}", t->name, FormatRange(target_period)))
+          .Help("check the dates of the suspension and of the rule");
+    }
+  }
+  m.suspensions.push_back(std::move(cs));
+}
+
+// `default EFFECT`: one per policy, never `exempt`.
+void Checker::CheckDefault(CheckedModule& m, const ast::DefaultDecl& dd) {
+  if (m.default_decl != nullptr) {
+    diags_.Report(DiagKind::DuplicateDefault, dd.span, "more than one `default`")
+        .Label("second default")
+        .Also(m.default_decl->span, "first default here")
+        .Help("a policy has one default decision; remove one");
+    return;
+  }
+  if (dd.effect.effect == ast::Effect::Exempt) {
+    diags_.Report(DiagKind::InvalidDefault, dd.effect.span, "the default cannot be `exempt`")
+        .Label("only exceptions produce `exempt`")
+        .Help("the default is `allow`, `review`, `license` or `deny`");
+  }
+  m.default_decl = &dd;
+}
+
+// A test block: a unique name, the rules and exceptions its `by` names, then its record
+// (CheckTest).
+void Checker::CheckTestDecl(CheckedModule& m, const ast::TestDecl& t,
+                            std::map<std::string, const ast::TestDecl*>& tests_by_name) {
+  if (auto [it, inserted] = tests_by_name.emplace(t.name.value, &t); !inserted) {
+    diags_
+        .Report(DiagKind::DuplicateTest, t.name.span,
+                fmt::format("two tests are named \"{}\"", t.name.value))
+        .Label("second test")
+        .Also(it->second->name.span, "first test with this name")
+        .Help("test names identify results in `licit test`; rename one");
+  }
+  CheckedTest ct;
+  ct.decl = &t;
+  for (const ast::Ident& id : t.by) {
+    if (const Symbol* s = ResolveRuleTarget(m, id, /*rules_only=*/false, /*for_suspend=*/false)) {
+      MarkUsed(m, s);
+      ct.by.push_back(s);
+    }
+  }
+  CheckTest(m, t);
+  m.tests.push_back(std::move(ct));
+}
+
+// A rule never fires when its period is empty or fully covered by suspensions.
+void Checker::ReportRulesThatNeverFire(CheckedModule& m) {
   for (auto& cr : m.rules) {
     if (cr.period.empty() || cr.suspensions.empty()) continue;
     std::vector<DayRange> covered;

@@ -68,6 +68,14 @@ class Checker {
   DayRange CheckPeriod(const std::optional<ast::DateBound>& since,
                        const std::optional<ast::DateBound>& until);
   void CheckExceptionsSuspensionsTests(CheckedModule& m);
+  const Symbol* ResolveRuleTarget(CheckedModule& m, const ast::Ident& id, bool rules_only,
+                                  bool for_suspend);
+  void CheckExceptions(CheckedModule& m);
+  void CheckSuspension(CheckedModule& m, const ast::SuspendDecl& sd);
+  void CheckDefault(CheckedModule& m, const ast::DefaultDecl& dd);
+  void CheckTestDecl(CheckedModule& m, const ast::TestDecl& t,
+                     std::map<std::string, const ast::TestDecl*>& tests_by_name);
+  void ReportRulesThatNeverFire(CheckedModule& m);
   void CheckTest(CheckedModule& m, const ast::TestDecl& t);
   void CheckDateField(CheckedModule& m);
   void ReportUnused(CheckedModule& m);
@@ -86,6 +94,13 @@ class Checker {
   Type CheckCall(const ast::CallExpr& e, ExprContext& ctx);
   Type CheckHas(const ast::CallExpr& e, ExprContext& ctx);
   Type CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx);
+  Type CheckMembership(const ast::BinaryExpr& e, ExprContext& ctx);
+  Type CheckEquality(const ast::BinaryExpr& e, const Type& l, const Type& r, ExprContext& ctx);
+  Type CheckOrdering(const ast::BinaryExpr& e, const Type& l, const Type& r);
+  Type CheckArithmetic(const ast::BinaryExpr& e, const Type& l, const Type& r);
+  void ReportMoneyLiteralsDiffer(const ast::BinaryExpr& e);
+  void ReportInvalidOperands(const ast::BinaryExpr& e, const Type& l, const Type& r,
+                             const std::string& help);
   Type CheckCollection(const std::vector<ast::Expr*>& elements, ExprContext& ctx, bool is_set);
   Type CheckSetRhs(const ast::Expr* rhs, ExprContext& ctx);
   void CheckCondition(const ast::Expr* e, ExprContext& ctx, const char* what);

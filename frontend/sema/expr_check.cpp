@@ -502,64 +502,22 @@ Type Checker::CheckSetRhs(const ast::Expr* rhs, ExprContext& ctx) {
   return t;
 }
 
+// The operator's span for a label, or the whole expression's when the parser had none.
+static Span OperatorSpan(const ast::BinaryExpr& e) {
+  return e.op_span.valid() ? e.op_span : e.span;
+}
+
 Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
   using Op = ast::BinaryOp;
-  const char* op = ast::BinaryOpText(e.op);
-  Span op_span = e.op_span.valid() ? e.op_span : e.span;
   if (e.op == Op::And || e.op == Op::Or) {
+    const char* op = ast::BinaryOpText(e.op);
     Type l = Check(e.lhs, ctx);
     Type r = Check(e.rhs, ctx);
     ExpectType(e.lhs, l, Type::Bool(), ctx, fmt::format("`{}`", op));
     ExpectType(e.rhs, r, Type::Bool(), ctx, fmt::format("`{}`", op));
     return Type::Bool();
   }
-  if (e.op == Op::In || e.op == Op::NotIn) {
-    Type l = Check(e.lhs, ctx);
-    Type r = CheckSetRhs(e.rhs, ctx);
-    if (r.kind() == TypeKind::Group) {
-      ExpectType(e.lhs, l, Type::Country(), ctx, "membership in a group");
-      return Type::Bool();
-    }
-    if (r.is_error()) return Type::Bool();
-    if (!r.is_collection()) {
-      auto& d =
-          diags_.Report(DiagKind::InvalidOperands, op_span,
-                        fmt::format("`{}` needs a set, list or group on the right, found `{}`", op,
-                                    r.ToString()));
-      d.Label(fmt::format("right side is `{}`", r.ToString()));
-      if (r.kind() == TypeKind::String && l.kind() == TypeKind::String) {
-        d.Help("to search inside a string, use `contains(text, part)`");
-      }
-      return Type::Bool();
-    }
-    Type element = r.element();
-    if (element.is_error() || l.is_error()) return Type::Bool();
-    if (element.kind() == TypeKind::Code && l.kind() == TypeKind::String) {
-      ValidateCodes(e.lhs, ctx);
-    } else if (l.kind() == TypeKind::Code && element.kind() == TypeKind::String) {
-      ValidateCodes(e.rhs, ctx);
-    } else {
-      bool ok = true;
-      CommonType(l, element, &ok);
-      if (!ok) {
-        const ast::Expr* culprit = nullptr;
-        if (e.rhs && e.rhs->kind == ast::ExprKind::Set) {
-          for (auto* x : e.rhs->As<ast::SetExpr>().elements) {
-            if (!culprit && IsUpperTwoLetterString(x)) culprit = x;
-          }
-        }
-        ReportMismatch(e.span, l, element, nullptr,
-                       fmt::format("mismatched types: `{}` in a collection of `{}`", l.ToString(),
-                                   element.ToString()));
-        if (culprit && l.kind() == TypeKind::Country) {
-          const std::string& v = culprit->As<ast::StringExpr>().value;
-          const_cast<Diagnostic&>(diags_.all().back())
-              .Help(fmt::format("`\"{}\"` is a string; did you mean the country `{}`?", v, v));
-        }
-      }
-    }
-    return Type::Bool();
-  }
+  if (e.op == Op::In || e.op == Op::NotIn) return CheckMembership(e, ctx);
   Type l = Check(e.lhs, ctx);
   Type r = Check(e.rhs, ctx);
   // `a < b < c` was reported by the parser (E0202); its nested shape would only add a mismatch.
@@ -572,95 +530,25 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
     if (e.op == Op::Div && l.is_numeric()) return Type::Decimal();
     return l.is_error() ? (r.is_numeric() ? Type::Error() : r) : l;
   }
-  auto money_literals_differ = [&]() {
-    if (e.lhs && e.rhs && e.lhs->kind == ast::ExprKind::Money &&
-        e.rhs->kind == ast::ExprKind::Money) {
-      const auto& a = e.lhs->As<ast::MoneyExpr>();
-      const auto& b = e.rhs->As<ast::MoneyExpr>();
-      // An unknown currency was reported by the parser; do not pile on.
-      if (a.currency != b.currency && FindCurrency(a.currency) && FindCurrency(b.currency)) {
-        diags_
-            .Report(DiagKind::CurrencyMismatch, e.span,
-                    fmt::format("`{}` on {} and {}", op, a.currency, b.currency))
-            .Label("different currencies")
-            .Help("money combines and compares only within one currency");
-        return true;
-      }
-    }
-    return false;
-  };
-  auto invalid = [&](const std::string& help) {
-    auto& d = diags_.Report(
-        DiagKind::InvalidOperands, op_span,
-        fmt::format("cannot apply `{}` to `{}` and `{}`", op, l.ToString(), r.ToString()));
-    d.Label(fmt::format("`{}` and `{}`", l.ToString(), r.ToString()));
-    if (!help.empty()) d.Help(help);
-  };
   switch (e.op) {
     case Op::Eq:
-    case Op::Ne: {
-      if (l.kind() == TypeKind::Code && r.kind() == TypeKind::String) {
-        ValidateCodes(e.rhs, ctx);
-        return Type::Bool();
-      }
-      if (r.kind() == TypeKind::Code && l.kind() == TypeKind::String) {
-        ValidateCodes(e.lhs, ctx);
-        return Type::Bool();
-      }
-      bool ok = true;
-      CommonType(l, r, &ok);
-      if (!ok) {
-        bool rhs_is_string = r.kind() == TypeKind::String;
-        ReportMismatch(rhs_is_string ? e.rhs->span : e.span, l, r, rhs_is_string ? e.rhs : nullptr,
-                       fmt::format("mismatched types: cannot compare `{}` with `{}`", l.ToString(),
-                                   r.ToString()));
-        if (l.kind() == TypeKind::String && r.kind() == TypeKind::Country &&
-            IsUpperTwoLetterString(e.lhs)) {
-          const std::string& v = e.lhs->As<ast::StringExpr>().value;
-          const_cast<Diagnostic&>(diags_.all().back())
-              .Help(fmt::format("`\"{}\"` is a string; did you mean the country `{}`?", v, v));
-        }
-      } else if (l.kind() == TypeKind::Money) {
-        money_literals_differ();
-      }
-      return Type::Bool();
-    }
+    case Op::Ne: return CheckEquality(e, l, r, ctx);
     case Op::Lt:
     case Op::Le:
     case Op::Gt:
-    case Op::Ge: {
-      bool ordered = (l.is_numeric() && r.is_numeric()) ||
-                     (l == r && (l.kind() == TypeKind::Date || l.kind() == TypeKind::Money ||
-                                 l.kind() == TypeKind::String));
-      if (ordered) {
-        money_literals_differ();
-      } else if (l.kind() == r.kind() || (l.is_numeric() && r.kind() == TypeKind::Money) ||
-                 (r.is_numeric() && l.kind() == TypeKind::Money)) {
-        if (l.kind() == r.kind()) {
-          invalid(fmt::format("`{}` values have no order", l.ToString()));
-        } else {
-          ReportMismatch(e.span, l, r, e.rhs,
-                         fmt::format("mismatched types: cannot compare `{}` with `{}`",
-                                     l.ToString(), r.ToString()));
-        }
-      } else {
-        ReportMismatch(e.span, l, r, e.rhs,
-                       fmt::format("mismatched types: cannot compare `{}` with `{}`", l.ToString(),
-                                   r.ToString()));
-      }
-      return Type::Bool();
-    }
+    case Op::Ge: return CheckOrdering(e, l, r);
     case Op::Under:
     case Op::NotUnder: {
       if (l.kind() != TypeKind::Code) {
-        invalid(
-            "`under` matches a classification code (a field of type `code`) against a "
-            "pattern");
+        ReportInvalidOperands(e, l, r,
+                              "`under` matches a classification code (a field of type `code`) "
+                              "against a pattern");
         return Type::Bool();
       }
       bool rhs_ok = IsCodeLike(r) || (r.is_collection() && IsCodeLike(r.element()));
       if (!rhs_ok) {
-        invalid("the right side is a code, a string, or a set or list of them");
+        ReportInvalidOperands(e, l, r,
+                              "the right side is a code, a string, or a set or list of them");
         return Type::Bool();
       }
       ValidateCodes(e.rhs, ctx);
@@ -668,47 +556,174 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
     }
     case Op::Matches:
       if (!IsCodeLike(l) || r.kind() != TypeKind::String) {
-        invalid(
-            "`matches` takes a string or code on the left and a glob pattern string on the "
-            "right");
+        ReportInvalidOperands(e, l, r,
+                              "`matches` takes a string or code on the left and a glob pattern "
+                              "string on the right");
       }
       return Type::Bool();
     case Op::Add:
-    case Op::Sub: {
-      if (l.is_numeric() && r.is_numeric()) {
-        return l.kind() == TypeKind::Int && r.kind() == TypeKind::Int ? Type::Int()
-                                                                      : Type::Decimal();
-      }
-      if (l.kind() == TypeKind::Money && r.kind() == TypeKind::Money) {
-        money_literals_differ();
-        return Type::Money();
-      }
-      if (l.kind() == TypeKind::Date && r.kind() == TypeKind::Date && e.op == Op::Sub) {
-        invalid("to count days between two dates, use `days_between(a, b)`");
-      } else if (l.kind() == TypeKind::String && r.kind() == TypeKind::String) {
-        invalid("strings cannot be joined with `+`");
-      } else {
-        invalid("");
-      }
-      return Type::Error();
-    }
+    case Op::Sub:
     case Op::Mul:
     case Op::Div:
-    case Op::Mod: {
-      if (l.is_numeric() && r.is_numeric()) {
-        if (e.op == Op::Div) return Type::Decimal();
-        return l.kind() == TypeKind::Int && r.kind() == TypeKind::Int ? Type::Int()
-                                                                      : Type::Decimal();
-      }
-      if (e.op != Op::Mod && l.kind() == TypeKind::Money && r.is_numeric()) return Type::Money();
-      if (e.op == Op::Mul && l.is_numeric() && r.kind() == TypeKind::Money) return Type::Money();
-      invalid(l.kind() == TypeKind::Money || r.kind() == TypeKind::Money
-                  ? "money multiplies and divides by a number"
-                  : "");
-      return Type::Error();
-    }
+    case Op::Mod: return CheckArithmetic(e, l, r);
     default: return Type::Error();
   }
+}
+
+// `x in S` / `x not in S`: S a set, a list or a country group; x of S's element type (a string
+// literal against codes is validated as a code).
+Type Checker::CheckMembership(const ast::BinaryExpr& e, ExprContext& ctx) {
+  const char* op = ast::BinaryOpText(e.op);
+  Type l = Check(e.lhs, ctx);
+  Type r = CheckSetRhs(e.rhs, ctx);
+  if (r.kind() == TypeKind::Group) {
+    ExpectType(e.lhs, l, Type::Country(), ctx, "membership in a group");
+    return Type::Bool();
+  }
+  if (r.is_error()) return Type::Bool();
+  if (!r.is_collection()) {
+    auto& d = diags_.Report(
+        DiagKind::InvalidOperands, OperatorSpan(e),
+        fmt::format("`{}` needs a set, list or group on the right, found `{}`", op, r.ToString()));
+    d.Label(fmt::format("right side is `{}`", r.ToString()));
+    if (r.kind() == TypeKind::String && l.kind() == TypeKind::String) {
+      d.Help("to search inside a string, use `contains(text, part)`");
+    }
+    return Type::Bool();
+  }
+  Type element = r.element();
+  if (element.is_error() || l.is_error()) return Type::Bool();
+  if (element.kind() == TypeKind::Code && l.kind() == TypeKind::String) {
+    ValidateCodes(e.lhs, ctx);
+  } else if (l.kind() == TypeKind::Code && element.kind() == TypeKind::String) {
+    ValidateCodes(e.rhs, ctx);
+  } else {
+    bool ok = true;
+    CommonType(l, element, &ok);
+    if (!ok) {
+      const ast::Expr* culprit = nullptr;
+      if (e.rhs && e.rhs->kind == ast::ExprKind::Set) {
+        for (auto* x : e.rhs->As<ast::SetExpr>().elements) {
+          if (!culprit && IsUpperTwoLetterString(x)) culprit = x;
+        }
+      }
+      ReportMismatch(e.span, l, element, nullptr,
+                     fmt::format("mismatched types: `{}` in a collection of `{}`", l.ToString(),
+                                 element.ToString()));
+      if (culprit && l.kind() == TypeKind::Country) {
+        const std::string& v = culprit->As<ast::StringExpr>().value;
+        const_cast<Diagnostic&>(diags_.all().back())
+            .Help(fmt::format("`\"{}\"` is a string; did you mean the country `{}`?", v, v));
+      }
+    }
+  }
+  return Type::Bool();
+}
+
+// `==` / `!=` on operands already checked (neither an error): a common type, or a code against
+// a string (validated as a code).
+Type Checker::CheckEquality(const ast::BinaryExpr& e, const Type& l, const Type& r,
+                            ExprContext& ctx) {
+  if (l.kind() == TypeKind::Code && r.kind() == TypeKind::String) {
+    ValidateCodes(e.rhs, ctx);
+    return Type::Bool();
+  }
+  if (r.kind() == TypeKind::Code && l.kind() == TypeKind::String) {
+    ValidateCodes(e.lhs, ctx);
+    return Type::Bool();
+  }
+  bool ok = true;
+  CommonType(l, r, &ok);
+  if (!ok) {
+    bool rhs_is_string = r.kind() == TypeKind::String;
+    ReportMismatch(
+        rhs_is_string ? e.rhs->span : e.span, l, r, rhs_is_string ? e.rhs : nullptr,
+        fmt::format("mismatched types: cannot compare `{}` with `{}`", l.ToString(), r.ToString()));
+    if (l.kind() == TypeKind::String && r.kind() == TypeKind::Country &&
+        IsUpperTwoLetterString(e.lhs)) {
+      const std::string& v = e.lhs->As<ast::StringExpr>().value;
+      const_cast<Diagnostic&>(diags_.all().back())
+          .Help(fmt::format("`\"{}\"` is a string; did you mean the country `{}`?", v, v));
+    }
+  } else if (l.kind() == TypeKind::Money) {
+    ReportMoneyLiteralsDiffer(e);
+  }
+  return Type::Bool();
+}
+
+// `<`, `<=`, `>`, `>=`: numbers with numbers; dates, money or strings with their own kind.
+Type Checker::CheckOrdering(const ast::BinaryExpr& e, const Type& l, const Type& r) {
+  bool ordered = (l.is_numeric() && r.is_numeric()) ||
+                 (l == r && (l.kind() == TypeKind::Date || l.kind() == TypeKind::Money ||
+                             l.kind() == TypeKind::String));
+  if (ordered) {
+    ReportMoneyLiteralsDiffer(e);
+  } else if (l.kind() == r.kind()) {
+    ReportInvalidOperands(e, l, r, fmt::format("`{}` values have no order", l.ToString()));
+  } else {
+    ReportMismatch(
+        e.span, l, r, e.rhs,
+        fmt::format("mismatched types: cannot compare `{}` with `{}`", l.ToString(), r.ToString()));
+  }
+  return Type::Bool();
+}
+
+// `+ - * / %`: int with int is int, other numbers decimal (`/` always decimal); money adds to
+// money and scales by a number.
+Type Checker::CheckArithmetic(const ast::BinaryExpr& e, const Type& l, const Type& r) {
+  using Op = ast::BinaryOp;
+  if (l.is_numeric() && r.is_numeric()) {
+    if (e.op == Op::Div) return Type::Decimal();
+    return l.kind() == TypeKind::Int && r.kind() == TypeKind::Int ? Type::Int() : Type::Decimal();
+  }
+  if (e.op == Op::Add || e.op == Op::Sub) {
+    if (l.kind() == TypeKind::Money && r.kind() == TypeKind::Money) {
+      ReportMoneyLiteralsDiffer(e);
+      return Type::Money();
+    }
+    if (l.kind() == TypeKind::Date && r.kind() == TypeKind::Date && e.op == Op::Sub) {
+      ReportInvalidOperands(e, l, r, "to count days between two dates, use `days_between(a, b)`");
+    } else if (l.kind() == TypeKind::String && r.kind() == TypeKind::String) {
+      ReportInvalidOperands(e, l, r, "strings cannot be joined with `+`");
+    } else {
+      ReportInvalidOperands(e, l, r, "");
+    }
+    return Type::Error();
+  }
+  if (e.op != Op::Mod && l.kind() == TypeKind::Money && r.is_numeric()) return Type::Money();
+  if (e.op == Op::Mul && l.is_numeric() && r.kind() == TypeKind::Money) return Type::Money();
+  ReportInvalidOperands(e, l, r,
+                        l.kind() == TypeKind::Money || r.kind() == TypeKind::Money
+                            ? "money multiplies and divides by a number"
+                            : "");
+  return Type::Error();
+}
+
+// Two money literals in different (known) currencies: E-CurrencyMismatch. An unknown currency
+// was reported by the parser; do not pile on.
+void Checker::ReportMoneyLiteralsDiffer(const ast::BinaryExpr& e) {
+  if (!e.lhs || !e.rhs || e.lhs->kind != ast::ExprKind::Money ||
+      e.rhs->kind != ast::ExprKind::Money) {
+    return;
+  }
+  const auto& a = e.lhs->As<ast::MoneyExpr>();
+  const auto& b = e.rhs->As<ast::MoneyExpr>();
+  if (a.currency != b.currency && FindCurrency(a.currency) && FindCurrency(b.currency)) {
+    diags_
+        .Report(DiagKind::CurrencyMismatch, e.span,
+                fmt::format("`{}` on {} and {}", ast::BinaryOpText(e.op), a.currency, b.currency))
+        .Label("different currencies")
+        .Help("money combines and compares only within one currency");
+  }
+}
+
+void Checker::ReportInvalidOperands(const ast::BinaryExpr& e, const Type& l, const Type& r,
+                                    const std::string& help) {
+  auto& d = diags_.Report(DiagKind::InvalidOperands, OperatorSpan(e),
+                          fmt::format("cannot apply `{}` to `{}` and `{}`", ast::BinaryOpText(e.op),
+                                      l.ToString(), r.ToString()));
+  d.Label(fmt::format("`{}` and `{}`", l.ToString(), r.ToString()));
+  if (!help.empty()) d.Help(help);
 }
 
 void Checker::CheckRecordLiteral(const ast::Expr* e, const RecordType* record, ExprContext& ctx) {
