@@ -837,6 +837,15 @@ licit_status licit_policy_screen_fd(const licit_policy* p, int input_fd, licit_w
 
 // ---- Decision -----------------------------------------------------------------------------
 
+// licit_effect is licit::Effect value for value (the casts here rely on it; licit::Effect is in
+// turn checked against the implementation's rt::Effect in licit.cpp).
+static_assert(LICIT_EFFECT_ALLOW == static_cast<int>(licit::Effect::Allow) &&
+              LICIT_EFFECT_EXEMPT == static_cast<int>(licit::Effect::Exempt) &&
+              LICIT_EFFECT_REVIEW == static_cast<int>(licit::Effect::Review) &&
+              LICIT_EFFECT_LICENSE == static_cast<int>(licit::Effect::License) &&
+              LICIT_EFFECT_DENY == static_cast<int>(licit::Effect::Deny) &&
+              LICIT_EFFECT_ERROR == static_cast<int>(licit::Effect::Error));
+
 licit_effect licit_decision_effect(const licit_decision* d) {
   if (!Live(d)) return LICIT_EFFECT_ERROR;
   return static_cast<licit_effect>(d->decision.effect());
