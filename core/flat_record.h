@@ -168,6 +168,10 @@ class FlatBatch {
   explicit FlatBatch(const FlatLayout& layout) : layout_(&layout) {}
   void Reserve(size_t records);
   void Add(const Record& record);
+  void Clear() {  // keeps the storage, for reuse
+    storage_.clear();
+    count_ = 0;
+  }
   size_t size() const { return count_; }
   const uint8_t* record(size_t i) const {
     return reinterpret_cast<const uint8_t*>(storage_.data()) + i * layout_->record_bytes();

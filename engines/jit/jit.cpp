@@ -428,12 +428,25 @@ struct JitProgram::Impl {
   std::unique_ptr<rt::FlatLayout> flat;          // what the fast path reads
   rt::Effect no_hit_effect = rt::Effect::Allow;  // of a verdict with no hits
   DispatchTables dispatch;
+  Shape shape;
   llvm::orc::ResourceTrackerSP tracker;
   Impl(const ir::Program& p, std::unique_ptr<rt::FlatLayout> layout)
       : program(&p), flat(std::move(layout)), dispatch(p, *flat) {
     no_hit_effect = decide::VerdictEffect(p, rt::Verdict{});
+    for (size_t pi = 0; pi < dispatch.keys.size(); ++pi) {
+      for (const DispatchKey& k : dispatch.keys[pi]) {
+        if (!k.used) continue;
+        ++shape.dispatched_keys;
+        shape.dispatched_rules += static_cast<uint32_t>(k.rules.size());
+        for (uint32_t r : k.rules) shape.data_rules += dispatch.rules[pi][r].data ? 1 : 0;
+        for (const DispatchKey::Run& run : k.by_value)
+          shape.second_level_runs += run.sub_count != 0 ? 1 : 0;
+      }
+    }
   }
 };
+
+const JitProgram::Shape& JitProgram::shape() const { return impl_->shape; }
 
 JitProgram::JitProgram(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -461,6 +474,8 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   if (g.optimize) codegen::Optimize(*g.module, host->tm());
   auto impl = std::make_unique<Impl>(program, std::move(g.flat));
   impl->reference = &reference;
+  impl->shape.full_path_code = g.full_path;
+  impl->shape.optimized = g.optimize;
   impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
   llvm::orc::JITDylib& jd = host->jit().getMainJITDylib();
   impl->tracker = jd.createResourceTracker();
@@ -610,13 +625,27 @@ rt::Decision JitProgram::Decide(const rt::Record& record,
     decide::MaterializeVerdict(*impl_->program, verdict, d);
     return d;
   }
-  // The full path: the shared assembly, asking generated code for each condition; for a program
-  // too big to have code for the full path (codegen::kFullPathMaxRules), the reference engine.
+  return FullPath(record, options, *day, std::move(d));
+}
+
+rt::Decision JitProgram::DecideFullPath(const rt::Record& record,
+                                        const decide::DecideOptions& options) const {
+  rt::Decision d;
+  std::optional<DayNumber> day = decide::PrepareDecision(*impl_->program, record, options, d);
+  if (!day) return d;
+  return FullPath(record, options, *day, std::move(d));
+}
+
+// The full path: the shared assembly, asking generated code for each condition; for a program
+// too big to have code for the full path (codegen::kFullPathMaxRules), the reference engine.
+// `d` holds what PrepareDecision wrote.
+rt::Decision JitProgram::FullPath(const rt::Record& record, const decide::DecideOptions& options,
+                                  DayNumber day, rt::Decision d) const {
   if (impl_->fns.empty()) return impl_->reference->Decide(record, options);
   rt::EvalContext& ctx = Thread().ctx;
-  ctx.Reset(&record, *day);
+  ctx.Reset(&record, day);
   JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, record.slots());
-  decide::AssembleDecision(*impl_->program, *day, ev, d);
+  decide::AssembleDecision(*impl_->program, day, ev, d);
   return d;
 }
 

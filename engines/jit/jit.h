@@ -37,6 +37,10 @@ class JitProgram final : public decide::Engine {
   // Thread-safe: many threads may decide at once.
   rt::Decision Decide(const rt::Record& record,
                       const decide::DecideOptions& options = {}) const override;
+  // The full path alone, even for records the fast path would decide: the differential tests
+  // and fuzzers compare it with the fast path on every record. Thread-safe.
+  rt::Decision DecideFullPath(const rt::Record& record,
+                              const decide::DecideOptions& options = {}) const;
   // The fast path alone, for callers that need only the effect and the contributing rules: true
   // with `verdict` filled (its effect set) when the record was decided; false when it needs
   // Decide (something unknown, no date, more than Verdict::kMaxHits contributions). Builds no
@@ -51,10 +55,24 @@ class JitProgram final : public decide::Engine {
   bool DecideVerdict(const uint8_t* flat_record, const decide::DecideOptions& options,
                      rt::Verdict& verdict) const;
 
+  // What the compiler made of the program: how much of the fast path's machinery it uses. The
+  // differential tests and fuzzers report these, so a run says which code it exercised.
+  struct Shape {
+    bool full_path_code = true;      // conditions compiled for the full path (else: interpreter)
+    bool optimized = true;           // O2 (else: unoptimised, fast instruction selection)
+    uint32_t dispatched_keys = 0;    // rule-index keys judged by one probe (DispatchedKey)
+    uint32_t dispatched_rules = 0;   // (value, rule) entries of those keys
+    uint32_t data_rules = 0;         // of those, rules judged from data (ir::EqualityRule)
+    uint32_t second_level_runs = 0;  // key values whose rules are found by a second field
+  };
+  const Shape& shape() const;
+
   struct Impl;
 
  private:
   explicit JitProgram(std::unique_ptr<Impl> impl);
+  rt::Decision FullPath(const rt::Record& record, const decide::DecideOptions& options,
+                        DayNumber day, rt::Decision d) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -22,8 +22,8 @@
 #include "engines/jit/codegen.h"
 #include "engines/jit/jit.h"
 #include "io/record_reader.h"
+#include "tests/differential/random_policy.h"
 #include "tests/jit/compile_for_test.h"
-#include "tests/jit/random_policy.h"
 
 namespace licit {
 namespace {

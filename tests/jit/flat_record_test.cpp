@@ -19,8 +19,8 @@
 #include "core/record.h"
 #include "core/value.h"
 #include "engines/jit/codegen.h"
+#include "tests/differential/random_policy.h"
 #include "tests/jit/compile_for_test.h"
-#include "tests/jit/random_policy.h"
 
 namespace licit {
 namespace {

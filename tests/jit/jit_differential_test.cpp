@@ -18,8 +18,9 @@
 #include "frontend/lower/lower.h"
 #include "frontend/sema/check.h"
 #include "io/record_reader.h"
+#include "tests/differential/differential.h"
+#include "tests/differential/random_policy.h"
 #include "tests/jit/compile_for_test.h"
-#include "tests/jit/random_policy.h"
 
 namespace licit {
 namespace {
@@ -31,78 +32,40 @@ using testing::EnvOr;
 
 TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][differential]") {
   const uint64_t seed = EnvOr("LICIT_DIFF_SEED", 20260106);
-  const uint64_t policies = EnvOr("LICIT_DIFF_POLICIES", 500);
+  const uint64_t policies = EnvOr("LICIT_DIFF_POLICIES", 150);
   const uint64_t records = EnvOr("LICIT_DIFF_RECORDS", 200);
-  uint64_t cases = 0, fast = 0;
-  uint64_t dispatching = 0;  // rule-index keys the decide functions dispatch through
+  testing::DiffCoverage coverage;
   for (uint64_t pi = 0; pi < policies; ++pi) {
     Gen gen(seed * 1000003 + pi);
-    std::string text = gen.Policy();
-    // One policy in 20 gets 260 rules that never fire, which puts it above
-    // codegen::kFullPathMaxRules: its rules then run as fast-only code (conditions inside the
-    // rule functions, no reasons) with the interpreter as the full path.
-    if (pi % 20 == 19) {
-      for (int k = 0; k < 260; ++k)
-        text += "\nrule pad" + std::to_string(k) + ":\n  deny when label == \"pad" +
-                std::to_string(k) + "\"\n";
-    }
-    std::string errors;
-    auto compiled = CompileSource(text, &errors);
-    if (!compiled)
-      FAIL("generated policy does not check (seed " << seed << ", policy " << pi << "):\n"
-                                                    << errors << text);
-    std::string jit_error;
-    interp::Interpreter interp(*compiled->program);
-    auto jit = jit::JitProgram::Compile(*compiled->program, interp, &jit_error);
-    if (!jit) FAIL("JIT compile failed: " << jit_error << "\n" << text);
-    for (const ir::RuleIndex& ix : compiled->program->rule_index)
-      for (const ir::RuleIndex::Key& key : ix.keys) dispatching += codegen::DispatchedKey(key);
-    rt::Record record(&compiled->program->input);
+    const std::string text = gen.Policy();
+    std::string error;
+    auto diff = testing::EngineDiff::Compile(text, &error);
+    if (!diff)
+      FAIL("generated policy does not compile (seed " << seed << ", policy " << pi << "):\n"
+                                                      << error << text);
+    testing::DiffFailure failure;
     for (uint64_t ri = 0; ri < records; ++ri) {
-      std::string json = gen.Record(static_cast<int>(ri));
-      std::string read_error;
-      record.Clear();
-      if (!io::ReadJsonRecord(json, record, read_error))
-        FAIL("generated record does not read: " << read_error << "\n" << json);
       decide::DecideOptions options;
       if (ri % 17 == 0) options.as_of = 20100 + static_cast<DayNumber>(ri % 700);
-      rt::Decision jd = jit->Decide(record, options);
-      std::string a = rt::DecisionToJson(interp.Decide(record, options));
-      std::string b = rt::DecisionToJson(jd);
-      // The fast path alone (no strings) must give the same effect whenever it decides.
-      rt::Verdict verdict;
-      if (jit->DecideVerdict(record, options, verdict)) {
-        ++fast;
-        if (verdict.effect != jd.effect)
-          FAIL("DecideVerdict's effect differs (policy " << pi << ", record " << ri << ")\n"
-                                                         << text << "\nrecord: " << json);
-      }
-      // The rule index (ir/index.h) must not change a decision: judge every rule once more.
-      std::vector<ir::RuleIndex> saved = std::move(compiled->program->rule_index);
-      compiled->program->rule_index.clear();
-      std::string c = rt::DecisionToJson(interp.Decide(record, options));
-      compiled->program->rule_index = std::move(saved);
-      if (a != c) {
-        FAIL("the rule index changes a decision (seed "
-             << seed << ", policy " << pi << ", record " << ri << ")\npolicy:\n"
-             << text << "\nrecord: " << json << "\nindexed: " << a << "\nevery rule: " << c);
-      }
-      if (a != b) {
-        FAIL("engines disagree (seed "
-             << seed << ", policy " << pi << ", record " << ri << ")\npolicy:\n"
-             << text << "\nrecord: " << json << "\ninterp: " << a << "\njit:    " << b);
-      }
-      ++cases;
+      if (!diff->Check(gen.Record(static_cast<int>(ri)), options, &failure))
+        FAIL("seed " << seed << ", policy " << pi << ", record " << ri << ": " << failure.Text());
     }
+    coverage.Add(diff->coverage());
   }
-  INFO("cases: " << cases);
-  CHECK(cases == policies * records);
-  // Both paths must be exercised: the fast path (no unknowns) and the full one.
-  CHECK(fast > cases / 10);
-  CHECK(fast < cases);
-  CHECK(dispatching >= policies / 20);
-  WARN("jit differential: " << cases << " (policy, record) cases agree; the fast path decided "
-                            << fast << "; rule-index keys dispatched: " << dispatching);
+  INFO(coverage.Text());
+  CHECK(coverage.records == policies * records);
+  // Every part of the JIT must be exercised: both paths, dispatch with its second level and
+  // rules judged from data, and fast-only code past 256 rules.
+  CHECK(coverage.fast > coverage.records / 10);
+  CHECK(coverage.fast < coverage.records);
+  CHECK(coverage.policies_with_dispatch >= policies / 3);
+  CHECK(coverage.second_level_runs > 0);
+  CHECK(coverage.data_rules > 0);
+  CHECK(coverage.fast_only_policies > 0);
+  CHECK(coverage.with_unknowns > 0);
+  CHECK(coverage.with_waivers > 0);
+  WARN("jit differential: every path agrees on " << coverage.records << " records\n"
+                                                 << coverage.Text());
 }
 
 // Four threads decide the same records on one compiled policy (Decide and DecideVerdict) and

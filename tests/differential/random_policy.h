@@ -1,9 +1,20 @@
-// The random well-typed policy and record generator shared by the JIT differential test
-// (seeded) and the two-engine fuzz target (tests/fuzz/fuzz_engines.cpp, byte-driven): policies
-// over one record type with groups, classes, rules with every clause, exceptions, suspensions and
-// defaults; records with missing and null fields, so unknowns are exercised.
+// The random well-typed policy and record generator shared by the differential tests (seeded),
+// the two-engine fuzz target (tests/fuzz/fuzz_engines.cpp, byte-driven) and bench/diff_engines:
+// policies over one record type with groups, classes, rules with every clause, exceptions,
+// suspensions and defaults; records with missing and null fields, so unknowns are exercised.
+//
+// Three shapes of policy, so that the JIT's fast path is exercised as much as its basics:
+//  - mixed: a few rules of every clause and condition (one in seven with 8-24 rules);
+//  - dispatch: families of rules keyed on one field (`eccn == "3A001" and destination == JP`),
+//    eight to fifty per key and several per value, so the rule index has keys the JIT dispatches
+//    through (codegen::kDispatchMinRules), values with a second level, and rules it judges from
+//    data (ir::EqualityRule), mixed with rules of the same key that need code (an `unless`, a
+//    non-equality test, a period, an exception that waives them);
+//  - wide: dispatch families past codegen::kFullPathMaxRules (256) rules, so the rules run as
+//    fast-only code with the interpreter as the full path.
 #pragma once
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <random>
@@ -41,7 +52,19 @@ class Gen {
   std::string Country() { return Pick(kCountries); }
 
   // --- policies --------------------------------------------------------------------------------
-  std::string Policy() {
+  // The share of each shape, in percent (the rest are mixed).
+  struct Shares {
+    int dispatch = 50;
+    int wide = 8;
+  };
+  enum class Shape { Mixed, Dispatch, Wide };
+
+  std::string Policy() { return Policy(Shares{}); }
+  std::string Policy(Shares shares) {
+    const int roll = Int(0, 99);
+    last_shape_ = roll < shares.wide                     ? Shape::Wide
+                  : roll < shares.wide + shares.dispatch ? Shape::Dispatch
+                                                         : Shape::Mixed;
     classes_ = 0;
     groups_ = Int(0, 2);
     std::string s = "policy diff.gen\n\n";
@@ -69,8 +92,10 @@ class Gen {
     }
     // Some policies have many rules, most with a `to` list, so that the rule index has keys big
     // enough for the JIT to dispatch through (codegen::kDispatchMinRules).
-    const bool big = Chance(15);
+    const bool big = last_shape_ == Shape::Mixed && Chance(15);
     int nrules = big ? Int(8, 24) : Int(1, 6);
+    if (last_shape_ == Shape::Dispatch) nrules = Int(0, 4);
+    if (last_shape_ == Shape::Wide) nrules = Int(0, 8);
     for (int r = 0; r < nrules; ++r) {
       s += "\nrule r" + std::to_string(r) + ":\n  ";
       s += Pick(kEffects);
@@ -80,6 +105,11 @@ class Gen {
       if (Chance(80)) s += "  when " + Bool(3) + "\n";
       if (Chance(30)) s += "  unless " + Bool(2) + "\n";
       Period(s);
+    }
+    if (last_shape_ != Shape::Mixed) {
+      const int target = last_shape_ == Shape::Wide ? Int(257, 330) : 0;
+      int families = Int(1, 3);
+      for (int f = 0; f < families || nrules < target; ++f) Family(s, nrules);
     }
     int nexc = Int(0, 2);
     for (int e = 0; e < nexc; ++e) {
@@ -99,6 +129,51 @@ class Gen {
     }
     s += "\ndefault " + Pick(kDefaults) + "\n";
     return s;
+  }
+
+  Shape last_shape() const { return last_shape_; }
+
+  // One family of rules keyed on one field: 8-48 rules over a few of its values, most also
+  // testing a second field, most of the equality shape the JIT judges from data.
+  void Family(std::string& s, int& nrules) {
+    const Field& key = Pick(kKeyFields);
+    const Field* second = Chance(90) ? &Pick(kKeyFields) : nullptr;
+    if (second != nullptr && second->name == key.name) second = nullptr;
+    // A few values, so each value's run has several rules (a second level from four).
+    std::vector<std::string> values;
+    for (int v = Int(1, 5); v > 0; --v) values.push_back(Pick(*key.values));
+    const int n = Int(8, 48);
+    for (int i = 0; i < n; ++i, ++nrules) {
+      s += "\nrule r" + std::to_string(nrules) + ":\n  " + Pick(kEffects);
+      std::string when = Equality(key, Pick(values));
+      if (second != nullptr) {
+        if (second->name == "destination" && Chance(50)) {
+          s += " to " + Country();
+          if (Chance(30)) s += ", " + Country();
+        } else {
+          when += " and " + Equality(*second, Pick(*second->values));
+        }
+      }
+      s += "\n  when " + when;
+      if (Chance(4)) s += " and " + Leaf();  // a test that needs code
+      s += "\n";
+      if (Chance(3)) s += "  unless " + Leaf() + "\n";
+      if (Chance(8)) Period(s);
+    }
+  }
+
+  struct Field {
+    std::string name;
+    bool code = false, country = false;
+    const std::vector<std::string>* values;
+  };
+  // `eccn == "3A001"`, `destination == JP`, `label in {"al", "beta"}`.
+  std::string Equality(const Field& f, const std::string& value) {
+    auto literal = [&](const std::string& v) { return f.country ? v : "\"" + v + "\""; };
+    if (Chance(15)) {
+      return f.name + " in {" + literal(value) + ", " + literal(Pick(*f.values)) + "}";
+    }
+    return f.name + " == " + literal(value);
   }
 
   void Period(std::string& s) {
@@ -199,7 +274,11 @@ class Gen {
     opt("n", std::to_string(Int(-1, 9)));
     opt("qty", Pick(kDecimals));
     opt("label", "\"" + Pick(kLabels) + "\"");
-    opt("eccn", "\"" + Pick(kCodes) + "\"");
+    // Codes compare case-insensitively: one record code in ten is written in lower case.
+    std::string eccn = Pick(kCodes);
+    if (Chance(10))
+      for (char& c : eccn) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    opt("eccn", "\"" + eccn + "\"");
     opt("hs", "\"" + Pick(kHs) + "\"");
     opt("value", "\"" + Pick(kMoney) + "\"");
     opt("tags", Chance(50) ? "[\"x\",\"y\"]" : "[\"y\"]");
@@ -222,6 +301,7 @@ class Gen {
   bool from_bytes_ = false;
   int classes_ = 0;
   int groups_ = 0;
+  Shape last_shape_ = Shape::Mixed;
   inline static const std::vector<std::string> kCountries = {"JP", "KR", "DE", "CN",
                                                              "US", "FR", "IR"};
   inline static const std::vector<std::string> kEffects = {
@@ -237,6 +317,12 @@ class Gen {
   inline static const std::vector<std::string> kMoney = {"100.00 USD", "2500 USD", "900 EUR",
                                                          "1000 USD"};
   inline static const std::vector<std::string> kKinds = {"military", "government", "commercial"};
+  inline static const std::vector<Field> kKeyFields = {{"eccn", true, false, &kCodes},
+                                                       {"eccn", true, false, &kCodes},
+                                                       {"destination", false, true, &kCountries},
+                                                       {"origin", false, true, &kCountries},
+                                                       {"label", false, false, &kLabels},
+                                                       {"hs", true, false, &kHs}};
 };
 
 }  // namespace licit::testing
