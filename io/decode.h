@@ -31,6 +31,9 @@ std::string Found(std::string_view text, bool quote);
 bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_string,
                   rt::Record& record, rt::Value& out, std::string& error);
 
+// Whether `text` is a number in JSON's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool IsJsonNumber(std::string_view text);
+
 // A JSON number's text ("1.5e3") as plain decimal text ("1500") for rt::Decimal::Parse; the input
 // unchanged when it has no exponent. Empty when the exponent is absurd.
 std::string PlainNumber(std::string_view number);

@@ -113,12 +113,13 @@ void JsonLineDecoder::DecodeBlock(const LineBlock& block, rt::Record& record, Re
   while (p < end) {
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     std::string_view line(p, static_cast<size_t>((nl ? nl : end) - p));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // Measured without the '\r', as RecordReader measures it.
     bool too_long = line.size() > kMaxLineLength;
     if (next_too_long < block.too_long.size() && block.too_long[next_too_long] == number) {
       too_long = true;
       ++next_too_long;
     }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (too_long || !IsBlankLine(line)) {
       Decode(line, static_cast<size_t>(end + kBlockPadding - line.data()), number, too_long, record,
              result);

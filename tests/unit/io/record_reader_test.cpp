@@ -269,6 +269,29 @@ TEST_CASE("LineBlockReader: the same results as the one-thread reader at every b
   CHECK(ReadAllInBlocks("\n\n  \n", 16).empty());
 }
 
+// A line is measured without its '\r'. A CRLF line of exactly the limit was "too long" when its
+// '\r' ended one of LineSource's 1 MiB chunks (here: after a blank line of 1 MiB - 1 bytes with
+// its newline), and always in the block reader; found by the reader fuzzers at a small limit.
+TEST_CASE("A CRLF line of exactly the limit is not too long, whatever the chunking", "[io]") {
+  const std::string head = R"({"id":")", tail = R"("})";
+  const std::string line =
+      head + std::string(kMaxLineLength - head.size() - tail.size(), 'x') + tail;
+  const std::string text =
+      std::string((size_t{1} << 20) - 2, ' ') + "\n" + line + "\r\n" + R"({"id":"next"})" + "\n";
+  const std::vector<Row> rows = ReadAll(Format::JsonLines, text);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].result.line == 2);
+  CHECK(rows[0].result.error == "field `date`: missing");
+  CHECK(rows[1].result.line == 3);
+  for (size_t block : {size_t{4096}, size_t{1} << 20}) {
+    INFO("block " << block);
+    const std::vector<Row> got = ReadAllInBlocks(text, block);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].result.error == rows[0].result.error);
+    CHECK(got[1].result.line == 3);
+  }
+}
+
 TEST_CASE("PlainNumber expands exponents", "[io]") {
   CHECK(internal::PlainNumber("1.5e3") == "1500");
   CHECK(internal::PlainNumber("-2.5E-2") == "-0.025");
