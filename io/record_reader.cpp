@@ -259,8 +259,10 @@ bool DecodeScalar(rt::ValueKind kind, std::string_view text, bool from_json_stri
 LineSource::LineSource(std::istream& input, size_t max_line, size_t chunk)
     : input_(input), max_line_(max_line), chunk_(chunk) {
   capacity_ = chunk_ * 2;
-  buf_ = std::make_unique<char[]>(capacity_ + kBlockPadding);
-  std::memset(buf_.get(), 0, capacity_ + kBlockPadding);
+  // Only the bytes after the data need a value (the padding a line is read with): zeroing the
+  // whole 2 MiB buffer cost every reader half a millisecond, most of a small input's time.
+  buf_ = std::make_unique_for_overwrite<char[]>(capacity_ + kBlockPadding);
+  std::memset(buf_.get(), 0, kBlockPadding);
 }
 
 bool LineSource::Fill() {
@@ -274,15 +276,15 @@ bool LineSource::Fill() {
   }
   if (capacity_ - end_ < chunk_) {
     size_t grown = std::max(capacity_ * 2, end_ + chunk_);
-    auto bigger = std::make_unique<char[]>(grown + kBlockPadding);
+    auto bigger = std::make_unique_for_overwrite<char[]>(grown + kBlockPadding);
     std::memcpy(bigger.get(), buf_.get(), end_);
-    std::memset(bigger.get() + end_, 0, grown + kBlockPadding - end_);
     buf_ = std::move(bigger);
     capacity_ = grown;
   }
   input_.read(buf_.get() + end_, static_cast<std::streamsize>(chunk_));
   size_t got = static_cast<size_t>(input_.gcount());
   end_ += got;
+  std::memset(buf_.get() + end_, 0, kBlockPadding);  // the padding after the data
   if (got == 0 || !input_) eof_ = true;
   return got > 0;
 }
