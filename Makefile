@@ -58,3 +58,12 @@ bench: deps
 	bench/run_reference.sh build/bench/licit
 	./build/bench/bench/bench_interp
 	./build/bench/bench/bench_api
+
+# A long libFuzzer run of one target (docs/testing.md, "Fuzzing"): the `fuzz` preset in build/fuzz
+# (clang, ASan + UBSan), only that target built, a summary at the end, exit 1 on a finding.
+# TARGET: fuzz_front_end, fuzz_engines, fuzz_jsonl_reader or fuzz_csv_reader.
+SECONDS ?= 600
+.PHONY: fuzz-long
+fuzz-long: deps
+	@test -n "$(TARGET)" || { echo "usage: make fuzz-long TARGET=<fuzzer> [SECONDS=600]"; exit 2; }
+	JOBS=$(JOBS) scripts/fuzz-long.sh $(TARGET) $(SECONDS)

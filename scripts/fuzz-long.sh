@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# A long libFuzzer run of one target (`make fuzz-long TARGET=<name> SECONDS=<n>`, docs/testing.md,
+# "Fuzzing"): configures the `fuzz` preset if needed, builds only that target, runs it for the
+# given seconds with the options the target needs, and prints a summary: executions, exec/s,
+# coverage, corpus size, findings. Exit status 1 when the run found something (an artifact file
+# written, or libFuzzer stopped on an error), 2 on a usage error.
+#
+#   scripts/fuzz-long.sh TARGET [SECONDS]
+#
+# The corpus grows across runs in build/fuzz/<target>-corpus; findings go to
+# build/fuzz/<target>-artifacts/; libFuzzer's output goes to build/fuzz/<target>-<time>.log
+# (VERBOSE=1 also shows it). One process on one core: never start two runs at once on a small
+# machine. JOBS (default 2) bounds the build.
+set -euo pipefail
+
+usage() {
+  echo "usage: scripts/fuzz-long.sh TARGET [SECONDS]" >&2
+  echo "targets: fuzz_front_end fuzz_engines fuzz_jsonl_reader fuzz_csv_reader" >&2
+  exit 2
+}
+
+target=${1:-}
+seconds=${2:-600}
+[[ -n "$target" ]] || usage
+[[ "$seconds" =~ ^[0-9]+$ && "$seconds" -gt 0 ]] || usage
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$root/build/fuzz
+cd "$root"
+
+# Per target: the longest input, the per-input time limit (s), the memory limit (MB), the
+# dictionary, and the seed files (globs, relative to the root; ** matches any depth). Seeds are
+# copied into a directory of their own each run, so libFuzzer reads only inputs (not the golden
+# .out files or READMEs next to them) and never writes into the source tree.
+dict="" asan_options=""
+case "$target" in
+  fuzz_front_end)
+    max_len=4096 timeout=10 rss=2048 dict=tests/fuzz/licit.dict
+    seeds=("tests/golden/parse/*.licit" "tests/golden/check/*.licit" "tests/fuzz/corpus-regressions/*-*")
+    ;;
+  fuzz_engines)
+    # Every input compiles a policy with LLVM and decides hundreds of records: slow inputs are
+    # normal, and ASan's allocation fill and large quarantine cost it a third of its speed
+    # (tests/fuzz/README.md, "Speed"). Loading its seeds alone takes minutes.
+    max_len=512 timeout=60 rss=4096 asan_options=max_malloc_fill_size=0:quarantine_size_mb=16
+    seeds=("tests/fuzz/engines-regressions/*")
+    ;;
+  fuzz_jsonl_reader)
+    max_len=4096 timeout=10 rss=2048 dict=tests/fuzz/jsonl.dict
+    seeds=("tests/fuzz/reader-seeds/*.jsonl" "tests/fuzz/reader-regressions/*.jsonl"
+           "examples/**/*.jsonl" "tests/golden/**/*.jsonl")
+    ;;
+  fuzz_csv_reader)
+    max_len=4096 timeout=10 rss=2048 dict=tests/fuzz/csv.dict
+    seeds=("tests/fuzz/reader-seeds/*.csv" "tests/fuzz/reader-regressions/*.csv"
+           "examples/**/*.csv" "tests/golden/**/*.csv")
+    ;;
+  *) echo "fuzz-long: unknown target \`$target\`" >&2; usage ;;
+esac
+
+if [[ ! -f "$build/build.ninja" ]]; then
+  cmake --preset fuzz
+fi
+cmake --build "$build" --target "$target" -j "${JOBS:-2}"
+
+corpus=$build/$target-corpus
+artifacts=$build/$target-artifacts
+seed_dir=$build/$target-seeds
+mkdir -p "$corpus" "$artifacts"
+rm -rf "$seed_dir"
+mkdir -p "$seed_dir"
+shopt -s nullglob globstar
+n_seeds=0
+for pattern in "${seeds[@]}"; do
+  for f in $pattern; do
+    [[ -f "$f" ]] || continue
+    # Flattened names (examples/eu/shipments.jsonl -> examples_eu_shipments.jsonl) stay unique.
+    cp "$f" "$seed_dir/${f//\//_}"
+    n_seeds=$((n_seeds + 1))
+  done
+done
+shopt -u nullglob globstar
+
+findings_before=$(mktemp)
+trap 'rm -f "$findings_before"' EXIT
+ls -1 "$artifacts" | sort >"$findings_before"
+corpus_before=$(find "$corpus" -type f | wc -l)
+
+log=$build/$target-$(date +%Y%m%d-%H%M%S).log
+args=(-max_total_time="$seconds" -max_len="$max_len" -timeout="$timeout" -rss_limit_mb="$rss"
+      -artifact_prefix="$artifacts/" -print_final_stats=1)
+[[ -n "$dict" ]] && args+=(-dict="$root/$dict")
+echo "fuzz-long: $target for $seconds s, $n_seeds seeds, corpus $corpus ($corpus_before inputs)"
+echo "fuzz-long: log $log"
+
+# The suppression is for a leak inside the ANTLR runtime (tests/fuzz/lsan.supp says where): every
+# target compiles Licit source at some point. `timeout` is a backstop in case libFuzzer itself
+# stops responding; -timeout bounds each input.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-$asan_options}
+status=0
+started=$(date +%s)
+if [[ "${VERBOSE:-0}" == 1 ]]; then
+  LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0" \
+    timeout --kill-after=30 $((seconds + 300)) "$build/$target" "${args[@]}" "$corpus" "$seed_dir" \
+    2>&1 | tee "$log" || status=${PIPESTATUS[0]}
+else
+  LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0" \
+    timeout --kill-after=30 $((seconds + 300)) "$build/$target" "${args[@]}" "$corpus" "$seed_dir" \
+    >"$log" 2>&1 || status=$?
+fi
+elapsed=$(($(date +%s) - started))
+
+# The summary, from libFuzzer's final statistics and its last status line.
+stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
+executions=$(stat number_of_executed_units)
+new_units=$(stat new_units_added)
+peak_rss=$(stat peak_rss_mb)
+# -a: the log may quote binary input bytes, which would make grep print "binary file matches".
+last=$(grep -aE '^#[0-9]+' "$log" | grep -a 'cov:' | tail -1 || true)
+field() { sed -n "s/.*$1: *\([^ ]*\).*/\1/p" <<<"$last"; }
+[[ -n "$executions" ]] || executions=$(sed -n 's/^#\([0-9]*\).*/\1/p' <<<"$last")
+[[ -n "$executions" ]] || executions=0
+# libFuzzer's own figure is a whole number (0 for the slow engines fuzzer): one decimal instead.
+exec_per_s=$(awk -v n="$executions" -v t="$elapsed" 'BEGIN { printf "%.1f", (t > 0 ? n / t : 0) }')
+corpus_after=$(find "$corpus" -type f | wc -l)
+corpus_kb=$(du -sk "$corpus" | cut -f1)
+mapfile -t findings < <(ls -1 "$artifacts" | sort | comm -13 "$findings_before" -)
+
+echo "--- fuzz-long summary: $target, $seconds s"
+echo "executions  $executions in $elapsed s ($exec_per_s exec/s; seed loading included)"
+echo "coverage    cov: $(field cov)  ft: $(field ft)"
+echo "corpus      $corpus_after inputs, $corpus_kb KB ($((corpus_after - corpus_before)) new; libFuzzer added ${new_units:-?} units)"
+echo "peak RSS    ${peak_rss:-?} MB"
+if [[ ${#findings[@]} -gt 0 || $status -ne 0 ]]; then
+  echo "findings    ${#findings[@]} new artifact(s), libFuzzer exit status $status"
+  for f in "${findings[@]}"; do echo "  $artifacts/$f"; done
+  grep -a -m1 -E 'ERROR: |invariant broken|runtime error' "$log" | sed 's/^/  /' || true
+  echo "next: reproduce, then minimise (with LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp):"
+  echo "  $build/$target FILE"
+  echo "  $build/$target -minimize_crash=1 -max_total_time=60 -exact_artifact_path=MIN FILE"
+  echo "then see docs/testing.md, \"Fuzzing\" (what to do with a finding); the log is $log"
+  exit 1
+fi
+echo "findings    none"
