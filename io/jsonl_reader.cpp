@@ -19,6 +19,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
 class JsonDecoder {
  public:
   explicit JsonDecoder(const rt::RecordLayout& layout) : layout_(layout) {}
@@ -36,9 +38,18 @@ class JsonDecoder {
     od::json_type type;
     if (auto e = doc.type().get(type)) return Malformed(e, error);
     if (type != od::json_type::object) {
-      // simdjson types a document by its first character: `nope` would pass for null.
-      bool is_null = false;
-      if (type == od::json_type::null && (doc.is_null().get(is_null) || !is_null)) {
+      // simdjson types a document by its first character (`nope` would pass for null), and how
+      // it reads a scalar at the root depends on the bytes after the line: `nulln` was null when
+      // spaces followed it (the last line of a file) and not otherwise (found by
+      // fuzz_jsonl_reader). A root scalar is judged from the line's own text instead.
+      std::string_view text = json;
+      while (!text.empty() && IsJsonSpace(text.front())) text.remove_prefix(1);
+      while (!text.empty() && IsJsonSpace(text.back())) text.remove_suffix(1);
+      const bool scalar = type == od::json_type::null      ? text == "null"
+                          : type == od::json_type::boolean ? text == "true" || text == "false"
+                          : type == od::json_type::number  ? IsJsonNumber(text)
+                                                           : true;
+      if (!scalar) {
         error = "malformed JSON: not a JSON value";
         return false;
       }
