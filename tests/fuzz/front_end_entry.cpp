@@ -9,6 +9,7 @@
 #include "base/source.h"
 #include "frontend/pipeline.h"
 #include "frontend/sema/checked.h"
+#include "tests/fuzz/strict_json.h"
 
 namespace licit::fuzz {
 namespace {
@@ -21,128 +22,6 @@ constexpr char kFuzzPath[] = "/nonexistent-licit-fuzz/input.licit";
   std::fprintf(stderr, "fuzz invariant broken: %s\n%s\n", what, detail.c_str());
   std::abort();
 }
-
-// A strict JSON (RFC 8259) well-formedness check. Enough to catch an unescaped control character
-// or quote from a source snippet, a truncated document, or a stray comma in the renderer.
-class JsonValidator {
- public:
-  explicit JsonValidator(std::string_view text) : text_(text) {}
-
-  bool Valid() {
-    SkipSpace();
-    if (!Value(0)) return false;
-    SkipSpace();
-    return pos_ == text_.size();
-  }
-
- private:
-  // The renderer nests a handful of levels; a deep document is itself a bug worth reporting.
-  static constexpr int kMaxDepth = 64;
-
-  bool Value(int depth) {
-    if (depth > kMaxDepth || pos_ >= text_.size()) return false;
-    switch (text_[pos_]) {
-      case '{': return Object(depth);
-      case '[': return Array(depth);
-      case '"': return String();
-      case 't': return Literal("true");
-      case 'f': return Literal("false");
-      case 'n': return Literal("null");
-      default: return Number();
-    }
-  }
-
-  bool Object(int depth) {
-    ++pos_;
-    SkipSpace();
-    if (Eat('}')) return true;
-    for (;;) {
-      SkipSpace();
-      if (pos_ >= text_.size() || text_[pos_] != '"' || !String()) return false;
-      SkipSpace();
-      if (!Eat(':')) return false;
-      SkipSpace();
-      if (!Value(depth + 1)) return false;
-      SkipSpace();
-      if (Eat('}')) return true;
-      if (!Eat(',')) return false;
-    }
-  }
-
-  bool Array(int depth) {
-    ++pos_;
-    SkipSpace();
-    if (Eat(']')) return true;
-    for (;;) {
-      SkipSpace();
-      if (!Value(depth + 1)) return false;
-      SkipSpace();
-      if (Eat(']')) return true;
-      if (!Eat(',')) return false;
-    }
-  }
-
-  bool String() {
-    ++pos_;  // the opening quote
-    while (pos_ < text_.size()) {
-      unsigned char c = static_cast<unsigned char>(text_[pos_++]);
-      if (c == '"') return true;
-      if (c < 0x20) return false;  // control characters must be escaped
-      if (c != '\\') continue;
-      if (pos_ >= text_.size()) return false;
-      char e = text_[pos_++];
-      if (e == 'u') {
-        for (int i = 0; i < 4; ++i) {
-          if (pos_ >= text_.size() || !std::isxdigit(static_cast<unsigned char>(text_[pos_++]))) {
-            return false;
-          }
-        }
-      } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  bool Number() {
-    size_t start = pos_;
-    Eat('-');
-    size_t digits = pos_;
-    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
-    if (pos_ == digits) return false;
-    if (text_[digits] == '0' && pos_ - digits > 1) return false;  // no leading zeros
-    if (Eat('.')) {
-      size_t frac = pos_;
-      while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
-      if (pos_ == frac) return false;
-    }
-    return pos_ > start;
-  }
-
-  bool Literal(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) return false;
-    pos_ += word.size();
-    return true;
-  }
-
-  bool Eat(char c) {
-    if (pos_ < text_.size() && text_[pos_] == c) {
-      ++pos_;
-      return true;
-    }
-    return false;
-  }
-
-  void SkipSpace() {
-    while (pos_ < text_.size() &&
-           std::string_view(" \t\r\n").find(text_[pos_]) != std::string_view::npos) {
-      ++pos_;
-    }
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-};
 
 void CheckInvariants(const SourceManager& sources, const DiagnosticSink& diags,
                      const std::string& json) {
@@ -169,7 +48,10 @@ void CheckInvariants(const SourceManager& sources, const DiagnosticSink& diags,
   }
   if (diags.all().size() > DiagnosticSink::kMaxStored)
     Fail("more diagnostics kept than the cap", "");
-  if (!JsonValidator(json).Valid()) Fail("RenderJson produced malformed JSON", json);
+  // The renderer nests a handful of levels (a deep document is itself a bug) and writes no
+  // exponents.
+  if (!StrictJson(json, StrictJson::Options{.max_depth = 64, .exponents = false}).Valid())
+    Fail("RenderJson produced malformed JSON", json);
   if (FindInvalidUtf8(json) != std::string_view::npos) {
     Fail("RenderJson produced invalid UTF-8", json);
   }
