@@ -9,8 +9,9 @@
 #
 # The corpus grows across runs in build/fuzz/<target>-corpus; findings go to
 # build/fuzz/<target>-artifacts/; libFuzzer's output goes to build/fuzz/<target>-<time>.log
-# (VERBOSE=1 also shows it). One process on one core: never start two runs at once on a small
-# machine. JOBS (default 2) bounds the build.
+# (VERBOSE=1 also shows it). A run is one process on one core: on a 2-core machine, run at most
+# two at once, niced (`nice -n 10 make fuzz-long ...`) if you also build. JOBS (default 2) bounds
+# the build. The summary's CPU time is the fuzzer's own, the figure to quote for a long run.
 set -euo pipefail
 
 usage() {
@@ -82,7 +83,8 @@ done
 shopt -u nullglob globstar
 
 findings_before=$(mktemp)
-trap 'rm -f "$findings_before"' EXIT
+times_file=$(mktemp)
+trap 'rm -f "$findings_before" "$times_file"' EXIT
 ls -1 "$artifacts" | sort >"$findings_before"
 corpus_before=$(find "$corpus" -type f | wc -l)
 
@@ -99,6 +101,19 @@ echo "fuzz-long: log $log"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-$asan_options}
 status=0
 started=$(date +%s)
+# CPU seconds of finished children (user + system), from bash's `times`; the difference across the
+# run is the fuzzer's own CPU time, which is what "an hour of fuzzing" means on a shared machine
+# where a niced run may get less than a whole core.
+# `times` must run in this shell, not in a subshell (a pipe or `$(...)`), whose children are not
+# the fuzzer: it writes to a file and sets children_cpu_s.
+children_cpu() {
+  times >"$times_file"
+  children_cpu_s=$(tail -1 "$times_file" | awk '{ s = 0
+    for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] }
+    printf "%.0f", s }')
+}
+children_cpu
+cpu_before=$children_cpu_s
 if [[ "${VERBOSE:-0}" == 1 ]]; then
   LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0" \
     timeout --kill-after=30 $((seconds + 300)) "$build/$target" "${args[@]}" "$corpus" "$seed_dir" \
@@ -109,6 +124,8 @@ else
     >"$log" 2>&1 || status=$?
 fi
 elapsed=$(($(date +%s) - started))
+children_cpu
+cpu_seconds=$((children_cpu_s - cpu_before))
 
 # The summary, from libFuzzer's final statistics and its last status line.
 stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
@@ -128,6 +145,17 @@ mapfile -t findings < <(ls -1 "$artifacts" | sort | comm -13 "$findings_before" 
 
 echo "--- fuzz-long summary: $target, $seconds s"
 echo "executions  $executions in $elapsed s ($exec_per_s exec/s; seed loading included)"
+echo "CPU time    $cpu_seconds s (user + system of the fuzzer process)"
+if [[ "$target" == fuzz_engines ]]; then
+  # fuzz_engines prints its coverage counts at exit: "records N: fast path ...". Each record is
+  # decided on six paths (tests/differential/differential.h), all compared.
+  records=$(sed -n 's/^records \([0-9]*\):.*/\1/p' "$log" | tail -1)
+  if [[ -n "$records" ]]; then
+    awk -v r="$records" -v c="$cpu_seconds" 'BEGIN {
+      printf "compared    %d records, %d decisions (six paths each), %.0f decisions per CPU second\n",
+             r, r * 6, (c > 0 ? r * 6 / c : 0) }'
+  fi
+fi
 echo "coverage    cov: $(field cov)  ft: $(field ft)"
 echo "corpus      $corpus_after inputs, $corpus_kb KB ($((corpus_after - corpus_before)) new; libFuzzer added ${new_units:-?} units)"
 echo "peak RSS    ${peak_rss:-?} MB"

@@ -14,7 +14,7 @@
 namespace licit::fuzz {
 
 // Returns the number of records compared (0 when the bytes make no policy). The first byte picks
-// the number of records (256 to 2,048) and whether every record is judged at one `--as-of` day;
+// the number of records (512 to 4,096) and whether every record is judged at one `--as-of` day;
 // `max_records`, when not 0, caps the number (the replay test keeps `make test` quick).
 int RunEngines(const uint8_t* data, size_t size, int max_records = 0);
 
