@@ -515,6 +515,8 @@ const char* licit_status_name(licit_status s) {
     case LICIT_ERR_INTERNAL: return "LICIT_ERR_INTERNAL";
     case LICIT_ERR_IO: return "LICIT_ERR_IO";
     case LICIT_ERR_STOPPED: return "LICIT_ERR_STOPPED";
+    case LICIT_STATUS_INT_MIN_:  // the range markers are not statuses
+    case LICIT_STATUS_INT_MAX_: break;
   }
   return "LICIT_ERR_UNKNOWN_STATUS";
 }

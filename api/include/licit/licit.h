@@ -37,6 +37,13 @@
 extern "C" {
 #endif
 
+/* Every enum below ends with LICIT_INT_RANGE(...): two enumerators that are not values but make
+ * every int a valid value of the type in C++ as it is in C, and the type int-sized. A C caller may
+ * pass any int (a stale or wrong constant); the library must be able to read it and answer
+ * LICIT_ERR_INVALID_ARGUMENT, which in C++ is undefined behaviour for an enum whose enumerators
+ * do not span the value (clang's -fsanitize=enum reports it). Never pass these two. */
+#define LICIT_INT_RANGE(prefix) prefix##_INT_MIN_ = -2147483647 - 1, prefix##_INT_MAX_ = 2147483647
+
 typedef enum licit_status {
   LICIT_OK = 0,
   LICIT_ERR_INVALID_ARGUMENT = 1, /* a NULL pointer, an index out of range, a bad option value */
@@ -49,7 +56,8 @@ typedef enum licit_status {
   LICIT_ERR_UNAVAILABLE = 8,      /* the JIT was asked for in a build without LLVM */
   LICIT_ERR_INTERNAL = 9,         /* out of memory, or a bug (please report it) */
   LICIT_ERR_IO = 10,              /* reading an input file descriptor failed */
-  LICIT_ERR_STOPPED = 11          /* a callback returned nonzero to stop the call */
+  LICIT_ERR_STOPPED = 11,         /* a callback returned nonzero to stop the call */
+  LICIT_INT_RANGE(LICIT_STATUS)
 } licit_status;
 
 /* Decision effects, weakest first; LICIT_EFFECT_ERROR for a record that could not be judged. */
@@ -59,13 +67,15 @@ typedef enum licit_effect {
   LICIT_EFFECT_REVIEW = 2,
   LICIT_EFFECT_LICENSE = 3,
   LICIT_EFFECT_DENY = 4,
-  LICIT_EFFECT_ERROR = 5
+  LICIT_EFFECT_ERROR = 5,
+  LICIT_INT_RANGE(LICIT_EFFECT)
 } licit_effect;
 
 typedef enum licit_engine_kind {
   LICIT_ENGINE_DEFAULT = 0, /* the JIT when built with LLVM, else the interpreter */
   LICIT_ENGINE_INTERP = 1,
-  LICIT_ENGINE_JIT = 2
+  LICIT_ENGINE_JIT = 2,
+  LICIT_INT_RANGE(LICIT_ENGINE_KIND)
 } licit_engine_kind;
 
 typedef struct licit_engine licit_engine;
@@ -136,7 +146,8 @@ typedef enum licit_dump_stage {
   LICIT_DUMP_AST = 1,     /* the syntax tree; each file alone */
   LICIT_DUMP_CHECKED = 2, /* declarations with resolved names and types */
   LICIT_DUMP_IR = 3,      /* the lowered program (files without errors) */
-  LICIT_DUMP_LLVM = 4     /* the JIT's LLVM module (LICIT_ERR_COMPILE without LLVM) */
+  LICIT_DUMP_LLVM = 4,    /* the JIT's LLVM module (LICIT_ERR_COMPILE without LLVM) */
+  LICIT_INT_RANGE(LICIT_DUMP_STAGE)
 } licit_dump_stage;
 /* Runs the compiler on policy files up to `stage` and prints it, as Engine::dump_files does.
  * *text receives the stage ("" when it could not be reached); free it with licit_string_free.
@@ -187,7 +198,8 @@ LICIT_C_API licit_status licit_policy_run_tests(const licit_policy* p, size_t* p
 /* The format of a stream of records, or of decisions. */
 typedef enum licit_format {
   LICIT_FORMAT_JSON_LINES = 0, /* one JSON object per line (blank lines are not records) */
-  LICIT_FORMAT_CSV = 1         /* a header row naming fields by path, then a row per record */
+  LICIT_FORMAT_CSV = 1,        /* a header row naming fields by path, then a row per record */
+  LICIT_INT_RANGE(LICIT_FORMAT)
 } licit_format;
 
 /* Receives the decisions, in input order, in chunks of whole lines (`len` bytes, each line ending
