@@ -12,6 +12,9 @@ packages=(
   pkg-config
   clang-format-19  # make lint (.clang-format uses keys clang-format 14 lacks)
   tmux  # the REPL's pseudo-terminal test (tests/golden/repl/pty_test.sh)
+  libcpp-httplib-dev libssl-dev nlohmann-json3-dev  # `licit serve` (server/): HTTP, TLS, JSON
+  python3 python3-pytest  # the server's integration tests and the service example
+  wrk  # the server's load benchmark (bench/server)
 )
 
 missing=()

@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <new>
 #include <utility>
+
+#include <openssl/evp.h>
 
 #include "api/src/state.h"
 #include "base/check.h"
@@ -424,6 +428,27 @@ Compilation Engine::compile_source(std::string_view name, std::string_view text)
   }));
 }
 
+Compilation Engine::compile_sources(
+    const std::vector<std::pair<std::string, std::string>>& files) const {
+  detail::EngineState fallback;
+  const detail::EngineState& e = state_ ? *state_ : fallback;
+  // Paths are compared as the checker forms them: relative imports are joined to the importing
+  // file's directory and normalised lexically.
+  std::map<std::string, const std::string*> by_path;
+  for (const auto& [path, text] : files) {
+    by_path.emplace(std::filesystem::path(path).lexically_normal().string(), &text);
+  }
+  return Compilation(CompileWith(e, [&](SourceManager& sources, DiagnosticSink& diags,
+                                        frontend::PipelineOptions options) {
+    options.check.read_file = [&by_path](const std::string& path) -> std::optional<std::string> {
+      auto it = by_path.find(std::filesystem::path(path).lexically_normal().string());
+      if (it == by_path.end()) return std::nullopt;
+      return *it->second;
+    };
+    return frontend::CompileTexts(sources, files, diags, options);
+  }));
+}
+
 Compilation::Compilation() = default;
 Compilation::Compilation(std::shared_ptr<const CompiledState> state) : state_(std::move(state)) {}
 Compilation::~Compilation() = default;
@@ -720,6 +745,69 @@ std::vector<std::string> Policy::names() const {
   if (!state_) return out;
   for (const ir::Policy& p : state_->program->policies) out.push_back(p.name);
   return out;
+}
+
+std::vector<PolicyInfo> Policy::policies() const {
+  std::vector<PolicyInfo> out;
+  if (!state_) return out;
+  for (const ir::Policy& p : state_->program->policies) {
+    out.push_back(PolicyInfo{p.name, p.version, p.path, p.rules.size()});
+  }
+  return out;
+}
+
+size_t Policy::rule_count() const noexcept {
+  size_t n = 0;
+  if (state_) {
+    for (const ir::Policy& p : state_->program->policies) n += p.rules.size();
+  }
+  return n;
+}
+
+std::vector<std::string> Policy::source_files() const {
+  std::vector<std::string> out;
+  if (!state_) return out;
+  for (size_t i = 0; i < state_->sources.size(); ++i) {
+    out.push_back(state_->sources.Get(static_cast<FileId>(i)).path());
+  }
+  return out;
+}
+
+namespace {
+
+// "sha256:<hex>" of every source file as "<path length>:<path><text length>:<text>", so no two
+// file sets hash alike by moving bytes between a name and a text.
+std::string DigestOf(const SourceManager& sources) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  LICIT_CHECK(ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1);
+  auto feed = [&](std::string_view part) {
+    std::string length = std::to_string(part.size()) + ":";
+    EVP_DigestUpdate(ctx.get(), length.data(), length.size());
+    EVP_DigestUpdate(ctx.get(), part.data(), part.size());
+  };
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const SourceFile& file = sources.Get(static_cast<FileId>(i));
+    feed(file.path());
+    feed(file.text());
+  }
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int hash_size = 0;
+  LICIT_CHECK(EVP_DigestFinal_ex(ctx.get(), hash, &hash_size) == 1 && hash_size == 32);
+  std::string out = "sha256:";
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < hash_size; ++i) {
+    out += kHex[hash[i] >> 4];
+    out += kHex[hash[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Policy::digest() const {
+  if (!state_) return "";
+  std::call_once(state_->digest_once, [&] { state_->digest = DigestOf(state_->sources); });
+  return state_->digest;
 }
 
 std::string Policy::input_type() const { return state_ ? state_->program->input.type_name : ""; }

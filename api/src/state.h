@@ -42,6 +42,9 @@ struct CompiledState {
   std::unique_ptr<ir::Program> program;  // declared before the engines: they refer to it
   std::unique_ptr<interp::Interpreter> interp;
   std::unique_ptr<jit::JitProgram> jit;
+  // Policy::digest, computed on first use (a server asks for it on every request).
+  mutable std::once_flag digest_once;
+  mutable std::string digest;
 
   ~CompiledState();
 

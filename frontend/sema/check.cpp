@@ -87,6 +87,10 @@ ModuleId Checker::AddLoadedModule(const std::string& key, const std::string& pat
   return m.id;
 }
 
+std::optional<std::string> Checker::ReadPolicyFile(const std::string& path) const {
+  return options_.read_file ? options_.read_file(path) : ReadFileText(path);
+}
+
 void Checker::LoadRootFile(const std::string& path) {
   std::string key = CanonicalKey(path);
   if (auto it = loaded_.find(key); it != loaded_.end()) {
@@ -97,7 +101,7 @@ void Checker::LoadRootFile(const std::string& path) {
     }
     return;
   }
-  std::optional<std::string> text = ReadFileText(path);
+  std::optional<std::string> text = ReadPolicyFile(path);
   if (!text) {
     // No file to point into: the diagnostic has no span, the renderer shows the message alone.
     diags_.Report(DiagKind::FileNotFound, Span{}, fmt::format("cannot read `{}`", path))
@@ -110,7 +114,18 @@ void Checker::LoadRootFile(const std::string& path) {
 }
 
 void Checker::LoadRootText(const std::string& path, std::string text) {
-  ModuleId id = AddLoadedModule(CanonicalKey(path), path, std::move(text), false);
+  // A root an earlier root imported (several files held in memory, importing each other) is
+  // already loaded, from the same text: it only becomes a root too, as in LoadRootFile.
+  std::string key = CanonicalKey(path);
+  if (auto it = loaded_.find(key); it != loaded_.end()) {
+    CheckedModule& m = program_.mutable_module(it->second);
+    if (!m.is_root) {
+      m.is_root = true;
+      program_.mutable_roots().push_back(m.id);
+    }
+    return;
+  }
+  ModuleId id = AddLoadedModule(key, path, std::move(text), false);
   program_.mutable_module(id).is_root = true;
   program_.mutable_roots().push_back(id);
 }
@@ -184,7 +199,7 @@ std::optional<ModuleId> Checker::LoadRelative(ModuleId importer, const ast::Stri
     if (CheckCycle(importer, key, lit.span)) return std::nullopt;
     return it->second;
   }
-  std::optional<std::string> text = ReadFileText(path);
+  std::optional<std::string> text = ReadPolicyFile(path);
   if (!text) {
     diags_.Report(DiagKind::ImportNotFound, lit.span, fmt::format("cannot read `{}`", path))
         .Label("imported here")

@@ -2,7 +2,9 @@
 // report every diagnostic of language.md section 9. The result feeds lowering (ir/) and dumps.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +32,10 @@ struct CheckOptions {
   // lowering puts it in ir::Program::probe. Empty (every ordinary compilation): no probe.
   std::string probe;
   bool probe_record = false;
+  // Reads a policy file (a root given by path, or a relative import); empty: the file system
+  // (ReadFileText). Set to check sources held in memory (the server's /v1/check, an editor's
+  // unsaved buffers): nullopt is an unreadable file (E0001 for a root, E0311 for an import).
+  std::function<std::optional<std::string>(const std::string& path)> read_file;
 };
 
 // Compiles the root files given by path and everything they import. Unreadable files are

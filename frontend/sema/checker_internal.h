@@ -33,6 +33,9 @@ class Checker {
  private:
   enum class LoadState { Loading, Done };
 
+  // A policy file's text through CheckOptions::read_file (the file system by default).
+  std::optional<std::string> ReadPolicyFile(const std::string& path) const;
+
   // Context of one expression check.
   struct ExprContext {
     CheckedModule* module = nullptr;

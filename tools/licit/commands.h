@@ -24,5 +24,6 @@ extern const Command kEvalCommand;
 extern const Command kExplainCommand;
 extern const Command kTestCommand;
 extern const Command kReplCommand;
+extern const Command kServeCommand;
 
 }  // namespace licit::cli

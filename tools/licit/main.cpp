@@ -20,8 +20,8 @@ constexpr Command kFmtCommand = {"fmt", "format policy files canonically (coming
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*> kCommands = {
-      &kCheckCommand,   &kDumpCommand, &kRunCommand, &kEvalCommand,
-      &kExplainCommand, &kTestCommand, &kFmtCommand, &kReplCommand,
+      &kCheckCommand, &kDumpCommand, &kRunCommand,  &kEvalCommand,  &kExplainCommand,
+      &kTestCommand,  &kFmtCommand,  &kReplCommand, &kServeCommand,
   };
   return kCommands;
 }

@@ -9,6 +9,28 @@
 
 namespace licit::cli {
 
+bool ParseByteCount(std::string_view option, std::string_view text, size_t* out,
+                    std::string* error) {
+  std::string_view digits = text;
+  size_t multiplier = 1;
+  if (!digits.empty() && (digits.back() == 'K' || digits.back() == 'M' || digits.back() == 'G')) {
+    multiplier = digits.back() == 'K'   ? 1024
+                 : digits.back() == 'M' ? 1024 * 1024
+                                        : 1024 * 1024 * 1024;
+    digits.remove_suffix(1);
+  }
+  size_t bytes = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), bytes);
+  if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || bytes == 0 ||
+      bytes > SIZE_MAX / multiplier) {
+    *error = fmt::format("`--{}` takes a positive byte count such as 65536 or 64M, not `{}`",
+                         option, text);
+    return false;
+  }
+  *out = bytes * multiplier;
+  return true;
+}
+
 bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpec>& extra,
                   CommonOptions* out, std::string* error) {
   bool only_positional = false;
@@ -87,21 +109,9 @@ bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpe
       // A plain byte count with an optional K or M suffix (powers of 1024).
       std::string v;
       if (!take_value(&v)) return false;
-      size_t multiplier = 1;
-      if (!v.empty() && (v.back() == 'K' || v.back() == 'M')) {
-        multiplier = v.back() == 'K' ? 1024 : 1024 * 1024;
-        v.pop_back();
-      }
       size_t bytes = 0;
-      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), bytes);
-      if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || bytes == 0) {
-        *error = fmt::format(
-            "`--max-source-bytes` takes a positive byte count such as 65536 or "
-            "64M, not `{}`",
-            v);
-        return false;
-      }
-      out->max_source_bytes = bytes * multiplier;
+      if (!ParseByteCount("max-source-bytes", v, &bytes, error)) return false;
+      out->max_source_bytes = bytes;
       continue;
     }
     if (name == "werror") {

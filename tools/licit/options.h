@@ -46,6 +46,11 @@ struct OptionSpec {
 bool ParseOptions(std::span<const std::string> args, const std::vector<OptionSpec>& extra,
                   CommonOptions* out, std::string* error);
 
+// A byte count as options take it: digits with an optional K, M or G suffix (powers of 1024),
+// "65536", "64M". False with a one-line usage message naming `--option`.
+bool ParseByteCount(std::string_view option, std::string_view text, size_t* out,
+                    std::string* error);
+
 // Whether output gets ANSI colours: `auto` means the stream (stderr, where diagnostics go, or
 // stdout) is a terminal and NO_COLOR is unset or empty (https://no-color.org).
 bool UseColor(ColorMode mode, bool on_stdout = false);

@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #if defined(LICIT_STATIC_DEFINE) || !defined(__GNUC__)
@@ -216,6 +217,12 @@ class LICIT_API Engine {
   // locations, and the base of relative imports (which are read from disk).
   Compilation compile_source(std::string_view name, std::string_view text) const;
 
+  // Compiles policy files held in memory, (path, text) pairs, all of them roots in the order
+  // given: an editor's unsaved buffers, a service's `/v1/check`. Relative imports resolve among
+  // the given paths (against the importing file's directory, as on disk) and `std.*` as usual;
+  // nothing is read from disk: importing a path not given is E0311 (cannot read).
+  Compilation compile_sources(const std::vector<std::pair<std::string, std::string>>& files) const;
+
   // Runs the compiler on policy files up to `stage` and prints it (`licit dump`). Tokens and Ast
   // read each file alone (in order, their texts concatenated; imports are not followed), so they
   // work on files that do not check; Checked, Ir and Llvm compile the files together with their
@@ -406,6 +413,14 @@ struct ScreenSummary {
   uint64_t count(Effect e) const noexcept { return by_effect[static_cast<size_t>(e)]; }
 };
 
+// A root policy of a compiled Policy, for services that report what they serve.
+struct PolicyInfo {
+  std::string name;                    // "cn.mofcom.japan_2026"
+  std::optional<std::string> version;  // its `version "..."`, when declared
+  std::string file;                    // the file declaring it, as given to the compiler
+  size_t rules = 0;                    // its rules
+};
+
 // Receives the rendered decisions in input order, in chunks of whole lines (each ends in '\n').
 using DecisionWriter = std::function<void(std::string_view chunk)>;
 
@@ -426,6 +441,17 @@ class LICIT_API Policy {
   EngineKind engine_kind() const noexcept;
   // The names of the root policies ("cn.mofcom.japan_2026"), in the order compiled.
   std::vector<std::string> names() const;
+  // The root policies, in the order compiled, and their rules in all.
+  std::vector<PolicyInfo> policies() const;
+  size_t rule_count() const noexcept;
+  // Every file the policy was compiled from, each once, in the order the compiler read them
+  // (a root, then what it imports): standard modules by the path diagnostics show for them
+  // ("stdlib/std/trade.licit"). A server watches these for changes.
+  std::vector<std::string> source_files() const;
+  // "sha256:" and 64 hex digits over every source file's name and text, in that order: equal for
+  // the same files with the same contents, so it names a policy version in logs and answers.
+  // "" for an empty Policy.
+  std::string digest() const;
   // The input record type ("std.trade.Shipment") and its fields, nested ones by dotted path.
   std::string input_type() const;
   std::vector<FieldInfo> fields() const;
