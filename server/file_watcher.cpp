@@ -49,17 +49,24 @@ bool FileWatcher::Watch(const std::vector<std::string>& paths, std::string* erro
     std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
     wanted[dir].names.push_back(p.filename().string());
   }
-  for (WatchedDir& d : dirs_) inotify_rm_watch(inotify_fd_, d.wd);
-  dirs_.clear();
+  // Adding a watch on a directory already watched returns its descriptor again, so directories
+  // that stay are never unwatched: no event is lost while the set is updated.
+  const uint32_t mask =
+      IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB;
+  std::vector<WatchedDir> updated;
   for (auto& [dir, w] : wanted) {
-    const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
-                          IN_MODIFY | IN_ATTRIB;
     int wd = inotify_add_watch(inotify_fd_, dir.c_str(), mask);
     if (wd < 0) continue;  // a directory that vanished: the next reload reports the missing file
     w.wd = wd;
     w.dir = dir;
-    dirs_.push_back(std::move(w));
+    updated.push_back(std::move(w));
   }
+  for (const WatchedDir& old : dirs_) {
+    const bool kept = std::any_of(updated.begin(), updated.end(),
+                                  [&](const WatchedDir& d) { return d.wd == old.wd; });
+    if (!kept) inotify_rm_watch(inotify_fd_, old.wd);
+  }
+  dirs_ = std::move(updated);
   if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
   return true;
 }

@@ -140,6 +140,7 @@ struct Service::Call {
   std::string digest;
   licit::DecideOptions decide;           // as_of from the query
   std::optional<licit::Effect> fail_on;  // from the query
+  bool streamed = false;                 // the answer is written later by a content provider
 
   void Json(int status, std::string body) {
     res.status = status;
@@ -283,6 +284,11 @@ void Service::Run() { http_->listen_after_bind(); }
 void Service::Stop() {
   if (stopping_.exchange(true)) return;
   if (watcher_) watcher_->Stop();
+  // httplib's stop() cuts streamed answers short, so drain first.
+  const Clock::time_point deadline = Clock::now() + options_.shutdown_grace;
+  while (in_flight_.load() > 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   if (http_) http_->stop();
 }
 
@@ -357,20 +363,36 @@ void Service::CompleteLibraryError(const httplib::Request& req, httplib::Respons
 
 void Service::Handle(const httplib::Request& req, httplib::Response& res) {
   const Clock::time_point started = Clock::now();
+  // Counted in flight until the answer is written: here for ordinary answers, and for a streamed
+  // one by its content provider's releaser.
+  in_flight_.fetch_add(1);
+  struct InFlight {
+    std::atomic<int>& count;
+    bool released = false;
+    ~InFlight() {
+      if (!released) count.fetch_sub(1);
+    }
+  } in_flight{in_flight_};
   const Handler handler = Classify(req.path);
   std::string request_id = req.get_header_value("X-Request-Id");
   if (!UsableRequestId(request_id)) request_id = NewRequestId();
-  Call call{req, res, handler, std::move(request_id), store_.Current(), "", {}, {}};
+  Call call{req, res, handler, std::move(request_id), store_.Current(), "", {}, {}, false};
   call.digest = call.policy.digest();
   res.set_header("X-Request-Id", call.request_id);
 
   auto finish = [&] {
+    in_flight.released = call.streamed;
     // A reload answers with the policy it installed.
     res.set_header("X-Licit-Policy-Digest", call.digest);
     metrics_.ObserveDuration(handler,
                              std::chrono::duration<double>(Clock::now() - started).count());
   };
 
+  if (stopping_.load()) {
+    res.set_header("Connection", "close");
+    call.Error(503, "shutting_down", "the server is stopping; retry on another instance");
+    return finish();
+  }
   if (handler == Handler::kOther) {
     call.Error(404, "not_found", fmt::format("no endpoint `{}`", req.path));
     return finish();
@@ -699,11 +721,15 @@ void Service::HandleDecideLines(Call& call) {
     return;
   }
   call.res.status = 200;
-  call.res.set_chunked_content_provider(kNdjson, [screen](size_t, httplib::DataSink& sink) {
-    screen([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
-    sink.done();
-    return true;
-  });
+  call.streamed = true;
+  call.res.set_chunked_content_provider(
+      kNdjson,
+      [screen](size_t, httplib::DataSink& sink) {
+        screen([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
+        sink.done();
+        return true;
+      },
+      [this](bool) { in_flight_.fetch_sub(1); });
 }
 
 // --- the other endpoints -----------------------------------------------------------------------

@@ -59,7 +59,9 @@ class Service {
 
   // Serves until Stop(). Returns once the requests in flight are answered.
   void Run();
-  // Stops accepting and lets requests in flight finish. Safe from any thread, more than once.
+  // Graceful stop: new requests are refused (503 shutting_down, connection closed), requests in
+  // flight (a streamed JSON Lines answer included) are finished for up to the grace period, then
+  // the listener closes and Run() returns. Blocks until then; call it from one thread.
   void Stop();
   // Reloads the policies (SIGHUP, --watch); `why` is named in the log line on stderr.
   void Reload(const char* why);
@@ -102,6 +104,9 @@ class Service {
   std::string token_sha256_;  // of the bearer token; "" without --token-file
   int port_ = 0;
   std::atomic<bool> stopping_{false};
+  // Requests between entering Handle() and their answer fully written (a streamed answer ends in
+  // its content provider): Stop() waits for this to reach zero.
+  std::atomic<int> in_flight_{0};
 };
 
 }  // namespace licit::server

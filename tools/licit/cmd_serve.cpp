@@ -124,7 +124,7 @@ int RunServe(std::span<const std::string> args) {
   std::mutex mutex;
   std::condition_variable stopped_cv;
   bool stopped = false;
-  std::thread grace;  // started by the signal thread, joined after it
+  std::thread grace;  // stops the service; started by the signal thread, joined after it
   std::thread signal_thread([&] {
     bool stopping = false;
     for (;;) {
@@ -141,10 +141,12 @@ int RunServe(std::span<const std::string> args) {
       } else if (!stopping) {
         stopping = true;
         WriteStderr(fmt::format("licit: {}: finishing the requests in flight\n", strsignal(sig)));
-        service.Stop();
+        // Stop() drains the requests in flight (up to the grace period) and then closes the
+        // listener; if Run() has still not returned 5 s after that, exit anyway.
         grace = std::thread([&] {
+          service.Stop();
           std::unique_lock<std::mutex> lock(mutex);
-          if (!stopped_cv.wait_for(lock, serve.shutdown_grace, [&] { return stopped; })) {
+          if (!stopped_cv.wait_for(lock, std::chrono::seconds(5), [&] { return stopped; })) {
             WriteStderr("licit: requests still in flight after the grace period; exiting\n");
             service.FlushDecisionLog();
             _exit(kExitOk);

@@ -1,0 +1,1 @@
+serve fixtures/screen.licit --max-body 12X

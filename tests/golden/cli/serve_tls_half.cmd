@@ -1,0 +1,1 @@
+serve fixtures/screen.licit --tls-cert c.pem
