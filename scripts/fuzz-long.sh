@@ -16,7 +16,7 @@ set -euo pipefail
 
 usage() {
   echo "usage: scripts/fuzz-long.sh TARGET [SECONDS]" >&2
-  echo "targets: fuzz_front_end fuzz_engines fuzz_jsonl_reader fuzz_csv_reader" >&2
+  echo "targets: fuzz_front_end fuzz_engines fuzz_jsonl_reader fuzz_csv_reader fuzz_server_request" >&2
   exit 2
 }
 
@@ -55,6 +55,12 @@ case "$target" in
     max_len=4096 timeout=10 rss=2048 dict=tests/fuzz/csv.dict
     seeds=("tests/fuzz/reader-seeds/*.csv" "tests/fuzz/reader-regressions/*.csv"
            "examples/**/*.csv" "tests/golden/**/*.csv")
+    ;;
+  fuzz_server_request)
+    # One HTTP request per input, answered in process by `licit serve`'s Service; the JSON Lines
+    # dictionary's keys and punctuation suit the bodies.
+    max_len=8192 timeout=10 rss=2048 dict=tests/fuzz/jsonl.dict
+    seeds=("tests/fuzz/server-seeds/*" "tests/fuzz/server-regressions/*-*")
     ;;
   *) echo "fuzz-long: unknown target \`$target\`" >&2; usage ;;
 esac

@@ -163,7 +163,9 @@ Service::~Service() {
   decision_log_.Close();
 }
 
-bool Service::Start(std::string* error) {
+bool Service::Start(std::string* error) { return Load(error) && Listen(error); }
+
+bool Service::Load(std::string* error) {
   ReloadResult loaded = store_.Reload();
   if (!loaded.ok) {
     *error = loaded.diagnostics_text.empty() ? "licit: the policies do not compile\n"
@@ -195,7 +197,12 @@ bool Service::Start(std::string* error) {
       return false;
     }
   }
+  return true;
+}
 
+void Service::Answer(const httplib::Request& req, httplib::Response& res) { Handle(req, res); }
+
+bool Service::Listen(std::string* error) {
   if (!options_.tls_cert.empty()) {
     http_ =
         std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());

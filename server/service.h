@@ -50,12 +50,22 @@ class Service {
   Service(ServeOptions options, licit::EngineOptions engine_options);
   ~Service();
 
-  // Loads the policies, opens the decision log, reads the token and binds the address. False
-  // with `error` (for stderr: compiler diagnostics included) when the server cannot start.
+  // Load() then Listen(). False with `error` (for stderr: compiler diagnostics included) when
+  // the server cannot start.
   bool Start(std::string* error);
+  // Loads the policies, reads the token and opens the decision log: enough to Answer().
+  bool Load(std::string* error);
+  // Binds the address (and starts --watch). After Load().
+  bool Listen(std::string* error);
+  // Answers one request in process, as the HTTP server would (the fuzzer's entry,
+  // tests/fuzz/server_request_entry.cpp). A streamed answer is left in the response's chunked
+  // content provider. Thread-safe.
+  void Answer(const httplib::Request& req, httplib::Response& res);
   // "licit: serving N policies on http://HOST:PORT (digest sha256:...)".
   std::string Banner() const;
   int port() const { return port_; }
+  // The digest of the policy being served ("" before one is loaded).
+  std::string Digest() const { return store_.Current().digest(); }
 
   // Serves until Stop(). Returns once the requests in flight are answered.
   void Run();
