@@ -23,6 +23,7 @@ FileWatcher::~FileWatcher() { Stop(); }
 
 bool FileWatcher::Watch(const std::vector<std::string>& paths, std::string* error) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (stopped_) return true;  // a reload racing with shutdown: nothing left to watch for
   if (inotify_fd_ < 0) {
     inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (inotify_fd_ < 0 || pipe2(stop_pipe_, O_CLOEXEC) != 0) {
@@ -115,11 +116,17 @@ void FileWatcher::Loop() {
 }
 
 void FileWatcher::Stop() {
-  if (stop_pipe_[1] >= 0) {
-    char byte = 1;
-    (void)!write(stop_pipe_[1], &byte, 1);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+    if (stop_pipe_[1] >= 0) {
+      char byte = 1;
+      (void)!write(stop_pipe_[1], &byte, 1);
+    }
   }
   if (thread_.joinable()) thread_.join();
+  std::lock_guard<std::mutex> lock(mutex_);
   for (int* fd : {&inotify_fd_, &stop_pipe_[0], &stop_pipe_[1]}) {
     if (*fd >= 0) close(*fd);
     *fd = -1;

@@ -21,8 +21,10 @@ class FileWatcher {
 
   // Starts (or updates) watching: `paths` are files (their directory is watched, for them alone)
   // and directories (watched with their subdirectories, for *.licit files). False with `error`
-  // when inotify is unavailable.
+  // when inotify is unavailable. Thread-safe (a reload may call it from any thread).
   bool Watch(const std::vector<std::string>& paths, std::string* error);
+  // Stops the watcher thread and closes inotify; later Watch() calls do nothing. Not from the
+  // callback (it would join its own thread).
   void Stop();
 
  private:
@@ -43,6 +45,7 @@ class FileWatcher {
     std::vector<std::string> names;  // else: the files in it that count
   };
   std::vector<WatchedDir> dirs_;
+  bool stopped_ = false;  // after Stop(), Watch() does nothing
 };
 
 }  // namespace licit::server
