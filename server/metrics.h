@@ -35,8 +35,8 @@ class Metrics {
   // One answer written, by its handler and status: every request, including those the HTTP
   // library answered itself before a handler ran (413 over --max-body, a malformed request).
   void CountResponse(Handler handler, int status);
-  // How long a handler took, from its start to its answer handed to the connection (a streamed
-  // JSON Lines answer: until its first byte).
+  // How long a request took, from its handler's start to its answer handed to the connection
+  // (a streamed JSON Lines answer: until its last byte is written).
   void ObserveDuration(Handler handler, double seconds);
   // Decisions by effect (licit::Effect's order: allow, exempt, review, license, deny, error).
   void CountDecisions(const uint64_t (&by_effect)[6]);

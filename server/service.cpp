@@ -134,6 +134,7 @@ bool Trips(licit::Effect effect, std::optional<licit::Effect> fail_on) {
 struct Service::Call {
   const httplib::Request& req;
   httplib::Response& res;
+  std::string_view body;  // the request's body, read under --max-body
   Handler handler;
   std::string request_id;
   licit::Policy policy;  // the one policy that judges this whole request
@@ -141,6 +142,7 @@ struct Service::Call {
   licit::DecideOptions decide;           // as_of from the query
   std::optional<licit::Effect> fail_on;  // from the query
   bool streamed = false;                 // the answer is written later by a content provider
+  Clock::time_point started;             // when Handle() began, for the duration histogram
 
   void Json(int status, std::string body) {
     res.status = status;
@@ -200,7 +202,9 @@ bool Service::Load(std::string* error) {
   return true;
 }
 
-void Service::Answer(const httplib::Request& req, httplib::Response& res) { Handle(req, res); }
+void Service::Answer(const httplib::Request& req, httplib::Response& res) {
+  Handle(req, res, req.body);
+}
 
 bool Service::Listen(std::string* error) {
   if (!options_.tls_cert.empty()) {
@@ -227,15 +231,57 @@ bool Service::Listen(std::string* error) {
   http_->set_tcp_nodelay(true);
   http_->set_payload_max_length(options_.max_body);
 
-  auto handle = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+  // Only SO_REUSEADDR: httplib's default also sets SO_REUSEPORT, which would let a second
+  // server bind the same port and share its connections instead of failing to start.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+
   // One route per method for every path: Handle() classifies paths itself, so unknown paths,
-  // wrong methods and authentication are answered the same way everywhere.
+  // wrong methods and authentication are answered the same way everywhere. Bodies are read here,
+  // through a content reader, so that --max-body bounds chunked bodies too (httplib checks only
+  // Content-Length); a body not read (a PUT, answered 405) closes the connection.
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) {
+    Handle(req, res, req.body);
+  };
+  auto read_then_handle = [this](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& reader) {
+    if (req.method != "POST") {
+      res.set_header("Connection", "close");
+      return Handle(req, res, {});
+    }
+    std::string body;
+    bool too_large = false;
+    const bool read = reader([&](const char* data, size_t size) {
+      if (body.size() + size > options_.max_body) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, size);
+      return true;
+    });
+    if (!read) {
+      res.set_header("Connection", "close");
+      too_large = too_large || res.status == 413;
+      res.status = too_large ? 413 : 400;
+      res.set_content(too_large ? ErrorBody("too_large",
+                                            "the body is larger than the server's "
+                                            "--max-body")
+                                : ErrorBody("bad_request", "the body could not be read"),
+                      kJson);
+      res.set_header("X-Request-Id", NewRequestId());
+      res.set_header("X-Licit-Policy-Digest", store_.Current().digest());
+      return;
+    }
+    Handle(req, res, body);
+  };
   http_->Get(".*", handle);
-  http_->Post(".*", handle);
-  http_->Put(".*", handle);
-  http_->Patch(".*", handle);
-  http_->Delete(".*", handle);
   http_->Options(".*", handle);
+  http_->Post(".*", read_then_handle);
+  http_->Put(".*", read_then_handle);
+  http_->Patch(".*", read_then_handle);
+  http_->Delete(".*", read_then_handle);
   http_->set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
         CompleteLibraryError(req, res);
@@ -344,8 +390,8 @@ void Service::CompleteLibraryError(const httplib::Request& req, httplib::Respons
   if (!res.body.empty()) return;
   std::string_view code = "bad_request",
                    message =
-                       "malformed HTTP request (a POST needs Content-Length or a chunked body: "
-                       "curl -d '' sends an empty one)";
+                       "malformed or unsupported HTTP request (a POST needs Content-Length "
+                       "or a chunked body: curl -d '' sends an empty one)";
   switch (res.status) {
     case 413:
       code = "too_large";
@@ -368,7 +414,7 @@ void Service::CompleteLibraryError(const httplib::Request& req, httplib::Respons
   res.set_content(ErrorBody(code, fmt::format("{}", message)), kJson);
 }
 
-void Service::Handle(const httplib::Request& req, httplib::Response& res) {
+void Service::Handle(const httplib::Request& req, httplib::Response& res, std::string_view body) {
   const Clock::time_point started = Clock::now();
   // Counted in flight until the answer is written: here for ordinary answers, and for a streamed
   // one by its content provider's releaser.
@@ -383,7 +429,8 @@ void Service::Handle(const httplib::Request& req, httplib::Response& res) {
   const Handler handler = Classify(req.path);
   std::string request_id = req.get_header_value("X-Request-Id");
   if (!UsableRequestId(request_id)) request_id = NewRequestId();
-  Call call{req, res, handler, std::move(request_id), store_.Current(), "", {}, {}, false};
+  Call call{req, res, body,  handler, std::move(request_id), store_.Current(), "",
+            {},  {},  false, started};
   call.digest = call.policy.digest();
   res.set_header("X-Request-Id", call.request_id);
 
@@ -391,8 +438,10 @@ void Service::Handle(const httplib::Request& req, httplib::Response& res) {
     in_flight.released = call.streamed;
     // A reload answers with the policy it installed.
     res.set_header("X-Licit-Policy-Digest", call.digest);
-    metrics_.ObserveDuration(handler,
-                             std::chrono::duration<double>(Clock::now() - started).count());
+    if (!call.streamed) {  // a streamed answer is timed when it has been written
+      metrics_.ObserveDuration(handler,
+                               std::chrono::duration<double>(Clock::now() - started).count());
+    }
   };
 
   if (stopping_.load()) {
@@ -425,6 +474,10 @@ void Service::Handle(const httplib::Request& req, httplib::Response& res) {
     httplib::detail::parse_query_text(req.target.substr(mark + 1), query);
   }
   for (const auto& [name, value] : query) {
+    if (query.count(name) > 1 && takes_query) {
+      call.Error(400, "bad_query", fmt::format("query parameter `{}` given more than once", name));
+      return finish();
+    }
     if (!takes_query && handler != Handler::kMetrics && !health) {
       call.Error(400, "bad_query",
                  fmt::format("{} takes no query parameter (`{}`)", req.path, name));
@@ -495,7 +548,7 @@ void Service::HandleDecide(Call& call) {
     case BodyKind::kJsonLines: return HandleDecideLines(call);
     case BodyKind::kJson: break;
   }
-  switch (FirstSignificant(call.req.body)) {
+  switch (FirstSignificant(call.body)) {
     case '{': return HandleDecideOne(call);
     case '[': return HandleDecideArray(call);
     case 0: return call.Error(400, "bad_json", "the body is empty: send a record (a JSON object)");
@@ -519,10 +572,18 @@ std::string Service::LogLine(const Call& call, std::string_view input, bool inpu
     // The record as sent when it is a JSON object on one line (what was judged, byte for byte);
     // an object over several lines is written compact; anything else as a JSON string, so the
     // log stays one JSON document per line whatever was sent.
+    // Whitespace around the record (a body sent from a file ends in a newline) is not part of it.
+    const size_t first = input.find_first_not_of(" \t\r\n");
+    input = first == std::string_view::npos
+                ? std::string_view()
+                : input.substr(first, input.find_last_not_of(" \t\r\n") - first + 1);
     if (input_is_object && input.find_first_of("\r\n") == std::string_view::npos) {
       line += input;
     } else {
-      json parsed = input_is_object ? json::parse(input, nullptr, false) : json();
+      // ordered_json keeps the members in the order sent.
+      nlohmann::ordered_json parsed = input_is_object
+                                          ? nlohmann::ordered_json::parse(input, nullptr, false)
+                                          : nlohmann::ordered_json();
       line += input_is_object && !parsed.is_discarded()
                   ? parsed.dump()
                   : json(std::string(input)).dump(-1, ' ', false, json::error_handler_t::replace);
@@ -545,7 +606,7 @@ std::string Service::LogLine(const Call& call, std::string_view input,
 }
 
 void Service::HandleDecideOne(Call& call) {
-  const std::string& body = call.req.body;
+  const std::string_view body = call.body;
   licit::Decision decision = call.policy.decide_json(body, call.decide);
   metrics_.CountDecision(static_cast<int>(decision.effect()));
   if (decision_log_.enabled()) decision_log_.Append(LogLine(call, body, decision));
@@ -574,7 +635,7 @@ void Service::HandleDecideOne(Call& call) {
 void Service::HandleDecideArray(Call& call) {
   // simdjson splits the array into its elements' texts; each element is then judged as a
   // single record is, so a bad element gets its error decision in place.
-  simdjson::padded_string padded(call.req.body);
+  simdjson::padded_string padded(call.body);
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc;
   std::vector<std::string_view> elements;
@@ -609,7 +670,9 @@ void Service::HandleDecideArray(Call& call) {
   }
   // Anything after the array (`[...] x`): the document still has a location in bounds.
   const char* trailing = nullptr;
-  if (!doc.current_location().get(trailing)) return malformed(simdjson::TRAILING_CONTENT);
+  if (!doc.current_location().get(trailing)) {
+    return call.Error(400, "bad_json", "the body has more after the array of records");
+  }
 
   std::string out = R"({"decisions":[)";
   std::vector<std::string> log_lines;
@@ -667,7 +730,7 @@ void Service::HandleDecideLines(Call& call) {
     licit::ScreenOptions options;
     Call log_context;  // request id, digest, as_of for the decision log (req/res not used)
   };
-  auto job = std::make_shared<Job>(Job{call.req.body, call.policy, {}, call});
+  auto job = std::make_shared<Job>(Job{std::string(call.body), call.policy, {}, call});
   job->options.threads = 1;  // the server's own threads are the parallelism
   job->options.as_of = call.decide.as_of;
   job->options.fail_on = call.fail_on;
@@ -736,7 +799,12 @@ void Service::HandleDecideLines(Call& call) {
         sink.done();
         return true;
       },
-      [this](bool) { in_flight_.fetch_sub(1); });
+      // The answer is fully written (or the client left): its duration ends here.
+      [this, handler = call.handler, started = call.started](bool) {
+        metrics_.ObserveDuration(handler,
+                                 std::chrono::duration<double>(Clock::now() - started).count());
+        in_flight_.fetch_sub(1);
+      });
 }
 
 // --- the other endpoints -----------------------------------------------------------------------
@@ -746,13 +814,13 @@ void Service::HandleExplain(Call& call) {
     return call.Error(415, "unsupported_media_type",
                       "/v1/explain takes one record as application/json");
   }
-  if (FirstSignificant(call.req.body) != '{') {
+  if (FirstSignificant(call.body) != '{') {
     return call.Error(400, "bad_json", "the body must be one record (a JSON object)");
   }
-  licit::Explanation explanation = call.policy.explain_json(call.req.body, call.decide);
+  licit::Explanation explanation = call.policy.explain_json(call.body, call.decide);
   const licit::Decision& decision = explanation.decision();
   metrics_.CountDecision(static_cast<int>(decision.effect()));
-  if (decision_log_.enabled()) decision_log_.Append(LogLine(call, call.req.body, decision));
+  if (decision_log_.enabled()) decision_log_.Append(LogLine(call, call.body, decision));
   if (Trips(decision.effect(), call.fail_on)) call.res.set_header("X-Licit-Fail-On", "tripped");
   switch (decision.error_kind()) {
     case licit::ErrorKind::None: break;
@@ -783,7 +851,7 @@ void Service::HandleCheck(Call& call) {
   if (KindOf(call.req) != BodyKind::kJson) {
     return call.Error(415, "unsupported_media_type", "/v1/check takes application/json");
   }
-  json body = json::parse(call.req.body, nullptr, false);
+  json body = json::parse(call.body, nullptr, false);
   if (body.is_discarded()) return call.Error(400, "bad_json", "the body is not valid JSON");
   if (!body.is_object() || !body.contains("files") || !body["files"].is_object() ||
       body["files"].empty()) {

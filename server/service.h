@@ -83,7 +83,7 @@ class Service {
  private:
   struct Call;  // one request being answered (service.cpp)
 
-  void Handle(const httplib::Request& req, httplib::Response& res);
+  void Handle(const httplib::Request& req, httplib::Response& res, std::string_view body);
   void HandleDecide(Call& call);
   void HandleDecideOne(Call& call);
   void HandleDecideArray(Call& call);

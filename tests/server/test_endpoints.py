@@ -247,6 +247,7 @@ def test_error_table(serve):
     check_error(s.post("/v1/decide?as_of=2026-01", record), 400, "bad_query")
     check_error(s.post("/v1/decide?fail_on=allow", record), 400, "bad_query")
     check_error(s.post("/v1/decide?colour=blue", record), 400, "bad_query")
+    check_error(s.post("/v1/decide?as_of=2026-02-01&as_of=2026-02-02", record), 400, "bad_query")
     check_error(s.get("/v1/policy?x=1"), 400, "bad_query")
     # 404 and 405 (with Allow).
     check_error(s.get("/v1/nope"), 404, "not_found")
@@ -278,8 +279,19 @@ def test_body_limit(serve):
     r = s.post("/v1/decide", "[" + ",".join([record] * 10) + "]", conn=s.connection())
     check_error(r, 413, "too_large")
     assert s.post("/v1/decide", record, conn=s.connection()).status == 200
+    # A chunked body (no Content-Length) is bounded too.
+    conn = s.connection()
+    chunks = iter([record.encode()] * 10)
+    conn.request("POST", "/v1/decide", body=chunks, encode_chunked=True,
+                 headers={"Content-Type": "application/x-ndjson", "Transfer-Encoding": "chunked"})
+    r = conn.getresponse()
+    assert r.status == 413 and json.loads(r.read())["error"]["code"] == "too_large"
+    small = s.connection()
+    small.request("POST", "/v1/decide", body=iter([record.encode()]), encode_chunked=True,
+                  headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+    assert small.getresponse().status == 200
     metrics = s.get("/metrics", conn=s.connection()).text
-    assert 'licit_http_requests_total{handler="/v1/decide",code="413"} 1' in metrics
+    assert 'licit_http_requests_total{handler="/v1/decide",code="413"} 2' in metrics
 
 
 def test_malformed_and_slow_requests_do_not_stop_the_server(serve):
@@ -320,6 +332,14 @@ def test_refuses_to_start_on_a_broken_policy(tmp_path):
     usage = subprocess.run([LICIT, "serve", str(bad), "--addr", "nowhere"], stderr=subprocess.PIPE,
                            timeout=60)
     assert usage.returncode == 2
+
+
+def test_a_port_in_use_is_refused(serve):
+    s = serve(POLICY, cwd=SOURCE_DIR)
+    out = subprocess.run([LICIT, "serve", POLICY, "--addr", "127.0.0.1:%d" % s.port], cwd=SOURCE_DIR,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    assert out.returncode == 1 and b"cannot listen" in out.stderr
+    assert s.get("/health").status == 200
 
 
 def test_directory_argument(serve, tmp_path):

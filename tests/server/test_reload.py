@@ -184,7 +184,7 @@ def test_decision_log_has_one_line_per_decision(serve, tmp_path):
     s = serve("examples/cn-japan-2026.licit", "--decision-log", str(log), cwd=SOURCE_DIR)
     records = example_records()
     expected = 0
-    s.post("/v1/decide", records[0], headers={"X-Request-Id": "one"})
+    s.post("/v1/decide", records[0] + "\n", headers={"X-Request-Id": "one"})
     expected += 1
     s.post("/v1/decide?as_of=2026-02-01", "[" + ",".join(records[:10]) + "]",
            headers={"X-Request-Id": "batch"})
@@ -210,6 +210,8 @@ def test_decision_log_has_one_line_per_decision(serve, tmp_path):
         t.join()
     expected += 100
     assert s.stop() == 0
+    with open(log, encoding="utf-8") as f:
+        assert records[0] in f.readline()  # the record as sent, byte for byte
     lines = read_log(log)
     assert len(lines) == expected
     for line in lines:

@@ -142,11 +142,12 @@ int RunServe(std::span<const std::string> args) {
         stopping = true;
         WriteStderr(fmt::format("licit: {}: finishing the requests in flight\n", strsignal(sig)));
         // Stop() drains the requests in flight (up to the grace period) and then closes the
-        // listener; if Run() has still not returned 5 s after that, exit anyway.
+        // listener; an idle keep-alive connection then holds its worker for up to its 5 s
+        // timeout. If Run() has still not returned 8 s after Stop(), exit anyway.
         grace = std::thread([&] {
           service.Stop();
           std::unique_lock<std::mutex> lock(mutex);
-          if (!stopped_cv.wait_for(lock, std::chrono::seconds(5), [&] { return stopped; })) {
+          if (!stopped_cv.wait_for(lock, std::chrono::seconds(8), [&] { return stopped; })) {
             WriteStderr("licit: requests still in flight after the grace period; exiting\n");
             service.FlushDecisionLog();
             _exit(kExitOk);
@@ -197,8 +198,9 @@ Options:
   --watch                  reload when a policy file, an imported file or a directory changes
   --decision-log FILE      append one JSON line per decision (audit); SIGUSR1 reopens it
   --decision-log-no-input  log the record's id instead of the whole record
-  --token-file F           require `Authorization: Bearer TOKEN` (the file's first line) on
-                           every endpoint but /health and /health/ready
+  --token-file F           require `Authorization: Bearer TOKEN` on every endpoint but /health
+                           and /health/ready; TOKEN is the file's text without trailing
+                           whitespace and newlines
   --tls-cert F --tls-key F serve HTTPS with this PEM certificate and key
   --max-body BYTES         refuse larger request bodies with 413 (K, M, G suffixes; default 64M)
   --engine jit|interp      the evaluation engine (default: jit)
