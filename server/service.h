@@ -83,7 +83,9 @@ class Service {
  private:
   struct Call;  // one request being answered (service.cpp)
 
-  void Handle(const httplib::Request& req, httplib::Response& res, std::string_view body);
+  // `body_owner`, when the server read the body itself, holds it (a streamed answer keeps it).
+  void Handle(const httplib::Request& req, httplib::Response& res, std::string_view body,
+              std::shared_ptr<const std::string> body_owner = nullptr);
   void HandleDecide(Call& call);
   void HandleDecideOne(Call& call);
   void HandleDecideArray(Call& call);

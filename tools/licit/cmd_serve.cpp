@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -111,6 +112,12 @@ int RunServe(std::span<const std::string> args) {
   for (int s : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  // Request bodies and answers of up to --max-body are allocated per request. glibc hands blocks
+  // over 128 KiB straight back to the kernel, so every large request paid for fresh, zeroed pages
+  // (page faults were a fifth of a big JSON Lines request's time): keep them in the heap instead.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
 
   server::Service service(serve, EngineOptionsFor(options, engine));
   if (!service.Start(&error)) {
