@@ -222,7 +222,9 @@ bool Service::Listen(std::string* error) {
   }
 
   unsigned threads = options_.threads;
-  if (threads == 0) threads = std::max(8u, 4 * std::max(1u, std::thread::hardware_concurrency()));
+  // Many: every open keep-alive connection holds a worker, and a balancer or a client pool keeps
+  // dozens open; an idle worker costs only its stack.
+  if (threads == 0) threads = std::max(64u, 8 * std::max(1u, std::thread::hardware_concurrency()));
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Keep-alive connections serve many requests (clients of a decision service reuse them); an
   // idle one is closed after 5 s, a request that stalls mid-way after 10 s.

@@ -34,7 +34,7 @@ struct ServeOptions {
   std::vector<std::string> policies;  // files and directories, as given
   std::string host = "127.0.0.1";
   int port = 8181;           // 0: any free port (the banner line names it)
-  unsigned threads = 0;      // worker threads; 0: max(8, 4 x cores)
+  unsigned threads = 0;      // worker threads; 0: max(64, 8 x cores)
   bool watch = false;        // reload when a policy file changes
   std::string decision_log;  // "" : no decision log
   bool decision_log_no_input = false;

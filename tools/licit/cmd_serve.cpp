@@ -200,7 +200,7 @@ compile. docs/server.md describes every endpoint.
 Options:
   --addr HOST:PORT         where to listen (default 127.0.0.1:8181; port 0 picks a free port;
                            :PORT listens on every interface)
-  --threads N              worker threads (default max(8, 4 x cores)); an open keep-alive
+  --threads N              worker threads (default max(64, 8 x cores)); an open keep-alive
                            connection holds one
   --watch                  reload when a policy file, an imported file or a directory changes
   --decision-log FILE      append one JSON line per decision (audit); SIGUSR1 reopens it
