@@ -59,6 +59,16 @@ bench: deps
 	./build/bench/bench/bench_interp
 	./build/bench/bench/bench_api
 
+# The HTTP load benchmark of `licit serve` (bench/README.md, "licit serve (HTTP)"): the same
+# release build in build/bench, then bench/server/run.sh, which starts the server itself and drives
+# it with wrk (about 2 minutes; DURATION, CONNECTIONS, PIN, ... pass through the environment).
+# Neither `make bench` nor `make test` runs it.
+.PHONY: bench-server
+bench-server: deps
+	cmake --preset release -B build/bench
+	cmake --build build/bench --target licit gen_records
+	LICIT=build/bench/licit bench/server/run.sh
+
 # A long libFuzzer run of one target (docs/testing.md, "Fuzzing"): the `fuzz` preset in build/fuzz
 # (clang, ASan + UBSan), only that target built, a summary at the end, exit 1 on a finding.
 # TARGET: fuzz_front_end, fuzz_engines, fuzz_jsonl_reader or fuzz_csv_reader.
