@@ -12,7 +12,15 @@
 # (VERBOSE=1 also shows it). A run is one process on one core: on a 2-core machine, run at most
 # two at once, niced (`nice -n 10 make fuzz-long ...`) if you also build. JOBS (default 2) bounds
 # the build. The summary's CPU time is the fuzzer's own, the figure to quote for a long run.
+# Never stop a run with SIGSTOP: libFuzzer's per-input timeout is wall-clock, so a paused input
+# is reported as a timeout.
+#
+# The whole script is one function, called on the last line: bash reads a script as it runs it,
+# so without this an edit to this file during an hour-long run would be executed half-read when
+# the fuzzer returns (it once truncated a run's log that way).
 set -euo pipefail
+
+main() {
 
 usage() {
   echo "usage: scripts/fuzz-long.sh TARGET [SECONDS]" >&2
@@ -33,7 +41,7 @@ cd "$root"
 # dictionary, and the seed files (globs, relative to the root; ** matches any depth). Seeds are
 # copied into a directory of their own each run, so libFuzzer reads only inputs (not the golden
 # .out files or READMEs next to them) and never writes into the source tree.
-dict="" asan_options=""
+dict="" asan_options="" extra_args=()
 case "$target" in
   fuzz_front_end)
     max_len=4096 timeout=10 rss=2048 dict=tests/fuzz/licit.dict
@@ -43,7 +51,11 @@ case "$target" in
     # Every input compiles a policy with LLVM and decides hundreds of records: slow inputs are
     # normal, and ASan's allocation fill and large quarantine cost it a third of its speed
     # (tests/fuzz/README.md, "Speed"). Loading its seeds alone takes minutes.
+    # libFuzzer grows its input length limit only after many inputs without new coverage; at a
+    # few inputs per second it never got past 8 bytes (small policies) in an hour, so the limit
+    # starts at max_len.
     max_len=512 timeout=60 rss=4096 asan_options=max_malloc_fill_size=0:quarantine_size_mb=16
+    extra_args=(-len_control=0)
     seeds=("tests/fuzz/engines-regressions/*")
     ;;
   fuzz_jsonl_reader)
@@ -98,6 +110,7 @@ log=$build/$target-$(date +%Y%m%d-%H%M%S).log
 args=(-max_total_time="$seconds" -max_len="$max_len" -timeout="$timeout" -rss_limit_mb="$rss"
       -artifact_prefix="$artifacts/" -print_final_stats=1)
 [[ -n "$dict" ]] && args+=(-dict="$root/$dict")
+args+=("${extra_args[@]}")
 echo "fuzz-long: $target for $seconds s, $n_seeds seeds, corpus $corpus ($corpus_before inputs)"
 echo "fuzz-long: log $log"
 
@@ -176,3 +189,7 @@ if [[ ${#findings[@]} -gt 0 || $status -ne 0 ]]; then
   exit 1
 fi
 echo "findings    none"
+}
+
+main "$@"
+exit
