@@ -3,6 +3,8 @@
 -- reference records; it is cut into batches of LICIT_BENCH_BATCH_SIZE lines (default 10,000) and
 -- the requests cycle through them. The server answers one decision line per record, chunked.
 -- done() prints one machine-readable line for run.sh, with the records per request.
+-- LICIT_BENCH_DELAY_MS > 0: each connection waits that many milliseconds after every answer (the
+-- soak's steady batch load).
 --
 --   LICIT_BENCH_BATCH=records.jsonl LICIT_BENCH_BATCH_SIZE=10000 \
 --     wrk -c 2 -t 2 -d 10s --latency -s bench/server/post_batch.lua http://127.0.0.1:PORT/v1/decide
@@ -47,6 +49,11 @@ function init(args)
   local headers = { ["Content-Type"] = "application/x-ndjson" }
   read_batches(function(body) requests[#requests + 1] = wrk.format("POST", target, headers, body) end)
   next_index = (thread_index or 0) % #requests
+end
+
+local delay_ms = tonumber(os.getenv("LICIT_BENCH_DELAY_MS") or "0") or 0
+if delay_ms > 0 then
+  function delay() return delay_ms end
 end
 
 function request()

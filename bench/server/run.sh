@@ -18,6 +18,13 @@
 #   batch     JSON Lines bodies of reference records (application/x-ndjson), one row per size in
 #             BATCH_SIZES, the decisions streamed back; records/s end to end (goal >= 1,000,000
 #             records/s); p50/p90/p99 are per request (per batch)
+#   soak      not in the default set: the memory soak (goal: memory flat under sustained load).
+#             SOAK_SECONDS (default 3600) of a fixed load on one server with a decision log: single
+#             records on SOAK_CONNECTIONS connections that each pause SOAK_DELAY_MS after every
+#             answer, beside one connection posting 1,000-record JSON Lines batches every
+#             SOAK_BATCH_DELAY_MS; the server's resident memory (VmRSS) sampled every SOAK_SAMPLE
+#             seconds, printed as a second table with the verdict: flat when the last third's
+#             peak is within 5% (and 8 MB) of the middle third's
 #
 # Environment (all optional):
 #   LICIT                the binary (default build/release/licit, else build/bench/licit, else
@@ -34,6 +41,9 @@
 #   RECORDS_N            distinct single-record bodies (default 500)
 #   POLICIES             which reference policies (default "small large")
 #   SCENARIOS            which rows (default "single latency paced batch")
+#   SOAK_SECONDS, SOAK_SAMPLE, SOAK_CONNECTIONS, SOAK_DELAY_MS, SOAK_BATCH_DELAY_MS
+#                        the soak's length (3600), sampling interval (60), connections (4), pause
+#                        per single-record answer (1 ms) and per batch (200 ms)
 #   SERVER_THREADS       the server's --threads (default: its own, as `licit serve --help` says,
 #                        raised to the largest connection count: an open keep-alive connection
 #                        holds a server thread, and wrk does not report connections never
@@ -48,6 +58,7 @@
 #
 #   bench/server/run.sh
 #   DURATION=2 WARMUP=0 POLICIES=small bench/server/run.sh      # smoke test
+#   SCENARIOS=soak POLICIES=small bench/server/run.sh            # the one-hour memory soak
 #   LICIT=build/bench/licit PIN=split bench/server/run.sh
 set -euo pipefail
 
@@ -85,12 +96,19 @@ POLICIES=${POLICIES:-small large}
 SCENARIOS=${SCENARIOS:-single latency paced batch}
 PACED_MAX_CONNECTIONS=${PACED_MAX_CONNECTIONS:-64}
 PIN=${PIN:-none}
+SOAK_SECONDS=${SOAK_SECONDS:-3600}
+SOAK_SAMPLE=${SOAK_SAMPLE:-60}
+SOAK_CONNECTIONS=${SOAK_CONNECTIONS:-4}
+SOAK_DELAY_MS=${SOAK_DELAY_MS:-1}
+SOAK_BATCH_DELAY_MS=${SOAK_BATCH_DELAY_MS:-200}
 for v in DURATION WARMUP CONNECTIONS THREADS LATENCY_CONNECTIONS BATCHES \
-  BATCH_CONNECTIONS RECORDS_N PACED_MAX_CONNECTIONS; do
+  BATCH_CONNECTIONS RECORDS_N PACED_MAX_CONNECTIONS SOAK_SECONDS SOAK_SAMPLE SOAK_CONNECTIONS \
+  SOAK_DELAY_MS SOAK_BATCH_DELAY_MS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "run.sh: $v must be a whole number, not \`${!v}\`" >&2; exit 2; }
 done
 ((DURATION > 0 && CONNECTIONS > 0 && THREADS > 0 && LATENCY_CONNECTIONS > 0 &&
-  BATCHES > 0 && BATCH_CONNECTIONS > 0 && RECORDS_N > 0 && PACED_MAX_CONNECTIONS > 1)) ||
+  BATCHES > 0 && BATCH_CONNECTIONS > 0 && RECORDS_N > 0 && PACED_MAX_CONNECTIONS > 1 &&
+  SOAK_SECONDS >= 3 && SOAK_SAMPLE > 0 && SOAK_CONNECTIONS > 0)) ||
   { echo "run.sh: DURATION and the counts must be positive" >&2; exit 2; }
 ((THREADS <= CONNECTIONS)) || THREADS=$CONNECTIONS
 largest_batch=0
@@ -103,8 +121,8 @@ for size in $BATCH_SIZES; do
 done
 for scenario in $SCENARIOS; do
   case $scenario in
-    single | latency | paced | batch) ;;
-    *) echo "run.sh: unknown scenario \`$scenario\` (single, latency, paced, batch)" >&2; exit 2 ;;
+    single | latency | paced | batch | soak) ;;
+    *) echo "run.sh: unknown scenario \`$scenario\` (single, latency, paced, batch, soak)" >&2; exit 2 ;;
   esac
 done
 
@@ -182,11 +200,13 @@ head -n "$batch_records" "$records" > "$tmp/batch.jsonl"
 
 # --- the server -----------------------------------------------------------------------------------
 port=''
+server_extra_args=()  # more options for the next start_server (the soak's decision log)
 # start_server POLICY [THREADS]: THREADS overrides the server's --threads.
 start_server() {
   local policy=$1
   local args=("${server_args[@]}")
   [[ -n ${2:-} ]] && args=(--threads "$2")
+  args+=("${server_extra_args[@]}")
   : > "$tmp/server.err"
   "${server_prefix[@]}" "$LICIT" serve "$policy" --addr 127.0.0.1:0 "${args[@]}" \
     > "$tmp/server.out" 2> "$tmp/server.err" &
@@ -295,6 +315,95 @@ run_wrk() {
   fi
 }
 
+# --- the soak -------------------------------------------------------------------------------------
+soak_rows=()
+soak_verdicts=()
+# soak POLICY NAME: a fixed load for SOAK_SECONDS on a server of its own (with a decision log, to
+# /dev/null: the queue and writer run, the disk does not fill), the server's VmRSS sampled every
+# SOAK_SAMPLE seconds into soak_rows, and a verdict into soak_verdicts.
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2> /dev/null || echo 0; }
+decisions_total() {
+  curl -sf "http://127.0.0.1:$port/metrics" 2> /dev/null |
+    awk '/^licit_decisions_total\{/ { n += $2 } END { printf "%.0f", n }'
+}
+soak() {
+  local policy=$1 name=$2
+  server_extra_args=(--decision-log /dev/null)
+  start_server "$policy"
+  server_extra_args=()
+  local threads=$((THREADS < SOAK_CONNECTIONS ? THREADS : SOAK_CONNECTIONS))
+  echo "  $name: soak for $SOAK_SECONDS s: $SOAK_CONNECTIONS connections pausing $SOAK_DELAY_MS ms, one posting 1,000-record batches every $SOAK_BATCH_DELAY_MS ms" >&2
+  LICIT_BENCH_RECORDS=$tmp/single.jsonl LICIT_BENCH_RECORDS_N=$RECORDS_N \
+    LICIT_BENCH_DELAY_MS=$SOAK_DELAY_MS "${wrk_prefix[@]}" wrk -c "$SOAK_CONNECTIONS" -t "$threads" \
+    -d "${SOAK_SECONDS}s" --timeout 10s --latency -s "$here/post_record.lua" \
+    "http://127.0.0.1:$port/v1/decide" > "$tmp/soak_single.out" 2>&1 &
+  local single_pid=$!
+  LICIT_BENCH_BATCH=$tmp/batch.jsonl LICIT_BENCH_BATCH_SIZE=1000 \
+    LICIT_BENCH_DELAY_MS=$SOAK_BATCH_DELAY_MS "${wrk_prefix[@]}" wrk -c 1 -t 1 \
+    -d "${SOAK_SECONDS}s" --timeout 10s --latency -s "$here/post_batch.lua" \
+    "http://127.0.0.1:$port/v1/decide" > "$tmp/soak_batch.out" 2>&1 &
+  local batch_pid=$!
+  local start=$SECONDS elapsed=0 next=0 rss decided
+  local samples=()  # "elapsed rss_kb"
+  while kill -0 "$single_pid" 2> /dev/null || kill -0 "$batch_pid" 2> /dev/null; do
+    elapsed=$((SECONDS - start))
+    if ((elapsed >= next)); then
+      rss=$(rss_kb "$server_pid")
+      decided=$(decisions_total)
+      samples+=("$elapsed $rss")
+      soak_rows+=("| $name | $elapsed | $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') | $(commas "${decided:-0}") |")
+      next=$((next + SOAK_SAMPLE))
+    fi
+    sleep 1
+  done
+  local rc_single=0 rc_batch=0
+  wait "$single_pid" || rc_single=$?
+  wait "$batch_pid" || rc_batch=$?
+  rss=$(rss_kb "$server_pid")
+  decided=$(decisions_total)
+  elapsed=$((SECONDS - start))
+  samples+=("$elapsed $rss")
+  soak_rows+=("| $name | $elapsed (end) | $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') | $(commas "${decided:-0}") |")
+  cat "$tmp/soak_single.out" "$tmp/soak_batch.out" >> "$tmp/wrk.log"
+  # The load each wrk reached, and any error it counted.
+  local out kind line rps errors load_text=''
+  for kind in single batch; do
+    out=$tmp/soak_$kind.out
+    line=$(grep '^LICIT_WRK ' "$out" || true)
+    if [[ -z $line ]]; then
+      notes+=("$name soak: wrk ($kind) printed no summary: $(head -c 300 "$out" | tr '\n' ' ')")
+      failed=1
+      continue
+    fi
+    r=()
+    local kv
+    for kv in ${line#LICIT_WRK }; do r[${kv%%=*}]=${kv#*=}; done
+    rps=$(awk -v n="${r[requests]}" -v d="${r[duration_us]}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
+    errors=$((r[connect] + r[read] + r[write] + r[status] + r[timeout]))
+    ((errors == 0)) || { notes+=("$name soak: $errors $kind request errors"); failed=1; }
+    if [[ $kind == single ]]; then
+      load_text="$(commas "$rps") single-record req/s (p99 $(ms "${r[p99_us]}"))"
+    else
+      load_text="$load_text and $(commas "$rps") batches/s ($(commas $((rps * 1000))) records/s, p99 $(ms "${r[p99_us]}"))"
+    fi
+  done
+  ((rc_single == 0 && rc_batch == 0)) || { notes+=("$name soak: wrk exited $rc_single/$rc_batch"); failed=1; }
+  # The verdict: the peak of the last third against the peak of the middle third (the first third
+  # is warm-up: the allocator's arenas and the thread stacks fill then).
+  local verdict
+  verdict=$(printf '%s\n' "${samples[@]}" | awk -v total="$elapsed" '
+    { t = $1; k = $2; if (t * 3 >= total * 2) { if (k > last) last = k } else if (t * 3 >= total) { if (k > mid) mid = k }
+      if (NR == 1 || k < low) low = k; if (k > high) high = k }
+    END {
+      if (mid == 0 || last == 0) { printf "too few samples (SOAK_SAMPLE is too long for SOAK_SECONDS)"; exit }
+      growth = (last - mid) / mid * 100
+      flat = (last <= mid * 1.05 || last - mid <= 8192) ? "flat" : "NOT flat"
+      printf "%s: peak %.1f MB in the middle third, %.1f MB in the last third (%+.1f%%); lowest %.1f MB, highest %.1f MB", flat, mid / 1024, last / 1024, growth, low / 1024, high / 1024 }')
+  soak_verdicts+=("$name.licit, $((elapsed / 60)) min at $load_text: memory $verdict")
+  [[ $verdict == flat* ]] || failed=1
+  stop_server "$name.licit (soak)"
+}
+
 # Thousands separators: 1234567 -> 1,234,567.
 commas() { awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } print s o }'; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.3f ms", us / 1000 }'; }
@@ -393,6 +502,11 @@ for name in $POLICIES; do
         stop_server "$name.licit (paced)"
         start_server "$policy"
         ;;
+      soak)
+        stop_server "$name.licit"
+        soak "$policy" "$name"
+        start_server "$policy"
+        ;;
       batch)
         check_batch "$policy"
         for batch_size in $BATCH_SIZES; do
@@ -410,9 +524,21 @@ done
 echo
 echo "licit serve load benchmark: $conditions; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| scenario | policy | connections | wrk threads | requests/s | records/s | p50 | p90 | p99 | goal | met |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
-printf '%s\n' "${rows[@]}"
+if ((${#rows[@]} > 0)); then
+  echo "| scenario | policy | connections | wrk threads | requests/s | records/s | p50 | p90 | p99 | goal | met |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+  printf '%s\n' "${rows[@]}"
+fi
+if ((${#soak_rows[@]} > 0)); then
+  ((${#rows[@]} == 0)) || echo
+  echo "Memory soak (goal: flat under sustained load):"
+  echo
+  echo "| policy | seconds | VmRSS (MB) | decisions so far |"
+  echo "|---|---:|---:|---:|"
+  printf '%s\n' "${soak_rows[@]}"
+  echo
+  printf -- '- %s\n' "${soak_verdicts[@]}"
+fi
 if ((${#notes[@]} > 0)); then
   echo
   printf -- '- %s\n' "${notes[@]}"
