@@ -66,12 +66,12 @@ bench: deps
 .PHONY: bench-server
 bench-server: deps
 	cmake --preset release -B build/bench
-	cmake --build build/bench --target licit gen_records
+	cmake --build build/bench --target licit gen_records httplib_ceiling
 	LICIT=build/bench/licit bench/server/run.sh
 
 # A long libFuzzer run of one target (docs/testing.md, "Fuzzing"): the `fuzz` preset in build/fuzz
 # (clang, ASan + UBSan), only that target built, a summary at the end, exit 1 on a finding.
-# TARGET: fuzz_front_end, fuzz_engines, fuzz_jsonl_reader or fuzz_csv_reader.
+# TARGET: fuzz_front_end, fuzz_engines, fuzz_jsonl_reader, fuzz_csv_reader or fuzz_server_request.
 SECONDS ?= 600
 .PHONY: fuzz-long
 fuzz-long: deps

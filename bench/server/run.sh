@@ -18,6 +18,10 @@
 #   batch     JSON Lines bodies of reference records (application/x-ndjson), one row per size in
 #             BATCH_SIZES, the decisions streamed back; records/s end to end (goal >= 1,000,000
 #             records/s); p50/p90/p99 are per request (per batch)
+#   ceiling   the HTTP layer's own ceiling, once per run: bench/httplib_ceiling (cpp-httplib set up
+#             as `licit serve` sets it up, answering every request with a fixed decision and
+#             deciding nothing) under the single-record load; the gap to the single rows is what
+#             Licit's own work costs (skipped with a note when httplib_ceiling is not built)
 #   soak      not in the default set: the memory soak (goal: memory flat under sustained load).
 #             SOAK_SECONDS (default 3600) of a fixed load on one server with a decision log: single
 #             records on SOAK_CONNECTIONS connections that each pause SOAK_DELAY_MS after every
@@ -40,7 +44,7 @@
 #   BATCH_CONNECTIONS    connections of the batch rows (default 2; wrk threads as many)
 #   RECORDS_N            distinct single-record bodies (default 500)
 #   POLICIES             which reference policies (default "small large")
-#   SCENARIOS            which rows (default "single latency paced batch")
+#   SCENARIOS            which rows (default "ceiling single latency paced batch")
 #   SOAK_SECONDS, SOAK_SAMPLE, SOAK_CONNECTIONS, SOAK_DELAY_MS, SOAK_BATCH_DELAY_MS
 #                        the soak's length (3600), sampling interval (60), connections (4), pause
 #                        per single-record answer (1 ms) and per batch (200 ms)
@@ -93,7 +97,7 @@ BATCHES=${BATCHES:-4}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-2}
 RECORDS_N=${RECORDS_N:-500}
 POLICIES=${POLICIES:-small large}
-SCENARIOS=${SCENARIOS:-single latency paced batch}
+SCENARIOS=${SCENARIOS:-ceiling single latency paced batch}
 PACED_MAX_CONNECTIONS=${PACED_MAX_CONNECTIONS:-64}
 PIN=${PIN:-none}
 SOAK_SECONDS=${SOAK_SECONDS:-3600}
@@ -121,8 +125,8 @@ for size in $BATCH_SIZES; do
 done
 for scenario in $SCENARIOS; do
   case $scenario in
-    single | latency | paced | batch | soak) ;;
-    *) echo "run.sh: unknown scenario \`$scenario\` (single, latency, paced, batch, soak)" >&2; exit 2 ;;
+    ceiling | single | latency | paced | batch | soak) ;;
+    *) echo "run.sh: unknown scenario \`$scenario\` (ceiling, single, latency, paced, batch, soak)" >&2; exit 2 ;;
   esac
 done
 
@@ -241,6 +245,21 @@ start_server() {
     cat "$tmp/one.json" >&2
     exit 1
   fi
+}
+
+# start_ceiling BINARY: bench/httplib_ceiling instead of licit serve (scenario `ceiling`).
+start_ceiling() {
+  : > "$tmp/server.err"
+  "${server_prefix[@]}" "$1" > "$tmp/server.out" 2> "$tmp/server.err" &
+  server_pid=$!
+  port=''
+  local i
+  for ((i = 0; i < 100; ++i)); do
+    port=$(sed -n 's|^httplib_ceiling: serving on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$tmp/server.err")
+    [[ -n $port ]] && break
+    sleep 0.1
+  done
+  [[ -n $port ]] || { echo "run.sh: no banner from $1:" >&2; cat "$tmp/server.err" >&2; exit 1; }
 }
 
 notes=()
@@ -452,6 +471,29 @@ wrk_version=$({ wrk --version 2>&1 || true; } | head -n 1 | cut -d' ' -f2)
 conditions="${version:-licit} ($LICIT${commit:+, tree $commit}); $(nproc) CPUs; server CPUs: ${server_cpus:-all}, wrk CPUs: ${wrk_cpus:-all}; server --threads ${server_threads:-default ($server_default_threads)} (paced rows: $PACED_MAX_CONNECTIONS); wrk ${wrk_version:-?}; ${DURATION} s per row"
 echo "licit serve load benchmark: $conditions" >&2
 echo "  load average before: $load_before" >&2
+
+if [[ " $SCENARIOS " == *" ceiling "* ]]; then
+  ceiling=''
+  for candidate in "$(dirname "$LICIT")/bench/httplib_ceiling" build/release/bench/httplib_ceiling \
+    build/bench/bench/httplib_ceiling build/dev/bench/httplib_ceiling; do
+    if [[ -x $candidate ]]; then
+      ceiling=$candidate
+      break
+    fi
+  done
+  if [[ -z $ceiling ]]; then
+    notes+=("no ceiling row: build bench/httplib_ceiling (cmake --build build/release --target httplib_ceiling)")
+  else
+    echo "  ceiling: $ceiling, single records, $CONNECTIONS connections" >&2
+    start_ceiling "$ceiling"
+    ((WARMUP == 0)) || run_wrk "$WARMUP" "$CONNECTIONS" "$THREADS" "$here/post_record.lua"
+    run_wrk "$DURATION" "$CONNECTIONS" "$THREADS" "$here/post_record.lua"
+    add_row "httplib alone: a fixed answer, no Licit (the ceiling)" "-" "$CONNECTIONS" "$THREADS" 1 rps 50000
+    kill -TERM "$server_pid"
+    wait "$server_pid" || notes+=("httplib_ceiling exited with status $? after SIGTERM")
+    server_pid=''
+  fi
+fi
 
 for name in $POLICIES; do
   policy=bench/policies/$name.licit
