@@ -7,8 +7,6 @@
 //
 //   httplib_ceiling [--threads N]    # listens on 127.0.0.1, a free port, printed on stderr as
 //                                    # "httplib_ceiling: serving on http://127.0.0.1:PORT"
-#include <sys/socket.h>
-
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +15,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 int main(int argc, char** argv) {
   unsigned threads = 64;  // `licit serve`'s default pool on a 2-core machine

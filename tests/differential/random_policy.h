@@ -28,16 +28,30 @@ class Gen {
   // Choices from a seeded generator (the differential test).
   explicit Gen(uint64_t seed) : rng_(seed) {}
   // Choices read from bytes (the fuzz target): each choice takes one or two bytes; once they
-  // run out every choice is the smallest, so any input gives a finite, valid policy.
+  // run out, the rest come from a generator seeded with a hash of all the bytes. The fuzzer's
+  // inputs are short (its corpus was long capped at 8 bytes): when the rest were all the
+  // smallest choice, every such input made a tiny policy whose rules never fired (every record
+  // allowed), so most of the comparing was of trivial decisions.
   Gen(const uint8_t* data, size_t size) : data_(data), size_(size), from_bytes_(true) {}
 
   int Int(int lo, int hi) {
+    if (from_bytes_ && pos_ >= size_) {
+      rng_.seed(HashBytes(data_, size_));
+      from_bytes_ = false;
+    }
     if (!from_bytes_) return std::uniform_int_distribution<int>(lo, hi)(rng_);
     const unsigned span = static_cast<unsigned>(hi - lo) + 1;
     unsigned v = 0;
     for (unsigned need = span; need > 1 && pos_ < size_; need >>= 8) v = (v << 8) | data_[pos_++];
     return lo + static_cast<int>(v % span);
   }
+  // FNV-1a: a seed from bytes, so one input always gives the same choices.
+  static uint64_t HashBytes(const uint8_t* data, size_t size) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 1099511628211ULL;
+    return h;
+  }
+
   bool Chance(int percent) { return Int(0, 99) < percent; }
   template <typename T>
   const T& Pick(const std::vector<T>& v) {

@@ -13,13 +13,6 @@ namespace {
 
 testing::DiffCoverage g_coverage;
 
-// FNV-1a: the records' seed, so one input always gives the same records.
-uint64_t HashBytes(const uint8_t* data, size_t size) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 1099511628211ULL;
-  return h;
-}
-
 }  // namespace
 
 int RunEngines(const uint8_t* data, size_t size, int max_records) {
@@ -40,7 +33,7 @@ int RunEngines(const uint8_t* data, size_t size, int max_records) {
                  text.c_str());
     std::abort();
   }
-  testing::Gen record_gen(HashBytes(data, size));
+  testing::Gen record_gen(testing::Gen::HashBytes(data, size));
   testing::DiffFailure failure;
   for (int i = 0; i < records; ++i) {
     decide::DecideOptions options;

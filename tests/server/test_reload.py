@@ -236,6 +236,34 @@ def test_decision_log_has_one_line_per_decision(serve, tmp_path):
         assert line["input"] == sent
 
 
+def test_decision_log_reopen_that_fails_keeps_the_decisions(serve, tmp_path):
+    # SIGUSR1 while the log's directory is gone: the reopen fails, the decisions made meanwhile
+    # wait in memory, and the writer's retry (every second) writes them once the directory is
+    # back. Nothing is lost, nothing is written twice.
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "decisions.jsonl"
+    s = serve("examples/cn-japan-2026.licit", "--decision-log", str(log), cwd=SOURCE_DIR)
+    records = [r for r in example_records() if r.lstrip().startswith("{")]
+    assert s.post("/v1/decide", records[0]).status == 200
+    deadline = time.time() + 10
+    while time.time() < deadline and (not log.exists() or not log.read_text()):
+        time.sleep(0.05)
+    os.rename(logs, tmp_path / "logs.1")
+    s.signal(signal.SIGUSR1)
+    assert s.wait_for_stderr(r"cannot reopen the decision log .*retried every second")
+    for record in records[1:4]:
+        assert s.post("/v1/decide", record).status == 200
+    time.sleep(1.5)  # a retry or two fail: the directory is still missing
+    logs.mkdir()
+    assert s.wait_for_stderr(r"the decision log .* is open again")
+    assert s.post("/v1/decide", records[4]).status == 200
+    assert s.stop() == 0
+    old, new = read_log(tmp_path / "logs.1" / "decisions.jsonl"), read_log(log)
+    assert [l["decision"]["id"] for l in old] == [json.loads(records[0])["id"]]
+    assert [l["decision"]["id"] for l in new] == [json.loads(r)["id"] for r in records[1:5]]
+
+
 def test_decision_log_without_input_and_reopen(serve, tmp_path):
     log = tmp_path / "decisions.jsonl"
     s = serve("examples/cn-japan-2026.licit", "--decision-log", str(log), "--decision-log-no-input",
