@@ -258,6 +258,12 @@ bool Service::Listen(std::string* error) {
     // Shared, so that a streamed answer's content provider can keep the body without a copy.
     auto owned = std::make_shared<std::string>();
     std::string& body = *owned;
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112, 6.3),
+    // as `curl -X POST .../v1/reload` sends it; httplib's reader would wait for the connection
+    // to close instead (and fail).
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      return Handle(req, res, body, std::move(owned));
+    }
     // One allocation for the announced length (bounded by --max-body), not a doubling series of
     // copies: large bodies were spending most of their time in memmove and page faults.
     const size_t announced =

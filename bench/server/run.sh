@@ -26,9 +26,10 @@
 #             SOAK_SECONDS (default 3600) of a fixed load on one server with a decision log: single
 #             records on SOAK_CONNECTIONS connections that each pause SOAK_DELAY_MS after every
 #             answer, beside one connection posting 1,000-record JSON Lines batches every
-#             SOAK_BATCH_DELAY_MS; the server's resident memory (VmRSS) sampled every SOAK_SAMPLE
-#             seconds, printed as a second table with the verdict: flat when the last third's
-#             peak is within 5% (and 8 MB) of the middle third's
+#             SOAK_BATCH_DELAY_MS, and a POST /v1/reload every SOAK_RELOAD_EVERY seconds (each
+#             compiles the policy again; 0: none); the server's resident memory (VmRSS) sampled
+#             every SOAK_SAMPLE seconds, printed as a second table with the verdict: flat when
+#             the last third's peak is within 5% (or 8 MB) of the middle third's
 #
 # Environment (all optional):
 #   LICIT                the binary (default build/release/licit, else build/bench/licit, else
@@ -45,9 +46,10 @@
 #   RECORDS_N            distinct single-record bodies (default 500)
 #   POLICIES             which reference policies (default "small large")
 #   SCENARIOS            which rows (default "ceiling single latency paced batch")
-#   SOAK_SECONDS, SOAK_SAMPLE, SOAK_CONNECTIONS, SOAK_DELAY_MS, SOAK_BATCH_DELAY_MS
-#                        the soak's length (3600), sampling interval (60), connections (4), pause
-#                        per single-record answer (1 ms) and per batch (200 ms)
+#   SOAK_SECONDS, SOAK_SAMPLE, SOAK_CONNECTIONS, SOAK_DELAY_MS, SOAK_BATCH_DELAY_MS,
+#   SOAK_RELOAD_EVERY    the soak's length (3600), sampling interval (60), connections (4), pause
+#                        per single-record answer (1 ms) and per batch (200 ms), seconds between
+#                        reloads (30)
 #   SERVER_THREADS       the server's --threads (default: its own, as `licit serve --help` says,
 #                        raised to the largest connection count: an open keep-alive connection
 #                        holds a server thread, and wrk does not report connections never
@@ -105,9 +107,10 @@ SOAK_SAMPLE=${SOAK_SAMPLE:-60}
 SOAK_CONNECTIONS=${SOAK_CONNECTIONS:-4}
 SOAK_DELAY_MS=${SOAK_DELAY_MS:-1}
 SOAK_BATCH_DELAY_MS=${SOAK_BATCH_DELAY_MS:-200}
+SOAK_RELOAD_EVERY=${SOAK_RELOAD_EVERY:-30}
 for v in DURATION WARMUP CONNECTIONS THREADS LATENCY_CONNECTIONS BATCHES \
   BATCH_CONNECTIONS RECORDS_N PACED_MAX_CONNECTIONS SOAK_SECONDS SOAK_SAMPLE SOAK_CONNECTIONS \
-  SOAK_DELAY_MS SOAK_BATCH_DELAY_MS; do
+  SOAK_DELAY_MS SOAK_BATCH_DELAY_MS SOAK_RELOAD_EVERY; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "run.sh: $v must be a whole number, not \`${!v}\`" >&2; exit 2; }
 done
 ((DURATION > 0 && CONNECTIONS > 0 && THREADS > 0 && LATENCY_CONNECTIONS > 0 &&
@@ -363,9 +366,18 @@ soak() {
     "http://127.0.0.1:$port/v1/decide" > "$tmp/soak_batch.out" 2>&1 &
   local batch_pid=$!
   local start=$SECONDS elapsed=0 next=0 rss decided
+  local next_reload=$SOAK_RELOAD_EVERY reloads=0 reload_failures=0
   local samples=()  # "elapsed rss_kb"
   while kill -0 "$single_pid" 2> /dev/null || kill -0 "$batch_pid" 2> /dev/null; do
     elapsed=$((SECONDS - start))
+    if ((SOAK_RELOAD_EVERY > 0 && elapsed >= next_reload)); then
+      if curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/v1/reload"; then
+        reloads=$((reloads + 1))
+      else
+        reload_failures=$((reload_failures + 1))
+      fi
+      next_reload=$((elapsed + SOAK_RELOAD_EVERY))
+    fi
     if ((elapsed >= next)); then
       rss=$(rss_kb "$server_pid")
       decided=$(decisions_total)
@@ -407,6 +419,8 @@ soak() {
     fi
   done
   ((rc_single == 0 && rc_batch == 0)) || { notes+=("$name soak: wrk exited $rc_single/$rc_batch"); failed=1; }
+  ((reload_failures == 0)) || { notes+=("$name soak: $reload_failures reloads failed"); failed=1; }
+  load_text="$load_text, $reloads reloads"
   # The verdict: the peak of the last third against the peak of the middle third (the first third
   # is warm-up: the allocator's arenas and the thread stacks fill then).
   local verdict

@@ -320,6 +320,33 @@ def test_malformed_and_slow_requests_do_not_stop_the_server(serve):
     assert s.get("/health", conn=s.connection()).status == 200
 
 
+def test_a_post_without_a_body_or_its_length_has_an_empty_body(serve):
+    # `curl -X POST localhost:8181/v1/reload` sends neither Content-Length nor Transfer-Encoding:
+    # the body is empty (RFC 9112, 6.3), the answer is the reload's, and the connection stays
+    # open for the next request.
+    import socket
+    s = serve(POLICY, cwd=SOURCE_DIR)
+    with socket.create_connection(("127.0.0.1", s.port), timeout=15) as c:
+        answers = b""
+        for path in (b"/v1/reload", b"/v1/decide"):
+            c.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = c.recv(4096)
+                assert chunk, "the server closed the connection"
+                head += chunk
+            header, _, body = head.partition(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length: *(\d+)", header).group(1))
+            while len(body) < length:
+                body += c.recv(4096)
+            answers += header.split(b"\r\n")[0] + b" " + body[:length] + b"\n"
+    lines = answers.decode().splitlines()
+    assert lines[0].startswith("HTTP/1.1 200") and '"digest"' in lines[0]
+    # An empty body is not a record: the decide endpoint says so, on the same connection.
+    assert lines[1].startswith("HTTP/1.1 400") and '"code":"bad_json"' in lines[1]
+    assert "the body is empty" in lines[1]
+
+
 def test_refuses_to_start_on_a_broken_policy(tmp_path):
     bad = tmp_path / "bad.licit"
     bad.write_text("policy bad\nimport std.trade\nrule r:\n  deny to UK\n")
