@@ -68,6 +68,11 @@
 #   LICIT=build/bench/licit PIN=split bench/server/run.sh
 set -euo pipefail
 
+# The whole script is one function, called on the last line: bash reads a script as it runs it,
+# so an edit to this file during an hour-long soak was executed half-read when the load ended (it
+# lost a soak's results that way).
+main() {
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 here=bench/server
@@ -184,14 +189,19 @@ trap 'exit 130' INT TERM
 records=$tmp/records.jsonl
 batch_records=$((largest_batch * BATCHES))
 need=$((RECORDS_N > batch_records ? RECORDS_N : batch_records))
-gen=''
-for candidate in "$(dirname "$LICIT")/bench/gen_records" build/release/bench/gen_records \
-  build/bench/bench/gen_records build/dev/bench/gen_records; do
-  if [[ -x $candidate ]]; then
-    gen=$candidate
-    break
-  fi
-done
+# find_bench_tool NAME: the bench/ program NAME next to LICIT's build, else in another build; empty
+# when none is built.
+find_bench_tool() {
+  local candidate
+  for candidate in "$(dirname "$LICIT")/bench/$1" "build/release/bench/$1" "build/bench/bench/$1" \
+    "build/dev/bench/$1"; do
+    if [[ -x $candidate ]]; then
+      echo "$candidate"
+      return
+    fi
+  done
+}
+gen=$(find_bench_tool gen_records)
 if [[ -n $gen ]]; then
   "$gen" --n "$need" --out "$records"
 elif command -v node > /dev/null && [[ -f /work/shared/bench/gen-records.mjs ]]; then
@@ -305,7 +315,7 @@ stop_server() {
 }
 
 # --- wrk ----------------------------------------------------------------------------------------
-declare -A r
+declare -gA r
 # run_wrk SECONDS CONNECTIONS THREADS SCRIPT [DELAY_MS]: the result in r[...] (requests,
 # duration_us, p50_us, ...).
 run_wrk() {
@@ -487,14 +497,7 @@ echo "licit serve load benchmark: $conditions" >&2
 echo "  load average before: $load_before" >&2
 
 if [[ " $SCENARIOS " == *" ceiling "* ]]; then
-  ceiling=''
-  for candidate in "$(dirname "$LICIT")/bench/httplib_ceiling" build/release/bench/httplib_ceiling \
-    build/bench/bench/httplib_ceiling build/dev/bench/httplib_ceiling; do
-    if [[ -x $candidate ]]; then
-      ceiling=$candidate
-      break
-    fi
-  done
+  ceiling=$(find_bench_tool httplib_ceiling)
   if [[ -z $ceiling ]]; then
     notes+=("no ceiling row: build bench/httplib_ceiling (cmake --build build/release --target httplib_ceiling)")
   else
@@ -601,3 +604,6 @@ if ((${#notes[@]} > 0)); then
 fi
 ((failed == 0)) || echo "run.sh: some requests failed or an answer was wrong: see the table's met column and the notes" >&2
 exit "$failed"
+}
+
+main "$@"
