@@ -15,6 +15,8 @@ packages=(
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev  # `licit serve` (server/): HTTP, TLS, JSON
   python3 python3-pytest  # the server's integration tests and the service example
   wrk  # the server's load benchmark (bench/server)
+  python3-dev pybind11-dev  # the Python package (python/, docs/python.md)
+  python3-pandas python3-dask python3-distributed  # licit.pandas and licit.dask
 )
 
 missing=()

@@ -88,5 +88,29 @@ execute_process(COMMAND ${CMAKE_COMMAND} -DLICIT=${prefix}/bin/licit
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "examples/embed-c differs from licit run")
 endif()
+
+# The Python package (when built: PYTHON is set), imported from the prefix alone, in a directory
+# outside the source tree, and deciding a record as the installed `licit eval` does.
+if(PYTHON)
+  if(NOT EXISTS "${prefix}/${PYTHON_DIR}/licit/__init__.py")
+    message(FATAL_ERROR "not installed: ${PYTHON_DIR}/licit/__init__.py")
+  endif()
+  set(record "{\"id\":\"P1\",\"date\":\"2026-02-01\",\"destination\":\"JP\",\"origin\":\"CN\"}")
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env "PYTHONPATH=${prefix}/${PYTHON_DIR}"
+                          ${PYTHON} -c "import licit, sys; print(licit.compile_files(sys.argv[1]).decide(sys.argv[2]).to_json())"
+                          "${SOURCE_DIR}/examples/cn-japan-2026.licit" "${record}"
+                  WORKING_DIRECTORY "${WORK}"
+                  RESULT_VARIABLE status OUTPUT_VARIABLE from_python ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "the installed Python package failed (${status}):\n${from_python}\n${err}")
+  endif()
+  execute_process(COMMAND "${prefix}/bin/licit" eval "${SOURCE_DIR}/examples/cn-japan-2026.licit"
+                          --record "${record}"
+                  OUTPUT_VARIABLE from_cli)
+  if(NOT from_python STREQUAL from_cli)
+    message(FATAL_ERROR "the installed Python package decided\n${from_python}licit eval:\n${from_cli}")
+  endif()
+endif()
+
 file(REMOVE_RECURSE "${prefix}")  # the static archive is large; keep only the small outputs
 message(STATUS "install test passed: ${prefix}")

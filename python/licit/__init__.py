@@ -1,0 +1,185 @@
+"""Licit from Python: compile export-control policies and decide trade records (docs/python.md).
+
+    import licit
+    policy = licit.compile_files(["examples/cn-japan-2026.licit"])
+    d = policy.decide({"id": "S1", "date": "2026-02-01", "destination": "JP", ...})
+    d.effect, d.rules, d.to_json()
+
+The engine is the native module `licit._licit` (the public C++ API, built by the same CMake
+project); this file gives it a Pythonic surface. A decision is what `licit eval` prints: its JSON
+text is kept as is (`to_json()`) and read into attributes.
+"""
+
+import datetime as _datetime
+import json as _json
+import os as _os
+
+try:
+    from . import _licit
+except ImportError as _error:  # pragma: no cover - the message is the point
+    import sys as _sys
+    raise ImportError(
+        "licit's native module could not be loaded into Python %d.%d (%s): %s. It is built for "
+        "the interpreter CMake found (docs/python.md, 'Which Python'); rebuild with "
+        "-DPython3_EXECUTABLE=%s or run the interpreter it was built for."
+        % (_sys.version_info[0], _sys.version_info[1], _sys.executable, _error, _sys.executable)
+    ) from _error
+
+__version__ = _licit.__version__
+
+__all__ = ["CompileError", "Decision", "Policy", "compile_files", "compile_source", "__version__"]
+
+
+class CompileError(ValueError):
+    """The policy did not compile. str(e) is the diagnostics as `licit check` prints them;
+    e.diagnostics is a list of dicts in the `--diagnostics=json` form."""
+
+    def __init__(self, text, diagnostics):
+        super().__init__(text.rstrip("\n") or "the policy does not compile")
+        self.diagnostics = diagnostics
+
+
+def _as_of(value):
+    """`as_of=`: None, a datetime.date or a "YYYY-MM-DD" string."""
+    if value is None:
+        return None
+    if isinstance(value, _datetime.datetime):
+        value = value.date()
+    if isinstance(value, _datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    raise TypeError("as_of must be a datetime.date or a 'YYYY-MM-DD' string, not %s"
+                    % type(value).__name__)
+
+
+def _record_text(record):
+    """A record to decide: a dict (sent as JSON) or a JSON string, as given."""
+    if isinstance(record, str):
+        return record
+    if isinstance(record, bytes):
+        return record.decode("utf-8")
+    if isinstance(record, dict):
+        return _json.dumps(record, ensure_ascii=False, default=_json_default)
+    raise TypeError("a record is a dict or a JSON string, not %s" % type(record).__name__)
+
+
+def _json_default(value):
+    # Dates in a record dict are written as the ISO dates Licit reads; sets as lists.
+    if isinstance(value, (_datetime.date, _datetime.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError("a record's values are JSON values, dates or sets, not %s"
+                    % type(value).__name__)
+
+
+class Decision:
+    """One decision: effect, the rules that fired, licences, unknowns, waivers, as `licit eval`
+    prints it (to_json() is that text, byte for byte)."""
+
+    __slots__ = ("_json", "_dict")
+
+    def __init__(self, text):
+        self._json = text
+        self._dict = _json.loads(text)
+
+    effect = property(lambda self: self._dict["effect"])
+    id = property(lambda self: self._dict.get("id"))
+    date = property(lambda self: self._dict.get("date"))
+    rules = property(lambda self: self._dict.get("rules", []))
+    licenses = property(lambda self: self._dict.get("licenses", []))
+    unknowns = property(lambda self: self._dict.get("unknowns", []))
+    waived = property(lambda self: self._dict.get("waived", []))
+    error = property(lambda self: self._dict.get("error"))
+
+    def to_json(self):
+        return self._json
+
+    def to_dict(self):
+        return _json.loads(self._json)
+
+    def __repr__(self):
+        return "<licit.Decision %s %s>" % (self.id, self.effect)
+
+
+class Policy:
+    """A compiled policy: immutable, safe to use from many threads at once."""
+
+    def __init__(self, native):
+        if not isinstance(native, _licit.NativePolicy):
+            raise TypeError("use licit.compile_files() or licit.compile_source() to make a Policy")
+        self._native = native
+
+    digest = property(lambda self: self._native.digest, doc="sha256 over every source file")
+    names = property(lambda self: list(self._native.names), doc="the root policies' names")
+    rule_count = property(lambda self: self._native.rule_count)
+    input_type = property(lambda self: self._native.input_type)
+    source_files = property(lambda self: list(self._native.source_files))
+
+    @property
+    def fields(self):
+        """What the policy reads: [{"path": "item.hs", "type": "code", "optional": True}, ...]."""
+        return [{"path": p, "type": t, "optional": o} for p, t, o in self._native.fields]
+
+    def decide(self, record, as_of=None):
+        """Decides one record (a dict or a JSON string). A record that cannot be judged gives an
+        `error` decision, never an exception."""
+        return Decision(self._native.decide_json(_record_text(record), _as_of(as_of)))
+
+    def decide_many(self, lines, as_of=None, threads=0):
+        """Decides many records (an iterable of JSON strings or dicts) on `threads` threads
+        (0: every core), the GIL released: a list of decision JSON strings, in order."""
+        if isinstance(lines, (str, bytes)):
+            raise TypeError("decide_many takes an iterable of records, not one string")
+        if not isinstance(threads, int) or threads < 0:
+            raise ValueError("threads is a whole number >= 0 (0: every core)")
+        return self._native.decide_many([_record_text(r) for r in lines], _as_of(as_of), threads)
+
+    def __repr__(self):
+        return "<licit.Policy %s %s>" % (",".join(self.names), self.digest[:19])
+
+
+def _checked(result):
+    if result.policy is None:
+        doc = _json.loads(result.diagnostics_json or "{}")
+        raise CompileError(result.diagnostics_text, doc.get("diagnostics", []))
+    return Policy(result.policy)
+
+
+def _policy_paths(paths):
+    """Files as given; a directory means every *.licit under it, in name order (as the CLI)."""
+    if isinstance(paths, (str, bytes, _os.PathLike)):
+        paths = [paths]
+    out = []
+    for p in paths:
+        p = _os.fspath(p)
+        if isinstance(p, bytes):
+            p = _os.fsdecode(p)
+        if _os.path.isdir(p):
+            found = []
+            for root, dirs, files in _os.walk(p):
+                dirs.sort()
+                found += [_os.path.join(root, f) for f in sorted(files) if f.endswith(".licit")]
+            if not found:
+                raise ValueError("no .licit files under the directory %r" % p)
+            out += found
+        else:
+            out.append(p)
+    if not out:
+        raise ValueError("compile_files needs at least one policy file")
+    return out
+
+
+def compile_files(paths):
+    """Compiles policy files (a path, a list of paths, or directories of *.licit files) that are
+    judged together, as `licit run FILE...` judges them. Raises CompileError."""
+    return _checked(_licit.compile_files(_policy_paths(paths)))
+
+
+def compile_source(text, name="<string>"):
+    """Compiles one policy from its text; `name` is the file name diagnostics show."""
+    if not isinstance(text, str):
+        raise TypeError("compile_source takes the policy's text as a str, not %s"
+                        % type(text).__name__)
+    return _checked(_licit.compile_source(name, text))

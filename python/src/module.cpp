@@ -1,0 +1,136 @@
+// The native half of the Python package `licit` (docs/python.md): a thin pybind11 layer over the
+// public C++ API (api/include/licit/licit.hpp). Decisions cross into Python as the JSON text
+// `licit eval` prints, which python/licit/__init__.py turns into objects; so Python sees exactly
+// what the CLI prints, and this file stays free of per-field conversions.
+//
+// The GIL is released while the engine works; one Policy is used by many threads at once, as
+// the C++ API allows.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "licit/licit.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+// One engine per process (the JIT), shared by every compile.
+const licit::Engine& SharedEngine() {
+  static const licit::Engine engine;
+  return engine;
+}
+
+// What a compile gives Python: the policy (empty when it did not compile) and the diagnostics as
+// text (for the exception's message) and as JSON (for CompileError.diagnostics).
+struct CompileResult {
+  std::optional<licit::Policy> policy;
+  std::string diagnostics_text;
+  std::string diagnostics_json;
+  size_t warnings = 0;
+};
+
+CompileResult FromCompilation(const licit::Compilation& c) {
+  CompileResult r;
+  if (c.ok()) r.policy = c.policy();
+  r.diagnostics_text = c.diagnostics_text();
+  r.diagnostics_json = c.diagnostics_json();
+  r.warnings = c.warning_count();
+  return r;
+}
+
+licit::DecideOptions Options(const std::optional<std::string>& as_of) {
+  licit::DecideOptions options;
+  options.as_of = as_of;
+  return options;
+}
+
+// Decides every line on `threads` threads (0: every core), in order: one JSON decision each.
+std::vector<std::string> DecideMany(const licit::Policy& policy, std::vector<std::string> lines,
+                                    const std::optional<std::string>& as_of, unsigned threads) {
+  std::vector<std::string> out(lines.size());
+  const licit::DecideOptions options = Options(as_of);
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // Below a few hundred records a thread costs more than it saves.
+  threads = static_cast<unsigned>(std::min<size_t>(threads, 1 + lines.size() / 256));
+  auto run = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) out[i] = policy.decide_json(lines[i], options).to_json();
+  };
+  if (threads <= 1) {
+    run(0, lines.size());
+    return out;
+  }
+  std::vector<std::thread> pool;
+  const size_t per = (lines.size() + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    const size_t begin = std::min(lines.size(), t * per);
+    const size_t end = std::min(lines.size(), begin + per);
+    if (begin < end) pool.emplace_back(run, begin, end);
+  }
+  for (std::thread& th : pool) th.join();
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_licit, m) {
+  m.doc() = "Licit's native module; use the `licit` package (docs/python.md).";
+  m.attr("__version__") = licit::version();
+
+  py::class_<CompileResult>(m, "_CompileResult")
+      .def_readonly("policy", &CompileResult::policy)
+      .def_readonly("diagnostics_text", &CompileResult::diagnostics_text)
+      .def_readonly("diagnostics_json", &CompileResult::diagnostics_json)
+      .def_readonly("warnings", &CompileResult::warnings);
+
+  py::class_<licit::Policy>(m, "NativePolicy")
+      .def_property_readonly("digest", &licit::Policy::digest)
+      .def_property_readonly("names", &licit::Policy::names)
+      .def_property_readonly("rule_count", &licit::Policy::rule_count)
+      .def_property_readonly("input_type", &licit::Policy::input_type)
+      .def_property_readonly("source_files", &licit::Policy::source_files)
+      .def_property_readonly("fields",
+                             [](const licit::Policy& p) {
+                               std::vector<std::tuple<std::string, std::string, bool>> out;
+                               for (const licit::FieldInfo& f : p.fields())
+                                 out.emplace_back(f.path, f.type, f.optional);
+                               return out;
+                             })
+      .def(
+          "decide_json",
+          [](const licit::Policy& p, const std::string& record,
+             const std::optional<std::string>& as_of) {
+            py::gil_scoped_release release;
+            return p.decide_json(record, Options(as_of)).to_json();
+          },
+          py::arg("record"), py::arg("as_of") = py::none())
+      .def(
+          "decide_many",
+          [](const licit::Policy& p, std::vector<std::string> lines,
+             const std::optional<std::string>& as_of, unsigned threads) {
+            py::gil_scoped_release release;
+            return DecideMany(p, std::move(lines), as_of, threads);
+          },
+          py::arg("lines"), py::arg("as_of") = py::none(), py::arg("threads") = 0);
+
+  m.def(
+      "compile_files",
+      [](const std::vector<std::string>& paths) {
+        py::gil_scoped_release release;
+        return FromCompilation(SharedEngine().compile_files(paths));
+      },
+      py::arg("paths"));
+  m.def(
+      "compile_source",
+      [](const std::string& name, const std::string& text) {
+        py::gil_scoped_release release;
+        return FromCompilation(SharedEngine().compile_source(name, text));
+      },
+      py::arg("name"), py::arg("text"));
+}

@@ -1,0 +1,141 @@
+"""The Python package `licit` (docs/python.md) against the CLI: compiled policies, decisions,
+errors, threads. Run by ctest `python/module` with PYTHONPATH at the build's python/ and LICIT
+at the CLI; from a shell:
+
+    PYTHONPATH=build/dev/python LICIT=build/dev/licit /usr/bin/python3 -m pytest -q tests/python
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import threading
+
+import pytest
+
+import licit
+
+LICIT = os.environ.get("LICIT", "build/dev/licit")
+POLICY = "examples/cn-japan-2026.licit"
+RECORDS = "examples/shipments.jsonl"
+
+
+def example_lines():
+    with open(RECORDS, encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
+def cli(*args, stdin=None):
+    out = subprocess.run([LICIT, *args], input=stdin, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, timeout=120)
+    return out.stdout.decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return licit.compile_files([POLICY])
+
+
+def test_version_and_policy_facts(policy):
+    assert licit.__version__ == cli("--version").split()[1]
+    assert policy.names == ["cn.mofcom.japan_2026"]
+    assert policy.digest.startswith("sha256:") and len(policy.digest) == 7 + 64
+    assert policy.rule_count > 0
+    paths = {f["path"]: f for f in policy.fields}
+    assert paths["destination"]["type"] == "country"
+    assert POLICY in policy.source_files
+
+
+def test_decide_is_licit_eval_byte_for_byte(policy):
+    for line in example_lines()[:8]:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        expected = cli("eval", POLICY, "--record", line).rstrip("\n")
+        assert policy.decide(line).to_json() == expected
+        d = policy.decide(record)  # a dict decides the same
+        assert d.effect == json.loads(expected)["effect"]
+        assert d.to_dict() == json.loads(expected)
+        assert d.id == record.get("id")
+        assert [r["rule"] for r in d.rules] == [r["rule"] for r in json.loads(expected)["rules"]]
+
+
+def test_as_of_as_a_date_or_a_string(policy):
+    line = example_lines()[0]
+    expected = cli("eval", POLICY, "--record", line, "--as-of", "2026-03-01").rstrip("\n")
+    assert policy.decide(line, as_of="2026-03-01").to_json() == expected
+    assert policy.decide(line, as_of=datetime.date(2026, 3, 1)).to_json() == expected
+    with pytest.raises(TypeError, match="as_of"):
+        policy.decide(line, as_of=20260301)
+    # A malformed date is the record's error, as in the CLI, not an exception.
+    assert policy.decide(line, as_of="2026-13-45").effect == "error"
+
+
+def test_a_record_that_cannot_be_judged_is_an_error_decision(policy):
+    for bad in ["{broken", "[]", '{"id": "X"}', ""]:
+        d = policy.decide(bad)
+        assert d.effect == "error" and d.error
+    with pytest.raises(TypeError, match="dict or a JSON string"):
+        policy.decide(42)
+
+
+def test_compile_error_has_diagnostics():
+    with pytest.raises(licit.CompileError) as e:
+        licit.compile_source("policy bad\nimport std.trade\nrule r:\n  deny to UK\n",
+                             name="bad.licit")
+    assert "E0305" in str(e.value) and "bad.licit" in str(e.value)
+    assert isinstance(e.value, ValueError)
+    codes = [d["code"] for d in e.value.diagnostics]
+    assert "E0305" in codes
+    with pytest.raises(licit.CompileError):
+        licit.compile_files(["no/such/file.licit"])
+    with pytest.raises(TypeError):
+        licit.compile_source(b"policy p")
+
+
+def test_compile_source_and_a_directory(tmp_path, policy):
+    with open(POLICY, encoding="utf-8") as f:
+        text = f.read()
+    again = licit.compile_source(text, name=POLICY)
+    line = example_lines()[0]
+    assert again.decide(line).to_json() == policy.decide(line).to_json()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "p.licit").write_text(text)
+    (tmp_path / "notes.txt").write_text("not a policy")
+    from_dir = licit.compile_files(str(tmp_path))
+    assert from_dir.names == policy.names
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="no .licit files"):
+        licit.compile_files(tmp_path / "empty")
+
+
+def test_decide_many_matches_decide_on_every_thread_count(policy):
+    lines = example_lines() * 40
+    one = [policy.decide(l).to_json() for l in lines]
+    assert policy.decide_many(lines, threads=1) == one
+    assert policy.decide_many(lines, threads=3) == one
+    assert policy.decide_many(lines) == one
+    assert policy.decide_many([]) == []
+    with pytest.raises(TypeError):
+        policy.decide_many("{}")
+    with pytest.raises(ValueError):
+        policy.decide_many(lines, threads=-1)
+
+
+def test_one_policy_from_many_python_threads(policy):
+    lines = example_lines()
+    expected = [policy.decide(l).to_json() for l in lines]
+    failures = []
+
+    def work():
+        for _ in range(20):
+            if policy.decide_many(lines, threads=2) != expected:
+                failures.append("differs")
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
