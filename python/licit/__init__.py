@@ -27,7 +27,8 @@ except ImportError as _error:  # pragma: no cover - the message is the point
 
 __version__ = _licit.__version__
 
-__all__ = ["CompileError", "Decision", "Policy", "compile_files", "compile_source", "__version__"]
+__all__ = ["CompileError", "Decision", "Policy", "ScreenSummary", "compile_files", "compile_source",
+           "__version__"]
 
 
 class CompileError(ValueError):
@@ -136,8 +137,67 @@ class Policy:
             raise ValueError("threads is a whole number >= 0 (0: every core)")
         return self._native.decide_many([_record_text(r) for r in lines], _as_of(as_of), threads)
 
+    def explain(self, record, as_of=None):
+        """The text `licit explain` prints for the record: every rule and exception's outcome."""
+        return self._native.explain_text(_record_text(record), _as_of(as_of))
+
+    def explain_json(self, record, as_of=None):
+        """The explanation as a dict (`licit explain --format json`)."""
+        return _json.loads(self._native.explain_json(_record_text(record), _as_of(as_of)))
+
+    def test(self):
+        """Runs the policy's `test` blocks: the report as a dict, as `licit test --format json`
+        prints it, with "ok" added (True when every test passed)."""
+        report = _json.loads(self._native.test_json())
+        report["ok"] = report.get("failed", 0) == 0
+        return report
+
+    def screen_file(self, records, out=None, threads=0, as_of=None, format=None,
+                    out_format=None):
+        """`licit run` on a file: one decision per record, in input order, written to `out`
+        (it appears only when complete) or only counted when out is None. `format` and
+        `out_format` are "jsonl" or "csv" (default: from the file names' extensions, as the CLI).
+        Returns a ScreenSummary; a record that cannot be read or judged is an `error` decision
+        naming its line, never an exception. Raises OSError when the files cannot be read or
+        written."""
+        records = _os.fspath(records)
+        out = "" if out is None else _os.fspath(out)
+        if not isinstance(threads, int) or threads < 0:
+            raise ValueError("threads is a whole number >= 0 (0: every core)")
+        if format is None:
+            format = "csv" if records.lower().endswith(".csv") else "jsonl"
+        if out_format is None:
+            out_format = "csv" if out.lower().endswith(".csv") else "jsonl"
+        for f in (format, out_format):
+            if f not in ("jsonl", "csv"):
+                raise ValueError('a format is "jsonl" or "csv", not %r' % (f,))
+        result = self._native.screen_file(records, out, format, out_format, threads,
+                                          _as_of(as_of))
+        if result.file_error:
+            raise OSError(result.error)
+        return ScreenSummary(result)
+
     def __repr__(self):
         return "<licit.Policy %s %s>" % (",".join(self.names), self.digest[:19])
+
+
+class ScreenSummary:
+    """What screen_file did: records (decisions written), counts by effect (as `licit run`'s
+    summary), seconds, records_per_second, and error ("" when every record was screened)."""
+
+    def __init__(self, result):
+        self.records = result.records
+        self.counts = dict(result.counts)
+        self.error = result.error
+        self.seconds = result.seconds
+        self.records_per_second = result.records / result.seconds if result.seconds else 0.0
+
+    @property
+    def ok(self):
+        return not self.error
+
+    def __repr__(self):
+        return "<licit.ScreenSummary %d records %s>" % (self.records, self.counts)
 
 
 def _checked(result):

@@ -6,6 +6,9 @@
 // The GIL is released while the engine works; one Policy is used by many threads at once, as
 // the C++ API allows.
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <thread>
@@ -77,6 +80,73 @@ std::vector<std::string> DecideMany(const licit::Policy& policy, std::vector<std
   return out;
 }
 
+// What screen_file reports: the records, the counts by effect name, the error that stopped it
+// ("" when every record was screened), and the seconds it took.
+struct ScreenResult {
+  uint64_t records = 0;
+  std::vector<std::pair<std::string, uint64_t>> counts;
+  std::string error;
+  bool file_error = false;  // `error` is about opening or writing the files (an OSError)
+  double seconds = 0;
+};
+
+licit::RecordFormat Format(const std::string& name) {
+  if (name == "csv") return licit::RecordFormat::Csv;
+  if (name == "jsonl") return licit::RecordFormat::JsonLines;
+  throw py::value_error("a format is \"jsonl\" or \"csv\", not \"" + name + "\"");
+}
+
+// `licit run` from Python: the records file screened on `threads` threads, the decisions written
+// to `out` (through a temporary file beside it, renamed when complete, as `licit run --out`
+// does), or only counted when `out` is empty.
+ScreenResult ScreenFile(const licit::Policy& policy, const std::string& records,
+                        const std::string& out, licit::ScreenOptions options) {
+  ScreenResult result;
+  const auto start = std::chrono::steady_clock::now();
+  std::ifstream in(records, std::ios::binary);
+  if (!in) {
+    result.error = "cannot read the records `" + records + "`";
+    result.file_error = true;
+    return result;
+  }
+  const std::string partial = out.empty() ? "" : out + ".partial";
+  std::ofstream sink;
+  if (!out.empty()) {
+    sink.open(partial, std::ios::binary | std::ios::trunc);
+    if (!sink) {
+      result.error = "cannot write `" + partial + "`";
+      result.file_error = true;
+      return result;
+    }
+  }
+  licit::ScreenSummary summary = policy.screen(
+      in,
+      [&](std::string_view chunk) {
+        if (!out.empty()) sink.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      },
+      options);
+  result.records = summary.records;
+  for (int e = 0; e <= static_cast<int>(licit::Effect::Error); ++e) {
+    const auto effect = static_cast<licit::Effect>(e);
+    result.counts.emplace_back(licit::effect_name(effect), summary.count(effect));
+  }
+  result.error = summary.error;
+  if (!out.empty()) {
+    sink.close();
+    if (!sink && result.error.empty()) {
+      result.error = "cannot write `" + partial + "`";
+      result.file_error = true;
+    }
+    if (result.error.empty() && std::rename(partial.c_str(), out.c_str()) != 0) {
+      result.error = "cannot rename `" + partial + "` to `" + out + "`";
+      result.file_error = true;
+    }
+    if (!result.error.empty()) std::remove(partial.c_str());
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_licit, m) {
@@ -88,6 +158,13 @@ PYBIND11_MODULE(_licit, m) {
       .def_readonly("diagnostics_text", &CompileResult::diagnostics_text)
       .def_readonly("diagnostics_json", &CompileResult::diagnostics_json)
       .def_readonly("warnings", &CompileResult::warnings);
+
+  py::class_<ScreenResult>(m, "_ScreenResult")
+      .def_readonly("records", &ScreenResult::records)
+      .def_readonly("counts", &ScreenResult::counts)
+      .def_readonly("error", &ScreenResult::error)
+      .def_readonly("file_error", &ScreenResult::file_error)
+      .def_readonly("seconds", &ScreenResult::seconds);
 
   py::class_<licit::Policy>(m, "NativePolicy")
       .def_property_readonly("digest", &licit::Policy::digest)
@@ -117,7 +194,43 @@ PYBIND11_MODULE(_licit, m) {
             py::gil_scoped_release release;
             return DecideMany(p, std::move(lines), as_of, threads);
           },
-          py::arg("lines"), py::arg("as_of") = py::none(), py::arg("threads") = 0);
+          py::arg("lines"), py::arg("as_of") = py::none(), py::arg("threads") = 0)
+      .def(
+          "explain_text",
+          [](const licit::Policy& p, const std::string& record,
+             const std::optional<std::string>& as_of) {
+            py::gil_scoped_release release;
+            return p.explain_json(record, Options(as_of)).to_text();
+          },
+          py::arg("record"), py::arg("as_of") = py::none())
+      .def(
+          "explain_json",
+          [](const licit::Policy& p, const std::string& record,
+             const std::optional<std::string>& as_of) {
+            py::gil_scoped_release release;
+            return p.explain_json(record, Options(as_of)).to_json();
+          },
+          py::arg("record"), py::arg("as_of") = py::none())
+      .def("test_json",
+           [](const licit::Policy& p) {
+             py::gil_scoped_release release;
+             return p.run_tests().to_json();
+           })
+      .def(
+          "screen_file",
+          [](const licit::Policy& p, const std::string& records, const std::string& out,
+             const std::string& input_format, const std::string& output_format, unsigned threads,
+             const std::optional<std::string>& as_of) {
+            licit::ScreenOptions options;
+            options.input = Format(input_format);
+            options.output = Format(output_format);
+            options.threads = threads;
+            options.as_of = as_of;
+            py::gil_scoped_release release;
+            return ScreenFile(p, records, out, std::move(options));
+          },
+          py::arg("records"), py::arg("out"), py::arg("input_format"), py::arg("output_format"),
+          py::arg("threads"), py::arg("as_of"));
 
   m.def(
       "compile_files",

@@ -139,3 +139,48 @@ def test_one_policy_from_many_python_threads(policy):
     for t in threads:
         t.join()
     assert failures == []
+
+
+def test_explain_is_licit_explain(policy):
+    line = example_lines()[0]
+    assert policy.explain(line) == cli("explain", POLICY, "--record", line)
+    as_json = policy.explain_json(json.loads(line))
+    assert as_json == json.loads(cli("explain", POLICY, "--record", line, "--format", "json"))
+    assert policy.explain(line, as_of="2026-03-01") == cli("explain", POLICY, "--record", line,
+                                                           "--as-of", "2026-03-01")
+
+
+def test_test_blocks_report(policy):
+    report = policy.test()
+    assert report == dict(json.loads(cli("test", POLICY, "--format", "json")), ok=report["ok"])
+    assert report["ok"] == (report["failed"] == 0)
+    failing = licit.compile_source(
+        "policy t\nimport std.trade\nrule r:\n  deny to JP\n"
+        "test \"jp is allowed\" {\n  given { id: \"T\", date: 2026-02-01, destination: JP }\n"
+        "  expect allow\n}\n",
+        name="t.licit")
+    bad = failing.test()
+    assert bad["ok"] is False and bad["failed"] == 1
+
+
+def test_screen_file_is_licit_run(policy, tmp_path):
+    out = tmp_path / "decisions.jsonl"
+    summary = policy.screen_file(RECORDS, out=out, threads=2)
+    expected = subprocess.run([LICIT, "run", POLICY, "--records", RECORDS], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=120).stdout
+    assert out.read_bytes() == expected
+    assert summary.records == len(expected.splitlines())
+    assert sum(summary.counts.values()) == summary.records
+    assert summary.counts["error"] >= 1  # the example file holds malformed lines on purpose
+    assert summary.ok and summary.records_per_second > 0
+    as_csv = tmp_path / "decisions.csv"
+    policy.screen_file(RECORDS, out=as_csv, as_of=datetime.date(2026, 3, 1))
+    assert as_csv.read_bytes() == subprocess.run(
+        [LICIT, "run", POLICY, "--records", RECORDS, "--out-format", "csv", "--as-of",
+         "2026-03-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120).stdout
+    counted = policy.screen_file(RECORDS)  # no out: counted only
+    assert counted.counts == summary.counts
+    with pytest.raises(OSError, match="cannot read"):
+        policy.screen_file(tmp_path / "missing.jsonl")
+    with pytest.raises(ValueError, match="jsonl"):
+        policy.screen_file(RECORDS, format="xml")
