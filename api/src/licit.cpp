@@ -430,6 +430,11 @@ Compilation Engine::compile_source(std::string_view name, std::string_view text)
 
 Compilation Engine::compile_sources(
     const std::vector<std::pair<std::string, std::string>>& files) const {
+  return compile_sources(files, files.size());
+}
+
+Compilation Engine::compile_sources(const std::vector<std::pair<std::string, std::string>>& files,
+                                    size_t roots) const {
   detail::EngineState fallback;
   const detail::EngineState& e = state_ ? *state_ : fallback;
   // Paths are compared as the checker forms them: relative imports are joined to the importing
@@ -445,7 +450,10 @@ Compilation Engine::compile_sources(
       if (it == by_path.end()) return std::nullopt;
       return *it->second;
     };
-    return frontend::CompileTexts(sources, files, diags, options);
+    if (roots >= files.size()) return frontend::CompileTexts(sources, files, diags, options);
+    const std::vector<std::pair<std::string, std::string>> root_files(
+        files.begin(), files.begin() + static_cast<std::ptrdiff_t>(roots));
+    return frontend::CompileTexts(sources, root_files, diags, options);
   }));
 }
 
@@ -769,6 +777,16 @@ std::vector<std::string> Policy::source_files() const {
   if (!state_) return out;
   for (size_t i = 0; i < state_->sources.size(); ++i) {
     out.push_back(state_->sources.Get(static_cast<FileId>(i)).path());
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Policy::sources() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!state_) return out;
+  for (size_t i = 0; i < state_->sources.size(); ++i) {
+    const SourceFile& file = state_->sources.Get(static_cast<FileId>(i));
+    out.emplace_back(file.path(), file.text());
   }
   return out;
 }

@@ -177,6 +177,15 @@ class Policy:
             raise OSError(result.error)
         return ScreenSummary(result)
 
+    def __reduce__(self):
+        # Pickled as its sources (every file's name and text, the roots first), not as paths to
+        # read again: a Dask worker on another machine compiles exactly this policy.
+        sources = self._native.sources
+        roots = list(dict.fromkeys(self._native.root_files))
+        ordered = [f for r in roots for f in sources if f[0] == r]
+        ordered += [f for f in sources if f[0] not in roots]
+        return (_from_sources, (self.digest, ordered, len(roots)))
+
     def __repr__(self):
         return "<licit.Policy %s %s>" % (",".join(self.names), self.digest[:19])
 
@@ -198,6 +207,27 @@ class ScreenSummary:
 
     def __repr__(self):
         return "<licit.ScreenSummary %d records %s>" % (self.records, self.counts)
+
+
+# Policies unpickled in this process, by digest and roots (the digest covers the files, not which
+# of them are roots): a worker compiles each policy once however many tasks bring it.
+_compiled_by_digest = {}
+_compiled_lock = __import__("threading").Lock()
+
+
+def _from_sources(digest, files, roots):
+    key = (digest, tuple(name for name, _ in files[:roots]))
+    with _compiled_lock:
+        cached = _compiled_by_digest.get(key)
+    if cached is not None:
+        return cached
+    policy = _checked(_licit.compile_sources(files, roots))
+    if policy.digest != digest:
+        raise ValueError("the unpickled policy compiled to %s, not %s: this process runs another "
+                         "licit (%s) or standard library than the one that pickled it"
+                         % (policy.digest, digest, __version__))
+    with _compiled_lock:
+        return _compiled_by_digest.setdefault(key, policy)
 
 
 def _checked(result):

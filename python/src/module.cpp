@@ -172,6 +172,14 @@ PYBIND11_MODULE(_licit, m) {
       .def_property_readonly("rule_count", &licit::Policy::rule_count)
       .def_property_readonly("input_type", &licit::Policy::input_type)
       .def_property_readonly("source_files", &licit::Policy::source_files)
+      .def_property_readonly("sources", &licit::Policy::sources)
+      .def_property_readonly("root_files",
+                             [](const licit::Policy& p) {
+                               std::vector<std::string> out;
+                               for (const licit::PolicyInfo& info : p.policies())
+                                 out.push_back(info.file);
+                               return out;
+                             })
       .def_property_readonly("fields",
                              [](const licit::Policy& p) {
                                std::vector<std::tuple<std::string, std::string, bool>> out;
@@ -239,6 +247,13 @@ PYBIND11_MODULE(_licit, m) {
         return FromCompilation(SharedEngine().compile_files(paths));
       },
       py::arg("paths"));
+  m.def(
+      "compile_sources",
+      [](const std::vector<std::pair<std::string, std::string>>& files, size_t roots) {
+        py::gil_scoped_release release;
+        return FromCompilation(SharedEngine().compile_sources(files, roots));
+      },
+      py::arg("files"), py::arg("roots"));
   m.def(
       "compile_source",
       [](const std::string& name, const std::string& text) {

@@ -116,3 +116,28 @@ TEST_CASE("compile_sources reads nothing from disk", "[api]") {
   CHECK(bad.diagnostics().front().file == "x.licit");
   CHECK(bad.diagnostics().front().line == 4);
 }
+
+TEST_CASE("sources() compiles the same policy again, imports staying imports", "[api]") {
+  licit::Engine engine;
+  // main.licit is the only root; common.licit is imported (all roots, it would be a second root).
+  licit::Compilation first = engine.compile_sources(
+      {{"policies/main.licit", kMain}, {"policies/lib/common.licit", kCommon}}, 1);
+  INFO(first.diagnostics_text());
+  REQUIRE(first.ok());
+  licit::Policy policy = first.policy();
+  REQUIRE(policy.names() == std::vector<std::string>{"acme.main"});
+  const Files sources = policy.sources();
+  REQUIRE(sources.size() == policy.source_files().size());
+  for (size_t i = 0; i < sources.size(); ++i) CHECK(sources[i].first == policy.source_files()[i]);
+  CHECK(sources[0] == Files::value_type{"policies/main.licit", kMain});
+
+  licit::Compilation again = engine.compile_sources(sources, 1);
+  REQUIRE(again.ok());
+  CHECK(again.policy().digest() == policy.digest());
+  CHECK(again.policy().names() == policy.names());
+  // Both user files as roots: common.licit judges too, a different policy.
+  licit::Compilation both = engine.compile_sources(
+      {{"policies/main.licit", kMain}, {"policies/lib/common.licit", kCommon}});
+  REQUIRE(both.ok());
+  CHECK(both.policy().names().size() == 2);
+}

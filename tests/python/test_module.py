@@ -184,3 +184,51 @@ def test_screen_file_is_licit_run(policy, tmp_path):
         policy.screen_file(tmp_path / "missing.jsonl")
     with pytest.raises(ValueError, match="jsonl"):
         policy.screen_file(RECORDS, format="xml")
+
+
+def test_pickling_by_sources_with_a_compile_cache(tmp_path):
+    import pickle
+    # A policy importing a file of its own: the import travels with it, not as a path.
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "groups.licit").write_text(
+        "policy lib.groups\nimport std.trade\ngroup Watched = {JP, KR}\n")
+    root = tmp_path / "main.licit"
+    root.write_text("policy main\nimport std.trade\nimport \"lib/groups.licit\"\n"
+                    "rule watched:\n  review to Watched\n")
+    try:
+        policy = licit.compile_files([str(root), POLICY])
+    except licit.CompileError as e:
+        pytest.fail(str(e))
+    data = pickle.dumps(policy)
+    (tmp_path / "lib" / "groups.licit").write_text("not a policy any more")  # not read again
+    again = pickle.loads(data)
+    assert again.digest == policy.digest and again.names == policy.names
+    for line in example_lines():
+        assert again.decide(line).to_json() == policy.decide(line).to_json()
+    assert pickle.loads(data) is again  # compiled once per process
+    # In another process (what a Dask worker does): the same decisions.
+    script = ("import pickle, sys; p = pickle.loads(sys.stdin.buffer.read()); "
+              "print(p.digest); print(p.decide(%r).to_json())" % example_lines()[0])
+    import sys
+    package_dir = os.path.dirname(os.path.dirname(os.path.abspath(licit.__file__)))
+    out = subprocess.run([sys.executable, "-c", script], input=data, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, timeout=120, cwd=str(tmp_path),
+                         env=dict(os.environ, PYTHONPATH=package_dir))
+    assert out.returncode == 0, out.stderr.decode()
+    assert out.stdout.decode().splitlines() == [policy.digest,
+                                                policy.decide(example_lines()[0]).to_json()]
+
+
+def test_pickled_policies_with_the_same_files_but_other_roots_stay_apart():
+    import pickle
+    common = "policy acme.common\nimport std.trade\ngroup allies = {JP, KR}\n"
+    main = ("policy acme.main\nimport std.trade\nimport \"common.licit\"\n"
+            "rule to-allies:\n  license to allies\n")
+    # The same two files: one root, then both as roots (their digests are equal).
+    one = licit._checked(licit._licit.compile_sources(
+        [("m/main.licit", main), ("m/common.licit", common)], 1))
+    both = licit._checked(licit._licit.compile_sources(
+        [("m/main.licit", main), ("m/common.licit", common)], 2))
+    assert one.digest == both.digest and one.names != both.names
+    assert pickle.loads(pickle.dumps(one)).names == one.names
+    assert pickle.loads(pickle.dumps(both)).names == both.names

@@ -222,6 +222,10 @@ class LICIT_API Engine {
   // the given paths (against the importing file's directory, as on disk) and `std.*` as usual;
   // nothing is read from disk: importing a path not given is E0311 (cannot read).
   Compilation compile_sources(const std::vector<std::pair<std::string, std::string>>& files) const;
+  // The same, with only the first `roots` files as roots; the others can only be imported (the
+  // files a Policy was compiled from, Policy::sources(), to compile it again elsewhere).
+  Compilation compile_sources(const std::vector<std::pair<std::string, std::string>>& files,
+                              size_t roots) const;
 
   // Runs the compiler on policy files up to `stage` and prints it (`licit dump`). Tokens and Ast
   // read each file alone (in order, their texts concatenated; imports are not followed), so they
@@ -448,6 +452,10 @@ class LICIT_API Policy {
   // (a root, then what it imports): standard modules by the path diagnostics show for them
   // ("stdlib/std/trade.licit"). A server watches these for changes.
   std::vector<std::string> source_files() const;
+  // The same files with their texts, (path, text) in the same order: with the roots' files
+  // (policies()[i].file) they compile the same policy again, with the same digest, through
+  // Engine::compile_sources(files, roots) on another machine (Python's pickling does this).
+  std::vector<std::pair<std::string, std::string>> sources() const;
   // "sha256:" and 64 hex digits over every source file's name and text, in that order: equal for
   // the same files with the same contents, so it names a policy version in logs and answers.
   // "" for an empty Policy.
