@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -224,6 +225,27 @@ PYBIND11_MODULE(_licit, m) {
              py::gil_scoped_release release;
              return p.run_tests().to_json();
            })
+      .def(
+          "screen_text",
+          [](const licit::Policy& p, const std::string& records, const std::string& input_format,
+             unsigned threads, const std::optional<std::string>& as_of) {
+            licit::ScreenOptions options;
+            options.input = Format(input_format);
+            options.threads = threads;
+            options.as_of = as_of;
+            std::string out;
+            std::string error;
+            {
+              py::gil_scoped_release release;
+              std::istringstream in(records);
+              licit::ScreenSummary summary =
+                  p.screen(in, [&](std::string_view chunk) { out.append(chunk); }, options);
+              error = summary.error;
+            }
+            if (!error.empty()) throw py::value_error(error);
+            return py::bytes(out);
+          },
+          py::arg("records"), py::arg("input_format"), py::arg("threads"), py::arg("as_of"))
       .def(
           "screen_file",
           [](const licit::Policy& p, const std::string& records, const std::string& out,
