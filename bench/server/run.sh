@@ -310,7 +310,7 @@ stop_server() {
   # Anything on stderr besides the banner and the shutdown lines.
   local extra
   extra=$(grep -v -e '^licit: serving ' -e '^licit: .*: finishing the requests in flight' \
-    -e '^licit: stopped' "$tmp/server.err" || true)
+    -e '^licit: stopped' -e '^licit: reloaded (POST /v1/reload)' "$tmp/server.err" || true)
   [[ -z $extra ]] || notes+=("$policy: server stderr: $(head -c 500 <<< "$extra" | tr '\n' ' ')")
 }
 
