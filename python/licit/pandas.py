@@ -10,6 +10,7 @@ import csv as _csv
 import datetime as _datetime
 import io as _io
 import json as _json
+import re as _re
 
 import pandas as _pd
 
@@ -40,6 +41,14 @@ def _cell(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an int column with NaN became float: 3.0 is the record's 3
     return str(value)
+
+
+def _row_error(error):
+    """The reason alone: the CSV line it names is of the CSV written in memory, and the row is
+    already named by the frame's index."""
+    if error is None:
+        return None
+    return _re.sub(r"^line [0-9]+: ", "", error)
 
 
 def screen(df, policy, as_of=None, threads=0):
@@ -77,5 +86,5 @@ def screen(df, policy, as_of=None, threads=0):
         "rules": [[r["rule"] for r in d.get("rules", [])] for d in decisions],
         "licenses": [list(d.get("licenses", [])) for d in decisions],
         "unknowns": [[u["rule"] for u in d.get("unknowns", [])] for d in decisions],
-        "error": [d.get("error") for d in decisions],
+        "error": [_row_error(d.get("error")) for d in decisions],
     }, index=df.index)
