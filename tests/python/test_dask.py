@@ -86,3 +86,34 @@ def test_misuse_raises(policy):
         licit.dask.screen(["{}"], policy)
     with pytest.raises(TypeError, match="licit.Policy"):
         licit.dask.screen(db.from_sequence(["{}"]), "p.licit")
+
+
+def test_the_command_line_is_licit_run_per_file(tmp_path):
+    import shutil
+    import sys
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(RECORDS, inputs / "a.jsonl")
+    shutil.copy(RECORDS, inputs / "b.jsonl")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(
+        os.path.abspath(licit.__file__))))
+    out = subprocess.run([sys.executable, "-m", "licit.dask", "--policy", POLICY, "--records",
+                          str(inputs / "*.jsonl"), "--out", str(tmp_path / "out"), "--workers", "2"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300, env=env)
+    run = subprocess.run([LICIT, "run", POLICY, "--records", RECORDS], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, timeout=120)
+    assert out.returncode == run.returncode == 4, out.stderr.decode()  # the example has bad lines
+    for name in ("a", "b"):
+        assert (tmp_path / "out" / (name + ".decisions.jsonl")).read_bytes() == run.stdout
+    counts = run.stderr.decode().splitlines()[-1]
+    doubled = ", ".join("%s %d" % (e, 2 * int(n)) for e, n in
+                        (part.strip().split(" ") for part in counts.split(",")))
+    assert out.stderr.decode().splitlines()[-1].strip() == doubled
+    # A policy that does not compile stops it before any work is sent.
+    bad = tmp_path / "bad.licit"
+    bad.write_text("policy bad\nimport std.trade\nrule r:\n  deny to UK\n")
+    failed = subprocess.run([sys.executable, "-m", "licit.dask", "--policy", str(bad),
+                             "--records", RECORDS, "--out", str(tmp_path / "o2")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, env=env)
+    assert failed.returncode == 1 and b"E0305" in failed.stderr
+    assert not (tmp_path / "o2").exists()
