@@ -69,6 +69,14 @@ bench-server: deps
 	cmake --build build/bench --target licit gen_records httplib_ceiling
 	LICIT=build/bench/licit bench/server/run.sh
 
+# The Dask benchmark of the Python package (bench/README.md, "Python and Dask"): 1 M reference
+# records through licit run and licit.dask on 1 and 2 local workers (a few minutes).
+.PHONY: bench-python
+bench-python: deps
+	cmake --preset release -B build/bench
+	cmake --build build/bench --target licit gen_records licit_python
+	PYTHONPATH=build/bench/python /usr/bin/python3 bench/python/dask_bench.py --licit build/bench/licit
+
 # A long libFuzzer run of one target (docs/testing.md, "Fuzzing"): the `fuzz` preset in build/fuzz
 # (clang, ASan + UBSan), only that target built, a summary at the end, exit 1 on a finding.
 # TARGET: fuzz_front_end, fuzz_engines, fuzz_jsonl_reader, fuzz_csv_reader or fuzz_server_request.
