@@ -474,8 +474,8 @@ std::unique_ptr<RecordReader> MakeJsonLinesReader(std::istream& input,
 
 }  // namespace internal
 
-LineBlockReader::LineBlockReader(std::istream& input, size_t block_bytes)
-    : input_(input), block_bytes_(block_bytes) {}
+LineBlockReader::LineBlockReader(std::istream& input, size_t block_bytes, uint64_t first_line)
+    : input_(input), block_bytes_(block_bytes), next_line_(first_line) {}
 
 bool LineBlockReader::Next(LineBlock& out) {
   out.first_line = next_line_;

@@ -57,7 +57,9 @@ class LineBlockReader {
  public:
   // Blocks of about `block_bytes` (a line longer than that makes its block longer, up to the
   // line limit of 16 MiB, past which the line is skipped and listed as too long).
-  explicit LineBlockReader(std::istream& input, size_t block_bytes = size_t{1} << 20);
+  // `first_line`: the number of the input's first line (a part of a larger file starts later).
+  explicit LineBlockReader(std::istream& input, size_t block_bytes = size_t{1} << 20,
+                           uint64_t first_line = 1);
   // The next lines, ending with '\n' (the last line of the input may lack it). False at end of
   // input. Not thread-safe: callers share one reader under a lock.
   bool Next(LineBlock& out);

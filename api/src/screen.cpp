@@ -262,6 +262,14 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
   if (!detail::ResolveOptions(DecideOptions{options.as_of, std::nullopt}, decide, summary.error)) {
     return summary;
   }
+  if (options.first_line == 0) {
+    summary.error = "first_line is a line number: it starts at 1";
+    return summary;
+  }
+  if (options.first_line != 1 && options.input != RecordFormat::JsonLines) {
+    summary.error = "first_line applies to JSON Lines only: CSV input starts with its header";
+    return summary;
+  }
   std::optional<rt::Effect> fail_on;
   if (options.fail_on) fail_on = static_cast<rt::Effect>(*options.fail_on);
   const unsigned threads =
@@ -274,7 +282,7 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
   std::exception_ptr failure;
   Tally tally;
   if (options.input == RecordFormat::JsonLines) {
-    io::LineBlockReader reader(records);
+    io::LineBlockReader reader(records, size_t{1} << 20, options.first_line);
     tally = RunScreen<JsonLinesUnit>(
         threads, [&] { return std::make_unique<JsonLinesUnit>(layout); },
         [&](JsonLinesUnit& u) { return reader.Next(u.block); },

@@ -4,14 +4,14 @@ design's python.md: licit.dask at most 30 % over `licit run` on the same cores).
 
 Screens N reference records (default 1,000,000; bench/gen_records) with
   - `licit run --threads 1` and `--threads 2` (the baseline),
-  - `python3 -m licit.dask --workers 1` and `--workers 2` (a LocalCluster of worker processes,
-    the records split into PARTS files: a file is one task),
+  - `python3 -m licit.dask --workers 1` and `--workers 2` (a LocalCluster of worker processes;
+    the one records file cut into partitions of BLOCKSIZE at line ends, a partition a task),
   - licit.dask.screen on a bag (dask.bag.read_text, 64 MiB blocks) with 2 workers,
 and prints a markdown table: seconds (wall, cluster start-up included for the Dask rows),
 records/s, records/s per core, and the overhead against `licit run` on as many cores. Each
 Dask output is checked against `licit run`'s (the decisions files byte for byte).
 
-    PYTHONPATH=build/release/python bench/python/dask_bench.py [--records N] [--parts K]
+    PYTHONPATH=build/release/python bench/python/dask_bench.py [--records N] [--blocksize SIZE]
         [--licit build/release/licit] [--policy bench/policies/small.licit]
 """
 
@@ -27,7 +27,8 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     p = argparse.ArgumentParser()
     p.add_argument("--records", type=int, default=1_000_000)
-    p.add_argument("--parts", type=int, default=8)
+    p.add_argument("--blocksize", default="16MiB",
+                   help="licit.dask's partition size (the bag's stays 64 MiB, Dask's default)")
     p.add_argument("--licit", default=os.path.join(root, "build/release/licit"))
     p.add_argument("--gen", default=None)
     p.add_argument("--policy", default=os.path.join(root, "bench/policies/small.licit"))
@@ -39,16 +40,6 @@ def main():
         records = os.path.join(tmp, "records.jsonl")
         subprocess.run([gen, "--n", str(args.records), "--out", records], check=True,
                        stdout=subprocess.DEVNULL)
-        parts_dir = os.path.join(tmp, "parts")
-        os.makedirs(parts_dir)
-        with open(records, "rb") as f:
-            lines = f.readlines()
-        per = (len(lines) + args.parts - 1) // args.parts
-        for i in range(args.parts):
-            with open(os.path.join(parts_dir, "part%02d.jsonl" % i), "wb") as f:
-                f.writelines(lines[i * per:(i + 1) * per])
-        del lines
-
         rows = []
         baseline = {}
 
@@ -72,18 +63,17 @@ def main():
         for workers in (1, 2):
             out_dir = os.path.join(tmp, "dask%d" % workers)
             seconds, out = timed([sys.executable, "-m", "licit.dask", "--policy", args.policy,
-                                  "--records", os.path.join(parts_dir, "*.jsonl"), "--out",
-                                  out_dir, "--workers", str(workers)], env=env)
+                                  "--records", records, "--out", out_dir, "--workers",
+                                  str(workers), "--blocksize", args.blocksize], env=env)
             if out.returncode not in (0, 4):
                 sys.exit("licit.dask failed: " + out.stderr.decode())
-            got = b"".join(open(os.path.join(out_dir, "part%02d.decisions.jsonl" % i), "rb").read()
-                           for i in range(args.parts))
-            # The reference records are all well formed: no error decision, so no `line` (which
-            # would restart in each part file).
+            parts = sorted(os.listdir(out_dir))
+            got = b"".join(open(os.path.join(out_dir, name), "rb").read() for name in parts)
             if got != expected:
                 sys.exit("licit.dask's decisions differ from licit run's")
-            rows.append(("`python3 -m licit.dask --workers %d` (%d files)" % (workers, args.parts),
-                         workers, seconds, baseline[workers]))
+            rows.append(("`python3 -m licit.dask --workers %d` (%d partitions of %s)"
+                         % (workers, len(parts), args.blocksize), workers, seconds,
+                         baseline[workers]))
 
         script = """
 import sys, time, dask.bag as db, licit, licit.dask

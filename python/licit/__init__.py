@@ -153,16 +153,18 @@ class Policy:
         return report
 
     def screen_file(self, records, out=None, threads=0, as_of=None, format=None,
-                    out_format=None):
+                    out_format=None, start=0, stop=None, first_line=1):
         """`licit run` on a file: one decision per record, in input order, written to `out`
         (it appears only when complete) or only counted when out is None. `format` and
         `out_format` are "jsonl" or "csv" (default: from the file names' extensions, as the CLI).
+        A part of a JSON Lines file: the bytes [start, stop) (start at a line's beginning),
+        its first line numbered `first_line`, so decisions name the whole file's lines.
         Returns a ScreenSummary; a record that cannot be read or judged is an `error` decision
         naming its line, never an exception. Raises OSError when the files cannot be read or
         written."""
         records = _os.fspath(records)
         out = "" if out is None else _os.fspath(out)
-        if not isinstance(threads, int) or threads < 0:
+        if not _is_count(threads, 0):
             raise ValueError("threads is a whole number >= 0 (0: every core)")
         if format is None:
             format = "csv" if records.lower().endswith(".csv") else "jsonl"
@@ -171,8 +173,15 @@ class Policy:
         for f in (format, out_format):
             if f not in ("jsonl", "csv"):
                 raise ValueError('a format is "jsonl" or "csv", not %r' % (f,))
+        if not _is_count(start, 0) or not _is_count(first_line, 1):
+            raise ValueError("start is a byte offset >= 0 and first_line a line number >= 1")
+        if stop is not None and not _is_count(stop, start):
+            raise ValueError("stop is None (the end) or a byte offset >= start")
+        if format == "csv" and (start != 0 or stop is not None or first_line != 1):
+            raise ValueError("a CSV file is screened whole: a part would lack its header, and a "
+                             "quoted field may span lines")
         result = self._native.screen_file(records, out, format, out_format, threads,
-                                          _as_of(as_of))
+                                          _as_of(as_of), start, stop, first_line)
         if result.file_error:
             raise OSError(result.error)
         return ScreenSummary(result)
@@ -188,6 +197,10 @@ class Policy:
 
     def __repr__(self):
         return "<licit.Policy %s %s>" % (",".join(self.names), self.digest[:19])
+
+
+def _is_count(value, least):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
 
 
 class ScreenSummary:

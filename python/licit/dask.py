@@ -6,6 +6,8 @@ once per worker process; each partition is decided by the native engine in one c
 its scheduler and workers (`dask scheduler`, `dask worker`), not anything of Licit's.
 """
 
+import os
+
 from . import Policy as _Policy, _as_of
 
 __all__ = ["screen", "screen_frame", "main"]
@@ -63,11 +65,46 @@ def screen_frame(ddf, policy, as_of=None):
 
 # --- python3 -m licit.dask ------------------------------------------------------------------------
 
-def _screen_one_file(path, out, policy, as_of):
-    # On a worker: `licit run` on one file (screen_file), so the decisions file is byte for byte
-    # what `licit run --records PATH --out OUT` writes, error decisions naming their lines.
-    summary = policy.screen_file(path, out=out, threads=1, as_of=as_of)
+def _screen_part(path, out, start, stop, first_line, policy, as_of):
+    # On a worker: `licit run` on one partition of a file (screen_file), so the decisions file
+    # is byte for byte the partition's lines of what `licit run --records PATH` writes, error
+    # decisions naming the whole file's lines.
+    summary = policy.screen_file(path, out=out, threads=1, as_of=as_of, start=start, stop=stop,
+                                 first_line=first_line)
     return summary.records, summary.counts, summary.error
+
+
+def _partitions(path, blocksize):
+    """A JSON Lines file cut at line ends into parts of about `blocksize` bytes: a list of
+    (start, stop, first_line). One pass over the file on the client, counting newlines, so each
+    part knows the number of its first line (what its error decisions name). A CSV file is one
+    part: it has a header, and a quoted field may span lines."""
+    size = os.path.getsize(path)
+    if blocksize <= 0 or size <= blocksize or path.lower().endswith(".csv"):
+        return [(0, None, 1)]
+    parts = []
+    start, first_line = 0, 1   # the open part
+    pos, lines = 0, 0          # bytes and newlines before the current chunk
+    target = blocksize         # the open part ends at the first line end at or after this
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(8 << 20)
+            if not chunk:
+                break
+            searched = 0
+            while target < pos + len(chunk):
+                nl = chunk.find(b"\n", max(target - pos, searched))
+                if nl < 0:
+                    break
+                stop = pos + nl + 1
+                parts.append((start, stop, first_line))
+                first_line = lines + chunk.count(b"\n", 0, nl + 1) + 1
+                start, target, searched = stop, stop + blocksize, nl + 1
+            lines += chunk.count(b"\n")
+            pos += len(chunk)
+    if start < size:
+        parts.append((start, None, first_line))
+    return parts
 
 
 def _thousands(n):
@@ -76,22 +113,25 @@ def _thousands(n):
 
 def main(argv=None):
     """python3 -m licit.dask --policy P.licit... --records 'GLOB'... --out DIR
-    [--scheduler tcp://HOST:8786 | --workers N] [--as-of DATE]"""
+    [--scheduler tcp://HOST:8786 | --workers N] [--as-of DATE] [--blocksize SIZE]"""
     import argparse
     import glob
-    import os
     import sys
     import time
+
+    from dask.utils import parse_bytes
 
     from . import CompileError, compile_files
 
     parser = argparse.ArgumentParser(
         prog="python3 -m licit.dask",
-        description="Screens record files on a Dask cluster: one decisions file per input file "
-                    "in --out (each byte for byte what `licit run` writes for it), and the "
-                    "`licit run` summary. Without --scheduler, a LocalCluster of worker "
-                    "processes on this machine. Workers must see the input files and --out at "
-                    "the same paths (a shared file system).")
+        description="Screens record files on a Dask cluster: JSON Lines files cut into "
+                    "partitions of about --blocksize at line ends (a CSV file is one "
+                    "partition), one task and one decisions file per partition in --out, and "
+                    "the `licit run` summary. The decisions files of a record file, in order, are "
+                    "byte for byte what `licit run` writes for it. Without --scheduler, a "
+                    "LocalCluster of worker processes on this machine. Workers must see the "
+                    "input files and --out at the same paths (a shared file system).")
     parser.add_argument("--policy", nargs="+", required=True, action="extend",
                         help="policy files or directories, judged together")
     parser.add_argument("--records", nargs="+", required=True, action="extend",
@@ -101,7 +141,16 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=0,
                         help="LocalCluster worker processes (default: one per core)")
     parser.add_argument("--as-of", help="judge every record at this date (YYYY-MM-DD)")
+    parser.add_argument("--blocksize", default="64MiB",
+                        help="the size of a JSON Lines partition (default 64MiB, as "
+                             "dask.bag.read_text; 0: one partition per file)")
     args = parser.parse_args(argv)
+    try:
+        blocksize = parse_bytes(args.blocksize)
+    except (ValueError, TypeError):
+        parser.error("--blocksize is a size such as 64MiB or 1000000, not %r" % args.blocksize)
+    if blocksize < 0:
+        parser.error("--blocksize is a size such as 64MiB or 1000000, not %r" % args.blocksize)
 
     files = []
     for pattern in args.records:
@@ -110,13 +159,13 @@ def main(argv=None):
     missing = [f for f in files if not os.path.isfile(f)]
     if not files or missing:
         parser.error("no such record file: %s" % (missing[0] if missing else args.records[0]))
-    outputs = {}
+    stems = {}
     for f in files:
         stem = os.path.splitext(os.path.basename(f))[0]
-        name = stem + ".decisions.jsonl"
-        if name in outputs:
-            parser.error("two record files would write %s: %s and %s" % (name, outputs[name], f))
-        outputs[name] = f
+        if stem in stems:
+            parser.error("two record files would write %s.*decisions.jsonl: %s and %s"
+                         % (stem, stems[stem], f))
+        stems[stem] = f
     try:
         policy = compile_files(args.policy)  # before any work is sent to the workers
     except CompileError as e:
@@ -124,6 +173,15 @@ def main(argv=None):
         print("licit: the policies do not compile; nothing was screened", file=sys.stderr)
         return 1
     os.makedirs(args.out, exist_ok=True)
+    # One task per partition: STEM.decisions.jsonl for a file screened whole, and
+    # STEM.00000.decisions.jsonl, STEM.00001... (in order) for the parts of a file cut in parts.
+    tasks = []  # (record file, decisions file, start, stop, first line)
+    for stem, path in stems.items():
+        parts = _partitions(path, blocksize)
+        for i, (begin, end, first_line) in enumerate(parts):
+            name = stem + (".%05d" % i if len(parts) > 1 else "") + ".decisions.jsonl"
+            tasks.append((path, os.path.abspath(os.path.join(args.out, name)), begin, end,
+                          first_line))
 
     from dask.distributed import Client, LocalCluster
     cluster = None
@@ -135,10 +193,9 @@ def main(argv=None):
         client = Client(cluster)
     start = time.monotonic()
     try:
-        names = list(outputs)
-        futures = client.map(_screen_one_file, [os.path.abspath(outputs[n]) for n in names],
-                             [os.path.abspath(os.path.join(args.out, n)) for n in names],
-                             policy=policy, as_of=args.as_of, pure=False)
+        paths, outs, starts, stops, first_lines = zip(*tasks)
+        futures = client.map(_screen_part, [os.path.abspath(p) for p in paths], outs, starts,
+                             stops, first_lines, policy=policy, as_of=args.as_of, pure=False)
         results = client.gather(futures)
     finally:
         client.close()
@@ -151,7 +208,7 @@ def main(argv=None):
     for _, c, _ in results:
         for effect, n in c.items():
             counts[effect] = counts.get(effect, 0) + n
-    failed = [(outputs[n], r[2]) for n, r in zip(names, results) if r[2]]
+    failed = [(t[0], r[2]) for t, r in zip(tasks, results) if r[2]]
     for path, error in failed:
         print("licit: %s: %s" % (path, error), file=sys.stderr)
     rate = records / seconds if seconds > 0 else 0

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -97,19 +98,54 @@ licit::RecordFormat Format(const std::string& name) {
   throw py::value_error("a format is \"jsonl\" or \"csv\", not \"" + name + "\"");
 }
 
-// `licit run` from Python: the records file screened on `threads` threads, the decisions written
-// to `out` (through a temporary file beside it, renamed when complete, as `licit run --out`
-// does), or only counted when `out` is empty.
+// A byte range of a records file: all of it by default, or [start, stop) (a cluster's partition;
+// ScreenOptions::first_line numbers its first line).
+struct ByteRange {
+  uint64_t start = 0;
+  std::optional<uint64_t> stop;
+};
+
+// The records to screen: the file itself, or the range's bytes read into memory (a partition is
+// tens of MiB; reading it whole keeps the screen's own reader unaware of the range).
+std::unique_ptr<std::istream> OpenRecords(const std::string& records, const ByteRange& range,
+                                          std::string& error) {
+  auto file = std::make_unique<std::ifstream>(records, std::ios::binary);
+  if (!*file) {
+    error = "cannot read the records `" + records + "`";
+    return nullptr;
+  }
+  if (range.start == 0 && !range.stop) return file;
+  file->seekg(0, std::ios::end);
+  const auto size = static_cast<uint64_t>(file->tellg());
+  const uint64_t stop = std::min(range.stop.value_or(size), size);
+  if (range.start > stop) {
+    error = "the range starts at byte " + std::to_string(range.start) + ", past its end (" +
+            std::to_string(stop) + ")";
+    return nullptr;
+  }
+  std::string text(stop - range.start, '\0');
+  file->seekg(static_cast<std::streamoff>(range.start));
+  if (!file->read(text.data(), static_cast<std::streamsize>(text.size()))) {
+    error = "cannot read the records `" + records + "`";
+    return nullptr;
+  }
+  return std::make_unique<std::istringstream>(std::move(text));
+}
+
+// `licit run` from Python: the records file (or a range of it) screened on `threads` threads,
+// the decisions written to `out` (through a temporary file beside it, renamed when complete, as
+// `licit run --out` does), or only counted when `out` is empty.
 ScreenResult ScreenFile(const licit::Policy& policy, const std::string& records,
-                        const std::string& out, licit::ScreenOptions options) {
+                        const ByteRange& range, const std::string& out,
+                        licit::ScreenOptions options) {
   ScreenResult result;
   const auto start = std::chrono::steady_clock::now();
-  std::ifstream in(records, std::ios::binary);
-  if (!in) {
-    result.error = "cannot read the records `" + records + "`";
+  std::unique_ptr<std::istream> input = OpenRecords(records, range, result.error);
+  if (!input) {
     result.file_error = true;
     return result;
   }
+  std::istream& in = *input;
   const std::string partial = out.empty() ? "" : out + ".partial";
   std::ofstream sink;
   if (!out.empty()) {
@@ -250,17 +286,20 @@ PYBIND11_MODULE(_licit, m) {
           "screen_file",
           [](const licit::Policy& p, const std::string& records, const std::string& out,
              const std::string& input_format, const std::string& output_format, unsigned threads,
-             const std::optional<std::string>& as_of) {
+             const std::optional<std::string>& as_of, uint64_t start, std::optional<uint64_t> stop,
+             uint64_t first_line) {
             licit::ScreenOptions options;
             options.input = Format(input_format);
             options.output = Format(output_format);
             options.threads = threads;
             options.as_of = as_of;
+            options.first_line = first_line;
             py::gil_scoped_release release;
-            return ScreenFile(p, records, out, std::move(options));
+            return ScreenFile(p, records, ByteRange{start, stop}, out, std::move(options));
           },
           py::arg("records"), py::arg("out"), py::arg("input_format"), py::arg("output_format"),
-          py::arg("threads"), py::arg("as_of"));
+          py::arg("threads"), py::arg("as_of"), py::arg("start") = 0,
+          py::arg("stop") = std::nullopt, py::arg("first_line") = 1);
 
   m.def(
       "compile_files",

@@ -2,6 +2,7 @@
 // any number of threads; the same bytes as deciding each line with decide_json; CSV in and out;
 // --fail-on; bad options; an empty Policy; a writer that throws; progress.
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -108,6 +109,49 @@ TEST_CASE("screen: CSV in and out, on one thread and on several", "[screen]") {
   const Screened json = Screen(policy, csv, options);
   CHECK(json.out.starts_with("{\"id\":\"C0\","));
   CHECK(json.summary.records == 3006);
+}
+
+TEST_CASE("screen: parts of a file numbered from first_line add up to the whole file's screen",
+          "[screen]") {
+  const licit::Policy policy = ExamplePolicy();
+  const std::string input = licit_test::ScreenInput(40);  // malformed lines all the way through
+  const Screened whole = Screen(policy, input);
+  REQUIRE(whole.summary.ok());
+  // Cut at line boundaries near each third, as licit.dask cuts a file into partitions.
+  std::string joined;
+  uint64_t records = 0;
+  size_t start = 0;
+  uint64_t first_line = 1;
+  for (size_t target : {input.size() / 3, 2 * input.size() / 3, input.size()}) {
+    const size_t cut = std::min(input.find('\n', target), input.size() - 1) + 1;
+    const std::string part = input.substr(start, cut - start);
+    for (unsigned threads : {1u, 2u}) {
+      licit::ScreenOptions options;
+      options.first_line = first_line;
+      options.threads = threads;
+      const Screened s = Screen(policy, part, options);
+      REQUIRE(s.summary.ok());
+      if (threads == 1) {
+        joined += s.out;
+        records += s.summary.records;
+      }
+    }
+    first_line += static_cast<uint64_t>(std::count(part.begin(), part.end(), '\n'));
+    start = cut;
+  }
+  CHECK(joined == whole.out);
+  CHECK(records == whole.summary.records);
+  CHECK(whole.out.find("\"error\":\"line ") != std::string::npos);
+
+  licit::ScreenOptions zero;
+  zero.first_line = 0;
+  CHECK(Screen(policy, input, zero).summary.error.find("starts at 1") != std::string::npos);
+  licit::ScreenOptions csv;
+  csv.input = licit::RecordFormat::Csv;
+  csv.first_line = 5;
+  const Screened refused = Screen(policy, licit_test::ScreenCsv(3), csv);
+  CHECK(refused.summary.error.find("JSON Lines only") != std::string::npos);
+  CHECK(refused.out.empty());
 }
 
 TEST_CASE("screen: fail_on, as_of, bad options and an empty policy", "[screen]") {

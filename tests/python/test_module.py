@@ -186,6 +186,28 @@ def test_screen_file_is_licit_run(policy, tmp_path):
         policy.screen_file(RECORDS, format="xml")
 
 
+def test_screen_file_on_a_part_numbers_the_whole_files_lines(policy, tmp_path):
+    data = open(RECORDS, "rb").read()
+    whole = tmp_path / "whole.jsonl"
+    policy.screen_file(RECORDS, out=whole)
+    cut = data.index(b"\n", len(data) // 2) + 1
+    first = tmp_path / "first.jsonl"
+    second = tmp_path / "second.jsonl"
+    a = policy.screen_file(RECORDS, out=first, stop=cut)
+    b = policy.screen_file(RECORDS, out=second, start=cut, first_line=data.count(b"\n", 0, cut) + 1)
+    assert first.read_bytes() + second.read_bytes() == whole.read_bytes()
+    assert a.records + b.records == policy.screen_file(RECORDS).records
+    assert b.counts["error"] >= 1  # the example's later malformed lines, named by their lines
+    with pytest.raises(ValueError, match="first_line"):
+        policy.screen_file(RECORDS, first_line=0)
+    with pytest.raises(ValueError, match="stop"):
+        policy.screen_file(RECORDS, start=10, stop=5)
+    with pytest.raises(ValueError, match="CSV"):
+        policy.screen_file(tmp_path / "x.csv", start=10)
+    with pytest.raises(OSError, match="past its end"):
+        policy.screen_file(RECORDS, start=len(data) + 1)
+
+
 def test_pickling_by_sources_with_a_compile_cache(tmp_path):
     import pickle
     # A policy importing a file of its own: the import travels with it, not as a path.

@@ -404,6 +404,10 @@ struct ScreenOptions {
   // Called on the calling thread after each block of records (a few thousand) with the number of
   // decisions written and of input bytes read so far: for progress bars. May be empty.
   std::function<void(uint64_t records, uint64_t bytes)> progress;
+  // The number of the input's first line (JSON Lines only): when the input is a part of a larger
+  // file that starts at a line boundary (a partition of a cluster's job), so that decisions and
+  // their errors name the whole file's lines. CSV input must start at line 1 (its header).
+  uint64_t first_line = 1;
 };
 
 struct ScreenSummary {
