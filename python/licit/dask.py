@@ -74,6 +74,14 @@ def _screen_part(path, out, start, stop, first_line, policy, as_of):
     return summary.records, summary.counts, summary.error
 
 
+def _prepare_worker(policy):
+    # On every worker before any record is sent: the package imported (the native module loads
+    # LLVM) and the policy unpickled, so compiled and cached for the tasks to come. A worker that
+    # cannot compile it (another licit version) fails here, before any output is written.
+    from . import __version__
+    return __version__, policy.digest
+
+
 def _partitions(path, blocksize):
     """A JSON Lines file cut at line ends into parts of about `blocksize` bytes: a list of
     (start, stop, first_line). One pass over the file on the client, counting newlines, so each
@@ -191,17 +199,25 @@ def main(argv=None):
         cluster = LocalCluster(n_workers=args.workers or os.cpu_count() or 1, threads_per_worker=1,
                                processes=True, dashboard_address=None, silence_logs=40)
         client = Client(cluster)
-    start = time.monotonic()
     try:
+        try:
+            client.run(_prepare_worker, policy)
+        except Exception as e:  # noqa: BLE001 (whatever a worker raised, said in one line)
+            print("licit: a worker could not take the policy: %s: %s" % (type(e).__name__, e),
+                  file=sys.stderr)
+            return 1
+        # As `licit run`'s summary, the time from here on is screening: the workers have the
+        # policy compiled, as licit run has before its clock starts.
+        start = time.monotonic()
         paths, outs, starts, stops, first_lines = zip(*tasks)
         futures = client.map(_screen_part, [os.path.abspath(p) for p in paths], outs, starts,
                              stops, first_lines, policy=policy, as_of=args.as_of, pure=False)
         results = client.gather(futures)
+        seconds = time.monotonic() - start
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    seconds = time.monotonic() - start
 
     records = sum(r[0] for r in results)
     counts = {}
