@@ -19,6 +19,7 @@
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <sys/stat.h>
 
 #include "licit/licit.hpp"
 
@@ -146,7 +147,12 @@ ScreenResult ScreenFile(const licit::Policy& policy, const std::string& records,
     return result;
   }
   std::istream& in = *input;
-  const std::string partial = out.empty() ? "" : out + ".partial";
+  // A device, FIFO or socket (out="/dev/null", a named pipe) is written in place: renaming a
+  // file over it would replace it with a regular file (for root, /dev/null itself).
+  struct stat st;
+  const bool in_place =
+      !out.empty() && stat(out.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+  const std::string partial = out.empty() ? "" : in_place ? out : out + ".partial";
   std::ofstream sink;
   if (!out.empty()) {
     sink.open(partial, std::ios::binary | std::ios::trunc);
@@ -174,11 +180,11 @@ ScreenResult ScreenFile(const licit::Policy& policy, const std::string& records,
       result.error = "cannot write `" + partial + "`";
       result.file_error = true;
     }
-    if (result.error.empty() && std::rename(partial.c_str(), out.c_str()) != 0) {
+    if (!in_place && result.error.empty() && std::rename(partial.c_str(), out.c_str()) != 0) {
       result.error = "cannot rename `" + partial + "` to `" + out + "`";
       result.file_error = true;
     }
-    if (!result.error.empty()) std::remove(partial.c_str());
+    if (!in_place && !result.error.empty()) std::remove(partial.c_str());
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

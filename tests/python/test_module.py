@@ -8,6 +8,7 @@ at the CLI; from a shell:
 import datetime
 import json
 import os
+import stat
 import subprocess
 import threading
 
@@ -184,6 +185,21 @@ def test_screen_file_is_licit_run(policy, tmp_path):
         policy.screen_file(tmp_path / "missing.jsonl")
     with pytest.raises(ValueError, match="jsonl"):
         policy.screen_file(RECORDS, format="xml")
+
+
+def test_screen_file_writes_a_fifo_in_place(policy, tmp_path):
+    # out= naming a FIFO (as /dev/null, a device) is written in place, not renamed over.
+    import threading
+    fifo = tmp_path / "decisions.fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    summary = policy.screen_file(RECORDS, out=fifo)
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and len(got[0].splitlines()) == summary.records
+    assert not list(tmp_path.glob("*.partial"))
 
 
 def test_screen_file_on_a_part_numbers_the_whole_files_lines(policy, tmp_path):

@@ -86,6 +86,21 @@ case $case in
     run in.csv 0 0 0
     printf '\n\n  \n' > blank.jsonl
     run blank.jsonl 0 0 0 ;;
+  out_not_a_regular_file)
+    # --out naming a FIFO (as /dev/null, a device): written in place, never renamed over. A
+    # rename would leave a regular file where the FIFO was (as root, where /dev/null was).
+    printf '%s\n' "$good" "$good" '{' > in.jsonl
+    mkfifo decisions.fifo
+    timeout 60 cat decisions.fifo > got.jsonl &
+    reader=$!
+    timeout 60 "$licit" run policy.licit --records in.jsonl --out decisions.fifo --summary=none 2>err.txt
+    got=$?
+    wait $reader
+    [ "$got" -eq 4 ] || { cat err.txt; fail "exit $got, expected 4"; }
+    [ -p decisions.fifo ] || fail "the FIFO was replaced by a regular file"
+    [ "$(wc -l < got.jsonl)" -eq 3 ] || { cat got.jsonl; fail "the FIFO's reader got $(wc -l < got.jsonl) decisions, expected 3"; }
+    ls -a | grep -q '\.tmp-' && fail "a temporary output file was left behind"
+    true ;;
   long_line)
     { echo "$good"; printf '{"id":"big","x":"'; head -c 17000000 /dev/zero | tr '\0' a; echo '"}'; echo "$good"; } > in.jsonl
     run in.jsonl 4 3 1

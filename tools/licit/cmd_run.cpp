@@ -49,6 +49,19 @@ class Output {
       return true;
     }
     path_ = path;
+    // A device, FIFO or socket (`--out /dev/null`, a named pipe) is written in place: renaming a
+    // file over it would replace the device with a regular file (for root, /dev/null itself).
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+      file_ = std::fopen(path.c_str(), "w");
+      if (!file_) {
+        *error = fmt::format("cannot write `{}`: {}", path, std::strerror(errno));
+        return false;
+      }
+      in_place_ = true;
+      Buffer();
+      return true;
+    }
     size_t slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
     std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -79,6 +92,12 @@ class Output {
       std::fflush(stdout);
       return true;
     }
+    if (in_place_) {
+      const bool ok = std::fclose(file_) == 0;
+      file_ = nullptr;
+      if (!ok) *error = fmt::format("cannot write `{}`: {}", path_, std::strerror(errno));
+      return ok;
+    }
     bool ok = std::fflush(file_) == 0 && fsync(fileno(file_)) == 0;
     ok = std::fclose(file_) == 0 && ok;
     file_ = nullptr;
@@ -91,6 +110,11 @@ class Output {
     return ok;
   }
   void Abandon() {
+    if (in_place_) {
+      std::fclose(file_);
+      file_ = nullptr;
+      return;
+    }
     if (file_ && file_ != stdout) {
       std::fclose(file_);
       unlink(temp_.c_str());
@@ -101,6 +125,7 @@ class Output {
 
  private:
   std::FILE* file_ = nullptr;
+  bool in_place_ = false;  // `path_` is not a regular file: written directly, never renamed
   std::string path_, temp_;
 };
 
