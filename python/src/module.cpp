@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -106,8 +107,63 @@ struct ByteRange {
   std::optional<uint64_t> stop;
 };
 
-// The records to screen: the file itself, or the range's bytes read into memory (a partition is
-// tens of MiB; reading it whole keeps the screen's own reader unaware of the range).
+// At most `limit` bytes of another stream buffer, from where it stands: a partition of a file
+// read in place. Bulk reads (the screen reads blocks of about 1 MiB) go straight to the source.
+class BoundedStreambuf : public std::streambuf {
+ public:
+  BoundedStreambuf(std::streambuf* source, uint64_t limit) : source_(source), left_(limit) {}
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    const std::streamsize got = Fill(buffer_, static_cast<std::streamsize>(sizeof buffer_));
+    if (got <= 0) return traits_type::eof();
+    setg(buffer_, buffer_, buffer_ + got);
+    return traits_type::to_int_type(*gptr());
+  }
+  std::streamsize xsgetn(char* out, std::streamsize n) override {
+    std::streamsize done = std::min<std::streamsize>(n, egptr() - gptr());
+    if (done > 0) {
+      std::memcpy(out, gptr(), static_cast<size_t>(done));
+      gbump(static_cast<int>(done));
+    }
+    while (done < n) {
+      const std::streamsize got = Fill(out + done, n - done);
+      if (got <= 0) break;
+      done += got;
+    }
+    return done;
+  }
+
+ private:
+  std::streamsize Fill(char* out, std::streamsize n) {
+    const auto want =
+        static_cast<std::streamsize>(std::min<uint64_t>(left_, static_cast<uint64_t>(n)));
+    if (want == 0) return 0;
+    const std::streamsize got = source_->sgetn(out, want);
+    if (got > 0) left_ -= static_cast<uint64_t>(got);
+    return got;
+  }
+
+  std::streambuf* source_;
+  uint64_t left_;
+  char buffer_[1 << 16];
+};
+
+// A byte range of a file as an input stream.
+class FileRange : public std::istream {
+ public:
+  FileRange(std::unique_ptr<std::ifstream> file, uint64_t limit)
+      : std::istream(nullptr), file_(std::move(file)), range_(file_->rdbuf(), limit) {
+    rdbuf(&range_);
+  }
+
+ private:
+  std::unique_ptr<std::ifstream> file_;
+  BoundedStreambuf range_;
+};
+
+// The records to screen: the file itself, or a byte range of it read in place.
 std::unique_ptr<std::istream> OpenRecords(const std::string& records, const ByteRange& range,
                                           std::string& error) {
   auto file = std::make_unique<std::ifstream>(records, std::ios::binary);
@@ -124,13 +180,11 @@ std::unique_ptr<std::istream> OpenRecords(const std::string& records, const Byte
             std::to_string(stop) + ")";
     return nullptr;
   }
-  std::string text(stop - range.start, '\0');
-  file->seekg(static_cast<std::streamoff>(range.start));
-  if (!file->read(text.data(), static_cast<std::streamsize>(text.size()))) {
+  if (!file->seekg(static_cast<std::streamoff>(range.start))) {
     error = "cannot read the records `" + records + "`";
     return nullptr;
   }
-  return std::make_unique<std::istringstream>(std::move(text));
+  return std::make_unique<FileRange>(std::move(file), stop - range.start);
 }
 
 // `licit run` from Python: the records file (or a range of it) screened on `threads` threads,
