@@ -22,12 +22,14 @@ struct RuleHit {
   std::optional<std::string> cite;
   std::string at;      // "file:line:col"
   std::string policy;  // the policy it belongs to
+  bool operator==(const RuleHit&) const = default;
 };
 
 struct Waiver {
   std::string rule;
   std::string exception;
   std::string at;  // the exception's location
+  bool operator==(const Waiver&) const = default;
 };
 
 // Something the policy could not decide, and why ("item.eccn 3B001 is less specific than
@@ -35,12 +37,14 @@ struct Waiver {
 struct UnknownNote {
   std::string rule;
   std::string reason;
+  bool operator==(const UnknownNote&) const = default;
 };
 
 struct PolicyResult {
   std::string name;
   std::optional<std::string> version;
   Effect effect = Effect::Allow;  // this policy's own effect (with its default)
+  bool operator==(const PolicyResult&) const = default;
 };
 
 struct Decision {
@@ -54,6 +58,10 @@ struct Decision {
   std::vector<std::string> licenses;  // licence rules that fired unwaived, when effect is license
   std::vector<UnknownNote> unknowns;
   std::string error;  // for effect Error: "line 17: field `destination`: ..."
+
+  // Field by field (the differential tests compare decisions without rendering them; equal
+  // decisions render the same JSON, though the JSON leaves out some fields, RuleHit::policy).
+  bool operator==(const Decision&) const = default;
 };
 
 // One JSON object on one line (no trailing newline), as language.md section 4 shows:

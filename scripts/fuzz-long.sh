@@ -166,13 +166,14 @@ echo "--- fuzz-long summary: $target, $seconds s"
 echo "executions  $executions in $elapsed s ($exec_per_s exec/s; seed loading included)"
 echo "CPU time    $cpu_seconds s (user + system of the fuzzer process)"
 if [[ "$target" == fuzz_engines ]]; then
-  # fuzz_engines prints its coverage counts at exit: "records N: fast path ...". Each record is
-  # decided on six paths (tests/differential/differential.h), all compared.
+  # fuzz_engines prints its coverage counts at exit: "records N: fast path ..." and "decisions
+  # compared M" (five or six paths a record, tests/differential/differential.h, all compared).
   records=$(sed -n 's/^records \([0-9]*\):.*/\1/p' "$log" | tail -1)
-  if [[ -n "$records" ]]; then
-    awk -v r="$records" -v c="$cpu_seconds" 'BEGIN {
-      printf "compared    %d records, %d decisions (six paths each), %.0f decisions per CPU second\n",
-             r, r * 6, (c > 0 ? r * 6 / c : 0) }'
+  decisions=$(sed -n 's/^decisions compared \([0-9]*\)$/\1/p' "$log" | tail -1)
+  if [[ -n "$records" && -n "$decisions" ]]; then
+    awk -v r="$records" -v d="$decisions" -v c="$cpu_seconds" 'BEGIN {
+      printf "compared    %d records, %d decisions, %.0f decisions per CPU second\n",
+             r, d, (c > 0 ? d / c : 0) }'
   fi
 fi
 echo "coverage    cov: $(field cov)  ft: $(field ft)"
