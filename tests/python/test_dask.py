@@ -22,6 +22,14 @@ POLICY = "examples/cn-japan-2026.licit"
 RECORDS = "examples/shipments.jsonl"
 
 
+def counts_line(stderr):
+    # The summary's counts ("  deny N, license N, ..."): found by its shape, not as the last line,
+    # since Dask may log after it while the process shuts down.
+    lines = [line for line in stderr.decode().splitlines() if line.startswith("  deny ")]
+    assert lines, stderr.decode()
+    return lines[-1]
+
+
 @pytest.fixture(scope="module")
 def client():
     # Worker processes, as on other machines: the policy reaches them pickled.
@@ -105,10 +113,10 @@ def test_the_command_line_is_licit_run_per_file(tmp_path):
     assert out.returncode == run.returncode == 4, out.stderr.decode()  # the example has bad lines
     for name in ("a", "b"):
         assert (tmp_path / "out" / (name + ".decisions.jsonl")).read_bytes() == run.stdout
-    counts = run.stderr.decode().splitlines()[-1]
+    counts = counts_line(run.stderr)
     doubled = ", ".join("%s %d" % (e, 2 * int(n)) for e, n in
                         (part.strip().split(" ") for part in counts.split(",")))
-    assert out.stderr.decode().splitlines()[-1].strip() == doubled
+    assert counts_line(out.stderr).strip() == doubled
     # A policy that does not compile stops it before any work is sent.
     bad = tmp_path / "bad.licit"
     bad.write_text("policy bad\nimport std.trade\nrule r:\n  deny to UK\n")
@@ -138,7 +146,7 @@ def test_the_command_line_cuts_a_file_into_partitions_at_line_ends(tmp_path):
     # In order, the parts are licit run's output byte for byte: the error decisions of the later
     # parts name the whole file's lines.
     assert b"".join(p.read_bytes() for p in parts) == run.stdout
-    assert out.stderr.decode().splitlines()[-1] == run.stderr.decode().splitlines()[-1]
+    assert counts_line(out.stderr) == counts_line(run.stderr)
     bad = subprocess.run([sys.executable, "-m", "licit.dask", "--policy", POLICY, "--records",
                           RECORDS, "--out", str(tmp_path / "o3"), "--blocksize", "lots"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, env=env)
@@ -209,7 +217,7 @@ def test_a_worker_lost_mid_run_changes_nothing(tmp_path):
         parts = sorted(p for p in out_dir.iterdir() if p.name.endswith(".decisions.jsonl"))
         assert len(parts) > 10 and done_at_kill < len(parts) / 2  # killed well before the end
         assert b"".join(p.read_bytes() for p in parts) == run.stdout
-        assert err.decode().splitlines()[-1] == run.stderr.decode().splitlines()[-1]
+        assert counts_line(err) == counts_line(run.stderr)
         assert not [p for p in out_dir.iterdir() if p.name.endswith(".partial")]
     finally:
         cluster.close()
