@@ -1,0 +1,1 @@
+test fixtures/ear_history.licit
