@@ -17,7 +17,8 @@
 #
 # The whole script is one function, called on the last line: bash reads a script as it runs it,
 # so without this an edit to this file during an hour-long run would be executed half-read when
-# the fuzzer returns (it once truncated a run's log that way).
+# the fuzzer returns (it once truncated a run's log that way). The call and its `exit` share the
+# last line, so nothing after it is read from a file that changed meanwhile.
 set -euo pipefail
 
 main() {
@@ -192,5 +193,4 @@ fi
 echo "findings    none"
 }
 
-main "$@"
-exit
+main "$@"; exit

@@ -70,7 +70,8 @@ set -euo pipefail
 
 # The whole script is one function, called on the last line: bash reads a script as it runs it,
 # so an edit to this file during an hour-long soak was executed half-read when the load ended (it
-# lost a soak's results that way).
+# lost a soak's results that way). The call and its `exit` share the last line, so nothing after
+# it is read from a file that changed meanwhile.
 main() {
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -606,4 +607,4 @@ fi
 exit "$failed"
 }
 
-main "$@"
+main "$@"; exit
