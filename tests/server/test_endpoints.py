@@ -199,6 +199,18 @@ def test_policy_and_health(serve):
     assert head.status == 200 and head.body == b""
 
 
+def metrics_once(s, expected, timeout=10):
+    """GET /metrics until `expected` (a line of it) appears: an answer is counted by the server's
+    logger once it has been sent, so the client can read an answer before it is counted."""
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        r = s.get("/metrics", conn=s.connection())
+        if expected in r.text or time.monotonic() > deadline:
+            return r
+        time.sleep(0.05)
+
+
 def test_metrics(serve):
     s = serve(POLICY, cwd=SOURCE_DIR)
     records = example_records()
@@ -206,7 +218,7 @@ def test_metrics(serve):
         s.post("/v1/decide", record)
     s.post("/v1/decide", "[" + ",".join(records[:4]) + "]")
     s.get("/nope")
-    r = s.get("/metrics")
+    r = metrics_once(s, 'licit_http_requests_total{handler="other",code="404"} 1')
     assert r.status == 200
     assert r.headers["content-type"].startswith("text/plain; version=0.0.4")
     text = r.text
@@ -290,8 +302,8 @@ def test_body_limit(serve):
     small.request("POST", "/v1/decide", body=iter([record.encode()]), encode_chunked=True,
                   headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
     assert small.getresponse().status == 200
-    metrics = s.get("/metrics", conn=s.connection()).text
-    assert 'licit_http_requests_total{handler="/v1/decide",code="413"} 2' in metrics
+    expected = 'licit_http_requests_total{handler="/v1/decide",code="413"} 2'
+    assert expected in metrics_once(s, expected).text
 
 
 def test_malformed_and_slow_requests_do_not_stop_the_server(serve):
