@@ -1,0 +1,1 @@
+test fixtures/codes_category0.licit
