@@ -1,0 +1,1 @@
+test fixtures/regimes_history.licit
