@@ -124,12 +124,11 @@ print(n, done - start, done - up)
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, cores, wall, work, base in rows:
         rate = args.records / work
-
-        def over(mine, theirs):
-            return "" if base is None else "%+.0f%%" % ((mine / theirs - 1) * 100)
+        overs = ["", ""] if base is None else ["%+.0f%%" % ((mine / theirs - 1) * 100)
+                                               for mine, theirs in ((work, base[1]), (wall, base[0]))]
         print("| %s | %d | %.2f | %.2f | %s | %s | %s | %s |"
               % (name, cores, wall, work, "{:,.0f}".format(rate), "{:,.0f}".format(rate / cores),
-                 over(work, base[1]) if base else "", over(wall, base[0]) if base else ""))
+                 *overs))
 
 
 if __name__ == "__main__":

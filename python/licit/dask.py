@@ -75,11 +75,11 @@ def _screen_part(path, out, start, stop, first_line, policy, as_of):
 
 
 def _prepare_worker(policy):
-    # On every worker before any record is sent: the package imported (the native module loads
-    # LLVM) and the policy unpickled, so compiled and cached for the tasks to come. A worker that
-    # cannot compile it (another licit version) fails here, before any output is written.
-    from . import __version__
-    return __version__, policy.digest
+    # Run on every worker before any record is sent. Receiving `policy` is the work: the package
+    # is imported (the native module loads LLVM) and the policy unpickled, so compiled and cached
+    # for the tasks to come. A worker that cannot compile it (another licit version) fails here,
+    # before any output is written.
+    del policy
 
 
 def _partitions(path, blocksize):
@@ -156,7 +156,7 @@ def main(argv=None):
     try:
         blocksize = parse_bytes(args.blocksize)
     except (ValueError, TypeError):
-        parser.error("--blocksize is a size such as 64MiB or 1000000, not %r" % args.blocksize)
+        blocksize = -1
     if blocksize < 0:
         parser.error("--blocksize is a size such as 64MiB or 1000000, not %r" % args.blocksize)
 

@@ -92,32 +92,22 @@ class Output {
       std::fflush(stdout);
       return true;
     }
-    if (in_place_) {
-      const bool ok = std::fclose(file_) == 0;
-      file_ = nullptr;
-      if (!ok) *error = fmt::format("cannot write `{}`: {}", path_, std::strerror(errno));
-      return ok;
-    }
-    bool ok = std::fflush(file_) == 0 && fsync(fileno(file_)) == 0;
+    // A file written in place is neither synced (a device or pipe may refuse) nor renamed.
+    bool ok = std::fflush(file_) == 0 && (in_place_ || fsync(fileno(file_)) == 0);
     ok = std::fclose(file_) == 0 && ok;
     file_ = nullptr;
-    if (ok && std::rename(temp_.c_str(), path_.c_str()) != 0) ok = false;
+    if (ok && !in_place_ && std::rename(temp_.c_str(), path_.c_str()) != 0) ok = false;
     if (!ok) {
       *error = fmt::format("cannot write `{}`: {}", path_, std::strerror(errno));
-      unlink(temp_.c_str());
+      if (!in_place_) unlink(temp_.c_str());
     }
     g_temp_path[0] = '\0';
     return ok;
   }
   void Abandon() {
-    if (in_place_) {
-      std::fclose(file_);
-      file_ = nullptr;
-      return;
-    }
     if (file_ && file_ != stdout) {
       std::fclose(file_);
-      unlink(temp_.c_str());
+      if (!in_place_) unlink(temp_.c_str());
       g_temp_path[0] = '\0';
     }
     file_ = nullptr;
