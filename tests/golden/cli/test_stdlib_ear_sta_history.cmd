@@ -1,0 +1,1 @@
+test fixtures/ear_sta_history.licit
