@@ -9,6 +9,7 @@
 #include "LicitLexer.h"
 #include "LicitParser.h"
 #include "frontend/syntax/ast_builder.h"
+#include "frontend/syntax/parse_tree.h"
 #include "frontend/syntax/token_source.h"
 #include "licit_antlr.h"
 #include "tree/ParseTreeListener.h"
@@ -309,12 +310,11 @@ bool CheckEncoding(const SourceFile& file, DiagnosticSink& diags, size_t max_byt
 
 }  // namespace
 
-std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file_id,
-                                   DiagnosticSink& diags, const ParseOptions& options) {
-  const SourceFile& file = sources.Get(file_id);
-  auto module = std::make_unique<ast::Module>(file_id);
-  if (!CheckEncoding(file, diags, options.max_source_bytes)) return module;
-
+bool ParseTree(const SourceFile& file, DiagnosticSink& diags, const ParseOptions& options,
+               const ParseTreeUser& use) {
+  if (!CheckEncoding(file, diags, options.max_source_bytes)) return false;
+  FileId file_id = file.id();
+  bool parsed = false;
   RunWithLargeStack([&] {
     try {
       OffsetMap offsets(file.text());
@@ -360,13 +360,25 @@ std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file_id,
             .Help("split the expression with `let` or `class` declarations");
         return;
       }
-      module = BuildModule(tree, file, offsets, diags);
+      use(tree, tokens, offsets);
+      parsed = true;
     } catch (const std::exception& e) {
       // ANTLR throws on states we do not expect; never let that escape the front end.
       diags.Report(DiagKind::SyntaxError, Span{file_id, 0, 0},
                    fmt::format("the parser gave up on this file: {}", e.what()));
+      parsed = false;
     }
   });
+  return parsed;
+}
+
+std::unique_ptr<ast::Module> Parse(const SourceManager& sources, FileId file_id,
+                                   DiagnosticSink& diags, const ParseOptions& options) {
+  const SourceFile& file = sources.Get(file_id);
+  auto module = std::make_unique<ast::Module>(file_id);
+  ParseTree(file, diags, options,
+            [&](LicitParser::FileContext* tree, antlr4::CommonTokenStream&,
+                const OffsetMap& offsets) { module = BuildModule(tree, file, offsets, diags); });
   return module;
 }
 

@@ -19,105 +19,16 @@
 #include "tools/licit/commands.h"
 #include "tools/licit/judge.h"
 #include "tools/licit/options.h"
+#include "tools/licit/output_file.h"
 
 namespace licit::cli {
 namespace {
 
 enum class SummaryMode { kFull, kCounts, kNone };
 
-// The temporary output file, removed if the run is interrupted (a signal handler may only use
-// async-signal-safe calls, hence the fixed buffer).
-char g_temp_path[4096];
-
-void RemoveTempAndDie(int sig) {
-  if (g_temp_path[0]) unlink(g_temp_path);
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
-}
-
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
-
-// Writes decisions to stdout, or to a temporary file beside --out that Commit() renames.
-class Output {
- public:
-  bool Open(const std::string& path, std::string* error) {
-    if (path.empty() || path == "-") {
-      file_ = stdout;
-      Buffer();
-      return true;
-    }
-    path_ = path;
-    // A device, FIFO or socket (`--out /dev/null`, a named pipe) is written in place: renaming a
-    // file over it would replace the device with a regular file (for root, /dev/null itself).
-    struct stat st;
-    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-      file_ = std::fopen(path.c_str(), "w");
-      if (!file_) {
-        *error = fmt::format("cannot write `{}`: {}", path, std::strerror(errno));
-        return false;
-      }
-      in_place_ = true;
-      Buffer();
-      return true;
-    }
-    size_t slash = path.rfind('/');
-    std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    temp_ = dir + "." + base + ".tmp-XXXXXX";
-    if (temp_.size() >= sizeof g_temp_path) {
-      *error = "the output path is too long";
-      return false;
-    }
-    int fd = mkstemp(temp_.data());
-    if (fd < 0) {
-      *error = fmt::format("cannot write `{}`: {}", path, std::strerror(errno));
-      return false;
-    }
-    fchmod(fd, 0644);
-    std::memcpy(g_temp_path, temp_.c_str(), temp_.size() + 1);
-    std::signal(SIGINT, RemoveTempAndDie);
-    std::signal(SIGTERM, RemoveTempAndDie);
-    std::signal(SIGHUP, RemoveTempAndDie);
-    file_ = fdopen(fd, "w");
-    if (file_) Buffer();
-    return file_ != nullptr;
-  }
-  // Decisions are small and many: one write per MiB instead of per 4 KiB.
-  void Buffer() { std::setvbuf(file_, nullptr, _IOFBF, size_t{1} << 20); }
-  void Write(std::string_view text) { std::fwrite(text.data(), 1, text.size(), file_); }
-  bool Commit(std::string* error) {
-    if (file_ == stdout) {
-      std::fflush(stdout);
-      return true;
-    }
-    // A file written in place is neither synced (a device or pipe may refuse) nor renamed.
-    bool ok = std::fflush(file_) == 0 && (in_place_ || fsync(fileno(file_)) == 0);
-    ok = std::fclose(file_) == 0 && ok;
-    file_ = nullptr;
-    if (ok && !in_place_ && std::rename(temp_.c_str(), path_.c_str()) != 0) ok = false;
-    if (!ok) {
-      *error = fmt::format("cannot write `{}`: {}", path_, std::strerror(errno));
-      if (!in_place_) unlink(temp_.c_str());
-    }
-    g_temp_path[0] = '\0';
-    return ok;
-  }
-  void Abandon() {
-    if (file_ && file_ != stdout) {
-      std::fclose(file_);
-      if (!in_place_) unlink(temp_.c_str());
-      g_temp_path[0] = '\0';
-    }
-    file_ = nullptr;
-  }
-
- private:
-  std::FILE* file_ = nullptr;
-  bool in_place_ = false;  // `path_` is not a regular file: written directly, never renamed
-  std::string path_, temp_;
-};
 
 // "1,234,567": counts in the summary and the progress line.
 std::string Thousands(uint64_t n) {
@@ -285,7 +196,7 @@ int RunRun(std::span<const std::string> args) {
     input = &file;
   }
 
-  Output output;
+  OutputFile output;
   if (!output.Open(out, &error)) {
     WriteStderr(fmt::format("licit: {}\n", error));
     return kExitUsage;

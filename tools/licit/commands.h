@@ -23,6 +23,7 @@ extern const Command kRunCommand;
 extern const Command kEvalCommand;
 extern const Command kExplainCommand;
 extern const Command kTestCommand;
+extern const Command kFmtCommand;
 extern const Command kReplCommand;
 extern const Command kServeCommand;
 

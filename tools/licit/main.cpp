@@ -14,14 +14,14 @@
 namespace licit::cli {
 namespace {
 
-// Commands of tools.md that are specified but not built yet: listed in help, and they exit 2.
-constexpr Command kFmtCommand = {"fmt", "format policy files canonically (coming)",
-                                 "Usage: licit fmt [--check] FILE...\n", nullptr};
+// Commands that are specified but not built yet: listed in help, and they exit 2.
+constexpr Command kLspCommand = {"lsp", "the language server for editors, over stdio (coming)",
+                                 "Usage: licit lsp\n", nullptr};
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*> kCommands = {
       &kCheckCommand, &kDumpCommand, &kRunCommand,  &kEvalCommand,  &kExplainCommand,
-      &kTestCommand,  &kFmtCommand,  &kReplCommand, &kServeCommand,
+      &kTestCommand,  &kFmtCommand,  &kReplCommand, &kServeCommand, &kLspCommand,
   };
   return kCommands;
 }

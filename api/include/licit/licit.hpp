@@ -194,6 +194,21 @@ struct Dump {
   Compilation compilation;
 };
 
+// A policy file in the canonical layout (`licit fmt`, an editor's "format document"; docs/cli.md,
+// "licit fmt"): nothing reordered, comments kept where they were, the same program.
+struct Formatted {
+  // The formatted text (equal to the input when it was already formatted); empty unless ok.
+  std::string text;
+  // False when the source has lexical or syntax errors (in `compilation`): such a file must be
+  // left as it is. Also false on an internal error (code "internal"): the formatter refused its
+  // own output because it would not lex to the input's tokens and comments.
+  bool ok = false;
+  bool changed = false;  // ok, and `text` differs from the input
+  // The syntax phase's diagnostics (names and types are not checked: a file with other errors is
+  // still formatted). Its policy() is always empty.
+  Compilation compilation;
+};
+
 // Compiles policies. Holds only options (the JIT itself is process-wide), so it is cheap; one per
 // process is enough. Thread-safe: several threads may compile at once.
 class LICIT_API Engine {
@@ -232,6 +247,10 @@ class LICIT_API Engine {
   // work on files that do not check; Checked, Ir and Llvm compile the files together with their
   // imports, as compile_files does. An unreadable file is a diagnostic (E0001). Thread-safe.
   Dump dump_files(const std::vector<std::string>& paths, DumpStage stage) const;
+
+  // Formats one policy file given as text; `name` is the file name in diagnostics. Only lexes and
+  // parses (imports are not read), so it is fast enough for every keystroke. Thread-safe.
+  Formatted format_source(std::string_view name, std::string_view text) const;
 
  private:
   std::shared_ptr<const detail::EngineState> state_;

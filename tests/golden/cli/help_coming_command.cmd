@@ -1,1 +1,1 @@
-fmt --help
+lsp --help

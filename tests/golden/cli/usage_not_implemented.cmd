@@ -1,1 +1,1 @@
-fmt fixtures/clean.licit
+lsp

@@ -1,0 +1,1 @@
+fmt --check fixtures/fmt/formatted.licit fixtures/fmt/layout.licit fixtures/fmt/comments.licit

@@ -1,0 +1,1 @@
+fmt --diff fixtures/fmt/comments.licit fixtures/fmt/formatted.licit

@@ -1,0 +1,1 @@
+fmt fixtures/fmt/formatted.licit

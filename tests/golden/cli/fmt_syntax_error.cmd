@@ -1,0 +1,1 @@
+fmt fixtures/fmt/syntax_error.licit

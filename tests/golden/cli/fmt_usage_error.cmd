@@ -1,0 +1,1 @@
+fmt -w --check fixtures/fmt/formatted.licit
