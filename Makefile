@@ -4,7 +4,7 @@
 BUILD_DIR := build/dev
 JOBS ?= 2
 
-.PHONY: all deps configure build run test lint update-goldens clean
+.PHONY: all deps configure build run test lint fmt fmt-check update-goldens clean
 
 all: build
 
@@ -38,6 +38,13 @@ test: build
 # Every C and C++ file formatted as .clang-format says (scripts/lint.sh); .ci/run runs it.
 lint: deps
 	@scripts/lint.sh
+
+# The repository's policy files in `licit fmt`'s layout (scripts/fmt-check.sh); .ci/run checks it.
+fmt-check: build
+	@scripts/fmt-check.sh ./$(BUILD_DIR)/licit
+
+fmt: build
+	@scripts/fmt-check.sh --write ./$(BUILD_DIR)/licit
 
 # Rewrites every golden .out from the current binary; review the result with `git diff`.
 update-goldens: build
