@@ -1,10 +1,11 @@
 // Engine::format_source (licit.hpp): `licit fmt` and the language server's formatting, on the
 // syntax phase's formatter (frontend/syntax/format.h).
 
+#include "frontend/syntax/format.h"
+
 #include <mutex>
 
 #include "api/src/state.h"
-#include "frontend/syntax/format.h"
 
 namespace licit {
 

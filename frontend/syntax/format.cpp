@@ -39,7 +39,8 @@ constexpr size_t kNone = static_cast<size_t>(-1);
 constexpr std::string_view kTrailingCommentGap = "  ";
 
 std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -242,7 +243,8 @@ class Formatter {
   DocId Record(LicitParser::RecordDeclContext* c) {
     std::vector<DocId> fields;
     for (auto* f : c->fieldDecl()) {
-      fields.push_back(d_.Concat({Tight(f->anyName()), Tok(f->COLON()), Space(), Type(f->typeRef())}));
+      fields.push_back(
+          d_.Concat({Tight(f->anyName()), Tok(f->COLON()), Space(), Type(f->typeRef())}));
     }
     return d_.Concat({Tok(c->RECORD()), Space(), Tok(c->NAME()), Space(),
                       List(c->LBRACE(), fields, c->COMMA(), c->RBRACE(), true, /*top=*/true)});
@@ -278,7 +280,8 @@ class Formatter {
   }
 
   // A declaration with clauses: on one line when it fits, else each clause on a line of its own.
-  DocId WithClauses(std::vector<DocId> head, const std::vector<LicitParser::ClauseContext*>& clauses) {
+  DocId WithClauses(std::vector<DocId> head,
+                    const std::vector<LicitParser::ClauseContext*>& clauses) {
     for (auto* clause : clauses) {
       head.push_back(d_.Line());
       head.push_back(Clause(clause));
@@ -288,22 +291,22 @@ class Formatter {
 
   DocId Rule(LicitParser::RuleDeclContext* c) {
     // When the rule does not fit on one line, its effect starts the second line.
-    std::vector<DocId> head{Tok(c->RULE()), Space(),    Tok(c->NAME()),
+    std::vector<DocId> head{Tok(c->RULE()),  Space(),   Tok(c->NAME()),
                             Tok(c->COLON()), d_.Line(), Effect(c->effect())};
     if (c->scope()) head.insert(head.end(), {Space(), Scope(c->scope())});
     return WithClauses(std::move(head), c->clause());
   }
 
   DocId Concise(LicitParser::ConciseRuleContext* c) {
-    std::vector<DocId> head{Tight(c->qualifiedRef()), Space(), Tok(c->TO()), Space(),
-                            Destinations(c->destinations()), Tok(c->COLON()), Space(),
-                            Effect(c->effect())};
+    std::vector<DocId> head{
+        Tight(c->qualifiedRef()),        Space(),         Tok(c->TO()), Space(),
+        Destinations(c->destinations()), Tok(c->COLON()), Space(),      Effect(c->effect())};
     return WithClauses(std::move(head), c->clause());
   }
 
   DocId Exception(LicitParser::ExceptionDeclContext* c) {
-    std::vector<DocId> head{Tok(c->EXCEPTION()), Space(), Tok(c->NAME()), Space(), Tok(c->FOR()),
-                            Space(),          Names(c->nameList()), Tok(c->COLON())};
+    std::vector<DocId> head{Tok(c->EXCEPTION()), Space(), Tok(c->NAME()),       Space(),
+                            Tok(c->FOR()),       Space(), Names(c->nameList()), Tok(c->COLON())};
     if (c->effect()) head.insert(head.end(), {Space(), Effect(c->effect())});
     if (c->scope()) head.insert(head.end(), {Space(), Scope(c->scope())});
     return WithClauses(std::move(head), c->clause());
@@ -321,7 +324,8 @@ class Formatter {
   // }
   DocId Test(LicitParser::TestDeclContext* c) {
     std::vector<DocId> expect{Tok(c->EXPECT()), Space(), Effect(c->effect())};
-    if (c->BY()) expect.insert(expect.end(), {Space(), Tok(c->BY()), Space(), Names(c->nameList())});
+    if (c->BY())
+      expect.insert(expect.end(), {Space(), Tok(c->BY()), Space(), Names(c->nameList())});
     return d_.Concat({Tok(c->TEST()), Space(), Tok(c->STRING()), Space(), Tok(c->LBRACE()),
                       d_.HardLine(), Tok(c->GIVEN()), Space(), Expr(c->expr(), false),
                       d_.HardLine(), d_.Concat(std::move(expect)),
@@ -342,7 +346,8 @@ class Formatter {
       parts.push_back(Tight(c->qualifiedRef()));
       if (c->TO()) parts.push_back(Space());
     }
-    if (c->TO()) parts.insert(parts.end(), {Tok(c->TO()), Space(), Destinations(c->destinations())});
+    if (c->TO())
+      parts.insert(parts.end(), {Tok(c->TO()), Space(), Destinations(c->destinations())});
     return d_.Concat(std::move(parts));
   }
 
@@ -415,16 +420,19 @@ class Formatter {
     size_t first = NextReal(commas.at(i - 1)->getSymbol()->getTokenIndex());
     size_t end = i < commas.size() ? commas[i]->getSymbol()->getTokenIndex()
                                    : trivia_[close->getTokenIndex()].previous;
-    bool commented = trivia_[end].trailing != kNone ||
-                     (trivia_[end].previous != kNone && trivia_[trivia_[end].previous].trailing != kNone);
-    bool starts_line = !trivia_[first].leading.empty() || Newlines(PreviousEnd(first), Begin(first)) > 0;
+    bool commented =
+        trivia_[end].trailing != kNone ||
+        (trivia_[end].previous != kNone && trivia_[trivia_[end].previous].trailing != kNone);
+    bool starts_line =
+        !trivia_[first].leading.empty() || Newlines(PreviousEnd(first), Begin(first)) > 0;
     return commented && starts_line ? d_.HardLine() : d_.Empty();
   }
 
   size_t NextReal(size_t i) const {
     for (++i; i < tokens_.size(); ++i) {
       antlr4::Token* t = tokens_[i];
-      if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL && t->getType() != LicitLexer::SEP) return i;
+      if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL && t->getType() != LicitLexer::SEP)
+        return i;
     }
     return tokens_.size() - 1;
   }
@@ -437,9 +445,9 @@ class Formatter {
     if (auto* e = dynamic_cast<LicitParser::IfExprContext*>(c)) {
       return d_.Group(d_.Concat(
           {Tok(e->IF()), Space(), Expr(e->expr(0), false),
-           d_.Nest(top ? 0 : 2, d_.Concat({d_.Line(), Tok(e->THEN()), Space(), Expr(e->expr(1), false),
-                                           d_.Line(), Tok(e->ELSE()), Space(),
-                                           Expr(e->expr(2), false)}))}));
+           d_.Nest(top ? 0 : 2,
+                   d_.Concat({d_.Line(), Tok(e->THEN()), Space(), Expr(e->expr(1), false),
+                              d_.Line(), Tok(e->ELSE()), Space(), Expr(e->expr(2), false)}))}));
     }
     return Or(static_cast<LicitParser::PlainExprContext*>(c)->orExpr(), top);
   }
@@ -454,7 +462,8 @@ class Formatter {
       rest.insert(rest.end(),
                   {d_.Line(), Tok(operators.at(i - 1)), Space(), operand(operands[i], false)});
     }
-    return d_.Group(d_.Concat({operand(operands[0], false), d_.Nest(top ? 0 : 2, d_.Concat(rest))}));
+    return d_.Group(
+        d_.Concat({operand(operands[0], false), d_.Nest(top ? 0 : 2, d_.Concat(rest))}));
   }
 
   DocId Or(LicitParser::OrExprContext* c, bool top) {
@@ -512,7 +521,8 @@ class Formatter {
       return List(set->LBRACE(), Exprs(set->expr()), set->COMMA(), set->RBRACE(), true, top);
     }
     if (auto* list = dynamic_cast<LicitParser::ListLitContext*>(c)) {
-      return List(list->LBRACKET(), Exprs(list->expr()), list->COMMA(), list->RBRACKET(), true, top);
+      return List(list->LBRACKET(), Exprs(list->expr()), list->COMMA(), list->RBRACKET(), true,
+                  top);
     }
     if (auto* rec = dynamic_cast<LicitParser::RecordLitContext*>(c)) {
       std::vector<DocId> fields;
@@ -585,8 +595,9 @@ Fingerprint FingerprintOf(const std::vector<antlr4::Token*>& tokens) {
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     if (type == LicitLexer::COMMA) {
       size_t next = i + 1;
-      while (next < tokens.size() && (tokens[next]->getChannel() != antlr4::Token::DEFAULT_CHANNEL ||
-                                      tokens[next]->getType() == LicitLexer::SEP)) {
+      while (next < tokens.size() &&
+             (tokens[next]->getChannel() != antlr4::Token::DEFAULT_CHANNEL ||
+              tokens[next]->getType() == LicitLexer::SEP)) {
         ++next;
       }
       size_t n = next < tokens.size() ? tokens[next]->getType() : antlr4::Token::EOF;
@@ -628,7 +639,8 @@ FormatResult Format(const SourceManager& sources, FileId file_id, DiagnosticSink
                             if (diags.error_count() > errors_before) return;
                             Formatter formatter(file, tokens, offsets);
                             text = formatter.Run(tree, options.width);
-                            lost_comments = formatter.comments_total() - formatter.comments_emitted();
+                            lost_comments =
+                                formatter.comments_total() - formatter.comments_emitted();
                             before = FingerprintOf(tokens.getTokens());
                           });
   if (!parsed || diags.error_count() > errors_before) return result;

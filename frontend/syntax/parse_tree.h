@@ -15,9 +15,9 @@ namespace licit::syntax {
 
 // Called with the tree, the token stream (every token, comments on the hidden channel and the
 // layout's SEP tokens included, each with its index) and the byte offsets, while they are alive.
-using ParseTreeUser = std::function<void(licit_gen::LicitParser::FileContext* tree,
-                                         antlr4::CommonTokenStream& tokens,
-                                         const OffsetMap& offsets)>;
+using ParseTreeUser =
+    std::function<void(licit_gen::LicitParser::FileContext* tree, antlr4::CommonTokenStream& tokens,
+                       const OffsetMap& offsets)>;
 
 // Lexes and parses `file` as Parse does (the same limits, recovery and syntax diagnostics, on a
 // large stack) and hands the tree to `use`. False when no tree was built (bad encoding, nesting

@@ -38,7 +38,9 @@ DocId DocBuilder::Line() { return Add(Node{Kind::Line}); }
 DocId DocBuilder::SoftLine() { return Add(Node{Kind::SoftLine}); }
 DocId DocBuilder::HardLine() { return Add(Node{Kind::HardLine, true}); }
 DocId DocBuilder::BlankLine() { return Add(Node{Kind::BlankLine, true}); }
-DocId DocBuilder::Nest(int indent, DocId doc) { return Add(Node{Kind::Nest, false, indent}, {doc}); }
+DocId DocBuilder::Nest(int indent, DocId doc) {
+  return Add(Node{Kind::Nest, false, indent}, {doc});
+}
 DocId DocBuilder::Group(DocId doc) { return Add(Node{Kind::Group}, {doc}); }
 DocId DocBuilder::Concat(std::vector<DocId> docs) { return Add(Node{Kind::Concat}, docs); }
 DocId DocBuilder::Fill(std::vector<DocId> items) { return Add(Node{Kind::Fill}, items); }
@@ -149,10 +151,10 @@ class DocBuilder::Printer {
     }
     Mode item_mode = c.mode;
     if (c.mode == Mode::Break) {
-      item_mode = Fits({{c.indent, Mode::Flat, item, 0}}, last ? &stack : nullptr,
-                       width_ - Column(), true)
-                      ? Mode::Flat
-                      : Mode::Break;
+      item_mode =
+          Fits({{c.indent, Mode::Flat, item, 0}}, last ? &stack : nullptr, width_ - Column(), true)
+              ? Mode::Flat
+              : Mode::Break;
     }
     if (!last) stack.push_back({c.indent, c.mode, c.doc, c.fill_pos + 1});
     stack.push_back({c.indent, item_mode, item, 0});
@@ -272,6 +274,8 @@ class DocBuilder::Printer {
   std::vector<std::string> suffixes_;
 };
 
-std::string DocBuilder::Render(DocId root, int width) const { return Printer(*this, width).Run(root); }
+std::string DocBuilder::Render(DocId root, int width) const {
+  return Printer(*this, width).Run(root);
+}
 
 }  // namespace licit::syntax::pretty

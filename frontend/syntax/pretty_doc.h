@@ -45,14 +45,25 @@ class DocBuilder {
 
  private:
   enum class Kind : uint8_t {
-    Text, Glue, Line, SoftLine, HardLine, BlankLine, Nest, Group, Concat, Fill, IfBreak, LineSuffix,
+    Text,
+    Glue,
+    Line,
+    SoftLine,
+    HardLine,
+    BlankLine,
+    Nest,
+    Group,
+    Concat,
+    Fill,
+    IfBreak,
+    LineSuffix,
   };
   struct Node {
     Kind kind;
-    bool hard = false;     // holds a hard line: its groups must break
-    int indent = 0;        // Nest
-    uint32_t text = 0;     // index into texts_ (Text, Glue, LineSuffix)
-    uint32_t first = 0;    // children: children_[first, first + count)
+    bool hard = false;   // holds a hard line: its groups must break
+    int indent = 0;      // Nest
+    uint32_t text = 0;   // index into texts_ (Text, Glue, LineSuffix)
+    uint32_t first = 0;  // children: children_[first, first + count)
     uint32_t count = 0;
   };
   DocId Add(Node node, const std::vector<DocId>& children = {});

@@ -9,6 +9,9 @@
 #include "base/source.h"
 #include "frontend/pipeline.h"
 #include "frontend/sema/checked.h"
+#include "frontend/syntax/ast.h"
+#include "frontend/syntax/format.h"
+#include "frontend/syntax/parse.h"
 #include "tests/fuzz/strict_json.h"
 
 namespace licit::fuzz {
@@ -57,6 +60,58 @@ void CheckInvariants(const SourceManager& sources, const DiagnosticSink& diags,
   }
 }
 
+// The syntax tree as `licit dump --emit=ast` prints it, without the `@line:col` positions.
+std::string AstWithoutPositions(const std::string& text, bool* syntax_errors) {
+  SourceManager sources;
+  DiagnosticSink diags;
+  FileId id = sources.Add(kFuzzPath, text);
+  std::string dump = ast::DumpAst(*syntax::Parse(sources, id, diags), sources);
+  *syntax_errors = diags.has_errors();
+  std::string out;
+  for (size_t i = 0; i < dump.size(); ++i) {
+    if (dump[i] == '@' && i + 1 < dump.size() &&
+        std::isdigit(static_cast<unsigned char>(dump[i + 1]))) {
+      while (i + 1 < dump.size() &&
+             (std::isdigit(static_cast<unsigned char>(dump[i + 1])) || dump[i + 1] == ':')) {
+        ++i;
+      }
+      continue;
+    }
+    out += dump[i];
+  }
+  return out;
+}
+
+// `licit fmt` on the same input: it refuses a text with syntax errors and formats any other
+// (never an internal error: its own check found its output lexing to other tokens or comments);
+// the output has the same syntax tree, and formatting it again changes nothing.
+void CheckFormatter(std::string_view data) {
+  SourceManager sources;
+  DiagnosticSink diags;
+  FileId id = sources.Add(kFuzzPath, std::string(data));
+  syntax::FormatResult result = syntax::Format(sources, id, diags);
+  if (!result.internal_error.empty())
+    Fail("the formatter refused its own output", result.internal_error);
+  bool before_errors = false;
+  std::string before = AstWithoutPositions(std::string(data), &before_errors);
+  if (!result.text) {
+    if (!diags.has_errors()) Fail("the formatter gave up without an error", std::string(data));
+    return;
+  }
+  if (before_errors) Fail("the formatter formatted a text with syntax errors", std::string(data));
+  bool after_errors = false;
+  std::string after = AstWithoutPositions(*result.text, &after_errors);
+  if (after_errors) Fail("the formatted text has syntax errors", *result.text);
+  if (after != before) Fail("formatting changed the syntax tree", before + "\n---\n" + after);
+  SourceManager again_sources;
+  DiagnosticSink again_diags;
+  FileId again_id = again_sources.Add(kFuzzPath, *result.text);
+  syntax::FormatResult again = syntax::Format(again_sources, again_id, again_diags);
+  if (!again.text || *again.text != *result.text) {
+    Fail("formatting is not idempotent", *result.text + "\n---\n" + again.text.value_or(""));
+  }
+}
+
 }  // namespace
 
 void RunFrontEnd(std::string_view data) {
@@ -76,6 +131,7 @@ void RunFrontEnd(std::string_view data) {
   if (!diags.all().empty() && (text.empty() || colored.empty())) {
     Fail("diagnostics rendered as empty text", json);
   }
+  CheckFormatter(data);
 }
 
 }  // namespace licit::fuzz

@@ -70,9 +70,9 @@ int RunFmt(std::span<const std::string> args) {
   // `-w` is the one short option (gofmt's, rustfmt's spelling): taken as --write.
   std::replace(argv.begin(), argv.end(), std::string("-w"), std::string("--write"));
   std::string error;
-  if (!ParseOptions(argv, {{"write", nullptr, &write}, {"check", nullptr, &check},
-                           {"diff", nullptr, &diff}},
-                    &options, &error)) {
+  if (!ParseOptions(
+          argv, {{"write", nullptr, &write}, {"check", nullptr, &check}, {"diff", nullptr, &diff}},
+          &options, &error)) {
     return UsageError("fmt", error);
   }
   if (options.help) {

@@ -43,7 +43,8 @@ struct Edit {
 };
 
 // The edit script turning a[0, n) into b[0, m), in order.
-std::vector<Edit> Diff(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+std::vector<Edit> Diff(const std::vector<std::string_view>& a,
+                       const std::vector<std::string_view>& b) {
   int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
   int prefix = 0;
   while (prefix < n && prefix < m && a[prefix] == b[prefix]) ++prefix;
@@ -65,8 +66,9 @@ std::vector<Edit> Diff(const std::vector<std::string_view>& a, const std::vector
   for (int d = 0; d <= max_d && found < 0; ++d) {
     trace.emplace_back(v.begin() + (offset - d - 1), v.begin() + (offset + d + 2));
     for (int k = -d; k <= d; k += 2) {
-      int x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1]
-                                                                            : v[offset + k - 1] + 1;
+      int x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
+                  ? v[offset + k + 1]
+                  : v[offset + k - 1] + 1;
       int y = x - k;
       while (x < an && y < bm && A(x) == B(y)) ++x, ++y;
       v[offset + k] = x;

@@ -1,8 +1,8 @@
 // The formatter's layout algorithm (frontend/syntax/pretty_doc.h) on small documents.
 
-#include <catch2/catch.hpp>
-
 #include "frontend/syntax/pretty_doc.h"
+
+#include <catch2/catch.hpp>
 
 using licit::syntax::pretty::DocBuilder;
 using licit::syntax::pretty::DocId;
@@ -41,7 +41,8 @@ TEST_CASE("pretty: a hard line breaks every group around it", "[pretty]") {
   CHECK(d.Render(doc, 80) == "a\n  b\n  c\n");
 }
 
-TEST_CASE("pretty: a line suffix is printed before the next newline, never before code", "[pretty]") {
+TEST_CASE("pretty: a line suffix is printed before the next newline, never before code",
+          "[pretty]") {
   DocBuilder d;
   // Code after a comment cannot share its line: the group breaks.
   DocId doc = d.Group(d.Concat({d.Text("a"), d.LineSuffix("  # note"), d.Line(), d.Text("b")}));

@@ -3,6 +3,8 @@
 // minimal diffs exist and the two tools may pick different ones), applying ours to the old text
 // gives the new one, its context lines are right, and it changes no more lines than GNU's.
 
+#include "tools/licit/unified_diff.h"
+
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -10,10 +12,9 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
-#include "tools/licit/unified_diff.h"
+#include <catch2/catch.hpp>
 
 namespace {
 
@@ -52,7 +53,7 @@ std::string Apply(const std::string& old_text, const std::string& diff) {
   std::vector<std::string> old_lines = Lines(old_text), d = Lines(diff);
   bool old_no_newline = !old_text.empty() && old_text.back() != '\n';
   std::vector<std::pair<std::string, bool>> out;  // line, has no newline
-  size_t at = 0;                                   // next old line to copy
+  size_t at = 0;                                  // next old line to copy
   auto keep_old = [&] {
     bool last = at + 1 == old_lines.size();
     out.emplace_back(old_lines.at(at++), last && old_no_newline);
@@ -63,7 +64,8 @@ std::string Apply(const std::string& old_text, const std::string& diff) {
       size_t start = std::stoul(l.substr(4));
       size_t comma = l.find(',');
       size_t space = l.find(' ', 4);
-      bool empty_range = comma != std::string::npos && comma < space && l.substr(comma + 1, 1) == "0";
+      bool empty_range =
+          comma != std::string::npos && comma < space && l.substr(comma + 1, 1) == "0";
       size_t first = empty_range ? start : start - 1;
       while (at < first) keep_old();
       continue;
@@ -118,7 +120,7 @@ TEST_CASE("unified diff: the cases diff -u is particular about", "[diff]") {
   Same("a\nb\nc\n", "a\nb\nc");
   Same("a\nb", "a\nc");
   Same("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n",
-       "1\nX\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\nY\n15\n");  // two hunks
+       "1\nX\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\nY\n15\n");    // two hunks
   Same("1\n2\n3\n4\n5\n6\n7\n8\n", "1\nX\n3\n4\n5\n6\n7\nY\n");  // merged: 6 lines apart
 }
 
@@ -132,9 +134,9 @@ TEST_CASE("unified diff: random texts agree with diff -u", "[diff]") {
       std::string line = "line " + std::to_string(word(rng)) + "\n";
       a += line;
       int e = edit(rng);
-      if (e == 0) continue;                                    // deleted
+      if (e == 0) continue;                                        // deleted
       if (e == 1) b += "new " + std::to_string(word(rng)) + "\n";  // replaced
-      if (e == 2) b += "inserted\n";                           // inserted before
+      if (e == 2) b += "inserted\n";                               // inserted before
       if (e != 1) b += line;
     }
     if (round % 7 == 0 && !a.empty()) a.pop_back();  // no final newline
