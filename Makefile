@@ -60,8 +60,10 @@ clean:
 .PHONY: bench
 bench: deps
 	cmake --preset release -B build/bench
-	cmake --build build/bench --target bench_check gen_policy licit bench_interp gen_records bench_api
+	cmake --build build/bench --target bench_check gen_policy licit bench_interp gen_records bench_api \
+	  bench_fmt
 	./build/bench/bench/bench_check
+	./build/bench/bench/bench_fmt
 	bench/run_reference.sh build/bench/licit
 	./build/bench/bench/bench_interp
 	./build/bench/bench/bench_api

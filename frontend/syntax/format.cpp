@@ -391,17 +391,25 @@ class Formatter {
   DocId List(Terminal* open, const std::vector<DocId>& items, const std::vector<Terminal*>& commas,
              Terminal* close, bool trailing_comma_allowed, bool top) {
     if (items.empty()) return d_.Concat({Tok(open), Tok(close)});
+    // The token that ends item i: its comma, or (the last item, without one) the token before
+    // the closing bracket.
+    auto end_of = [&](size_t i) {
+      return i < commas.size() ? commas[i]->getSymbol()->getTokenIndex()
+                               : trivia_[close->getSymbol()->getTokenIndex()].previous;
+    };
+    auto own_line = [&](size_t i) {
+      return i == 0 ? d_.Empty() : OwnLineIfCommented(commas.at(i - 1), end_of(i));
+    };
     std::vector<DocId> cells;
     for (size_t i = 0; i + 1 < items.size(); ++i) {
-      cells.push_back(d_.Concat({OwnLineIfCommented(commas, i), items[i], Tok(commas.at(i))}));
+      cells.push_back(d_.Concat({own_line(i), items[i], Tok(commas.at(i))}));
     }
     // A source trailing comma's comments stay with the last item (a comment after it is a line
     // suffix, so it still follows the comma printed below); the comma itself follows the list's
     // own mode, outside the fill, whose items each have theirs.
     DocId source_comma =
         commas.size() == items.size() ? CommentsOf(commas.back()->getSymbol()) : d_.Empty();
-    cells.push_back(d_.Concat({OwnLineIfCommented(commas, items.size() - 1, close->getSymbol()),
-                               items.back(), source_comma}));
+    cells.push_back(d_.Concat({own_line(items.size() - 1), items.back(), source_comma}));
     DocId trailing = trailing_comma_allowed ? d_.IfBreak(d_.Glue(","), d_.Empty()) : d_.Empty();
     int inner = top ? 0 : 2;
     int outer = top ? -2 : 0;
@@ -412,17 +420,13 @@ class Formatter {
 
   // An item of a list that the author wrote at the start of a line and that ends with a comment
   // (`RU until 2020-02-23,  # moved ...`) keeps a line of its own, so the comment stays about it;
-  // a comment after several items on a line stays at the end of that row. Item `i` starts after
-  // comma i-1 (or the opening bracket) and ends at comma i (or before `close`).
-  DocId OwnLineIfCommented(const std::vector<Terminal*>& commas, size_t i,
-                           antlr4::Token* close = nullptr) {
-    if (i == 0) return d_.Empty();
-    size_t first = NextReal(commas.at(i - 1)->getSymbol()->getTokenIndex());
-    size_t end = i < commas.size() ? commas[i]->getSymbol()->getTokenIndex()
-                                   : trivia_[close->getTokenIndex()].previous;
-    bool commented =
-        trivia_[end].trailing != kNone ||
-        (trivia_[end].previous != kNone && trivia_[trivia_[end].previous].trailing != kNone);
+  // a comment after several items on a line stays at the end of that row. The item starts after
+  // `comma_before` and ends with token `end` (its comma, or its last token).
+  DocId OwnLineIfCommented(Terminal* comma_before, size_t end) {
+    size_t first = NextReal(comma_before->getSymbol()->getTokenIndex());
+    size_t before_end = trivia_[end].previous;
+    bool commented = trivia_[end].trailing != kNone ||
+                     (before_end != kNone && trivia_[before_end].trailing != kNone);
     bool starts_line =
         !trivia_[first].leading.empty() || Newlines(PreviousEnd(first), Begin(first)) > 0;
     return commented && starts_line ? d_.HardLine() : d_.Empty();
@@ -608,17 +612,22 @@ Fingerprint FingerprintOf(const std::vector<antlr4::Token*>& tokens) {
   return f;
 }
 
-// Lexes `text` with the layout rule; nullopt when lexing reports anything.
+// Lexes `text` with the layout rule (declaration starts included); nullopt when lexing reports
+// anything. Lexing is enough: the same tokens parse the same way.
 std::optional<Fingerprint> LexFingerprint(const std::string& text) {
   SourceManager sources;
   FileId id = sources.Add("<formatted>", text);
+  const SourceFile& file = sources.Get(id);
   DiagnosticSink diags;
-  std::optional<Fingerprint> out;
-  bool parsed = ParseTree(sources.Get(id), diags, ParseOptions{},
-                          [&](LicitParser::FileContext*, antlr4::CommonTokenStream& tokens,
-                              const OffsetMap&) { out = FingerprintOf(tokens.getTokens()); });
-  if (!parsed || diags.has_errors()) return std::nullopt;
-  return out;
+  if (FindInvalidUtf8(text) != std::string_view::npos) return std::nullopt;
+  OffsetMap offsets(text);
+  antlr4::ANTLRInputStream input(text);
+  LicitLexer lexer(&input);
+  LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
+  if (lexed.too_deep || diags.has_errors()) return std::nullopt;
+  std::vector<antlr4::Token*> tokens;
+  for (const auto& t : lexed.tokens) tokens.push_back(t.get());
+  return FingerprintOf(tokens);
 }
 
 }  // namespace
@@ -650,7 +659,7 @@ FormatResult Format(const SourceManager& sources, FileId file_id, DiagnosticSink
   }
   std::optional<Fingerprint> after = LexFingerprint(text);
   if (!after) {
-    result.internal_error = "the formatted text does not parse";
+    result.internal_error = "the formatted text does not lex";
   } else if (!(*after == before)) {
     result.internal_error = "the formatted text does not have the input's tokens and comments";
   } else {
