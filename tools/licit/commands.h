@@ -24,6 +24,7 @@ extern const Command kEvalCommand;
 extern const Command kExplainCommand;
 extern const Command kTestCommand;
 extern const Command kFmtCommand;
+extern const Command kLspCommand;
 extern const Command kReplCommand;
 extern const Command kServeCommand;
 

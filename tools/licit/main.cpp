@@ -14,14 +14,18 @@
 namespace licit::cli {
 namespace {
 
-// Commands that are specified but not built yet: listed in help, and they exit 2.
-constexpr Command kLspCommand = {"lsp", "the language server for editors, over stdio (coming)",
-                                 "Usage: licit lsp\n", nullptr};
+// Commands that are specified (../shared/design/authoring.md) but not built yet: listed in help,
+// and they exit 2.
+constexpr Command kAnalyzeCommand = {"analyze",
+                                     "prove what a policy can never do: dead rules, gaps (coming)",
+                                     "Usage: licit analyze FILE... [--as-of DATE]\n", nullptr};
+constexpr Command kDiffCommand = {"diff", "how two policy versions decide differently (coming)",
+                                  "Usage: licit diff OLD NEW [--records R]\n", nullptr};
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*> kCommands = {
-      &kCheckCommand, &kDumpCommand, &kRunCommand,  &kEvalCommand,  &kExplainCommand,
-      &kTestCommand,  &kFmtCommand,  &kReplCommand, &kServeCommand, &kLspCommand,
+      &kCheckCommand, &kDumpCommand, &kRunCommand,   &kEvalCommand, &kExplainCommand, &kTestCommand,
+      &kFmtCommand,   &kReplCommand, &kServeCommand, &kLspCommand,  &kAnalyzeCommand, &kDiffCommand,
   };
   return kCommands;
 }

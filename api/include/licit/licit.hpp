@@ -44,6 +44,7 @@ struct RecordState;
 struct ExplanationData;
 struct SlotState;
 struct SessionState;
+struct WorkspaceState;
 }  // namespace detail
 
 // The library's version, "major.minor.patch" (the shared library's SONAME carries the major).
@@ -167,6 +168,7 @@ class LICIT_API Compilation {
 
  private:
   friend class Engine;
+  friend class Workspace;
   explicit Compilation(std::shared_ptr<const detail::CompiledState> state);
   std::shared_ptr<const detail::CompiledState> state_;
 };
@@ -750,6 +752,107 @@ class LICIT_API Session {
 
  private:
   std::unique_ptr<detail::SessionState> state_;
+};
+
+// --- Authoring: the queries an editor asks (`licit lsp`, docs/editors.md) --------------------
+
+// A range of a document: byte offsets into its text (the language server converts them to the
+// protocol's line and UTF-16 column). `path` is the document's path as the Workspace knows it, or
+// a standard module's diagnostic path ("stdlib/std/trade.licit", see Workspace::stdlib_text).
+struct TextSpan {
+  std::string path;
+  uint32_t begin = 0, end = 0;
+  bool operator==(const TextSpan&) const = default;
+};
+
+struct HoverInfo {
+  std::string markdown;  // what the thing is, as Markdown
+  TextSpan span;         // the word or name hovered
+};
+
+struct CompletionItem {
+  std::string label;   // the text to insert
+  std::string kind;    // "keyword", "field", "country", "rule", "exception", "class", "group",
+                       // "let", "record", "module", "effect", "function"
+  std::string detail;  // "country Japan", "item.hs: code?", "class", ...
+};
+
+// An entry of a document's outline.
+struct DocumentSymbol {
+  std::string name;    // "jp-military", "test \"a JSDF end user...\"", the policy's name
+  std::string kind;    // "policy", "record", "let", "class", "group", "rule", "exception",
+                       // "suspension", "default", "test"
+  std::string detail;  // "deny", "license \"NS2\"", a let's type, ...
+  TextSpan span;       // the whole declaration
+  TextSpan name_span;  // its name (the keyword for those without one)
+};
+
+struct TextEdit {
+  TextSpan span;
+  std::string new_text;
+};
+
+// A test block of a document, for "run this test" (code lenses).
+struct TestInfo {
+  std::string name;
+  TextSpan span;
+};
+
+// A workspace of policy documents held in memory (an editor's open buffers) over the files on
+// disk: every query compiles the document with its imports, reading an open document's text
+// rather than the file. Not thread-safe: one thread (the language server's) asks at a time.
+class LICIT_API Workspace {
+ public:
+  explicit Workspace(Engine engine = Engine());
+  ~Workspace();
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  // Opens a document, or replaces its text. Paths are compared lexically normalised.
+  void set_document(const std::string& path, std::string text);
+  void close_document(const std::string& path);
+  // The open document's text, or null.
+  const std::string* document(const std::string& path) const;
+  std::vector<std::string> documents() const;
+
+  // Checks a document as a policy root (with its imports). Its diagnostics (those in this file
+  // are the ones to show on it) and, as of this check, the files it imports.
+  Compilation check(const std::string& path);
+  // The open documents that import `path`, directly or not, as of their last check: after an
+  // edit of `path`, these need a new check too.
+  std::vector<std::string> dependents(const std::string& path) const;
+
+  // What is at byte `offset` of the document (a declared name, a field, a country, a keyword).
+  std::optional<HoverInfo> hover(const std::string& path, uint32_t offset);
+  // Where the name at `offset` is declared (an import: the imported file).
+  std::vector<TextSpan> definition(const std::string& path, uint32_t offset);
+  // Every use of the declaration named at `offset` in the open documents (and the declaration
+  // itself with `include_declaration`), sorted by path and position.
+  std::vector<TextSpan> references(const std::string& path, uint32_t offset,
+                                   bool include_declaration);
+  // Completions at `offset`: record fields after `.`, modules after `import`, effects after a
+  // rule's `:`, else keywords, declared names, input fields, functions and countries.
+  std::vector<CompletionItem> completions(const std::string& path, uint32_t offset);
+  // The document's outline, in source order.
+  std::vector<DocumentSymbol> symbols(const std::string& path);
+  // Renames the declaration named at `offset` and all its uses in the open documents. Nothing
+  // (and *error set) when there is no declared name there, the new name is not a valid name or
+  // is taken, or the declaration is in the standard library.
+  std::vector<TextEdit> rename(const std::string& path, uint32_t offset,
+                               const std::string& new_name, std::string* error);
+  // The document's test blocks.
+  std::vector<TestInfo> tests(const std::string& path);
+  // Runs the document's test blocks (all, or the one named), as `licit test` does.
+  TestReport run_tests(const std::string& path, const std::string& only = "");
+  // The document formatted (Engine::format_source).
+  Formatted format(const std::string& path) const;
+
+  // A standard module's source, by its diagnostic path ("stdlib/std/trade.licit"), for showing
+  // a definition inside it; null for any other path.
+  static const std::string* stdlib_text(const std::string& path);
+
+ private:
+  std::unique_ptr<detail::WorkspaceState> state_;
 };
 
 }  // namespace licit

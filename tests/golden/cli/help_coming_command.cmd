@@ -1,1 +1,1 @@
-lsp --help
+analyze --help

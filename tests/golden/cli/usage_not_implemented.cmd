@@ -1,1 +1,1 @@
-lsp
+diff old.licit new.licit
