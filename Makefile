@@ -61,9 +61,10 @@ clean:
 bench: deps
 	cmake --preset release -B build/bench
 	cmake --build build/bench --target bench_check gen_policy licit bench_interp gen_records bench_api \
-	  bench_fmt
+	  bench_fmt bench_lsp
 	./build/bench/bench/bench_check
 	./build/bench/bench/bench_fmt
+	./build/bench/bench/bench_lsp
 	bench/run_reference.sh build/bench/licit
 	./build/bench/bench/bench_interp
 	./build/bench/bench/bench_api
