@@ -25,7 +25,7 @@ main() {
 
 usage() {
   echo "usage: scripts/fuzz-long.sh TARGET [SECONDS]" >&2
-  echo "targets: fuzz_front_end fuzz_engines fuzz_jsonl_reader fuzz_csv_reader fuzz_server_request" >&2
+  echo "targets: fuzz_front_end fuzz_engines fuzz_jsonl_reader fuzz_csv_reader fuzz_server_request fuzz_lsp" >&2
   exit 2
 }
 
@@ -74,6 +74,14 @@ case "$target" in
     # dictionary's keys and punctuation suit the bodies.
     max_len=8192 timeout=10 rss=2048 dict=tests/fuzz/jsonl.dict
     seeds=("tests/fuzz/server-seeds/*" "tests/fuzz/server-regressions/*-*")
+    ;;
+  fuzz_lsp)
+    # One conversation with the language server per input (message bodies separated by NUL;
+    # tests/fuzz/README.md). A definition into the standard library writes a read-only copy
+    # under XDG_CACHE_HOME: kept in the build tree.
+    max_len=8192 timeout=20 rss=2048 dict=tests/fuzz/lsp.dict
+    seeds=("tests/fuzz/lsp-seeds/*" "tests/fuzz/lsp-regressions/*-*")
+    export XDG_CACHE_HOME=$build/fuzz_lsp-cache
     ;;
   *) echo "fuzz-long: unknown target \`$target\`" >&2; usage ;;
 esac

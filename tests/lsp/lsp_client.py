@@ -12,9 +12,12 @@ import time
 
 class LspClient:
     def __init__(self, licit, cwd, capabilities=None):
+        # Definitions into the standard library write read-only copies under XDG_CACHE_HOME:
+        # keep them in the test's directory.
+        env = dict(os.environ, XDG_CACHE_HOME=os.path.join(cwd, ".cache"))
         self.proc = subprocess.Popen(
             [licit, "lsp"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE)
+            stderr=subprocess.PIPE, env=env)
         self.next_id = 0
         self.messages = queue.Queue()
         self.pending = []  # messages read but not yet taken by a wait

@@ -161,6 +161,10 @@ class LineIndex {
 class Server {
  public:
   Server(int in_fd, int out_fd) : in_fd_(in_fd), out_fd_(out_fd) {}
+  // Input given whole, instead of read from in_fd (ServeBytes).
+  Server(std::string_view input, int out_fd) : in_fd_(-1), out_fd_(out_fd), input_(input) {
+    eof_ = true;
+  }
 
   int Run() {
     for (;;) {
@@ -181,7 +185,10 @@ class Server {
   std::optional<std::string> NextMessage() {
     for (;;) {
       if (auto body = TakeMessage()) return body;
-      if (eof_) return std::nullopt;
+      if (eof_) {
+        PublishDirty();  // diagnostics still due are sent before the end
+        return std::nullopt;
+      }
       int timeout = dirty_.empty() ? -1 : kDebounceMs;
       pollfd pfd{in_fd_, POLLIN, 0};
       int ready = poll(&pfd, 1, timeout);
@@ -745,6 +752,11 @@ class Server {
 
 int Serve(int in_fd, int out_fd) {
   Server server(in_fd, out_fd);
+  return server.Run();
+}
+
+int ServeBytes(std::string_view input, int out_fd) {
+  Server server(input, out_fd);
   return server.Run();
 }
 

@@ -5,10 +5,16 @@
 // stderr.
 #pragma once
 
+#include <string_view>
+
 namespace licit::cli::lsp {
 
 // Serves one client on `in_fd`/`out_fd` until `exit`; returns the process's exit status (0
 // after `shutdown`, 1 without it, as the protocol says).
 int Serve(int in_fd, int out_fd);
+
+// The same server fed `input` (the bytes a client would send) instead of reading a descriptor;
+// diagnostics still due when the input ends are published. For the fuzzer and tests.
+int ServeBytes(std::string_view input, int out_fd);
 
 }  // namespace licit::cli::lsp
