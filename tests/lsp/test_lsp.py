@@ -86,6 +86,10 @@ def test_conversation(client, workspace):
     assert unknown[0]["range"]["start"] == pos(broken, "UK, end_use")
     assert unknown[0]["severity"] == 1
     assert "GB" in unknown[0]["message"]  # the did-you-mean help
+    # The link to the code's entry in docs/diagnostics.md (found beside the executable).
+    href = unknown[0]["codeDescription"]["href"]
+    assert href.startswith("file://") and href.endswith(
+        "docs/diagnostics.md#e0305-unknowncountry-unknown-country-code"), href
 
     # didChange fixing it: the diagnostics are cleared.
     client.notify("textDocument/didChange", {"textDocument": {"uri": u, "version": 2},

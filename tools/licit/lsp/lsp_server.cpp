@@ -462,11 +462,7 @@ class Server {
           {"source", "licit"},
           {"message", MessageOf(d)},
       };
-      if (d.code.size() == 5 && (d.code[0] == 'E' || d.code[0] == 'W')) {
-        item["codeDescription"] = {
-            {"href", fmt::format("https://github.com/licit/licit/blob/main/docs/diagnostics.md#{}",
-                                 Lower(d.code))}};
-      }
+      if (auto href = DocsLink(d.code)) item["codeDescription"] = {{"href", *href}};
       json related = json::array();
       for (const licit::DiagnosticLabel& l : d.secondary) {
         if (l.file.empty() || l.line == 0) continue;
@@ -490,9 +486,42 @@ class Server {
            json{{"uri", UriFor(path)}, {"diagnostics", diagnostics}});
   }
 
-  static std::string Lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
+  // The diagnostic's entry in docs/diagnostics.md, as a file URI with the heading's anchor
+  // (GitHub's and most Markdown viewers' rule: lower case, spaces to `-`, punctuation dropped),
+  // when the docs sit beside the executable (a source tree: build/dev/licit, ../../docs); else
+  // none.
+  std::optional<std::string> DocsLink(const std::string& code) {
+    if (!docs_loaded_) {
+      docs_loaded_ = true;
+      std::error_code ec;
+      std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+      for (std::filesystem::path dir = exe.parent_path(); !ec && !dir.empty();
+           dir = dir.parent_path()) {
+        std::filesystem::path candidate = dir / "docs" / "diagnostics.md";
+        if (std::filesystem::exists(candidate, ec)) {
+          docs_path_ = candidate.string();
+          std::ifstream in(candidate);
+          for (std::string line; std::getline(in, line);) {
+            if (line.rfind("### ", 0) != 0) continue;
+            std::string anchor;
+            for (unsigned char c : line.substr(4)) {
+              if (std::isalnum(c)) {
+                anchor += static_cast<char>(std::tolower(c));
+              } else if (c == ' ' || c == '-') {
+                anchor += '-';
+              }
+            }
+            std::string heading_code = line.substr(4, line.find(' ', 4) - 4);
+            anchors_.emplace(heading_code, anchor);
+          }
+          break;
+        }
+        if (dir == dir.parent_path()) break;
+      }
+    }
+    auto it = anchors_.find(code);
+    if (docs_path_.empty() || it == anchors_.end()) return std::nullopt;
+    return UriOfPath(docs_path_) + "#" + it->second;
   }
 
   static std::string MessageOf(const licit::DiagnosticInfo& d) {
@@ -734,6 +763,9 @@ class Server {
                    {"text", report.to_text(false)}});
   }
 
+  bool docs_loaded_ = false;
+  std::string docs_path_;                       // docs/diagnostics.md, if found
+  std::map<std::string, std::string> anchors_;  // code -> heading anchor
   int in_fd_, out_fd_;
   std::string input_;
   size_t skip_ = 0;  // bytes of a refused message still to discard
