@@ -65,5 +65,15 @@ for f in "${files[@]}"; do
   rm -f "$copy"
 done
 
+# stdin and directories: `fmt -` reads stdin; a DIR means every *.licit below it.
+"$licit" fmt - <examples/japan/fefta.licit >"$work/stdin.out" 2>/dev/null &&
+  "$licit" fmt examples/japan/fefta.licit | cmp -s - "$work/stdin.out" || fail "fmt -" "stdin differs from the file"
+mkdir -p "$work/dir/sub"
+cp examples/japan/fefta.licit "$work/dir/a.licit"
+printf 'policy   p\n' >"$work/dir/sub/b.licit"
+printf 'not a policy' >"$work/dir/sub/c.txt"
+listed=$("$licit" fmt --check "$work/dir" 2>/dev/null)
+[ "$listed" = "$work/dir/sub/b.licit" ] || fail "fmt --check DIR" "listed: $listed"
+
 echo "formatted $checked files (idempotent, same AST and IR, comments kept); $untouched with syntax errors left untouched; $failures failures"
 [ "$failures" -eq 0 ] && [ "$checked" -gt 100 ]
