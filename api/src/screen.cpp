@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "api/src/screen_loop.h"
 #include "api/src/state.h"
 #include "io/record_reader.h"
 
@@ -28,26 +29,11 @@ namespace licit {
 namespace {
 
 using detail::CompiledState;
-
-// Decisions of one thread, merged at the end.
-struct Tally {
-  uint64_t by_effect[6] = {};
-  uint64_t total = 0;
-  bool tripped = false;
-};
-
-// Per thread: rendered decisions by verdict. With the JIT, a record its fast path decides gets
-// exactly the decision decide::PrepareDecision (id, date) plus decide::MaterializeVerdict (the
-// rest, from the verdict alone) make, so in its JSON everything after the date depends on the
-// verdict only: rendered once per distinct verdict, then copied. A screen usually meets a few
-// dozen distinct verdicts; the cache stops growing at kMaxEntries.
-struct VerdictCache {
-  static constexpr size_t kMaxEntries = 4096;
-  rt::Verdict verdict;
-  std::string key;
-  rt::Decision head;                                  // id, effect and date only
-  std::unordered_map<std::string, std::string> rest;  // verdict key -> JSON after the date
-};
+using detail::CsvUnit;
+using detail::JsonLinesUnit;
+using detail::RunScreen;
+using detail::Tally;
+using detail::VerdictCache;
 
 // Decides one read record (or turns a read error into an error decision) and renders it, with
 // its newline, onto `out`.
@@ -142,112 +128,6 @@ class Renderer {
   std::optional<rt::Effect> fail_on_;
   RecordFormat format_;
 };
-
-// A JSON Lines thread's unit: a block of lines, and the decoder and record it reuses.
-struct JsonLinesUnit {
-  explicit JsonLinesUnit(const rt::RecordLayout& layout) : decoder(layout), record(&layout) {}
-  VerdictCache cache;
-  io::LineBlock block;
-  io::JsonLineDecoder decoder;
-  rt::Record record;
-  io::ReadResult read;
-};
-
-// A CSV thread's unit: a batch of records read by the shared reader.
-struct CsvUnit {
-  static constexpr size_t kBatch = 512;
-  explicit CsvUnit(const rt::RecordLayout& layout) {
-    records.reserve(kBatch);
-    for (size_t i = 0; i < kBatch; ++i) records.emplace_back(&layout);
-    reads.resize(kBatch);
-  }
-  std::vector<rt::Record> records;
-  std::vector<io::ReadResult> reads;
-  size_t count = 0;
-  VerdictCache cache;
-};
-
-// Runs the loop described at the top of this file on `threads` threads. `fill(unit)` reads the
-// next unit (called under the read lock; false at the end of the input); `work(unit, out, tally)`
-// renders it. Returns the merged tally; the first exception of `write` or `progress` goes to
-// `failure` and stops the screen.
-template <class Unit, class Make, class Fill, class Work, class BytesRead>
-Tally RunScreen(unsigned threads, Make&& make, Fill&& fill, Work&& work, BytesRead&& bytes_read,
-                const DecisionWriter& write,
-                const std::function<void(uint64_t, uint64_t)>& progress,
-                std::exception_ptr& failure) {
-  std::mutex read_mutex, write_mutex;
-  std::condition_variable turn_changed;
-  uint64_t next_unit = 0;   // guarded by read_mutex
-  bool input_done = false;  // guarded by read_mutex
-  uint64_t turn = 0;        // the unit written next; guarded by write_mutex
-  bool failed = false;      // guarded by write_mutex
-  std::atomic<uint64_t> written{0};
-  std::vector<Tally> tallies(threads);
-
-  auto loop = [&](unsigned t) {
-    std::unique_ptr<Unit> unit = make();
-    std::string out;
-    uint64_t bytes = 0;
-    for (;;) {
-      uint64_t number;
-      {
-        std::lock_guard<std::mutex> lock(read_mutex);
-        if (input_done || !fill(*unit)) {
-          input_done = true;
-          return;
-        }
-        number = next_unit++;
-        if (t == 0 && progress) bytes = bytes_read();
-      }
-      out.clear();
-      const uint64_t before = tallies[t].total;
-      work(*unit, out, tallies[t]);
-      {
-        std::unique_lock<std::mutex> lock(write_mutex);
-        turn_changed.wait(lock, [&] { return turn == number; });
-        if (!failed && !out.empty()) {  // (a block of blank lines writes nothing)
-          try {
-            write(out);
-          } catch (...) {
-            failure = std::current_exception();
-            failed = true;
-          }
-        }
-        ++turn;
-        turn_changed.notify_all();
-        if (failed) {
-          std::lock_guard<std::mutex> read_lock(read_mutex);
-          input_done = true;
-        }
-      }
-      written.fetch_add(tallies[t].total - before, std::memory_order_relaxed);
-      if (t == 0 && progress) {
-        try {
-          progress(written.load(std::memory_order_relaxed), bytes);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(write_mutex);
-          if (!failed) failure = std::current_exception();
-          failed = true;
-          std::lock_guard<std::mutex> read_lock(read_mutex);
-          input_done = true;
-        }
-      }
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(loop, t);
-  loop(0);
-  for (std::thread& h : helpers) h.join();
-
-  Tally total;
-  for (const Tally& t : tallies) {
-    for (size_t e = 0; e < std::size(t.by_effect); ++e) total.by_effect[e] += t.by_effect[e];
-    total.total += t.total;
-    total.tripped = total.tripped || t.tripped;
-  }
-  return total;
-}
 
 }  // namespace
 

@@ -22,33 +22,6 @@ namespace {
 
 enum class Mode { kPrint, kWrite, kCheck, kDiff };
 
-// The files to format: each FILE as given, and every `*.licit` below each DIR (sorted, so the
-// output is the same on every machine). False with *error for a path that does not exist.
-bool ExpandPaths(const std::vector<std::string>& args, std::vector<std::string>* out,
-                 std::string* error) {
-  namespace fs = std::filesystem;
-  for (const std::string& arg : args) {
-    std::error_code ec;
-    if (arg != "-" && fs::is_directory(arg, ec)) {
-      std::vector<std::string> found;
-      for (fs::recursive_directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".licit") {
-          found.push_back(it->path().string());
-        }
-      }
-      if (ec) {
-        *error = fmt::format("cannot read the directory `{}`: {}", arg, ec.message());
-        return false;
-      }
-      std::sort(found.begin(), found.end());
-      out->insert(out->end(), found.begin(), found.end());
-    } else {
-      out->push_back(arg);
-    }
-  }
-  return true;
-}
-
 std::optional<std::string> ReadText(const std::string& path, std::string* error) {
   if (path == "-") {
     std::ostringstream buffer;
@@ -87,7 +60,7 @@ int RunFmt(std::span<const std::string> args) {
     return UsageError("fmt", "`fmt` needs at least one FILE or DIR (`-` reads stdin)");
   }
   std::vector<std::string> paths;
-  if (!ExpandPaths(options.positional, &paths, &error)) return UsageError("fmt", error);
+  if (!ExpandPolicyPaths(options.positional, &paths, &error)) return UsageError("fmt", error);
   if (mode == Mode::kWrite && std::count(paths.begin(), paths.end(), "-") > 0) {
     return UsageError("fmt", "`-w` cannot rewrite stdin; leave out `-w` to print the result");
   }

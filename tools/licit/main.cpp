@@ -19,8 +19,6 @@ namespace {
 constexpr Command kAnalyzeCommand = {"analyze",
                                      "prove what a policy can never do: dead rules, gaps (coming)",
                                      "Usage: licit analyze FILE... [--as-of DATE]\n", nullptr};
-constexpr Command kDiffCommand = {"diff", "how two policy versions decide differently (coming)",
-                                  "Usage: licit diff OLD NEW [--records R]\n", nullptr};
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*> kCommands = {

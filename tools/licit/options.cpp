@@ -1,8 +1,10 @@
 #include "tools/licit/options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -192,6 +194,31 @@ void WriteStdout(std::string_view text) {
 void WriteStderr(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stderr);
   std::fflush(stderr);
+}
+
+bool ExpandPolicyPaths(const std::vector<std::string>& args, std::vector<std::string>* out,
+                       std::string* error) {
+  namespace fs = std::filesystem;
+  for (const std::string& arg : args) {
+    std::error_code ec;
+    if (arg != "-" && fs::is_directory(arg, ec)) {
+      std::vector<std::string> found;
+      for (fs::recursive_directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".licit") {
+          found.push_back(it->path().string());
+        }
+      }
+      if (ec) {
+        *error = fmt::format("cannot read the directory `{}`: {}", arg, ec.message());
+        return false;
+      }
+      std::sort(found.begin(), found.end());
+      out->insert(out->end(), found.begin(), found.end());
+    } else {
+      out->push_back(arg);
+    }
+  }
+  return true;
 }
 
 }  // namespace licit::cli

@@ -64,6 +64,12 @@ licit::EngineOptions EngineOptionsFor(const CommonOptions& options, licit::Engin
 // a bug, not the user's), else 0.
 int ReportDiagnostics(const licit::Compilation& compilation, const CommonOptions& options);
 
+// Policy file arguments: each FILE as given (`-` too), and every `*.licit` below each DIR, sorted,
+// so the order is the same on every machine. False with *error for a directory that cannot be
+// read.
+bool ExpandPolicyPaths(const std::vector<std::string>& args, std::vector<std::string>* out,
+                       std::string* error);
+
 // Prints a usage mistake and a hint to stderr and returns kExitUsage.
 int UsageError(std::string_view command, std::string_view message);
 

@@ -442,6 +442,31 @@ struct ScreenSummary {
   uint64_t count(Effect e) const noexcept { return by_effect[static_cast<size_t>(e)]; }
 };
 
+// How two versions of a policy set decide the same records (`licit diff OLD NEW --records R`):
+// Policy::impact.
+struct ImpactOptions {
+  std::optional<std::string> as_of;  // judge every record at this date (YYYY-MM-DD)
+  unsigned threads = 1;              // 0: one per core
+  RecordFormat input = RecordFormat::JsonLines;
+  size_t top = 10;  // how many rules, destinations and items to report (the largest counts)
+};
+struct ImpactCount {
+  std::string key;
+  uint64_t count = 0;
+};
+struct ImpactSummary {
+  uint64_t records = 0;  // records read (errors included)
+  uint64_t changed = 0;  // records whose effect differs
+  // matrix[old][new]: records by the old set's effect and the new set's, indexed by Effect.
+  uint64_t matrix[6][6] = {};
+  // Over the changed records: the rules that contributed in one set but not the other ("+rule":
+  // only in the new decision, "-rule": only in the old), the destinations and the items (the
+  // record's first classification code of eccn, eu, cn, jp, hs; "(none)"), largest first.
+  std::vector<ImpactCount> rules, destinations, items;
+  std::string error;  // why the comparison could not run ("" when every record was read)
+  bool ok() const noexcept { return error.empty(); }
+};
+
 // A root policy of a compiled Policy, for services that report what they serve.
 struct PolicyInfo {
   std::string name;                    // "cn.mofcom.japan_2026"
@@ -518,6 +543,14 @@ class LICIT_API Policy {
   // `progress` stops the screen and is rethrown here once every screening thread has stopped.
   ScreenSummary screen(std::istream& records, const DecisionWriter& write,
                        const ScreenOptions& options = {}) const;
+
+  // Decides every record of the stream with this policy (the old version) and `after` (the new)
+  // in one pass, each record read once, and counts how the decisions differ. Each record whose
+  // effect differs is written, in input order, as one JSON line
+  // {"line":N,"id":...,"old":DECISION,"new":DECISION}. Both must judge the same input record
+  // type (their layouts must be equal): otherwise `error` says so and nothing is read.
+  ImpactSummary impact(const Policy& after, std::istream& records, const DecisionWriter& write,
+                       const ImpactOptions& options = {}) const;
 
   // An empty record of this policy's input type, for the typed builder.
   Record new_record() const;

@@ -1,1 +1,1 @@
-diff old.licit new.licit
+analyze x.licit

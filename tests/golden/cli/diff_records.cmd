@@ -1,0 +1,1 @@
+diff fixtures/diff/before-ban.licit ../../../examples/cn-japan-2026.licit --records ../../../examples/shipments.jsonl

@@ -1,0 +1,1 @@
+diff ../../../examples/cn-japan-2026.licit ../../../examples/cn-japan-2026.licit --records ../../../examples/shipments.jsonl --threads 2
