@@ -213,6 +213,11 @@ def test_bad_input_never_stops_the_server(client, workspace):
     # The outline of what could be recovered (the policy, a rule without its effect).
     symbols = client.call("textDocument/documentSymbol", {"textDocument": {"uri": u}})["result"]
     assert [s["name"] for s in symbols][:1] == ["p"]
+    # A position that is not a whole number is refused, never converted (fuzz_lsp's first find).
+    for line in [9.9e30, -1, 1.5, "3"]:
+        answer = client.call("textDocument/hover", {"textDocument": {"uri": u},
+                                                    "position": {"line": line, "character": 0}})
+        assert answer["error"]["code"] == -32602, answer
     answer, code = client.shutdown()
     assert code == 0
 

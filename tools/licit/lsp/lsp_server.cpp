@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,29 @@ std::string UriOfPath(const std::string& path) {
   return out;
 }
 
+// A parameter that is not what the protocol says (the request fails with InvalidParams).
+struct InvalidParams : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A `uinteger` member of a protocol object. JSON allows any number there, so one that is not a
+// whole number from 0 to 2^31 - 1 is refused, never converted (a float beyond the range of an
+// integer type is undefined behaviour in C++; the fuzzer found nlohmann-json's `value()` doing
+// exactly that for `"line": 9.9e30`).
+uint32_t UInteger(const json& object, const char* key) {
+  if (!object.is_object()) throw InvalidParams("a position must be an object");
+  auto it = object.find(key);
+  if (it == object.end()) throw InvalidParams(fmt::format("`{}` is missing", key));
+  if (it->is_number_unsigned()) {
+    uint64_t v = it->get<uint64_t>();
+    if (v <= 0x7fffffffu) return static_cast<uint32_t>(v);
+  } else if (it->is_number_integer()) {
+    int64_t v = it->get<int64_t>();
+    if (v >= 0 && v <= 0x7fffffff) return static_cast<uint32_t>(v);
+  }
+  throw InvalidParams(fmt::format("`{}` must be a whole number from 0 to 2147483647", key));
+}
+
 // Byte offsets <-> protocol positions for one text. The protocol counts columns in UTF-16 code
 // units unless the client accepted UTF-8.
 class LineIndex {
@@ -101,8 +125,8 @@ class LineIndex {
   }
 
   uint32_t Offset(const json& position) const {
-    uint32_t line = position.value("line", 0u);
-    uint32_t character = position.value("character", 0u);
+    uint32_t line = UInteger(position, "line");
+    uint32_t character = UInteger(position, "character");
     if (line >= starts_.size()) return static_cast<uint32_t>(text_.size());
     uint32_t i = starts_[line];
     uint32_t units = 0;
@@ -312,6 +336,9 @@ class Server {
       } else {
         HandleNotification(method, params);
       }
+    } catch (const InvalidParams& e) {
+      if (is_request) Error(id, kInvalidParams, fmt::format("invalid params: {}", e.what()));
+      Log(fmt::format("{}: invalid params: {}", method, e.what()));
     } catch (const json::exception& e) {
       // A parameter of the wrong type: the request fails, the server goes on.
       if (is_request) Error(id, kInvalidParams, fmt::format("invalid params: {}", e.what()));
