@@ -200,13 +200,7 @@ ImpactSummary Policy::impact(const Policy& after, std::istream& records,
           u->impact = tally_for();
           return u;
         },
-        [&](CsvImpactUnit& u) {
-          u.count = 0;
-          while (u.count < CsvUnit::kBatch && reader->Next(u.records[u.count], u.reads[u.count])) {
-            ++u.count;
-          }
-          return u.count > 0;
-        },
+        [&](CsvImpactUnit& u) { return u.Fill(*reader); },
         [&](CsvImpactUnit& u, std::string& out, Tally& t) {
           for (size_t i = 0; i < u.count; ++i) {
             comparer.Compare(u.records[i], u.reads[i], out, t, *u.impact, u.cache.verdict);

@@ -177,13 +177,7 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
     std::unique_ptr<io::RecordReader> reader = io::MakeReader(io::Format::Csv, records, layout);
     tally = RunScreen<CsvUnit>(
         threads, [&] { return std::make_unique<CsvUnit>(layout); },
-        [&](CsvUnit& u) {
-          u.count = 0;
-          while (u.count < CsvUnit::kBatch && reader->Next(u.records[u.count], u.reads[u.count])) {
-            ++u.count;
-          }
-          return u.count > 0;
-        },
+        [&](CsvUnit& u) { return u.Fill(*reader); },
         [&](CsvUnit& u, std::string& out, Tally& t) {
           for (size_t i = 0; i < u.count; ++i) {
             renderer.Render(u.records[i], u.reads[i], out, t, u.cache);

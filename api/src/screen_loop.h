@@ -58,6 +58,12 @@ struct CsvUnit {
     for (size_t i = 0; i < kBatch; ++i) records.emplace_back(&layout);
     reads.resize(kBatch);
   }
+  // Reads the next batch from `reader` (called under the read lock); false at the end.
+  bool Fill(io::RecordReader& reader) {
+    count = 0;
+    while (count < kBatch && reader.Next(records[count], reads[count])) ++count;
+    return count > 0;
+  }
   std::vector<rt::Record> records;
   std::vector<io::ReadResult> reads;
   size_t count = 0;

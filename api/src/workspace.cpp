@@ -479,16 +479,7 @@ Analysis& Analyse(detail::WorkspaceState& ws, const std::string& raw_path) {
       loaded->insert(n);
       auto it = docs->find(n);
       if (it != docs->end()) return it->second;
-      std::error_code ec;
-      if (std::filesystem::is_directory(p, ec)) return std::nullopt;
-      std::FILE* f = std::fopen(p.c_str(), "rb");
-      if (!f) return std::nullopt;
-      std::string text;
-      char buf[1 << 16];
-      size_t k;
-      while ((k = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, k);
-      std::fclose(f);
-      return text;
+      return ReadFileText(p);
     };
     auto it = ws.documents.find(path);
     frontend::Compiled compiled;
@@ -839,14 +830,9 @@ TestReport Workspace::run_tests(const std::string& path, const std::string& only
   }
   for (const std::string& loaded : Analyse(*state_, root).loaded) {
     if (state_->documents.count(loaded)) continue;
-    std::FILE* f = std::fopen(loaded.c_str(), "rb");
-    if (!f) continue;
-    std::string text;
-    char buf[1 << 16];
-    size_t k;
-    while ((k = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, k);
-    std::fclose(f);
-    files.emplace_back(loaded, std::move(text));
+    if (std::optional<std::string> text = ReadFileText(loaded)) {
+      files.emplace_back(loaded, std::move(*text));
+    }
   }
   Compilation c = state_->engine.compile_sources(files, 1);
   TestReport report = c.policy().run_tests();

@@ -6,49 +6,16 @@
 //
 //   run_lsp_regressions DIR_OR_FILE...
 
-#include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <string>
-#include <vector>
 
 #include "tests/fuzz/lsp_entry.h"
-
-namespace fs = std::filesystem;
+#include "tests/fuzz/replay_files.h"
 
 int main(int argc, char** argv) {
-  std::vector<fs::path> files;
-  for (int i = 1; i < argc; ++i) {
-    const fs::path arg = argv[i];
-    std::error_code ec;
-    if (fs::is_directory(arg, ec)) {
-      for (const auto& entry : fs::recursive_directory_iterator(arg)) {
-        if (entry.is_regular_file() && entry.path().filename() != "README.md") {
-          files.push_back(entry.path());
-        }
-      }
-    } else if (fs::is_regular_file(arg, ec)) {
-      files.push_back(arg);
-    } else {
-      std::fprintf(stderr, "run_lsp_regressions: no such file or directory: %s\n", argv[i]);
-      return 2;
-    }
-  }
-  if (files.empty()) {
-    std::fprintf(stderr, "usage: run_lsp_regressions DIR_OR_FILE...\n");
-    return 2;
-  }
-  std::sort(files.begin(), files.end());
-  for (const fs::path& file : files) {
-    std::fprintf(stderr, "%s\n", file.c_str());
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string bytes = text.str();
-    licit::fuzz::RunLspConversation(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  }
-  std::printf("%zu conversations replayed\n%s", files.size(), licit::fuzz::LspStats().c_str());
+  size_t replayed = 0;
+  int status = licit::fuzz::ReplayFiles(argc, argv, "run_lsp_regressions",
+                                        licit::fuzz::RunLspConversation, &replayed);
+  if (status != 0) return status;
+  std::printf("%zu conversations replayed\n%s", replayed, licit::fuzz::LspStats().c_str());
   return 0;
 }

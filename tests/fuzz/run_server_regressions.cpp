@@ -6,50 +6,17 @@
 //
 //   run_server_regressions DIR_OR_FILE...
 
-#include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <string>
-#include <vector>
 
+#include "tests/fuzz/replay_files.h"
 #include "tests/fuzz/server_request_entry.h"
 
-namespace fs = std::filesystem;
-
 int main(int argc, char** argv) {
-  std::vector<fs::path> files;
-  for (int i = 1; i < argc; ++i) {
-    const fs::path arg = argv[i];
-    std::error_code ec;
-    if (fs::is_directory(arg, ec)) {
-      for (const auto& entry : fs::recursive_directory_iterator(arg)) {
-        if (entry.is_regular_file() && entry.path().filename() != "README.md") {
-          files.push_back(entry.path());
-        }
-      }
-    } else if (fs::is_regular_file(arg, ec)) {
-      files.push_back(arg);
-    } else {
-      std::fprintf(stderr, "run_server_regressions: no such file or directory: %s\n", argv[i]);
-      return 2;
-    }
-  }
-  if (files.empty()) {
-    std::fprintf(stderr, "usage: run_server_regressions DIR_OR_FILE...\n");
-    return 2;
-  }
-  std::sort(files.begin(), files.end());
-  for (const fs::path& file : files) {
-    std::fprintf(stderr, "%s\n", file.c_str());
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string bytes = text.str();
-    licit::fuzz::RunServerRequest(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  }
-  std::printf("%zu request files replayed\n%s", files.size(),
+  size_t replayed = 0;
+  int status = licit::fuzz::ReplayFiles(argc, argv, "run_server_regressions",
+                                        licit::fuzz::RunServerRequest, &replayed);
+  if (status != 0) return status;
+  std::printf("%zu request files replayed\n%s", replayed,
               licit::fuzz::ServerRequestStats().c_str());
   return 0;
 }
