@@ -1,7 +1,7 @@
 # cmake -DDEF_FILE=.../diagnostic_kinds.def -DGOLDEN_DIR=.../tests/golden/check
 #       -DDOC_FILE=.../docs/diagnostics.md -P this-file
 # Fails, listing them, when a diagnostic code of the registry appears as `[CODE]` in no
-# tests/golden/check/*.out (every diagnostic a user can meet must have a golden that shows it),
+# tests/golden/check/*.out or tests/golden/analyze/*.out (every diagnostic a user can meet must have a golden that shows it),
 # or has no `### CODE Name` section in docs/diagnostics.md (every one must be documented).
 
 file(STRINGS "${DEF_FILE}" def_lines REGEX "^LICIT_DIAG\\(")
@@ -16,7 +16,12 @@ if(code_count EQUAL 0)
   message(FATAL_ERROR "no LICIT_DIAG entries found in ${DEF_FILE}")
 endif()
 
-file(GLOB outs "${GOLDEN_DIR}/*.out")
+# GOLDEN_DIR: one directory or a list (check/ and analyze/, whose findings are diagnostics too).
+set(outs "")
+foreach(dir IN LISTS GOLDEN_DIR)
+  file(GLOB dir_outs "${dir}/*.out")
+  list(APPEND outs ${dir_outs})
+endforeach()
 set(all_output "")
 foreach(out IN LISTS outs)
   file(READ "${out}" text)

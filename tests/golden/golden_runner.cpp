@@ -48,6 +48,8 @@ const std::vector<SuiteConfig>& Suites() {
   static const std::vector<SuiteConfig> kSuites = {
       {"parse", ".licit", {"dump", "--emit=ast", "{file}"}, {}},
       {"check", ".licit", {"check", "--color=never", "{file}"}, {}},
+      // `licit analyze`: one finding per case (authoring.md section 3), and clean policies.
+      {"analyze", ".licit", {"analyze", "--color=never", "{file}"}, {}},
       {"ir", ".licit", {"dump", "--emit=ir", "--color=never", "{file}"}, {}},
       {"cli", ".cmd", {}, {}},
       // Each eval case is a policy <name>.licit screening <name>.jsonl, run on both engines, so

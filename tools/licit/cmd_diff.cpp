@@ -1,7 +1,7 @@
-// `licit diff OLD NEW --records R`: how a new version of a policy set decides real shipments
-// differently from the old (Policy::impact). OLD and NEW are each a policy file or a directory
-// of them. The semantic comparison over all possible records (without --records) needs the
-// solver of `licit analyze` and is not built yet.
+// `licit diff OLD NEW`: how a new version of a policy set decides differently from the old. OLD
+// and NEW are each a policy file or a directory of them. Without --records, over every possible
+// record and date, with the solver (Policy::semantic_diff); with --records R, on real shipments
+// (Policy::impact).
 
 #include <fstream>
 #include <iostream>
@@ -60,16 +60,57 @@ std::string Report(const licit::ImpactSummary& s, const std::string& old_path,
   return out;
 }
 
-int RunDiff(std::span<const std::string> args) {
+// The semantic comparison: for each pair of effects, a witness record or a proof that none
+// exists. Exit 0 equivalent, 1 different, 2 unsettled (as diff(1)'s "trouble").
+int SemanticDiff(const CommonOptions& options, const std::string& as_of,
+                 const std::vector<std::string>& between, const std::string& timeout) {
+  licit::SemanticDiffOptions semantic;
+  std::string error;
+  if (!ParseTimeout(timeout, &semantic.timeout_ms, &error)) return UsageError("diff", error);
+  if (!as_of.empty()) semantic.as_of = as_of;
+  if (!between.empty()) {
+    if (!as_of.empty()) return UsageError("diff", "give --as-of or --between, not both");
+    semantic.between = std::make_pair(between[0], between[1]);
+  }
+  licit::Policy before, after;
+  if (int code = CompileSide(options, options.positional[0], "old", &before); code != kExitOk)
+    return code == kExitPolicyErrors ? kExitUsage : code;
+  if (int code = CompileSide(options, options.positional[1], "new", &after); code != kExitOk)
+    return code == kExitPolicyErrors ? kExitUsage : code;
+  licit::SemanticDiff diff = before.semantic_diff(after, semantic);
+  if (!diff.ok()) {
+    if (options.diagnostics == DiagnosticsFormat::kJson) WriteStdout(diff.to_json() + "\n");
+    WriteStderr(fmt::format("licit diff: {}\n", diff.error));
+    return kExitUsage;
+  }
+  WriteStdout(options.diagnostics == DiagnosticsFormat::kJson ? diff.to_json() + "\n"
+                                                              : diff.to_text());
+  if (diff.different()) return 1;
+  return diff.equivalent() ? kExitOk : kExitUsage;
+}
+
+int RunDiff(std::span<const std::string> all_args) {
+  // `--between FROM TO` takes two values, which the common parser cannot: taken out first.
+  std::vector<std::string> args, between;
+  for (size_t k = 0; k < all_args.size(); ++k) {
+    if (all_args[k] != "--between") {
+      args.push_back(all_args[k]);
+      continue;
+    }
+    if (k + 2 >= all_args.size()) return UsageError("diff", "--between takes two dates: FROM TO");
+    between = {all_args[k + 1], all_args[k + 2]};
+    k += 2;
+  }
   CommonOptions options;
-  std::string records, out_path, threads_text = "1", top_text = "10", as_of;
+  std::string records, out_path, threads_text = "1", top_text = "10", as_of, timeout = "10";
   std::string error;
   if (!ParseOptions(args,
                     {{"records", &records},
                      {"out", &out_path},
                      {"threads", &threads_text},
                      {"top", &top_text},
-                     {"as-of", &as_of}},
+                     {"as-of", &as_of},
+                     {"timeout", &timeout}},
                     &options, &error)) {
     return UsageError("diff", error);
   }
@@ -81,10 +122,11 @@ int RunDiff(std::span<const std::string> args) {
     return UsageError("diff", "`diff` takes two policy sets: OLD and NEW (files or directories)");
   }
   if (records.empty()) {
-    return UsageError("diff",
-                      "the comparison over all possible records (without --records) is not built "
-                      "yet: give --records R to compare the decisions on real shipments");
+    if (!out_path.empty()) return UsageError("diff", "--out needs --records");
+    return SemanticDiff(options, as_of, between, timeout);
   }
+  if (!between.empty())
+    return UsageError("diff", "--between is for the comparison without --records");
   licit::ImpactOptions impact;
   if (!as_of.empty()) impact.as_of = as_of;
   char* end = nullptr;
@@ -153,31 +195,43 @@ int RunDiff(std::span<const std::string> args) {
 
 const Command kDiffCommand = {
     "diff",
-    "how a new version of a policy set decides shipments differently from the old",
-    R"(Usage: licit diff OLD NEW --records R [--out CHANGED.jsonl] [OPTIONS]
+    "how a new version of a policy set decides differently: on every record, or on shipments",
+    R"(Usage: licit diff OLD NEW [--as-of DATE | --between FROM TO] [OPTIONS]
+       licit diff OLD NEW --records R [--out CHANGED.jsonl] [OPTIONS]
 
-Decides every record of R (JSON Lines, or CSV by its .csv extension; `-` for stdin) with both
-policy sets in one pass, each record read once, and reports how the decisions differ: the old
+OLD and NEW are each a policy file or a directory of them (a policy set).
+
+Without --records: over every possible record and date (or the date given, or a date in the
+range), for each pair of effects (allow -> deny, deny -> license, ...), whether some record is
+decided that way by OLD and this way by NEW. Each change found is shown with a witness record
+that both policy sets decided, with both engines, before it is printed; every other pair is
+proved unchanged, or reported unsettled when the solver cannot decide it in time.
+
+With --records R (JSON Lines, or CSV by its .csv extension; `-` for stdin): decides every record
+with both sets in one pass, each record read once, and reports how the decisions differ: the old
 effect by the new effect, the rules behind the changes (+ in the new decision only, - in the old
-only), and the changed records' destinations and items. OLD and NEW are each a policy file or a
-directory of them. The comparison over every possible record (without --records) is not built
-yet.
+only), and the changed records' destinations and items.
 
 Options:
-  --records R              the records to decide (required for now)
+  --as-of DATE             judge every record at this date instead of its own
+  --between FROM TO        (without --records) only records judged at a date in this range
+  --timeout SECONDS        (without --records) per solver query (default 10)
+  --diagnostics=json       (without --records) print one JSON document instead of text
+  --records R              the records to decide
   --out FILE               write each changed record as {"line","id","old","new"} (JSON Lines;
                            `-`: stdout, and the report goes to stderr)
-  --as-of DATE             judge every record at this date instead of its own
   --threads N              decide on N threads (0: one per core; default 1)
   --top K                  how many rules, destinations and items to list (default 10)
-  --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N
+  --color=auto|always|never  --werror  --max-source-bytes N
   -h, --help               show this help
 
-Exit status (as diff(1)): 0 no decision changed, 1 some did, 2 usage errors, policies that do
-not compile, unreadable records, or policy sets judging different record types; 70 internal
-error.
+Exit status (as diff(1)): 0 no decision changed (equivalent), 1 some did, 2 usage errors,
+policies that do not compile, unreadable records, policy sets judging different record types,
+or (without --records) a pair the solver could not settle and no change found; 70 internal error.
 
-Example:
+Examples:
+  licit diff before.licit after.licit
+  licit diff policies-2025/ policies-2026/ --between 2026-01-01 2026-12-31
   licit diff policies-2025/ policies-2026/ --records shipments.jsonl --out changed.jsonl
 )",
     RunDiff,

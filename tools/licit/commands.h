@@ -12,8 +12,7 @@ struct Command {
   std::string_view name;
   std::string_view summary;  // one line for `licit --help`
   std::string_view help;     // the full `licit <name> --help` text, with an example
-  // Runs the command on the words after its name and returns the exit code. Null for commands
-  // that are planned but not implemented yet.
+  // Runs the command on the words after its name and returns the exit code.
   int (*run)(std::span<const std::string> args);
 };
 
@@ -26,6 +25,7 @@ extern const Command kTestCommand;
 extern const Command kFmtCommand;
 extern const Command kLspCommand;
 extern const Command kDiffCommand;
+extern const Command kAnalyzeCommand;
 extern const Command kReplCommand;
 extern const Command kServeCommand;
 

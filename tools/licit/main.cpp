@@ -14,12 +14,6 @@
 namespace licit::cli {
 namespace {
 
-// Commands that are specified (../shared/design/authoring.md) but not built yet: listed in help,
-// and they exit 2.
-constexpr Command kAnalyzeCommand = {"analyze",
-                                     "prove what a policy can never do: dead rules, gaps (coming)",
-                                     "Usage: licit analyze FILE... [--as-of DATE]\n", nullptr};
-
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*> kCommands = {
       &kCheckCommand, &kDumpCommand, &kRunCommand,   &kEvalCommand, &kExplainCommand, &kTestCommand,
@@ -81,7 +75,6 @@ int Main(int argc, char** argv) {
     const Command* c = FindCommand(args[1]);
     if (!c) return UsageError("", fmt::format("unknown command `{}`", args[1]));
     WriteStdout(c->help);
-    if (!c->run) WriteStdout("This command is not implemented yet.\n");
     return kExitOk;
   }
   if (first.starts_with("-")) {
@@ -90,18 +83,6 @@ int Main(int argc, char** argv) {
   const Command* command = FindCommand(first);
   if (!command) return UsageError("", fmt::format("unknown command `{}`", first));
   std::span<const std::string> rest(args.begin() + 1, args.end());
-  if (!command->run) {
-    // --help on a planned command still answers, so help is uniform across commands.
-    for (const auto& a : rest) {
-      if (a == "-h" || a == "--help") {
-        WriteStdout(command->help);
-        WriteStdout("This command is not implemented yet.\n");
-        return kExitOk;
-      }
-    }
-    WriteStderr(fmt::format("licit: `{}` is not implemented yet\n", command->name));
-    return kExitUsage;
-  }
   return command->run(rest);
 }
 

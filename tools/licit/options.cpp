@@ -180,6 +180,18 @@ int ReportDiagnostics(const licit::Compilation& compilation, const CommonOptions
   return compilation.ok() ? kExitOk : kExitPolicyErrors;
 }
 
+bool ParseTimeout(const std::string& text, unsigned* ms, std::string* error) {
+  char* end = nullptr;
+  double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(seconds > 0) || seconds > 86400) {
+    *error = fmt::format(
+        "--timeout takes seconds per solver query (for example 10 or 0.5), not `{}`", text);
+    return false;
+  }
+  *ms = std::max(1u, static_cast<unsigned>(seconds * 1000 + 0.5));
+  return true;
+}
+
 int UsageError(std::string_view command, std::string_view message) {
   std::string help = command.empty() ? "licit --help" : fmt::format("licit {} --help", command);
   WriteStderr(fmt::format("licit: {}\nRun `{}` for usage.\n", message, help));

@@ -70,6 +70,9 @@ int ReportDiagnostics(const licit::Compilation& compilation, const CommonOptions
 bool ExpandPolicyPaths(const std::vector<std::string>& args, std::vector<std::string>* out,
                        std::string* error);
 
+// --timeout SECONDS (a solver's limit per query) in milliseconds; false with *error.
+bool ParseTimeout(const std::string& text, unsigned* ms, std::string* error);
+
 // Prints a usage mistake and a hint to stderr and returns kExitUsage.
 int UsageError(std::string_view command, std::string_view message);
 

@@ -169,6 +169,7 @@ class LICIT_API Compilation {
  private:
   friend class Engine;
   friend class Workspace;
+  friend class Policy;  // analyze() returns its findings as a Compilation
   explicit Compilation(std::shared_ptr<const detail::CompiledState> state);
   std::shared_ptr<const detail::CompiledState> state_;
 };
@@ -467,6 +468,47 @@ struct ImpactSummary {
   bool ok() const noexcept { return error.empty(); }
 };
 
+// `licit analyze` (docs/cli.md, "licit analyze"): Policy::analyze.
+struct AnalyzeOptions {
+  std::optional<std::string> as_of;  // judge every record at this date (YYYY-MM-DD) only
+  unsigned timeout_ms = 10000;       // per solver query; past it the question is "unsettled"
+};
+
+// `licit diff OLD NEW` without records (docs/cli.md, "licit diff"): Policy::semantic_diff.
+struct SemanticDiffOptions {
+  std::optional<std::string> as_of;  // only records judged at this date (YYYY-MM-DD)
+  std::optional<std::pair<std::string, std::string>> between;  // or at a date in this range
+  unsigned timeout_ms = 10000;                                 // per solver query
+};
+
+// Whether some record changes from one effect to another.
+struct EffectChange {
+  enum class Status : uint8_t {
+    Never,    // proved: no record on any allowed date changes this way
+    Found,    // `witness` does, as both engines decided
+    Unknown,  // the solver could not settle it (`reason`)
+  };
+  Effect from = Effect::Allow, to = Effect::Allow;
+  Status status = Status::Never;
+  std::string witness;                  // Found: the record, one JSON object
+  std::string date;                     // Found: the date it is judged at (YYYY-MM-DD)
+  Decision old_decision, new_decision;  // Found: the two sets' decisions of the witness
+  std::string reason;                   // Unknown: why
+};
+
+struct SemanticDiff {
+  std::vector<EffectChange> changes;  // every ordered pair of distinct effects except error
+  std::string error;                  // why the sets could not be compared ("" when they were)
+  bool ok() const noexcept { return error.empty(); }
+  LICIT_API bool equivalent() const noexcept;  // ok and every change Never
+  LICIT_API bool different() const noexcept;   // some change Found
+  // What `licit diff` prints: the changes found with their witnesses, then "equivalent" or the
+  // unsettled pairs.
+  LICIT_API std::string to_text() const;
+  // {"equivalent":B,"changes":[{"from","to","status","witness","date","old","new","reason"}]}
+  LICIT_API std::string to_json() const;
+};
+
 // A root policy of a compiled Policy, for services that report what they serve.
 struct PolicyInfo {
   std::string name;                    // "cn.mofcom.japan_2026"
@@ -551,6 +593,15 @@ class LICIT_API Policy {
   // type (their layouts must be equal): otherwise `error` says so and nothing is read.
   ImpactSummary impact(const Policy& after, std::istream& records, const DecisionWriter& write,
                        const ImpactOptions& options = {}) const;
+
+  // Proves what the policy does over every record and date (authoring.md section 3): the
+  // checker's diagnostics and the analysis's findings (W0101-W0107, docs/diagnostics.md), each
+  // with an example record both engines decided where one exists. Its policy() is empty.
+  Compilation analyze(const AnalyzeOptions& options = {}) const;
+  // How `after` (the new version) decides differently from this policy (the old) over every
+  // record: for each pair of effects, a witness record or a proof that none exists. Both must
+  // judge the same input record type.
+  SemanticDiff semantic_diff(const Policy& after, const SemanticDiffOptions& options = {}) const;
 
   // An empty record of this policy's input type, for the typed builder.
   Record new_record() const;

@@ -1,0 +1,1 @@
+analyze fixtures/semantic/base.licit --as-of 2026-13-01

@@ -1,0 +1,1 @@
+analyze fixtures/semantic/base.licit --diagnostics=json

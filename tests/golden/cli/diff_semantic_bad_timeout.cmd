@@ -1,0 +1,1 @@
+diff fixtures/semantic/base.licit fixtures/fmt/../semantic/base.licit --timeout 0

@@ -1,0 +1,1 @@
+diff fixtures/semantic/base.licit fixtures/semantic/moved_date.licit --between 2026-03-01

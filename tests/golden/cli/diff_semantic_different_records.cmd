@@ -1,0 +1,1 @@
+diff fixtures/semantic/base.licit fixtures/other_input.licit
