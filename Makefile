@@ -66,6 +66,7 @@ bench: deps
 	./build/bench/bench/bench_fmt
 	./build/bench/bench/bench_lsp
 	bench/impact/run.sh build/bench
+	bench/analysis/run.sh build/bench
 	bench/run_reference.sh build/bench/licit
 	./build/bench/bench/bench_interp
 	./build/bench/bench/bench_api

@@ -180,7 +180,7 @@ class Analysis {
     if (!removed_) removed_.emplace(c.int_const("removed rule"));
     if (!without_) without_.emplace(enc_.EffectWithout(*removed_));
     std::string reason;
-    Answer a = prover_.Check(
+    Answer a = prover_.CheckShared(
         *removed_ == static_cast<int>(enc_.RuleNumber(pi, ri)) && enc_.effect() != *without_,
         nullptr, &reason);
     if (a == Answer::Unknown) {
@@ -433,7 +433,7 @@ SemanticDiffResult SemanticDiff(const ir::Program& old_program, const ir::Progra
       change.from = from;
       change.to = to;
       z3::model m(prover.ctx());
-      change.answer = prover.Check(
+      change.answer = prover.CheckShared(
           old_effect == EffectNumber(from) && new_effect == EffectNumber(to), &m, &change.reason);
       if (change.answer == Answer::Sat) {
         change.witness = prover.WitnessJson(m);

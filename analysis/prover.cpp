@@ -53,19 +53,45 @@ z3::solver Prover::Solver() {
 }
 
 Answer Prover::Check(const z3::expr& query, z3::model* model, std::string* reason) {
-  static const bool trace = std::getenv("LICIT_ANALYSIS_TRACE") != nullptr;
-  const auto start = std::chrono::steady_clock::now();
   z3::solver solver = Solver();
   solver.add(query);
+  return Run(solver, z3::expr_vector(ctx_), query, model, reason);
+}
+
+Answer Prover::CheckShared(const z3::expr& query, z3::model* model, std::string* reason) {
+  if (!shared_) shared_.emplace(Solver());
+  // Switched on for this check, then off for good (so the solver can forget it).
+  z3::expr on = ctx_.bool_const(("question " + std::to_string(shared_queries_++)).c_str());
+  shared_->add(z3::implies(on, query));
+  z3::expr_vector assume(ctx_);
+  assume.push_back(on);
+  Answer answer = Run(*shared_, assume, query, model, reason);
+  shared_->add(!on);
+  return answer;
+}
+
+Answer Prover::Run(z3::solver& solver, const z3::expr_vector& assumptions, const z3::expr& query,
+                   z3::model* model, std::string* reason) {
+  static const bool trace = std::getenv("LICIT_ANALYSIS_TRACE") != nullptr;
+  const auto start = std::chrono::steady_clock::now();
   // When a witness is wanted, readable values first (a record people can read); without them
   // only if that fails. A yes-or-no question needs one check.
+  // (A copy of a z3::expr_vector shares its elements: each check gets a vector of its own.)
+  auto with = [&](bool readable) {
+    z3::expr_vector v(ctx_);
+    for (unsigned k = 0; k < assumptions.size(); ++k) v.push_back(assumptions[k]);
+    if (readable) v.push_back(readable_);
+    return v;
+  };
   z3::check_result r = z3::unknown;
   if (model != nullptr) {
-    z3::expr_vector assume(ctx_);
-    assume.push_back(readable_);
+    z3::expr_vector assume = with(true);
     r = solver.check(assume);
   }
-  if (r != z3::sat) r = solver.check();
+  if (r != z3::sat) {
+    z3::expr_vector assume = with(false);
+    r = solver.check(assume);
+  }
   Answer answer = r == z3::sat ? Answer::Sat : r == z3::unsat ? Answer::Unsat : Answer::Unknown;
   if (answer == Answer::Sat && model != nullptr) *model = solver.get_model();
   if (answer == Answer::Unknown && reason != nullptr) {

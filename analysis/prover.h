@@ -43,6 +43,11 @@ class Prover {
   // Whether some record on some allowed day satisfies `query`. On Sat, `model` (when given) holds
   // a readable one if any exists; on Unknown, `reason` says why ("timeout", ...).
   Answer Check(const z3::expr& query, z3::model* model = nullptr, std::string* reason = nullptr);
+  // The same for questions about whole decisions (the effect with and without a rule, of the old
+  // set and the new): one solver keeps the large shared formula across such questions, each
+  // switched on by a literal of its own, instead of taking it in again each time.
+  Answer CheckShared(const z3::expr& query, z3::model* model = nullptr,
+                     std::string* reason = nullptr);
   // Unsat under tracked parts: the parts (indices into `parts`) that together cannot hold.
   Answer CheckCore(const std::vector<z3::expr>& parts, std::vector<size_t>* core,
                    std::string* reason);
@@ -53,6 +58,8 @@ class Prover {
 
  private:
   z3::solver Solver();
+  Answer Run(z3::solver& solver, const z3::expr_vector& assumptions, const z3::expr& query,
+             z3::model* model, std::string* reason);
 
   z3::context ctx_;
   ProverOptions options_;
@@ -60,6 +67,8 @@ class Prover {
   std::unique_ptr<RecordVars> vars_;
   std::vector<std::unique_ptr<Encoder>> encoders_;
   z3::expr readable_;
+  std::optional<z3::solver> shared_;  // CheckShared's solver, made on first use
+  uint64_t shared_queries_ = 0;
 };
 
 // The constructs an encoding approximated, in words ("lower(), division"), for messages.
