@@ -921,6 +921,20 @@ Term Encoder::Call(rt::Builtin b, const std::vector<Term>& args, ValueKind kind)
 
 Term Encoder::Encode(ir::ExprId id) {
   if (memo_[id]) return *memo_[id];
+  try {
+    Term t = EncodeNode(id);
+    memo_[id] = t;
+    return t;
+  } catch (const z3::exception& e) {
+    // A combination of kinds the encoding did not foresee (z3 refuses mixed sorts): the
+    // expression becomes a free value, so nothing is claimed from it.
+    Term t = Free(program_.nodes[id].kind, "an expression of unexpected kinds");
+    memo_[id] = t;
+    return t;
+  }
+}
+
+Term Encoder::EncodeNode(ir::ExprId id) {
   const ir::Node& n = program_.nodes[id];
   const ir::ExprId* a = program_.args(n);
   Term t(ctx_);
@@ -1076,7 +1090,6 @@ Term Encoder::Encode(ir::ExprId id) {
       break;
     }
   }
-  memo_[id] = t;
   return t;
 }
 

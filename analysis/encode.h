@@ -158,9 +158,10 @@ class Encoder {
   // when the encoding is exact.
   const std::set<std::string>& approximated() const { return approximated_; }
 
-  Term Encode(ir::ExprId id);
+  Term Encode(ir::ExprId id);  // memoized; EncodeNode does the work
 
  private:
+  Term EncodeNode(ir::ExprId id);
   Term Free(rt::ValueKind kind, const std::string& what);
   Term Const(const rt::Value& v);
   Term Compare(ir::Op op, const Term& l, const Term& r);

@@ -84,18 +84,24 @@ Answer Prover::Run(z3::solver& solver, const z3::expr_vector& assumptions, const
     return v;
   };
   z3::check_result r = z3::unknown;
-  if (model != nullptr) {
-    z3::expr_vector assume = with(true);
-    r = solver.check(assume);
-  }
-  if (r != z3::sat) {
-    z3::expr_vector assume = with(false);
-    r = solver.check(assume);
+  std::string failure;
+  try {
+    if (model != nullptr) {
+      z3::expr_vector assume = with(true);
+      r = solver.check(assume);
+    }
+    if (r != z3::sat) {
+      z3::expr_vector assume = with(false);
+      r = solver.check(assume);
+    }
+  } catch (const z3::exception& e) {
+    r = z3::unknown;
+    failure = e.msg();
   }
   Answer answer = r == z3::sat ? Answer::Sat : r == z3::unsat ? Answer::Unsat : Answer::Unknown;
   if (answer == Answer::Sat && model != nullptr) *model = solver.get_model();
   if (answer == Answer::Unknown && reason != nullptr) {
-    std::string why = solver.reason_unknown();
+    std::string why = failure.empty() ? solver.reason_unknown() : failure;
     *reason = why == "timeout" || why == "canceled"
                   ? "the solver gave up after " + std::to_string(options_.timeout_ms) + " ms"
                   : "the solver could not decide (" + why + ")";

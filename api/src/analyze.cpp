@@ -88,7 +88,14 @@ Compilation Policy::analyze(const AnalyzeOptions& options) const {
   }
   ao.prover.timeout_ms = options.timeout_ms;
   ao.known_never_firing = CheckerNeverFiring(s);
-  std::vector<Diagnostic> findings = analysis::Analyze(*s.program, ao, WitnessDecider(s));
+  std::vector<Diagnostic> findings;
+  try {
+    findings = analysis::Analyze(*s.program, ao, WitnessDecider(s));
+  } catch (const std::exception& e) {  // the solver's own failures (z3::exception)
+    out->extra.push_back(
+        detail::InternalDiagnostic("internal", std::string("analysis failed: ") + e.what()));
+    return Compilation(out);
+  }
   for (const Diagnostic& d : findings) copy(d);
   out->diags.SortByLocation();
   out->ok = true;
@@ -120,8 +127,14 @@ SemanticDiff Policy::semantic_diff(const Policy& after, const SemanticDiffOption
     }
   }
   if (!result.error.empty()) return result;
-  analysis::SemanticDiffResult r = analysis::SemanticDiff(
-      *before.program, *now.program, po, WitnessDecider(before), WitnessDecider(now));
+  analysis::SemanticDiffResult r;
+  try {
+    r = analysis::SemanticDiff(*before.program, *now.program, po, WitnessDecider(before),
+                               WitnessDecider(now));
+  } catch (const std::exception& e) {  // the solver's own failures (z3::exception)
+    result.error = std::string("the comparison failed: ") + e.what();
+    return result;
+  }
   for (analysis::EffectChange& c : r.changes) {
     EffectChange e;
     e.from = static_cast<Effect>(c.from);
