@@ -61,6 +61,14 @@ std::string SourceManager::Where(Span span) const {
   return fmt::format("{}:{}:{}", f.path(), lc.line, lc.column);
 }
 
+std::string_view Utf8Prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  // Back off continuation bytes (10xxxxxx) so the cut falls before a sequence's first byte.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 size_t CodePointCount(std::string_view text) {
   size_t count = 0;
   for (unsigned char c : text) {

@@ -76,6 +76,10 @@ std::optional<std::string> ReadFileText(const std::string& path);
 // Number of code points in a UTF-8 string (invalid bytes count as one each).
 size_t CodePointCount(std::string_view text);
 
+// The longest prefix of `text` of at most `max_bytes` bytes that does not end inside a UTF-8
+// sequence (for shortening text in messages without making it invalid).
+std::string_view Utf8Prefix(std::string_view text, size_t max_bytes);
+
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos when the text is valid.
 // Overlong encodings, surrogates and code points above U+10FFFF are invalid.
 size_t FindInvalidUtf8(std::string_view text);

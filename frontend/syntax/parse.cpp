@@ -8,6 +8,7 @@
 
 #include "LicitLexer.h"
 #include "LicitParser.h"
+#include "base/source.h"
 #include "frontend/syntax/ast_builder.h"
 #include "frontend/syntax/parse_tree.h"
 #include "frontend/syntax/token_source.h"
@@ -159,7 +160,9 @@ class ErrorReporter : public antlr4::DefaultErrorStrategy {
     if (type == antlr4::Token::EOF || type == LicitLexer::SEP)
       return DescribeTokenType(type, vocab);
     std::string text = t->getText();
-    if (text.size() > 40) text = text.substr(0, 37) + "...";
+    // Shortened on a code point boundary: a cut inside a UTF-8 sequence made the JSON
+    // diagnostics invalid UTF-8 (fuzz_front_end, tests/fuzz/corpus-regressions/).
+    if (text.size() > 40) text = std::string(Utf8Prefix(text, 37)) + "...";
     if (type == LicitLexer::STRING) return fmt::format("the string {}", text);
     return fmt::format("`{}`", text);
   }

@@ -55,3 +55,15 @@ TEST_CASE("CodePointCount", "[utf8]") {
 
 }  // namespace
 }  // namespace licit
+
+TEST_CASE("Utf8Prefix never cuts inside a UTF-8 sequence", "[base][utf8]") {
+  using licit::Utf8Prefix;
+  CHECK(Utf8Prefix("abc", 10) == "abc");
+  CHECK(Utf8Prefix("abcdef", 3) == "abc");
+  // "aé" is 61 C3 A9: a cut after two bytes would keep the lead byte alone.
+  CHECK(Utf8Prefix("a\xc3\xa9z", 2) == "a");
+  CHECK(Utf8Prefix("a\xc3\xa9z", 3) == "a\xc3\xa9");
+  // A four-byte sequence (U+1F600) is kept whole or not at all.
+  CHECK(Utf8Prefix("\xf0\x9f\x98\x80!", 3).empty());
+  CHECK(Utf8Prefix("\xf0\x9f\x98\x80!", 4) == "\xf0\x9f\x98\x80");
+}
