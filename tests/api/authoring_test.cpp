@@ -100,6 +100,86 @@ not json
   CHECK_FALSE(bad.ok());
 }
 
+TEST_CASE("analyze: the checker's diagnostics and the proved findings", "[authoring]") {
+  licit::Policy p = Compile("a.licit", std::string(kPolicy) + R"(
+rule never: review listed to JP when destination == KR
+
+exception idle for jp-ban:
+  when destination == KR
+)");
+  licit::Compilation findings = p.analyze();
+  REQUIRE(findings.ok());
+  std::vector<std::string> codes;
+  for (const licit::DiagnosticInfo& d : findings.diagnostics()) codes.push_back(d.code);
+  CHECK(std::count(codes.begin(), codes.end(), "W0101") == 1);  // `never`
+  CHECK(std::count(codes.begin(), codes.end(), "W0103") == 1);  // `idle`
+  CHECK(std::count(codes.begin(), codes.end(), "W0105") == 1);  // jp-ban without end_use
+  for (const licit::DiagnosticInfo& d : findings.diagnostics()) {
+    if (d.code != "W0105") continue;
+    CHECK(d.message.find("`end_use` is missing") != std::string::npos);
+    REQUIRE(d.notes.size() == 1);
+    CHECK(d.notes[0].find(R"("destination":"JP")") != std::string::npos);
+  }
+  CHECK(findings.diagnostics_json().find(R"("code":"W0101")") != std::string::npos);
+  CHECK_FALSE(findings.policy().valid());
+
+  licit::AnalyzeOptions bad;
+  bad.as_of = "2026-02-30";
+  CHECK_FALSE(p.analyze(bad).ok());
+  CHECK_FALSE(licit::Policy().analyze().ok());
+}
+
+TEST_CASE("semantic_diff: witnesses for each change, proofs for the rest", "[authoring]") {
+  std::string after_text = kPolicy;
+  std::string before_text = after_text;
+  before_text.replace(before_text.find("deny listed"), 4, "license");
+  licit::Policy before = Compile("before.licit", before_text);
+  licit::Policy after = Compile("after.licit", after_text);
+  licit::SemanticDiff diff = before.semantic_diff(after);
+  REQUIRE(diff.ok());
+  CHECK(diff.different());
+  CHECK_FALSE(diff.equivalent());
+  CHECK(diff.changes.size() == 20);  // every ordered pair of allow, exempt, review, license, deny
+  size_t found = 0;
+  for (const licit::EffectChange& c : diff.changes) {
+    if (c.status != licit::EffectChange::Status::Found) continue;
+    ++found;
+    CHECK(c.from == licit::Effect::License);
+    CHECK(c.to == licit::Effect::Deny);
+    // The witness decides that way, judged at its date.
+    CHECK(before.decide_json(c.witness, {c.date}).effect() == licit::Effect::License);
+    CHECK(after.decide_json(c.witness, {c.date}).effect() == licit::Effect::Deny);
+    CHECK(c.old_decision.effect() == licit::Effect::License);
+    CHECK(c.new_decision.effect() == licit::Effect::Deny);
+  }
+  CHECK(found == 1);
+  CHECK(diff.to_text().find("license -> deny") == 0);
+  CHECK(diff.to_json().find(R"({"equivalent":false,)") == 0);
+
+  licit::SemanticDiff same = after.semantic_diff(after);
+  CHECK(same.equivalent());
+  CHECK(same.to_text().find("equivalent") == 0);
+
+  // The ban dated from 2026-01-06: the same as undated from then on, different before.
+  std::string dated_text = after_text;
+  dated_text.insert(dated_text.find("  because \"the ban\""), "  since 2026-01-06\n");
+  licit::Policy dated = Compile("dated.licit", dated_text);
+  licit::SemanticDiffOptions later, earlier;
+  later.between = std::make_pair(std::string("2026-01-06"), std::string("2026-12-31"));
+  earlier.between = std::make_pair(std::string("2025-01-01"), std::string("2026-01-05"));
+  CHECK(after.semantic_diff(dated, later).equivalent());
+  licit::SemanticDiff before_ban = after.semantic_diff(dated, earlier);
+  CHECK(before_ban.different());
+  for (const licit::EffectChange& c : before_ban.changes)
+    if (c.status == licit::EffectChange::Status::Found) CHECK(c.date < "2026-01-06");
+
+  licit::Policy other = Compile("other.licit", "policy o\nrecord R {id: string}\ninput R\n");
+  CHECK_FALSE(before.semantic_diff(other).ok());
+  licit::SemanticDiffOptions wrong;
+  wrong.as_of = "tomorrow";
+  CHECK_FALSE(before.semantic_diff(after, wrong).ok());
+}
+
 TEST_CASE("Workspace: check, hover, definition, references, rename, symbols", "[authoring]") {
   licit::Workspace ws;
   const std::string path = "/nonexistent-licit-test/acme.licit";
