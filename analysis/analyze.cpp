@@ -194,8 +194,13 @@ class Analysis {
     const RuleTerms& t = enc_.rules()[pi][ri];
     std::string cover;
     std::vector<std::string> stronger;
-    for (uint32_t x = 0; x < policy.rules.size() && cover.empty(); ++x) {
+    // At most kCandidates rules are tried (each costs two questions): a policy with dozens of
+    // such rules would otherwise ask for every pair.
+    constexpr int kCandidates = 8;
+    int tried = 0;
+    for (uint32_t x = 0; x < policy.rules.size() && cover.empty() && tried < kCandidates; ++x) {
       if (x == ri || policy.rules[x].effect < rule.effect) continue;
+      ++tried;
       const RuleTerms& o = enc_.rules()[pi][x];
       if (prover_.Check(t.fires && o.contributes && o.fires_known) != Answer::Sat) continue;
       if (stronger.size() < 3) stronger.push_back(Quoted(policy.rules[x].name));

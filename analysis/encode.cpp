@@ -797,6 +797,23 @@ Term Encoder::Arith(ir::Op op, const Term& l, const Term& r, ValueKind kind) {
     }
     return t;
   }
+  if (op == ir::Op::Mod && l.kind == ValueKind::Int && r.kind == ValueKind::Int &&
+      r.value.is_numeral()) {
+    // `%` by a constant, with C's truncated division: a - b * trunc(a / b); by 0 unknown.
+    const int64_t b = r.value.get_numeral_int64();
+    if (b == 0) {
+      t.value = l.value;
+      t.known = ctx_.bool_val(false);
+      return t;
+    }
+    const z3::expr mag = ctx_.int_val(b < 0 ? -b : b);
+    z3::expr q = z3::ite(l.value >= 0, z3::expr(ctx_, Z3_mk_div(ctx_, l.value, mag)),
+                         -z3::expr(ctx_, Z3_mk_div(ctx_, -l.value, mag)));
+    if (b < 0) q = -q;
+    t.value = l.value - r.value * q;
+    t.known = l.known && r.known;
+    return t;
+  }
   if (op == ir::Op::Div || op == ir::Op::Mod) return Free(kind, "division");
   if (l.kind == ValueKind::Int && r.kind == ValueKind::Int) {
     t.value = op == ir::Op::Add   ? l.value + r.value
@@ -858,6 +875,18 @@ Term Encoder::Call(rt::Builtin b, const std::vector<Term>& args, ValueKind kind)
                    : b == rt::Builtin::EndsWith ? z3::suffixof(n, s.value)
                                                 : s.value.contains(n);
       return BoolTerm(ctx_, known, v);
+    }
+    case rt::Builtin::Len: {
+      // A code's characters are ASCII (the readers accept letters, digits and dots): its length
+      // in code points is its length in bytes.
+      if (args.size() != 1 || args[0].kind != ValueKind::Code || args[0].text_slot >= 0 ||
+          args[0].collection)
+        break;
+      Term t(ctx_);
+      t.kind = ValueKind::Int;
+      t.known = known;
+      t.value = args[0].value.length();
+      return t;
     }
     case rt::Builtin::DaysBetween: {
       if (args.size() != 2) break;

@@ -53,9 +53,15 @@ z3::solver Prover::Solver() {
 }
 
 Answer Prover::Check(const z3::expr& query, z3::model* model, std::string* reason) {
-  z3::solver solver = Solver();
-  solver.add(query);
-  return Run(solver, z3::expr_vector(ctx_), query, model, reason);
+  // One solver holding only the record's well-formedness; each question pushed and popped, so
+  // it holds nothing of the other questions (a solver holding every rule's formulas costs per
+  // check in proportion to the policy).
+  if (!local_) local_.emplace(Solver());
+  local_->push();
+  local_->add(query);
+  Answer answer = Run(*local_, z3::expr_vector(ctx_), query, model, reason);
+  local_->pop();
+  return answer;
 }
 
 Answer Prover::CheckShared(const z3::expr& query, z3::model* model, std::string* reason) {

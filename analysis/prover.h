@@ -67,6 +67,7 @@ class Prover {
   std::unique_ptr<RecordVars> vars_;
   std::vector<std::unique_ptr<Encoder>> encoders_;
   z3::expr readable_;
+  std::optional<z3::solver> local_;   // Check's solver, made on first use
   std::optional<z3::solver> shared_;  // CheckShared's solver, made on first use
   uint64_t shared_queries_ = 0;
 };

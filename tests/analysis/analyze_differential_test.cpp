@@ -45,11 +45,11 @@ bool HasRule(const Decision& d, const std::string& rule) {
 TEST_CASE("analysis: no random record contradicts a finding of licit analyze",
           "[analysis][differential]") {
   const uint64_t seed = EnvOr("LICIT_ANALYSIS_SEED", 20261207);
-  const uint64_t policies = EnvOr("LICIT_ANALYSIS_POLICIES", 25);
+  const uint64_t policies = EnvOr("LICIT_ANALYSIS_POLICIES", 20);
   const uint64_t records = EnvOr("LICIT_ANALYSIS_RECORDS", 300);
   Engine engine;
   AnalyzeOptions options;
-  options.timeout_ms = 5000;
+  options.timeout_ms = 2000;
   uint64_t claims = 0, checked = 0;
   for (uint64_t i = 0; i < policies; ++i) {
     testing::Gen gen(seed * 104729 + i);

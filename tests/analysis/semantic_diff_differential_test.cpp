@@ -31,11 +31,11 @@ Policy Compile(const Engine& engine, const std::string& text) {
 TEST_CASE("analysis: the semantic diff finds every change random records show",
           "[analysis][differential]") {
   const uint64_t seed = EnvOr("LICIT_ANALYSIS_SEED", 20261207);
-  const uint64_t pairs = EnvOr("LICIT_ANALYSIS_PAIRS", 40);
+  const uint64_t pairs = EnvOr("LICIT_ANALYSIS_PAIRS", 30);
   const uint64_t records = EnvOr("LICIT_ANALYSIS_RECORDS", 300);
   Engine engine;
   SemanticDiffOptions options;
-  options.timeout_ms = 5000;
+  options.timeout_ms = 2000;
   uint64_t observed = 0, found = 0, unknown = 0;
   for (uint64_t i = 0; i < pairs; ++i) {
     testing::Gen g1(seed * 7919 + i), g2(seed * 7919 + i + 1000000);
@@ -89,10 +89,10 @@ TEST_CASE("analysis: the semantic diff finds every change random records show",
 TEST_CASE("analysis: a random policy compared with itself shows no change",
           "[analysis][differential]") {
   const uint64_t seed = EnvOr("LICIT_ANALYSIS_SEED", 20261207);
-  const uint64_t policies = EnvOr("LICIT_ANALYSIS_PAIRS", 40) / 2;
+  const uint64_t policies = EnvOr("LICIT_ANALYSIS_PAIRS", 30) / 2;
   Engine engine;
   SemanticDiffOptions options;
-  options.timeout_ms = 5000;
+  options.timeout_ms = 2000;
   for (uint64_t i = 0; i < policies; ++i) {
     testing::Gen gen(seed * 31 + i);
     const std::string text = gen.Policy();
