@@ -96,4 +96,4 @@ SECONDS ?= 600
 .PHONY: fuzz-long
 fuzz-long: deps
 	@test -n "$(TARGET)" || { echo "usage: make fuzz-long TARGET=<fuzzer> [SECONDS=600]"; exit 2; }
-	JOBS=$(JOBS) scripts/fuzz-long.sh $(TARGET) $(SECONDS)
+	JOBS=$(JOBS) TIMEOUT=$(TIMEOUT) scripts/fuzz-long.sh $(TARGET) $(SECONDS)
