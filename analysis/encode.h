@@ -8,17 +8,16 @@
 // does not model (lower(), year(), division, a set compared with a set, ...) becomes a fresh
 // unconstrained pair, which can take every value the real one can and more. So "no record can do
 // X" (an unsatisfiable query) stays a proof, and "this record does X" (a model) is only believed
-// once both engines decide the witness record that way (analysis/witness.h). Encoder::Approximated
-// says which constructs were approximated, for the "could not settle" messages.
+// once both engines decide the witness record that way (analysis/prover.h, DecideWitness).
+// Encoder::approximated() says which constructs were approximated, for "could not settle".
 //
 // The record's fields by type (RecordVars): presence flags per slot (a required field is present
 // whenever its record is), bools, integers within int64, decimals and money as integers of 10^-18
 // units (money with a currency id), dates and countries as integers, strings and codes either as
-// an index into the constants the policies compare them with (when every use is an equality or a
-// membership against constants, so only those classes can be told apart) or as z3 strings of
-// bytes (valid UTF-8; codes without lower-case letters, as the readers normalise them) where
-// `under`, `matches`, prefixes or orderings look inside them; sets and lists as one flag per
-// constant element the policies test for.
+// an index into classes of values (when every use is `==`, `in` or `under` against constants, so
+// only finitely many classes can be told apart: TextSlot, CodeClasses) or as z3 strings of bytes
+// (valid UTF-8; codes as the readers accept them) where `matches`, prefixes or orderings look
+// inside them; sets and lists as one flag per constant element the policies test for.
 #pragma once
 
 #include <cstdint>
