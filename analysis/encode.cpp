@@ -107,18 +107,6 @@ z3::expr FoldedLiteral(z3::context& c, std::string_view s) {
   return ReConcat(c, parts);
 }
 
-bool IsDigitCode(std::string_view s) {
-  bool digit = false;
-  for (char ch : s) {
-    if (ch >= '0' && ch <= '9') {
-      digit = true;
-    } else if (ch != '.') {
-      return false;
-    }
-  }
-  return digit;
-}
-
 std::vector<std::string_view> Segments(std::string_view s) {
   std::vector<std::string_view> out;
   size_t start = 0;

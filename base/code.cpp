@@ -19,4 +19,16 @@ bool IsValidCode(std::string_view text) {
   return !segment_empty;
 }
 
+bool IsDigitCode(std::string_view text) {
+  bool digit = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (c != '.') {
+      return false;
+    }
+  }
+  return digit;
+}
+
 }  // namespace licit

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "base/check.h"
+#include "base/code.h"
 #include "base/source.h"
 
 namespace licit::rt {
@@ -37,6 +38,7 @@ const BuiltinInfo* FindBuiltin(std::string_view name) {
 
 namespace {
 
+using licit::IsDigitCode;
 using licit::rt::Builtin;
 using licit::rt::Decimal;
 using licit::rt::EvalContext;
@@ -149,18 +151,6 @@ Value Membership(const Value& element, const Value& collection) {
   // Not found among the known elements: an unknown element might still be equal.
   if (first_unknown != nullptr) return *first_unknown;
   return Value::Bool(false);
-}
-
-bool IsDigitCode(std::string_view s) {
-  bool digit = false;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') {
-      digit = true;
-    } else if (c != '.') {
-      return false;
-    }
-  }
-  return digit;
 }
 
 enum class UnderResult { kFalse, kTrue, kLessSpecific };

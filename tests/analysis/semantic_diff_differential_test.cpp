@@ -12,15 +12,13 @@
 #include <catch2/catch.hpp>
 
 #include "licit/licit.hpp"
+#include "tests/differential/env.h"
 #include "tests/differential/random_policy.h"
 
 namespace licit {
 namespace {
 
-uint64_t EnvOr(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::strtoull(v, nullptr, 10) : fallback;
-}
+using testing::EnvOr;
 
 Policy Compile(const Engine& engine, const std::string& text) {
   Compilation c = engine.compile_source("random.licit", text);

@@ -8,6 +8,7 @@
 #include "base/diagnostic.h"
 #include "base/source.h"
 #include "frontend/pipeline.h"
+#include "tests/differential/env.h"
 
 namespace licit::testing {
 
@@ -33,12 +34,6 @@ inline std::unique_ptr<CompiledSource> CompileSource(const std::string& text, st
     return nullptr;
   }
   return c;
-}
-
-// A size from the environment (LICIT_* overrides), else `fallback`.
-inline uint64_t EnvOr(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v ? std::strtoull(v, nullptr, 10) : fallback;
 }
 
 }  // namespace licit::testing
