@@ -56,12 +56,13 @@ clean:
 # Benchmarks (bench/README.md): a release build of its own in build/bench, then bench_check on
 # generated 1,000- and 10,000-rule policies, the reference policies when node is installed, and
 # bench_interp: the reference workload (1M records) through the interpreter and `licit run`;
-# bench_api: the embedding API's overhead over the engine (docs/embedding.md, "Speed").
+# bench_api: the embedding API's overhead over the engine (docs/embedding.md, "Speed");
+# screening_bench: party screening, 1 M names against a 20,000-entry list.
 .PHONY: bench
 bench: deps
 	cmake --preset release -B build/bench
 	cmake --build build/bench --target bench_check gen_policy licit bench_interp gen_records bench_api \
-	  bench_fmt bench_lsp
+	  bench_fmt bench_lsp screening_bench
 	./build/bench/bench/bench_check
 	./build/bench/bench/bench_fmt
 	./build/bench/bench/bench_lsp
@@ -70,6 +71,7 @@ bench: deps
 	bench/run_reference.sh build/bench/licit
 	./build/bench/bench/bench_interp
 	./build/bench/bench/bench_api
+	./build/bench/bench/screening_bench
 
 # The HTTP load benchmark of `licit serve` (bench/README.md, "licit serve (HTTP)"): the same
 # release build in build/bench, then bench/server/run.sh, which starts the server itself and drives

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <climits>
+#include <functional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/code.h"
 #include "base/date.h"
@@ -497,6 +501,39 @@ Encoder::Encoder(RecordVars& vars, const ir::Program& program, std::string prefi
       effect_(vars.ctx()) {
   EncodeDecision();
 }
+
+std::pair<z3::expr, z3::expr> RecordVars::screen(const std::string& key, ValueKind kind) {
+  auto it = screens_.find(key);
+  if (it == screens_.end()) {
+    const std::string base = "screen" + std::to_string(screens_.size());
+    z3::expr value = kind == ValueKind::Bool ? ctx_.bool_const(base.c_str())
+                     : IsText(kind)          ? ctx_.string_const(base.c_str())
+                                             : ctx_.int_const(base.c_str());
+    it = screens_.emplace(key, std::make_pair(ctx_.bool_const((base + " known").c_str()), value))
+             .first;
+  }
+  return it->second;
+}
+
+namespace {
+
+// What identifies a list's behaviour: its thresholds and every entry and clearance, hashed (two
+// compilations of the same file give the same text; any edit gives another).
+std::string ListFingerprint(const rt::ScreenList& list) {
+  std::string text = fmt::format("{}|{}|{}", list.name, list.list->thresholds().match,
+                                 list.list->thresholds().review);
+  for (const screening::Entry& e : list.list->entries()) {
+    text +=
+        fmt::format("|{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", e.id, e.name, fmt::join(e.aliases, ";"),
+                    fmt::join(e.countries, ";"), e.listed, e.delisted);
+  }
+  for (const screening::Clearance& c : list.list->clearances()) {
+    text += fmt::format("|c{}\x1f{}", c.party, c.entry);
+  }
+  return std::to_string(std::hash<std::string>{}(text)) + ":" + std::to_string(text.size());
+}
+
+}  // namespace
 
 Term Encoder::Free(ValueKind kind, const std::string& what) {
   approximated_.insert(what);
@@ -1050,6 +1087,31 @@ Term Encoder::EncodeNode(ir::ExprId id) {
       break;
     }
     case ir::Op::Matches: t = Matches(Encode(a[0]), Encode(a[1])); break;
+    // Screening is not modelled: names, scores and list entries are beyond the encoding, so the
+    // result is a fresh value (any of true, false, unknown) and a "never" stays a proof.
+    case ir::Op::Screen: {
+      // Not modelled: a value of its own per list, party and part (RecordVars::screen), any of
+      // true, false and unknown; a decimal score is an integer of 10^-18 units like every decimal.
+      approximated_.insert("screening against a restricted-party list");
+      std::string key = ListFingerprint(program_.lists[ir::ScreenListOf(n.imm)]);
+      for (uint32_t k = 0; k < n.count; ++k) {
+        const ir::Node& operand = program_.node(a[k]);
+        key += operand.op == ir::Op::Field ? "|slot" + std::to_string(operand.imm) : "|expr";
+      }
+      key += "|part" + std::to_string(n.imm % rt::kScreenPartCount);
+      const bool shared = std::all_of(
+          a, a + n.count, [&](ir::ExprId x) { return program_.node(x).op == ir::Op::Field; });
+      if (!shared) {
+        t = Free(n.kind, "screening against a restricted-party list");
+        break;
+      }
+      auto [known, value] = vars_.screen(key, n.kind);
+      t = Term(ctx_);
+      t.kind = n.kind;
+      t.known = known;
+      t.value = value;
+      break;
+    }
     case ir::Op::Add:
     case ir::Op::Sub:
     case ir::Op::Mul:

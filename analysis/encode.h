@@ -86,6 +86,11 @@ class RecordVars {
   // Prefers readable witnesses (printable ASCII strings of modest length): assumed first, and
   // dropped when the query needs other strings.
   z3::expr Readable() const;
+  // The (known, value) pair standing for a screening result that is not modelled: one pair per
+  // `key` (the list's contents, the party's fields and the part), so every program encoded over
+  // these variables that screens the same party against the same list gets the same value, and
+  // comparing two policies does not invent differences between identical screens.
+  std::pair<z3::expr, z3::expr> screen(const std::string& key, rt::ValueKind kind);
 
  private:
   z3::context& ctx_;
@@ -93,6 +98,7 @@ class RecordVars {
   std::vector<z3::expr> present_, value_, currency_;
   std::vector<TextSlot> text_;
   std::vector<std::map<std::string, z3::expr>> members_;
+  std::map<std::string, std::pair<z3::expr, z3::expr>> screens_;
   z3::expr day_;
 };
 

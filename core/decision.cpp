@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "base/json.h"
 
 namespace licit::rt {
@@ -173,7 +175,37 @@ void AppendDecisionJson(const Decision& d, std::string& out) {
     AppendJsonString(out, d.unknowns[i].reason);
     out.push_back('}');
   }
-  Lit(out, "]}");
+  out.push_back(']');
+  if (!d.matches.empty()) {
+    Lit(out, ",\"matches\":[");
+    for (size_t i = 0; i < d.matches.size(); ++i) {
+      const MatchNote& m = d.matches[i];
+      if (i > 0) out.push_back(',');
+      Lit(out, "{\"rule\":");
+      AppendJsonString(out, m.rule);
+      Lit(out, ",\"list\":");
+      AppendJsonString(out, m.list);
+      Lit(out, ",\"party\":");
+      AppendJsonString(out, m.party);
+      Lit(out, ",\"name\":");
+      AppendJsonString(out, m.name);
+      Lit(out, ",\"entry\":");
+      AppendJsonString(out, m.entry);
+      if (m.matched != m.entry) {
+        Lit(out, ",\"alias\":");
+        AppendJsonString(out, m.matched);
+      }
+      Lit(out, ",\"id\":");
+      AppendJsonString(out, m.id);
+      Lit(out, ",\"row\":");
+      out += std::to_string(m.row);
+      Lit(out, ",\"score\":");
+      out += fmt::format("{:.2f}", m.score);
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
 }
 
 std::string DecisionToJson(const Decision& d) {

@@ -40,6 +40,21 @@ struct UnknownNote {
   bool operator==(const UnknownNote&) const = default;
 };
 
+// A party a fired rule screened and found on a restricted-party list (screening.md): which list,
+// which entry (and the name or alias that matched), at what score. Near misses are unknowns.
+struct MatchNote {
+  std::string rule;
+  std::string list;
+  std::string party;    // the field screened: "end_user"
+  std::string name;     // the party's name in the record
+  std::string entry;    // the entry's name in the list
+  std::string matched;  // the entry's name or alias that scored best
+  std::string id;       // the entry's id (may be empty)
+  uint32_t row = 0;     // the entry's line in the list file
+  double score = 0;     // two decimal places; 1 for an exact name or alias
+  bool operator==(const MatchNote&) const = default;
+};
+
 struct PolicyResult {
   std::string name;
   std::optional<std::string> version;
@@ -57,7 +72,8 @@ struct Decision {
   std::vector<Waiver> waived;
   std::vector<std::string> licenses;  // licence rules that fired unwaived, when effect is license
   std::vector<UnknownNote> unknowns;
-  std::string error;  // for effect Error: "line 17: field `destination`: ..."
+  std::vector<MatchNote> matches;  // in judging order; in the JSON only when not empty
+  std::string error;               // for effect Error: "line 17: field `destination`: ..."
 
   // Field by field (the differential tests compare decisions without rendering them; equal
   // decisions render the same JSON, though the JSON leaves out some fields, RuleHit::policy).
@@ -66,7 +82,8 @@ struct Decision {
 
 // One JSON object on one line (no trailing newline), as language.md section 4 shows:
 // {"id","effect","date","policy":{"name","version"},"rules":[...],"waived":[...],
-//  "licenses":[...],"unknowns":[...]}; with several policies, "policy" is replaced by
+//  "licenses":[...],"unknowns":[...]} and "matches":[...] when a rule matched a listed party;
+// with several policies, "policy" is replaced by
 // "policies": [{"name","version","effect"}]; errors: {"line","id","effect":"error","error"}.
 std::string DecisionToJson(const Decision& d);
 // The same, appended to `out` (which keeps its capacity across calls: `licit run` renders

@@ -18,7 +18,9 @@ enum class UnknownKind : uint8_t {
   LessSpecific,      // `under` on a code less specific than the pattern
   CurrencyMismatch,  // money of two currencies compared or added
   DivisionByZero,
-  Overflow,  // arithmetic beyond the decimal range
+  Overflow,       // arithmetic beyond the decimal range
+  PossibleMatch,  // screening: a near miss on a restricted-party list (core/screen.h)
+  NoListEntry,    // match(P, L).field when no entry of L resembles the party
 };
 
 struct UnknownReason {

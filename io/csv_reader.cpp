@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/csv.h"
 #include "io/decode.h"
 #include "io/record_reader.h"
 
@@ -17,59 +18,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-// Splits one CSV record into cells. Returns false when the text ends inside a quoted cell (the
-// record continues on the next line).
-bool SplitCsv(std::string_view text, std::vector<std::string>& cells, size_t& count) {
-  count = 0;
-  auto next_cell = [&]() -> std::string& {
-    if (count == cells.size()) cells.emplace_back();
-    std::string& c = cells[count++];
-    c.clear();
-    return c;
-  };
-  std::string* cell = &next_cell();
-  bool quoted = false;
-  bool at_cell_start = true;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          *cell += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        *cell += c;
-      }
-      continue;
-    }
-    if (c == ',') {
-      cell = &next_cell();
-      at_cell_start = true;
-      continue;
-    }
-    if (c == '"' && at_cell_start) {
-      quoted = true;
-      at_cell_start = false;
-      continue;
-    }
-    if (at_cell_start && (c == ' ' || c == '\t')) {
-      // Spaces before an opening quote are not part of the cell's text either way.
-      size_t j = i;
-      while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
-      if (j < text.size() && text[j] == '"') {
-        i = j - 1;
-        continue;
-      }
-    }
-    at_cell_start = false;
-    *cell += c;
-  }
-  return !quoted;
 }
 
 class CsvReader final : public RecordReader {
@@ -114,8 +62,10 @@ class CsvReader final : public RecordReader {
       header_error_ = "the CSV header line is too long";
       return true;
     }
-    const size_t count = cell_count_;
-    std::vector<std::string> names(cells_.begin(), cells_.begin() + static_cast<ptrdiff_t>(count));
+    const size_t count = split_.size();
+    std::vector<std::string> names;
+    names.reserve(count);
+    for (size_t i = 0; i < count; ++i) names.emplace_back(split_.text(i));
     column_slot_.assign(count, -1);
     std::vector<bool> has_column(layout_.slots.size(), false);
     for (size_t i = 0; i < count; ++i) {
@@ -158,11 +108,11 @@ class CsvReader final : public RecordReader {
     first_line = number;
     if (too_long) return true;
     if (header && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
-    if (SplitCsv(line, cells_, cell_count_)) return true;
+    if (split_.Split(line)) return true;
     joined_.assign(line);
     for (;;) {
       if (!lines_.Next(line, number, too_long)) {
-        SplitCsv(joined_, cells_, cell_count_);  // unterminated quote at end of input
+        split_.Split(joined_);  // unterminated quote at end of input
         unterminated_ = true;
         return true;
       }
@@ -172,7 +122,7 @@ class CsvReader final : public RecordReader {
       }
       joined_ += '\n';
       joined_.append(line);
-      if (SplitCsv(joined_, cells_, cell_count_)) return true;
+      if (split_.Split(joined_)) return true;
     }
   }
 
@@ -180,9 +130,9 @@ class CsvReader final : public RecordReader {
     bool unterminated = unterminated_;
     unterminated_ = false;
     // Decode the cells even when the row is bad, so the error decision can carry the id.
-    for (size_t i = 0; i < cell_count_ && i < column_slot_.size(); ++i) {
+    for (size_t i = 0; i < split_.size() && i < column_slot_.size(); ++i) {
       if (column_slot_[i] < 0) continue;
-      std::string_view text = Trim(cells_[i]);
+      std::string_view text = Trim(split_.text(i));
       if (text.empty()) continue;  // an empty cell is a missing field
       uint32_t s = static_cast<uint32_t>(column_slot_[i]);
       const rt::FieldSlot& slot = layout_.slots[s];
@@ -216,8 +166,8 @@ class CsvReader final : public RecordReader {
         }
       } else {
         // Strings keep their spaces; other kinds are trimmed by DecodeScalar.
-        ok = DecodeScalar(slot.kind, slot.kind == rt::ValueKind::String ? cells_[i] : text, false,
-                          record, value, what);
+        ok = DecodeScalar(slot.kind, slot.kind == rt::ValueKind::String ? split_.text(i) : text,
+                          false, record, value, what);
       }
       if (!ok) {
         if (error.empty()) error = "field `" + slot.path + "`: " + what;
@@ -236,8 +186,8 @@ class CsvReader final : public RecordReader {
       error = "unterminated quoted cell at the end of the input";
       return false;
     }
-    if (cell_count_ != header_columns_) {
-      error = "the row has " + std::to_string(cell_count_) + " cells, the header has " +
+    if (split_.size() != header_columns_) {
+      error = "the row has " + std::to_string(split_.size()) + " cells, the header has " +
               std::to_string(header_columns_);
       return false;
     }
@@ -270,8 +220,7 @@ class CsvReader final : public RecordReader {
   size_t header_columns_ = 0;
   std::vector<int32_t> column_slot_;  // per column: its slot, or -1 when ignored
   std::vector<uint32_t> record_has_column_;
-  std::vector<std::string> cells_;
-  size_t cell_count_ = 0;
+  csv::Splitter split_;  // the current row's cells: views into the line (or joined_)
   std::string joined_;
   bool unterminated_ = false;
   std::vector<rt::Value> items_;

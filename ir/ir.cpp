@@ -40,6 +40,7 @@ const char* OpName(Op op) {
     case Op::Call: return "call";
     case Op::MakeSet: return "make-set";
     case Op::MakeList: return "make-list";
+    case Op::Screen: return "screen";
   }
   LICIT_UNREACHABLE("an Op outside the enum");
 }
@@ -57,6 +58,27 @@ std::string_view Program::SourceText(Span span) const {
   const std::string& text = sources[span.file].second;
   LICIT_CHECK(span.begin <= span.end && span.end <= text.size());
   return std::string_view(text).substr(span.begin, span.end - span.begin);
+}
+
+std::vector<ExprId> ScreensIn(const Program& program, ExprId root) {
+  std::vector<ExprId> out;
+  if (program.lists.empty() || root == kNone) return out;
+  std::vector<uint8_t> seen(program.nodes.size(), 0);
+  std::vector<ExprId> stack{root};
+  while (!stack.empty()) {
+    ExprId id = stack.back();
+    stack.pop_back();
+    if (id >= program.nodes.size() || seen[id]) continue;
+    seen[id] = 1;
+    const Node& n = program.nodes[id];
+    if (n.op == Op::Screen && ScreenPartOf(n.imm) == ScreenPart::Matches) out.push_back(id);
+    if (n.op == Op::ClassRef && n.imm < program.classes.size()) {
+      stack.push_back(program.classes[n.imm].predicate);
+    }
+    // Operands pushed last first, so they are visited in source order.
+    for (uint32_t k = n.count; k-- > 0;) stack.push_back(program.args(n)[k]);
+  }
+  return out;
 }
 
 }  // namespace licit::ir

@@ -18,6 +18,7 @@
 #include "core/builtins.h"
 #include "core/effect.h"
 #include "core/record.h"
+#include "core/screen.h"
 #include "core/value.h"
 
 namespace licit::ir {
@@ -81,7 +82,20 @@ enum class Op : uint8_t {
   Call,       // imm: Builtin; operands: the arguments
   MakeSet,
   MakeList,  // operands: the elements (only when not all constant; else a Const)
+  // Party screening (core/screen.h): operands: the party's name, then its country when its record
+  // has one; imm: ScreenImm(list, part). Matches is Bool (unknown for a near miss); other parts
+  // are the fields of match(P, L).
+  Screen,
 };
+using rt::ScreenPart;
+// A Screen node's imm: the list (index into Program::lists) and the part it computes.
+inline uint32_t ScreenImm(uint32_t list, ScreenPart part) {
+  return list * rt::kScreenPartCount + static_cast<uint32_t>(part);
+}
+inline uint32_t ScreenListOf(uint32_t imm) { return imm / rt::kScreenPartCount; }
+inline ScreenPart ScreenPartOf(uint32_t imm) {
+  return static_cast<ScreenPart>(imm % rt::kScreenPartCount);
+}
 const char* OpName(Op op);
 
 // The runtime's compare and arithmetic entry points take these ops as they are (core/builtins.h).
@@ -147,6 +161,9 @@ struct Rule {
   ExprId when = kNone;
   ExprId unless = kNone;               // the rule fires only when this is false
   std::vector<ExceptionId> waived_by;  // exceptions listing this rule, in source order
+  // The Screen nodes (part Matches) of the scope, `to` and `when`, through classes: when the rule
+  // fires, the decision names the entries they matched (rt::MatchNote). Set by Lower.
+  std::vector<ExprId> screens;
 };
 
 struct Exception {
@@ -222,6 +239,7 @@ struct Program {
   std::deque<std::vector<rt::Value>> constant_items;
   std::vector<Class> classes;
   std::vector<Group> groups;
+  std::vector<rt::ScreenList> lists;  // restricted-party lists, by Screen nodes' list index
   // Whether any rule, exception, suspension or group member has a period: only then does a
   // decision need a date (the record's or --as-of), and a record without one is an error.
   bool dated = false;
@@ -237,6 +255,10 @@ struct Program {
   // The source text of a span ("destination in EU").
   std::string_view SourceText(Span span) const;
 };
+
+// The Screen nodes of part Matches reachable from `root` (through operands and class predicates),
+// each once, in the order first reached.
+std::vector<ExprId> ScreensIn(const Program& program, ExprId root);
 
 // `licit dump --emit=ir`: a stable, readable listing of the whole program.
 std::string Print(const Program& program);

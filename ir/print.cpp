@@ -58,6 +58,16 @@ class Printer {
                                                 : fmt::format("<bad group {}>", n.imm));
         break;
       case Op::Call: head += fmt::format(" {}", BuiltinName(static_cast<Builtin>(n.imm))); break;
+      case Op::Screen: {
+        static constexpr const char* kParts[] = {"matches", "id",  "name", "score",
+                                                 "source",  "row", "list"};
+        uint32_t list = ScreenListOf(n.imm);
+        head += fmt::format(
+            " {} {}",
+            list < p_.lists.size() ? p_.lists[list].name : fmt::format("<bad list {}>", list),
+            kParts[n.imm % rt::kScreenPartCount]);
+        break;
+      }
       default: break;
     }
     for (uint32_t i = 0; i < n.count; ++i) {
@@ -196,6 +206,15 @@ std::string Print(const Program& program) {
       line += (line.empty() ? "" : ", ") + item;
     }
     if (!line.empty()) out += "    " + line + "\n";
+  }
+  if (!program.lists.empty()) {
+    out += "\nlists\n";
+    for (size_t i = 0; i < program.lists.size(); ++i) {
+      const rt::ScreenList& l = program.lists[i];
+      out += fmt::format("  list {} {} ({} entries, match {}, review {})\n", i, l.name,
+                         l.list->entries().size(), l.list->thresholds().match,
+                         l.list->thresholds().review);
+    }
   }
   for (const Policy& pol : program.policies) PrintPolicy(program, pr, pol, &out);
   return out;

@@ -16,7 +16,7 @@ bool IsCollection(K k) { return k == K::Set || k == K::List; }
 bool IsNumeric(K k) { return k == K::Int || k == K::Decimal; }
 
 // Fixed operand counts; -1: two or more (And, Or), -2: one or more (MakeSet, MakeList),
-// -3: depends on the builtin.
+// -3: depends on the builtin, -4: one or two (Screen).
 int Arity(Op op) {
   switch (op) {
     case Op::Const:
@@ -35,6 +35,7 @@ int Arity(Op op) {
     case Op::MakeSet:
     case Op::MakeList: return -2;
     case Op::Call: return -3;
+    case Op::Screen: return -4;
     default: return 2;
   }
 }
@@ -127,6 +128,7 @@ class Verifier {
     bool count_ok = arity >= 0    ? n.count == static_cast<uint32_t>(arity)
                     : arity == -1 ? n.count >= 2
                     : arity == -2 ? n.count >= 1
+                    : arity == -4 ? n.count == 1 || n.count == 2
                                   : n.count == want;
     if (!count_ok) {
       Problem("expr {} ({}): {} operands", id, op, n.count);
@@ -273,6 +275,18 @@ class Verifier {
                   (IsCollection(n.kind) && x->kind == n.kind && n.element == K::Code &&
                    (x->element == K::String || x->element == K::Code));
         expect_operand(0, ok, "String, or a collection of String");
+        break;
+      }
+      case Op::Screen: {
+        expect_operand(0, kind(0) == K::String, "String");
+        if (n.count == 2) expect_operand(1, kind(1) == K::Country, "Country");
+        if (ScreenListOf(n.imm) >= p_.lists.size()) {
+          Problem("expr {} (screen): list {} out of range", id, ScreenListOf(n.imm));
+        }
+        static constexpr K kPartKinds[] = {K::Bool,   K::String, K::String, K::Decimal,
+                                           K::String, K::Int,    K::String};
+        static_assert(std::size(kPartKinds) == rt::kScreenPartCount);
+        expect_result(kPartKinds[n.imm % rt::kScreenPartCount]);
         break;
       }
       case Op::Call: break;  // builtin signatures are the checker's; counts were checked above

@@ -25,7 +25,7 @@ main() {
 
 usage() {
   echo "usage: scripts/fuzz-long.sh TARGET [SECONDS]" >&2
-  echo "targets: fuzz_front_end fuzz_engines fuzz_jsonl_reader fuzz_csv_reader fuzz_server_request fuzz_lsp" >&2
+  echo "targets: fuzz_front_end fuzz_engines fuzz_jsonl_reader fuzz_csv_reader fuzz_server_request fuzz_lsp fuzz_screening" >&2
   exit 2
 }
 
@@ -82,6 +82,13 @@ case "$target" in
     max_len=8192 timeout=20 rss=2048 dict=tests/fuzz/lsp.dict
     seeds=("tests/fuzz/lsp-seeds/*" "tests/fuzz/lsp-regressions/*-*")
     export XDG_CACHE_HOME=$build/fuzz_lsp-cache
+    ;;
+  fuzz_screening)
+    # A list file, a NUL, a cleared file, a NUL, party names (tests/fuzz/screening_entry.h).
+    max_len=8192 timeout=10 rss=2048 dict=tests/fuzz/csv.dict
+    seeds=("tests/fuzz/screening-seeds/*" "tests/fuzz/screening-regressions/*-*"
+           "examples/**/lists/*.csv" "tests/golden/**/lists/*.csv"
+           "tests/golden/cli/fixtures/screening/*.csv")
     ;;
   *) echo "fuzz-long: unknown target \`$target\`" >&2; usage ;;
 esac

@@ -13,6 +13,7 @@ packages=(
   clang-format-19  # make lint (.clang-format uses keys clang-format 14 lacks)
   tmux  # the REPL's pseudo-terminal test (tests/golden/repl/pty_test.sh)
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev  # `licit serve` (server/): HTTP, TLS, JSON
+  libicu-dev  # Unicode normalisation for party screening (screening/)
   libz3-dev  # the SMT solver behind `licit analyze` and `licit diff` (analysis/)
   python3 python3-pytest  # the server's integration tests and the service example
   wrk  # the server's load benchmark (bench/server)

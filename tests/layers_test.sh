@@ -26,7 +26,7 @@ root=${1:?usage: layers_test.sh REPO_ROOT}
 cd "$root"
 
 declare -A allowed=()   # folder -> space-separated folders it may include
-declare -A external=()  # antlr|llvm|z3|generated -> folders that may include it
+declare -A external=()  # antlr|llvm|z3|icu|generated -> folders that may include it
 generated_names=()
 folders=()
 section=layers
@@ -114,6 +114,10 @@ while IFS= read -r file; do
       \<z3*)
         in_list "$from" "${external[z3]}" ||
           { echo "$file: #include $inc: only ${external[z3]} may see z3"; failures=$((failures + 1)); }
+        ;;
+      \<unicode/*)
+        in_list "$from" "${external[icu]}" ||
+          { echo "$file: #include $inc: only ${external[icu]} may see ICU"; failures=$((failures + 1)); }
         ;;
     esac
   done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*\([<"][^>"]*[>"]\).*/\1/p' "$file")

@@ -670,6 +670,14 @@ std::vector<Unknown> Decision::unknowns() const {
   }
   return out;
 }
+std::vector<ListedParty> Decision::matches() const {
+  std::vector<ListedParty> out;
+  for (const rt::MatchNote& m : DecisionData::Get(*this).matches) {
+    out.push_back(
+        ListedParty{m.rule, m.list, m.party, m.name, m.entry, m.matched, m.id, m.row, m.score});
+  }
+  return out;
+}
 std::vector<PolicyEffect> Decision::policies() const {
   std::vector<PolicyEffect> out;
   for (const rt::PolicyResult& p : DecisionData::Get(*this).policies) {

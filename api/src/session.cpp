@@ -601,6 +601,7 @@ SessionValue Session::evaluate(std::string_view expression) const {
   out.value = v.text;
   out.known = v.known;
   out.unknown_reason = v.reason;
+  out.note = v.note;
   return out;
 }
 

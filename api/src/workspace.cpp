@@ -77,6 +77,7 @@ const char* KindWord(sema::SymbolKind kind) {
     case sema::SymbolKind::Let: return "let";
     case sema::SymbolKind::Class: return "class";
     case sema::SymbolKind::Group: return "group";
+    case sema::SymbolKind::List: return "list";
     case sema::SymbolKind::Rule: return "rule";
     case sema::SymbolKind::Exception: return "exception";
     case sema::SymbolKind::ImportAlias: return "module";
@@ -229,6 +230,11 @@ class Collector {
         for (const ast::GroupMember& m : d.members) Reference(m.ref);
         break;
       }
+      case DeclKind::List: {
+        const auto& d = decl.As<ast::ListDecl>();
+        AddSymbol(d.name.span, Declared(decl, sema::SymbolKind::List), true);
+        break;
+      }
       case DeclKind::Rule: {
         const auto& d = decl.As<ast::RuleDecl>();
         if (!d.concise) AddSymbol(d.name.span, Declared(decl, sema::SymbolKind::Rule), true);
@@ -312,7 +318,8 @@ class Collector {
         switch (r->kind) {
           case sema::RefKind::Let:
           case sema::RefKind::Class:
-          case sema::RefKind::Group: AddSymbol(e->span, r->symbol); break;
+          case sema::RefKind::Group:
+          case sema::RefKind::List: AddSymbol(e->span, r->symbol); break;
           case sema::RefKind::Country: {
             Target t;
             t.kind = Target::Kind::Country;
@@ -558,6 +565,22 @@ std::string Describe(const detail::CompiledState& s, const Target& t) {
           }
         }
         out += fmt::format("\n\nMembers today ({}): {}", members.size(), fmt::join(members, ", "));
+      }
+      if (sym->kind == sema::SymbolKind::List) {
+        const auto& l = sym->decl->As<ast::ListDecl>();
+        if (l.because) out += fmt::format("\n\n{}", l.because->value);
+        if (l.cite) out += fmt::format("\n\n*{}*", l.cite->value);
+        if (auto list = s.checked->ListOf(sym)) {
+          DayNumber today = TodayUtc();
+          size_t listed = 0;
+          for (const screening::Entry& e : list->entries()) {
+            listed += e.listed <= today && today < e.delisted ? 1 : 0;
+          }
+          out += fmt::format(
+              "\n\n{} entries ({} listed today) in `{}`; match from {}, possible match from {}",
+              list->entries().size(), listed, l.path.value, list->thresholds().match,
+              list->thresholds().review);
+        }
       }
       return out;
     }

@@ -144,6 +144,41 @@ std::string ReasonOf(const rt::EvalContext& ctx, const Value& v) {
   return std::string(ctx.ReasonText(v));
 }
 
+// For a rule that fired: each party its conditions screened that matched a list, with the entry.
+// The Screen node's operands are field reads (the checker only screens fields), so this reads
+// the record again rather than asking the engine, and both engines note the same matches.
+void AddMatchNotes(const ir::Program& program, const ir::Rule& rule, rt::EvalContext& ctx,
+                   rt::Decision& d) {
+  if (ctx.record == nullptr) return;
+  for (ir::ExprId id : rule.screens) {
+    const ir::Node& n = program.node(id);
+    const ir::ExprId* a = program.args(n);
+    const ir::Node& name_node = program.node(a[0]);
+    if (name_node.op != ir::Op::Field) continue;
+    Value name, country;
+    licit_rt_read_field(&ctx, &program.input, name_node.imm, &name);
+    if (name.kind != ValueKind::String) continue;
+    if (n.count > 1 && program.node(a[1]).op == ir::Op::Field) {
+      licit_rt_read_field(&ctx, &program.input, program.node(a[1]).imm, &country);
+    }
+    const rt::ScreenList& list = program.lists[ir::ScreenListOf(n.imm)];
+    screening::Hit hit = list.list->Screen(name.text(), rt::ScreenCountry(&country), ctx.date);
+    if (hit.kind != screening::Hit::Kind::Match || hit.entry == nullptr) continue;
+    rt::MatchNote note;
+    note.rule = rule.name;
+    note.list = list.name;
+    const std::string& path = program.input.slots[name_node.imm].path;
+    note.party = path.ends_with(".name") ? path.substr(0, path.size() - 5) : path;
+    note.name = std::string(name.text());
+    note.entry = hit.entry->name;
+    note.matched = hit.matched;
+    note.id = hit.entry->id;
+    note.row = hit.entry->row;
+    note.score = hit.score;
+    d.matches.push_back(std::move(note));
+  }
+}
+
 }  // namespace
 
 std::string DescribePeriod(const ir::Period& p) {
@@ -277,6 +312,9 @@ void Judge(const ir::Program& program, DayNumber day_value, ConditionEvaluator& 
       RuleResult rr = JudgeRule(*ev, policy, rule, *day);
       if (judged != nullptr) judged->rules[pi][ri] = rr;
       if (rr.kind != Outcome::Kind::Fired && rr.kind != Outcome::Kind::FiredUnknown) continue;
+      if (rr.kind == Outcome::Kind::Fired && !rule.screens.empty()) {
+        AddMatchNotes(program, rule, ev->ctx(), d);
+      }
       ir::ExceptionId waived_by = ir::kNone;
       for (ir::ExceptionId e : rule.waived_by) {
         if (e >= policy.exceptions.size()) continue;
@@ -342,6 +380,15 @@ void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvalua
                       rt::Decision& d) {
   thread_local AssemblyScratch scratch;
   Judge(program, day, ev, scratch, nullptr, d);
+}
+
+bool VerdictNeedsMatchNotes(const ir::Program& program, const rt::Verdict& v) {
+  if (program.lists.empty()) return false;
+  for (uint32_t k = 0; k < v.count; ++k) {
+    const rt::VerdictHit& h = v.hits[k];
+    if (!program.policies[h.policy].rules[h.rule].screens.empty()) return true;
+  }
+  return false;
 }
 
 rt::Effect VerdictEffect(const ir::Program& program, const rt::Verdict& v) {
@@ -444,6 +491,14 @@ std::string ExplanationToText(const Explanation& e) {
     out += "  waived: " + w.rule + " by exception " + w.exception + '\n';
   for (const rt::UnknownNote& u : d.unknowns)
     out += "  could not decide (" + u.rule + "): " + u.reason + '\n';
+  for (const rt::MatchNote& m : d.matches) {
+    out += "  listed party (" + m.rule + "): " + m.party + " \"" + m.name + "\" matches \"" +
+           m.matched + "\"";
+    if (m.matched != m.entry) out += " (an alias of \"" + m.entry + "\")";
+    out += " on " + m.list + " row " + std::to_string(m.row);
+    if (!m.id.empty()) out += ", id " + m.id;
+    out += ", score " + rt::ScoreText(m.score) + '\n';
+  }
   const std::string date = d.date ? FormatDate(*d.date) : std::string("that date");
   for (const Outcome& o : e.outcomes) {
     out += '\n';

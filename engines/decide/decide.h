@@ -78,6 +78,11 @@ std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::R
 void AssembleDecision(const ir::Program& program, DayNumber day, ConditionEvaluator& ev,
                       rt::Decision& d);
 
+// Whether a compact decision has a rule that screened parties (ir::Rule::screens): its full
+// decision names the entries matched (rt::MatchNote), which a verdict does not carry, so an
+// engine's fast path leaves such records to the full path.
+bool VerdictNeedsMatchNotes(const ir::Program& program, const rt::Verdict& v);
+
 // The effect of a compact decision (core/verdict.h): each policy's strongest contribution, or
 // its default when nothing contributed; the strongest of those. Builds no strings.
 rt::Effect VerdictEffect(const ir::Program& program, const rt::Verdict& v);

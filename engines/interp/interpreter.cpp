@@ -162,6 +162,14 @@ class Evaluator final : public ConditionEvaluator {
         licit_rt_call(&ctx_, static_cast<uint8_t>(n.imm), args, n.count, &out);
         return out;
       }
+      case ir::Op::Screen: {
+        Value name = Eval(a[0]), out;
+        Value country = n.count > 1 ? Eval(a[1]) : Value();
+        licit_rt_screen(&ctx_, &p_.lists[ir::ScreenListOf(n.imm)],
+                        static_cast<uint8_t>(ir::ScreenPartOf(n.imm)), &name,
+                        n.count > 1 ? &country : nullptr, &out);
+        return out;
+      }
       case ir::Op::MakeSet:
       case ir::Op::MakeList: {
         std::vector<Value> items(n.count);
@@ -222,6 +230,7 @@ class Describer {
     }
     std::string text(p_.SourceText(n.span));
     if (text.empty()) text = "the condition";
+    if (n.op == ir::Op::Screen) return text + ": " + Screening(n);
     std::vector<uint32_t> slots;
     CollectFields(id, slots);
     if (slots.empty() || n.op == ir::Op::Has) return text + " is " + (value ? "true" : "false");
@@ -240,6 +249,16 @@ class Describer {
     CollectFields(id, slots);
     if (list.empty() || list.starts_with("destination") || slots.size() != 1) return Why(id, false);
     return "destination in " + std::string(list) + ": " + FieldText(slots[0]);
+  }
+
+  // What screening the party of Screen node `n` found (the name's reason when it is unknown).
+  std::string Screening(const ir::Node& n) {
+    const ir::ExprId* a = p_.args(n);
+    Value name = ev_.Eval(a[0]);
+    if (!name.known()) return std::string(ev_.ctx().ReasonText(name));
+    Value country = n.count > 1 ? ev_.Eval(a[1]) : Value();
+    return rt::DescribeScreen(name.text(), rt::ScreenCountry(&country), ev_.ctx().date,
+                              p_.lists[ir::ScreenListOf(n.imm)]);
   }
 
   std::string FieldText(uint32_t slot) {
@@ -309,6 +328,16 @@ ExpressionValue Interpreter::Evaluate(ir::ExprId id, const rt::Record& record,
   out.known = v.known();
   out.text = rt::FormatValue(v);
   if (!out.known) out.reason = ReasonOf(ev.ctx(), v);
+  const ir::Node& n = program_.nodes[id];
+  if (n.op == ir::Op::Screen && ir::ScreenPartOf(n.imm) == ir::ScreenPart::Matches) {
+    const ir::ExprId* a = program_.args(n);
+    Value name = ev.Eval(a[0]);
+    Value country = n.count > 1 ? ev.Eval(a[1]) : Value();
+    if (name.known()) {
+      out.note = rt::DescribeScreen(name.text(), rt::ScreenCountry(&country), ev.ctx().date,
+                                    program_.lists[ir::ScreenListOf(n.imm)]);
+    }
+  }
   return out;
 }
 
@@ -363,6 +392,8 @@ Explanation Interpreter::Explain(const rt::Record& record, const DecideOptions& 
               o.detail = std::string("contributes ") + rt::EffectName(rule.effect);
               if (rule.effect == ir::Effect::License && rule.license)
                 o.detail += " (licence \"" + *rule.license + "\")";
+              // The parties it screened, with the entries they resemble.
+              for (ir::ExprId s : rule.screens) o.detail += "; " + describe.Why(s, true);
             } else {
               o.detail = ReasonOf(ev->ctx(), rr.unknown) + ", so it contributes review";
             }

@@ -19,6 +19,9 @@ struct ExpressionValue {
   bool known = false;
   std::string text;    // "JP", "\"military\"", "{\"a\", \"b\"}", "unknown"
   std::string reason;  // when unknown: "end_user.kind is missing"
+  // For `party matches list`: what screening found (the entry, its score and row), whatever the
+  // value, so the REPL can show the entry behind a true as well as behind an unknown.
+  std::string note;
 };
 
 class Interpreter final : public decide::Engine {

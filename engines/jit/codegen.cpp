@@ -870,6 +870,16 @@ class Gen {
         b_.CreateCall(Rt("licit_rt_matches", void_, {ptr_, ptr_, ptr_, ptr_}), {ctx_, l, r, out});
         return out;
       }
+      case ir::Op::Screen: {
+        llvm::Value* name = Eval(a[0]);
+        llvm::Value* country = n.count > 1
+                                   ? Eval(a[1])
+                                   : llvm::ConstantPointerNull::get(llvm::PointerType::get(c_, 0));
+        llvm::Value* out = Temp("screen");
+        b_.CreateCall(Rt("licit_jit_screen", void_, {ptr_, ptr_, i32_, ptr_, ptr_, ptr_}),
+                      {ctx_, env_, b_.getInt32(n.imm), name, country, out});
+        return out;
+      }
       case ir::Op::Add:
       case ir::Op::Sub:
       case ir::Op::Mul:
@@ -1061,6 +1071,7 @@ const std::vector<std::string>& RuntimeFunctionNames() {
       "licit_rt_make_collection",
       "licit_jit_in_group",
       "licit_jit_under",
+      "licit_jit_screen",
       "licit_jit_hit",
       "licit_jit_judge_key",
       "memcpy",

@@ -158,4 +158,8 @@ uint8_t licit_jit_in_group(const licit::codegen::JitEnv* env, uint32_t group,
 void licit_jit_under(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* env, int32_t slot,
                      const licit::rt::Value* code, const licit::rt::Value* pattern,
                      licit::rt::Value* out);
+// licit_rt_screen on the program's list and part that a Screen node's `imm` names.
+void licit_jit_screen(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* env, uint32_t imm,
+                      const licit::rt::Value* name, const licit::rt::Value* country,
+                      licit::rt::Value* out);
 }

@@ -47,6 +47,14 @@ void licit_jit_under(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* 
   licit_rt_under_named(ctx, code, pattern, path.data(), static_cast<uint32_t>(path.size()), out);
 }
 
+void licit_jit_screen(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* env, uint32_t imm,
+                      const licit::rt::Value* name, const licit::rt::Value* country,
+                      licit::rt::Value* out) {
+  const licit::ir::Program& p = *env->program;
+  licit_rt_screen(ctx, &p.lists[licit::ir::ScreenListOf(imm)],
+                  static_cast<uint8_t>(licit::ir::ScreenPartOf(imm)), name, country, out);
+}
+
 }  // extern "C"
 
 namespace licit::jit {
@@ -373,6 +381,7 @@ class Host {
     def("licit_rt_make_collection", &licit_rt_make_collection);
     def("licit_jit_in_group", &licit_jit_in_group);
     def("licit_jit_under", &licit_jit_under);
+    def("licit_jit_screen", &licit_jit_screen);
     def("licit_jit_hit", &licit_jit_hit);
     def("licit_jit_judge_key", &licit_jit_judge_key);
     def("memcmp", static_cast<int (*)(const void*, const void*, size_t)>(&std::memcmp));
@@ -584,7 +593,8 @@ bool RunFastPath(const JitProgram::Impl& im, const rt::Record& record, DayNumber
   uint8_t* rec = reinterpret_cast<uint8_t*>(t.flat.data());
   im.flat->Pack(record.slots(), rec);
   t.ctx.Begin(&record, day);
-  return im.decide(rec, &t.ctx, &im.env, day, &verdict) != 0;
+  return im.decide(rec, &t.ctx, &im.env, day, &verdict) != 0 &&
+         !decide::VerdictNeedsMatchNotes(*im.program, verdict);
 }
 
 inline rt::Effect EffectOf(const JitProgram::Impl& im, const rt::Verdict& v) {
@@ -619,6 +629,7 @@ bool JitProgram::DecideVerdict(const uint8_t* rec, const decide::DecideOptions& 
   rt::EvalContext& ctx = Thread().ctx;
   ctx.Begin(nullptr, day);
   if (impl_->decide(rec, &ctx, &impl_->env, day, &verdict) == 0) return false;
+  if (decide::VerdictNeedsMatchNotes(*impl_->program, verdict)) return false;
   verdict.effect = EffectOf(*impl_, verdict);
   return true;
 }

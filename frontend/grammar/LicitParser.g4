@@ -15,6 +15,7 @@ declaration
   | letDecl
   | classDecl
   | groupDecl
+  | listDecl
   | ruleDecl
   | conciseRule
   | exceptionDecl
@@ -40,6 +41,13 @@ classDecl : CLASS NAME ASSIGN expr ;
 groupDecl   : GROUP NAME ASSIGN LBRACE (groupMember (COMMA groupMember)* COMMA?)? RBRACE ;
 groupMember : qualifiedRef memberBound* ;
 memberBound : (SINCE | UNTIL) dateBound ;
+
+// list NAME = "file.csv" [format csl] [cleared "file.csv"] [match 0.92] [review 0.85]
+//   [because "..."] [cite "..."]   (screening.md). `list` is not a keyword: the type `list<T>` and
+// fields named `list` stay valid; a declaration starting with a name followed by a name is a list,
+// and the builder checks that the first name is `list`. Options are checked by the builder too.
+listDecl   : NAME NAME ASSIGN STRING listOption* ;
+listOption : (NAME | REVIEW | BECAUSE | CITE) (NAME | STRING | DECIMAL | INT) ;
 
 // rule NAME: EFFECT [SCOPE] clauses...
 ruleDecl : RULE NAME COLON effect scope? clause* ;

@@ -39,7 +39,8 @@ rt::ValueKind KindOf(TypeKind k) {
     case TypeKind::List: return rt::ValueKind::List;
     case TypeKind::Record: return rt::ValueKind::Record;
     case TypeKind::Error:
-    case TypeKind::Group: return rt::ValueKind::Unknown;
+    case TypeKind::Group:
+    case TypeKind::PartyList: return rt::ValueKind::Unknown;
   }
   LICIT_UNREACHABLE("a TypeKind outside the enum");
 }
@@ -111,6 +112,11 @@ class Lowerer {
   ExprId LetValue(const sema::Symbol* let);
   ClassId ClassOf(const sema::Symbol* cls);
   GroupId GroupOf(const sema::Symbol* group);
+  // The list's index in Program::lists (added on first use).
+  uint32_t ListOf(const sema::Symbol* list);
+  // `party matches list` (part Matches) or `match(party, list).field`.
+  ExprId LowerScreen(ModuleId m, const ast::Expr* party, const ast::Expr* list, rt::ScreenPart part,
+                     Span span);
   ExprId Fail(Span span, const std::string& what);
 
   // --- declarations
@@ -133,6 +139,7 @@ class Lowerer {
   std::set<const sema::Symbol*> lets_in_progress_;
   std::map<const sema::Symbol*, ClassId> classes_;
   std::map<const sema::Symbol*, GroupId> groups_;
+  std::map<const sema::Symbol*, uint32_t> lists_;
   std::vector<std::string> problems_;  // shapes a checked program should never have
 };
 
@@ -469,6 +476,7 @@ ExprId Lowerer::LowerName(ModuleId m, const ast::Expr& e, const sema::NameRef& r
     case sema::RefKind::Country:
       return ConstNode(rt::Value::Country(ref.country), rt::ValueKind::Unknown, e.span);
     case sema::RefKind::Group: return Fail(e.span, "group used as a value");
+    case sema::RefKind::List: return Fail(e.span, "list used as a value");
   }
   LICIT_UNREACHABLE("a RefKind outside the enum");
 }
@@ -507,6 +515,36 @@ GroupId Lowerer::GroupOf(const sema::Symbol* group) {
   return id;
 }
 
+uint32_t Lowerer::ListOf(const sema::Symbol* list) {
+  if (auto it = lists_.find(list); it != lists_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(out_.lists.size());
+  out_.lists.push_back(rt::ScreenList{list->name, checked_.ListOf(list)});
+  lists_[list] = id;
+  return id;
+}
+
+ExprId Lowerer::LowerScreen(ModuleId m, const ast::Expr* party, const ast::Expr* list,
+                            rt::ScreenPart part, Span span) {
+  const sema::NameRef* ref = list ? checked_.RefOf(m, list->id) : nullptr;
+  if (ref == nullptr || ref->kind != sema::RefKind::List || !checked_.ListOf(ref->symbol)) {
+    return Fail(span, "screening against something other than a list that was read");
+  }
+  std::optional<ExprId> name = FieldAccess(m, party, "name", span);
+  if (!name) return Fail(span, "screening a party that is not an input field");
+  std::vector<ExprId> operands{*name};
+  Type party_type = party ? checked_.TypeOf(m, party->id) : Type::Error();
+  if (party_type.record() != nullptr && party_type.record()->Find("country") != nullptr) {
+    std::optional<ExprId> country = FieldAccess(m, party, "country", span);
+    if (!country) return Fail(span, "screening a party whose country has no slot");
+    operands.push_back(*country);
+  }
+  static constexpr rt::ValueKind kPartKinds[] = {
+      rt::ValueKind::Bool,   rt::ValueKind::String, rt::ValueKind::String, rt::ValueKind::Decimal,
+      rt::ValueKind::String, rt::ValueKind::Int,    rt::ValueKind::String};
+  return AddNode(Op::Screen, kPartKinds[static_cast<uint8_t>(part)], rt::ValueKind::Unknown,
+                 operands, ir::ScreenImm(ListOf(ref->symbol), part), span);
+}
+
 // The dotted input path an expression denotes (`item.cn`), or nullopt when it is not one.
 std::optional<std::string> Lowerer::FieldPath(ModuleId m, const ast::Expr* e) {
   if (e == nullptr) return std::nullopt;
@@ -524,6 +562,15 @@ std::optional<std::string> Lowerer::FieldPath(ModuleId m, const ast::Expr* e) {
 }
 
 ExprId Lowerer::LowerField(ModuleId m, const ast::FieldExpr& e) {
+  if (e.object != nullptr && e.object->kind == ast::ExprKind::Call &&
+      e.object->As<ast::CallExpr>().function.text == "match") {
+    // match(P, L).field: the field's position in the Match record is its screening part.
+    const auto& call = e.object->As<ast::CallExpr>();
+    const sema::RecordField* field = sema::MatchRecordType()->Find(e.field.text);
+    if (field == nullptr || call.args.size() != 2) return Fail(e.span, "bad match() field");
+    return LowerScreen(m, call.args[0], call.args[1], static_cast<rt::ScreenPart>(field->index + 1),
+                       e.span);
+  }
   if (auto id = FieldAccess(m, e.object, e.field.text, e.span)) return *id;
   return Fail(e.span, "field access on something other than an input field path");
 }
@@ -643,6 +690,12 @@ ExprId Lowerer::LowerBinary(ModuleId m, const ast::BinaryExpr& e) {
     }
     return AddNode(e.op == B::In ? Op::In : Op::NotIn, rt::ValueKind::Bool, rt::ValueKind::Unknown,
                    {x, s}, 0, e.span);
+  }
+  if (e.op == B::Matches) {
+    const sema::NameRef* ref = e.rhs ? checked_.RefOf(m, e.rhs->id) : nullptr;
+    if (ref != nullptr && ref->kind == sema::RefKind::List) {
+      return LowerScreen(m, e.lhs, e.rhs, rt::ScreenPart::Matches, e.span);
+    }
   }
   ExprId l = Lower(m, e.lhs);
   ExprId r = Lower(m, e.rhs);
@@ -1006,6 +1059,23 @@ std::unique_ptr<Program> Lower(const sema::CheckedProgram& checked, const Source
   if (!lowerer.Run()) return nullptr;
   Compact(*program);
   program->rule_index = BuildRuleIndex(*program);
+  for (Policy& policy : program->policies) {
+    for (Rule& r : policy.rules) {
+      for (ExprId part : {r.scope_class, r.destination, r.when}) {
+        for (ExprId s : ScreensIn(*program, part)) {
+          if (std::find(r.screens.begin(), r.screens.end(), s) == r.screens.end()) {
+            r.screens.push_back(s);
+          }
+        }
+      }
+    }
+  }
+  // Entries listed or delisted on a date make screening depend on the day judged.
+  for (const rt::ScreenList& l : program->lists) {
+    for (const screening::Entry& e : l.list->entries()) {
+      program->dated |= e.listed != INT32_MIN || e.delisted != INT32_MAX;
+    }
+  }
   // Does any decision depend on the date? Only then must a record carry one (language.md 5).
   auto dated = [](const Period& p) { return !p.open(); };
   for (const Policy& policy : program->policies) {

@@ -48,6 +48,7 @@ SymbolKind KindOfDecl(ast::DeclKind k) {
     case ast::DeclKind::Let: return SymbolKind::Let;
     case ast::DeclKind::Class: return SymbolKind::Class;
     case ast::DeclKind::Group: return SymbolKind::Group;
+    case ast::DeclKind::List: return SymbolKind::List;
     case ast::DeclKind::Rule: return SymbolKind::Rule;
     case ast::DeclKind::Exception: return SymbolKind::Exception;
     default: return SymbolKind::ImportAlias;
@@ -250,6 +251,7 @@ void Checker::MarkUsed(CheckedModule& m, const Symbol* s) {
 
 void Checker::CheckModule(CheckedModule& m) {
   DeclareNames(m);
+  LoadLists(m);
   AddImportedNames(m);
   ResolveRecords(m);
   ResolveInput(m);
@@ -327,11 +329,85 @@ void Checker::DeclareNames(CheckedModule& m) {
     } else {
       m.scope[name->text] = sym.get();
       if (kind == SymbolKind::Record || kind == SymbolKind::Let || kind == SymbolKind::Class ||
-          kind == SymbolKind::Group) {
+          kind == SymbolKind::Group || kind == SymbolKind::List) {
         m.exports[name->text] = sym.get();
       }
     }
     m.symbols.push_back(std::move(sym));
+  }
+}
+
+void Checker::LoadLists(CheckedModule& m) {
+  fs::path base = fs::path(m.path).parent_path();
+  // A list or cleared file, relative to the policy file; nullopt (reported) when unreadable.
+  auto read = [&](const ast::StringLit& lit, const char* what) -> std::optional<FileId> {
+    std::string path = (base / lit.value).lexically_normal().string();
+    std::optional<std::string> text = ReadPolicyFile(path);
+    if (!text) {
+      diags_
+          .Report(DiagKind::ListNotFound, lit.span,
+                  fmt::format("cannot read the {} `{}`", what, path))
+          .Label("no such file")
+          .Help("the path is relative to the policy file; check it and the file's permissions");
+      return std::nullopt;
+    }
+    return sources_.Add(path, std::move(*text));
+  };
+  for (const auto& sym : m.symbols) {
+    if (sym->kind != SymbolKind::List) continue;
+    const auto& decl = sym->decl->As<ast::ListDecl>();
+    screening::ListFormat format = screening::ListFormat::Licit;
+    if (decl.format) {
+      if (decl.format->text == "csl") {
+        format = screening::ListFormat::Csl;
+      } else {
+        auto& d = diags_.Report(DiagKind::ClauseNotAllowed, decl.format->span,
+                                fmt::format("unknown list format `{}`", decl.format->text));
+        d.Label("not a list format");
+        d.Help(
+            "leave `format` out for Licit's columns (id,name,aliases,country,listed,delisted,"
+            "source,remarks), or write `format csl` for the Consolidated Screening List's CSV");
+      }
+    }
+    screening::Thresholds thresholds;
+    bool thresholds_ok = true;
+    for (const auto* t : {&decl.match, &decl.review}) {
+      if (*t && !((*t)->value >= 0 && (*t)->value <= 1)) {
+        diags_
+            .Report(DiagKind::ListBadThreshold, (*t)->span,
+                    fmt::format("a score threshold is between 0 and 1, found `{}`",
+                                sources_.Get((*t)->span.file)
+                                    .text()
+                                    .substr((*t)->span.begin, (*t)->span.size())))
+            .Label("out of range")
+            .Help("scores run from 0 (nothing alike) to 1 (the same name)");
+        thresholds_ok = false;
+      }
+    }
+    if (decl.match) thresholds.match = decl.match->value;
+    if (decl.review) thresholds.review = decl.review->value;
+    if (thresholds_ok && thresholds.review > thresholds.match) {
+      Span at = decl.review ? decl.review->span : decl.match->span;
+      auto& d = diags_.Report(DiagKind::ListBadThreshold, at,
+                              fmt::format("the review threshold {} is above the match threshold {}",
+                                          thresholds.review, thresholds.match));
+      d.Label("above `match`");
+      if (decl.match && decl.review) d.Also(decl.match->span, "the match threshold");
+      d.Help(
+          "scores from `review` up to `match` are possible matches (sent to review); `review` "
+          "must not exceed `match`");
+    }
+    std::optional<FileId> file = read(decl.path, "list file");
+    if (!file) continue;
+    std::unique_ptr<screening::PartyList> list =
+        screening::PartyList::Parse(sources_.Get(*file), format, diags_);
+    list->set_thresholds(thresholds);
+    if (decl.cleared) {
+      if (std::optional<FileId> cleared = read(*decl.cleared, "cleared file")) {
+        list->AddCleared(sources_.Get(*cleared), diags_);
+      }
+    }
+    program_.mutable_lists()[sym.get()] = std::move(list);
   }
 }
 

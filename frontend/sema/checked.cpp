@@ -10,6 +10,7 @@ const char* SymbolKindName(SymbolKind kind) {
     case SymbolKind::Let: return "let";
     case SymbolKind::Class: return "class";
     case SymbolKind::Group: return "group";
+    case SymbolKind::List: return "list";
     case SymbolKind::Rule: return "rule";
     case SymbolKind::Exception: return "exception";
     case SymbolKind::ImportAlias: return "import alias";
@@ -33,6 +34,11 @@ const NameRef* CheckedProgram::RefOf(ModuleId module, ast::NodeId node) const {
 const RecordType* CheckedProgram::input() const {
   if (roots_.empty()) return nullptr;
   return modules_.at(roots_.front())->input;
+}
+
+std::shared_ptr<const screening::PartyList> CheckedProgram::ListOf(const Symbol* list) const {
+  auto it = lists_.find(list);
+  return it == lists_.end() ? nullptr : it->second;
 }
 
 const GroupMembers& CheckedProgram::MembersOf(const Symbol* group) const {

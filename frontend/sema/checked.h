@@ -16,6 +16,7 @@
 #include "base/source.h"
 #include "frontend/sema/types.h"
 #include "frontend/syntax/ast.h"
+#include "screening/screening.h"
 
 namespace licit::sema {
 
@@ -41,7 +42,7 @@ struct DayRange {
 // (sorted, non-overlapping). Nested groups are expanded and their periods intersected.
 using GroupMembers = std::map<CountryId, std::vector<DayRange>>;
 
-enum class SymbolKind : uint8_t { Record, Let, Class, Group, Rule, Exception, ImportAlias };
+enum class SymbolKind : uint8_t { Record, Let, Class, Group, List, Rule, Exception, ImportAlias };
 const char* SymbolKindName(SymbolKind kind);  // "let", "class", ...
 
 // A declaration with a name in some module's namespace.
@@ -58,10 +59,10 @@ struct Symbol {
 };
 
 // What a name in an expression (a NameExpr, or a FieldExpr `T.x` through an alias) refers to.
-enum class RefKind : uint8_t { InputField, Let, Class, Group, Country };
+enum class RefKind : uint8_t { InputField, Let, Class, Group, List, Country };
 struct NameRef {
   RefKind kind = RefKind::Let;
-  const Symbol* symbol = nullptr;      // Let, Class, Group
+  const Symbol* symbol = nullptr;      // Let, Class, Group, List
   const RecordField* field = nullptr;  // InputField: a field of the module's input record
   CountryId country = 0;               // Country
 };
@@ -157,6 +158,9 @@ class CheckedProgram {
   const RecordType* input() const;
   // A group's flattened members; empty for non-groups.
   const GroupMembers& MembersOf(const Symbol* group) const;
+  // A list's entries, read when it was checked (thresholds set); null when its file could not be
+  // read or the symbol is not a list. Shared: the IR (and so a Policy) keeps the list alive.
+  std::shared_ptr<const screening::PartyList> ListOf(const Symbol* list) const;
   // The let/class/group value expressions of a symbol, for lowering.
   static const ast::Expr* ValueOf(const Symbol* symbol);
 
@@ -174,11 +178,15 @@ class CheckedProgram {
   CheckedModule& mutable_module(ModuleId id) { return *modules_.at(id); }
   std::vector<ModuleId>& mutable_roots() { return roots_; }
   std::map<const Symbol*, GroupMembers>& mutable_groups() { return groups_; }
+  std::map<const Symbol*, std::shared_ptr<const screening::PartyList>>& mutable_lists() {
+    return lists_;
+  }
 
  private:
   std::vector<std::unique_ptr<CheckedModule>> modules_;
   std::vector<ModuleId> roots_;
   std::map<const Symbol*, GroupMembers> groups_;
+  std::map<const Symbol*, std::shared_ptr<const screening::PartyList>> lists_;
   const Symbol* probe_ = nullptr;
   bool probe_is_record_ = false;
 };

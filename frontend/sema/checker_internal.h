@@ -53,6 +53,8 @@ class Checker {
   // --- declarations (check.cpp)
   void CheckModule(CheckedModule& m);
   void DeclareNames(CheckedModule& m);
+  // Reads each `list` declaration's file (and cleared file) into CheckedProgram::lists.
+  void LoadLists(CheckedModule& m);
   void AddImportedNames(CheckedModule& m);
   void ResolveRecords(CheckedModule& m);
   void ResolveInput(CheckedModule& m);
@@ -95,6 +97,10 @@ class Checker {
   Type RefType(const NameRef& ref, const ast::Expr& e, ExprContext& ctx, bool allow_group,
                const std::string& shown_name);
   Type CheckCall(const ast::CallExpr& e, ExprContext& ctx);
+  static bool IsMatchCall(const ast::Expr* e);
+  Type CheckMatchCall(const ast::CallExpr& e, ExprContext& ctx);
+  bool CheckParty(const ast::Expr* party, const Type& type, ExprContext& ctx,
+                  const std::string& what);
   Type CheckHas(const ast::CallExpr& e, ExprContext& ctx);
   Type CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx);
   Type CheckMembership(const ast::BinaryExpr& e, ExprContext& ctx);

@@ -26,6 +26,7 @@ const char* RefTag(RefKind k) {
     case RefKind::Let: return "let";
     case RefKind::Class: return "class";
     case RefKind::Group: return "group";
+    case RefKind::List: return "list";
     case RefKind::Country: return "country";
   }
   LICIT_UNREACHABLE("a RefKind outside the enum");
@@ -195,6 +196,18 @@ std::string DumpChecked(const CheckedProgram& program, const SourceManager& sour
             }
           }
           out += " }\n";
+          break;
+        }
+        case SymbolKind::List: {
+          auto list = program.ListOf(s.get());
+          out += fmt::format("  list {} = {}", s->name,
+                             Quote(s->decl->As<ast::ListDecl>().path.value));
+          if (list) {
+            out += fmt::format(" ({} entries, {} cleared, match {}, review {})",
+                               list->entries().size(), list->clearances().size(),
+                               list->thresholds().match, list->thresholds().review);
+          }
+          out += "\n";
           break;
         }
         case SymbolKind::ImportAlias:

@@ -166,6 +166,7 @@ Type Checker::RefType(const NameRef& ref, const ast::Expr& e, ExprContext& ctx, 
   if (ctx.let != nullptr && ref.kind != RefKind::Let && ref.kind != RefKind::Country) {
     const char* what = ref.kind == RefKind::InputField ? "an input field"
                        : ref.kind == RefKind::Class    ? "a class"
+                       : ref.kind == RefKind::List     ? "a list"
                                                        : "a group";
     diags_
         .Report(DiagKind::LetNotConstant, e.span,
@@ -189,6 +190,15 @@ Type Checker::RefType(const NameRef& ref, const ast::Expr& e, ExprContext& ctx, 
           .Also(ref.symbol->name_span, "declared here")
           .Help(fmt::format("test membership with `destination in {}`", shown));
       return Type::Error();
+    case RefKind::List:
+      if (allow_group) return Type::PartyList();
+      diags_.Report(DiagKind::ListAsValue, e.span, fmt::format("list `{}` is not a value", shown))
+          .Label("a restricted-party list")
+          .Also(ref.symbol->name_span, "declared here")
+          .Help(fmt::format("screen a party against it with `end_user matches {}`, or take its "
+                            "best entry with `match(end_user, {}).name`",
+                            shown, shown));
+      return Type::Error();
   }
   LICIT_UNREACHABLE("a RefKind outside the enum");
 }
@@ -211,6 +221,10 @@ Type Checker::CheckName(const ast::NameExpr& e, ExprContext& ctx, bool allow_gro
           break;
         case SymbolKind::Group:
           ref.kind = RefKind::Group;
+          ref.symbol = s;
+          break;
+        case SymbolKind::List:
+          ref.kind = RefKind::List;
           ref.symbol = s;
           break;
         default: {
@@ -282,11 +296,14 @@ Type Checker::CheckField(const ast::FieldExpr& e, ExprContext& ctx, bool allow_g
       ref.symbol = x->second;
       ref.kind = x->second->kind == SymbolKind::Let     ? RefKind::Let
                  : x->second->kind == SymbolKind::Class ? RefKind::Class
+                 : x->second->kind == SymbolKind::List  ? RefKind::List
                                                         : RefKind::Group;
       return RefType(ref, e, ctx, allow_group, shown);
     }
   }
-  Type object = Check(e.object, ctx);
+  Type object = IsMatchCall(e.object) ? CheckMatchCall(e.object->As<ast::CallExpr>(), ctx)
+                                      : Check(e.object, ctx);
+  if (IsMatchCall(e.object)) SetType(m, e.object, object);
   if (object.is_error()) return Type::Error();
   if (object.kind() != TypeKind::Record || object.record() == nullptr) {
     diags_
@@ -336,8 +353,75 @@ const RecordField* Checker::FieldPath(const ast::Expr* e, CheckedModule& m, bool
   return nullptr;
 }
 
+bool Checker::IsMatchCall(const ast::Expr* e) {
+  return e != nullptr && e->kind == ast::ExprKind::Call &&
+         e->As<ast::CallExpr>().function.text == "match";
+}
+
+// The party of `P matches L` or match(P, L): a field of the input record (at any depth) whose
+// record type has `name: string` (and maybe `country: country`). Reports E0609 otherwise.
+bool Checker::CheckParty(const ast::Expr* party, const Type& type, ExprContext& ctx,
+                         const std::string& what) {
+  if (party == nullptr || type.contains_error()) return false;
+  const RecordField* name = nullptr;
+  if (type.kind() == TypeKind::Record && type.record() != nullptr) {
+    name = type.record()->Find("name");
+  }
+  bool any_optional = false;
+  bool is_field = FieldPath(party, *ctx.module, &any_optional) != nullptr;
+  if (name != nullptr && name->type.kind() == TypeKind::String && is_field) {
+    const RecordField* country = type.record()->Find("country");
+    if (country == nullptr || country->type.kind() == TypeKind::Country) return true;
+  }
+  auto& d = diags_.Report(DiagKind::NotAParty, party->span,
+                          fmt::format("{} needs a party, found `{}`", what, type.ToString()));
+  d.Label(is_field || type.kind() != TypeKind::Record ? fmt::format("this is `{}`", type.ToString())
+                                                      : "not a field of the input record");
+  d.Help(
+      "screening takes a field of the input record whose type has `name: string` (and optionally "
+      "`country: country`), like `end_user` of type `Party`");
+  return false;
+}
+
+Type Checker::CheckMatchCall(const ast::CallExpr& e, ExprContext& ctx) {
+  if (e.args.size() != 2) {
+    for (const ast::Expr* a : e.args) Check(a, ctx);
+    diags_
+        .Report(DiagKind::WrongArgumentCount, e.span,
+                fmt::format("`match` takes 2 arguments but {} {} given", e.args.size(),
+                            e.args.size() == 1 ? "was" : "were"))
+        .Label("match(party, list)");
+    return Type::Error();
+  }
+  Type party = Check(e.args[0], ctx);
+  Type list = CheckSetRhs(e.args[1], ctx);
+  bool ok = CheckParty(e.args[0], party, ctx, "`match`");
+  if (!list.contains_error() && list.kind() != TypeKind::PartyList) {
+    diags_
+        .Report(
+            DiagKind::TypeMismatch, e.args[1] ? e.args[1]->span : e.span,
+            fmt::format("mismatched types: `match` expects a list, found `{}`", list.ToString()))
+        .Label("not a `list` declaration")
+        .Help("declare one with `list NAME = \"file.csv\"`");
+    return Type::Error();
+  }
+  return ok && !list.contains_error() ? Type::RecordOf(MatchRecordType()) : Type::Error();
+}
+
 Type Checker::CheckCall(const ast::CallExpr& e, ExprContext& ctx) {
   const std::string& f = e.function.text;
+  if (f == "match") {
+    // match(P, L) is a record only to take a field of: match(P, L).name.
+    Type t = CheckMatchCall(e, ctx);
+    if (t.is_error()) return t;
+    diags_
+        .Report(DiagKind::TypeMismatch, e.span, "`match(...)` is a record: take one of its fields")
+        .Label("a `Match` record")
+        .Help(
+            "use `.name`, `.id`, `.score`, `.source`, `.row` or `.list`, e.g. "
+            "`match(end_user, jp-control).name`");
+    return Type::Error();
+  }
   const auto& names = FunctionNames();
   if (std::find(names.begin(), names.end(), f) == names.end()) {
     for (const ast::Expr* a : e.args) Check(a, ctx);
@@ -519,7 +603,12 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
   }
   if (e.op == Op::In || e.op == Op::NotIn) return CheckMembership(e, ctx);
   Type l = Check(e.lhs, ctx);
-  Type r = Check(e.rhs, ctx);
+  // The right of `matches` may name a list (screening) as well as give a glob pattern.
+  Type r = e.op == Op::Matches ? CheckSetRhs(e.rhs, ctx) : Check(e.rhs, ctx);
+  if (e.op == Op::Matches && r.kind() == TypeKind::PartyList) {
+    CheckParty(e.lhs, l, ctx, "`matches` with a list");
+    return Type::Bool();
+  }
   // `a < b < c` was reported by the parser (E0202); its nested shape would only add a mismatch.
   if (ast::IsComparison(e.op) && e.lhs && e.lhs->kind == ast::ExprKind::Binary &&
       ast::IsComparison(e.lhs->As<ast::BinaryExpr>().op)) {
@@ -556,6 +645,18 @@ Type Checker::CheckBinary(const ast::BinaryExpr& e, ExprContext& ctx) {
     }
     case Op::Matches:
       if (!IsCodeLike(l) || r.kind() != TypeKind::String) {
+        if (l.kind() == TypeKind::Record) {
+          CheckParty(e.lhs, l, ctx, "`matches` with a party");
+          diags_
+              .Report(DiagKind::TypeMismatch, e.rhs ? e.rhs->span : e.span,
+                      fmt::format("mismatched types: a party `matches` a list, found `{}`",
+                                  r.ToString()))
+              .Label("not a `list` declaration")
+              .Help(
+                  "declare one with `list NAME = \"file.csv\"`; a glob pattern takes a string "
+                  "or code on the left");
+          return Type::Bool();
+        }
         ReportInvalidOperands(e, l, r,
                               "`matches` takes a string or code on the left and a glob pattern "
                               "string on the right");
@@ -588,6 +689,8 @@ Type Checker::CheckMembership(const ast::BinaryExpr& e, ExprContext& ctx) {
     d.Label(fmt::format("right side is `{}`", r.ToString()));
     if (r.kind() == TypeKind::String && l.kind() == TypeKind::String) {
       d.Help("to search inside a string, use `contains(text, part)`");
+    } else if (r.kind() == TypeKind::PartyList) {
+      d.Help("to screen a party against a restricted-party list, write `end_user matches LIST`");
     }
     return Type::Bool();
   }

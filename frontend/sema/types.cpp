@@ -56,6 +56,7 @@ std::string Type::ToString() const {
     case TypeKind::Money: return "money";
     case TypeKind::Code: return "code";
     case TypeKind::Group: return "group";
+    case TypeKind::PartyList: return "party list";
     case TypeKind::Set:
       return element_ && !element_->is_error() ? "set<" + element_->ToString() + ">" : "set";
     case TypeKind::List:
@@ -109,6 +110,24 @@ Type CommonType(const Type& a, const Type& b, bool* ok) {
   }
   *ok = false;
   return Type::Error();
+}
+
+const RecordType* MatchRecordType() {
+  static const RecordType* const kMatch = [] {
+    auto* r = new RecordType;
+    r->name = "Match";
+    r->qualified_name = "Match";
+    // The order is lowering's part numbers (ir::ScreenPart) less one.
+    const std::pair<const char*, Type> fields[] = {
+        {"id", Type::String()},     {"name", Type::String()}, {"score", Type::Decimal()},
+        {"source", Type::String()}, {"row", Type::Int()},     {"list", Type::String()}};
+    uint32_t index = 0;
+    for (const auto& [name, type] : fields) {
+      r->fields.push_back(RecordField{name, type, false, Span{}, index++});
+    }
+    return r;
+  }();
+  return kMatch;
 }
 
 }  // namespace licit::sema

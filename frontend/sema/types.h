@@ -28,6 +28,9 @@ enum class TypeKind : uint8_t {
   Record,
   // Not a value type: the right side of `in` when it names a country group.
   Group,
+  // Not a value type: the right side of `matches` (and match()'s second argument) when it names a
+  // restricted-party list.
+  PartyList,
 };
 
 struct RecordType;
@@ -45,6 +48,7 @@ class Type {
   static Type Money() { return Type(TypeKind::Money); }
   static Type Code() { return Type(TypeKind::Code); }
   static Type Group() { return Type(TypeKind::Group); }
+  static Type PartyList() { return Type(TypeKind::PartyList); }
   static Type SetOf(Type element);
   static Type ListOf(Type element);
   static Type RecordOf(const RecordType* record);
@@ -94,6 +98,10 @@ struct RecordType {
 // Is a value of type `from` usable where `to` is expected, with the language's implicit
 // conversions (int -> decimal; string -> code, elementwise for sets and lists)? Error types are
 // always assignable.
+// The record match(P, L) gives (screening.md): the best entry of the list for the party.
+// Fields: id, name, score, source, row, list.
+const RecordType* MatchRecordType();
+
 bool IsAssignable(const Type& from, const Type& to);
 
 // The common type of two operands or branches (int+decimal -> decimal, `{}` + set<T> -> set<T>),

@@ -60,6 +60,7 @@ const Ident* DeclName(const Decl& d) {
     case DeclKind::Let: return &d.As<LetDecl>().name;
     case DeclKind::Class: return &d.As<ClassDecl>().name;
     case DeclKind::Group: return &d.As<GroupDecl>().name;
+    case DeclKind::List: return &d.As<ListDecl>().name;
     case DeclKind::Rule: return &d.As<RuleDecl>().name;
     case DeclKind::Exception: return &d.As<ExceptionDecl>().name;
     default: return nullptr;
@@ -75,6 +76,7 @@ const char* DeclKindName(DeclKind k) {
     case DeclKind::Let: return "let";
     case DeclKind::Class: return "class";
     case DeclKind::Group: return "group";
+    case DeclKind::List: return "list";
     case DeclKind::Rule: return "rule";
     case DeclKind::Exception: return "exception";
     case DeclKind::Suspend: return "suspend";
@@ -193,6 +195,18 @@ class Dumper {
           Line(2, "(member " + m.ref.ToString() + Bound(m.since, "since") +
                       Bound(m.until, "until") + ")");
         }
+        break;
+      }
+      case DeclKind::List: {
+        const auto& l = d.As<ListDecl>();
+        Line(1, head + l.name.text + " " + At(d.span));
+        Line(2, "(file " + Q(l.path.value) + ")");
+        if (l.format) Line(2, "(format " + l.format->text + ")");
+        if (l.cleared) Line(2, "(cleared " + Q(l.cleared->value) + ")");
+        if (l.match) Line(2, fmt::format("(match {})", l.match->value));
+        if (l.review) Line(2, fmt::format("(review {})", l.review->value));
+        if (l.because) Line(2, "(because " + Q(l.because->value) + ")");
+        if (l.cite) Line(2, "(cite " + Q(l.cite->value) + ")");
         break;
       }
       case DeclKind::Rule: {

@@ -217,6 +217,7 @@ enum class DeclKind : uint8_t {
   Let,
   Class,
   Group,
+  List,
   Rule,
   Exception,
   Suspend,
@@ -304,6 +305,23 @@ struct GroupDecl : Decl {
   GroupDecl() : Decl(DeclKind::Group) {}
   Ident name;
   std::vector<GroupMember> members;
+};
+
+// `list jp-control = "lists/mofcom-control-2026.csv" format csl cleared "cleared.csv"
+//  match 0.92 review 0.85 because "..." cite "..."` (screening.md): a restricted-party list.
+struct ListDecl : Decl {
+  ListDecl() : Decl(DeclKind::List) {}
+  Ident name;
+  StringLit path;                    // relative to the policy file
+  std::optional<Ident> format;       // `csl` (checked by the checker); absent: Licit's own columns
+  std::optional<StringLit> cleared;  // the cleared-matches file, relative to the policy file
+  // Thresholds as written (the checker checks 0 <= review <= match <= 1).
+  struct Threshold {
+    double value = 0;
+    Span span;
+  };
+  std::optional<Threshold> match, review;
+  std::optional<StringLit> because, cite;
 };
 
 // `to JP, KR except CN` / `to any except CN, HK, MO`

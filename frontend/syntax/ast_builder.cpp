@@ -304,6 +304,7 @@ class Builder {
     else if (auto* c = ctx->letDecl()) d = Let(c);
     else if (auto* c = ctx->classDecl()) d = Class(c);
     else if (auto* c = ctx->groupDecl()) d = Group(c);
+    else if (auto* c = ctx->listDecl()) d = List(c);
     else if (auto* c = ctx->ruleDecl()) d = Rule(c);
     else if (auto* c = ctx->conciseRule()) d = Concise(c);
     else if (auto* c = ctx->exceptionDecl()) d = Exception(c);
@@ -443,6 +444,86 @@ class Builder {
         slot = BoundOf(b->dateBound());
       }
       d->members.push_back(std::move(member));
+    }
+    return d;
+  }
+
+  // `list NAME = "file" options...`. The grammar accepts any name first and any option word with
+  // any value, so that mistakes get a message saying what was meant.
+  ast::Decl* List(P::ListDeclContext* ctx) {
+    auto names = ctx->NAME();
+    if (names.size() < 2 || !Ok(names[0])) return nullptr;
+    if (names[0]->getText() != "list") {
+      diags_
+          .Report(DiagKind::SyntaxError, Of(names[0]),
+                  fmt::format("`{}` does not start a declaration", names[0]->getText()))
+          .Label("expected a declaration keyword")
+          .Help("a restricted-party list is declared as `list NAME = \"file.csv\"`");
+      return nullptr;
+    }
+    auto* d = module_->New<ast::ListDecl>();
+    d->name = IdentOf(names[1]);
+    if (Ok(ctx->STRING())) d->path = StringOf(ctx->STRING());
+    static const std::vector<std::string> kOptions = {"format", "cleared", "match",
+                                                      "review", "because", "cite"};
+    std::map<std::string, Span> seen;
+    for (P::ListOptionContext* o : ctx->listOption()) {
+      if (o->children.size() < 2) continue;
+      auto* key_node = dynamic_cast<TerminalNode*>(o->children[0]);
+      auto* value_node = dynamic_cast<TerminalNode*>(o->children[1]);
+      if (!Ok(key_node) || !Ok(value_node)) continue;
+      std::string key = key_node->getText();
+      Span key_span = Of(key_node), value_span = Of(value_node);
+      size_t value_type = value_node->getSymbol()->getType();
+      if (std::find(kOptions.begin(), kOptions.end(), key) == kOptions.end()) {
+        auto& diag = diags_
+                         .Report(DiagKind::ClauseNotAllowed, key_span,
+                                 fmt::format("a list has no option `{}`", key))
+                         .Label("not a list option");
+        if (auto best = ClosestMatch(key, kOptions)) {
+          diag.Help(fmt::format("did you mean `{}`?", *best));
+        } else {
+          diag.Help(
+              "a list takes `format csl`, `cleared \"file.csv\"`, `match 0.92`, `review 0.85`, "
+              "`because \"...\"` and `cite \"...\"`");
+        }
+        continue;
+      }
+      if (auto it = seen.find(key); it != seen.end()) {
+        diags_.Report(DiagKind::DuplicateClause, key_span, fmt::format("`{}` given twice", key))
+            .Also(it->second, "first given here");
+        continue;
+      }
+      seen[key] = key_span;
+      bool is_string = value_type == P::STRING;
+      bool is_number = value_type == P::DECIMAL || value_type == P::INT;
+      if (key == "format") {
+        if (value_type != P::NAME) {
+          diags_.Report(DiagKind::SyntaxError, value_span, "`format` takes a name")
+              .Help("write `format csl` for the Consolidated Screening List's columns");
+          continue;
+        }
+        d->format = IdentOf(value_node);
+      } else if (key == "match" || key == "review") {
+        if (!is_number) {
+          diags_
+              .Report(DiagKind::ListBadThreshold, value_span,
+                      fmt::format("`{}` takes a score between 0 and 1", key))
+              .Help(key == "match" ? "for example `match 0.92`" : "for example `review 0.85`");
+          continue;
+        }
+        ast::ListDecl::Threshold t{std::strtod(value_node->getText().c_str(), nullptr), value_span};
+        (key == "match" ? d->match : d->review) = t;
+      } else {
+        if (!is_string) {
+          diags_.Report(DiagKind::SyntaxError, value_span, fmt::format("`{}` takes a string", key));
+          continue;
+        }
+        ast::StringLit lit = StringOf(value_node);
+        if (key == "cleared") d->cleared = lit;
+        else if (key == "because") d->because = lit;
+        else d->cite = lit;
+      }
     }
     return d;
   }

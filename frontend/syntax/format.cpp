@@ -210,6 +210,7 @@ class Formatter {
     if (auto* c = decl->letDecl()) return Binding(c->LET(), c->NAME(), c->ASSIGN(), c->expr());
     if (auto* c = decl->classDecl()) return Binding(c->CLASS(), c->NAME(), c->ASSIGN(), c->expr());
     if (auto* c = decl->groupDecl()) return Group(c);
+    if (auto* c = decl->listDecl()) return PartyList(c);
     if (auto* c = decl->ruleDecl()) return Rule(c);
     if (auto* c = decl->conciseRule()) return Concise(c);
     if (auto* c = decl->exceptionDecl()) return Exception(c);
@@ -277,6 +278,17 @@ class Formatter {
     }
     return d_.Concat({Tok(c->GROUP()), Space(), Tok(c->NAME()), Space(), Tok(c->ASSIGN()), Space(),
                       List(c->LBRACE(), members, c->COMMA(), c->RBRACE(), true, /*top=*/true)});
+  }
+
+  // list NAME = "file": on one line with its options when it fits, else one option per line.
+  DocId PartyList(LicitParser::ListDeclContext* c) {
+    std::vector<DocId> head{Tok(c->NAME(0)),  Space(), Tok(c->NAME(1)), Space(),
+                            Tok(c->ASSIGN()), Space(), Tok(c->STRING())};
+    for (auto* option : c->listOption()) {
+      head.push_back(d_.Line());
+      head.push_back(Spaced(option));
+    }
+    return d_.Group(d_.Concat(std::move(head)));
   }
 
   // A declaration with clauses: on one line when it fits, else each clause on a line of its own.

@@ -93,6 +93,7 @@ std::string_view DeclarationNoun(antlr4::RuleContext* ctx) {
       case LicitParser::RuleLetDecl: return "this let";
       case LicitParser::RuleClassDecl: return "this class";
       case LicitParser::RuleGroupDecl: return "this group";
+      case LicitParser::RuleListDecl: return "this list";
       case LicitParser::RuleRuleDecl: return "this rule";
       case LicitParser::RuleConciseRule: return "this rule";
       case LicitParser::RuleExceptionDecl: return "this exception";

@@ -92,6 +92,8 @@ class Decision:
     licenses = property(lambda self: self._dict.get("licenses", []))
     unknowns = property(lambda self: self._dict.get("unknowns", []))
     waived = property(lambda self: self._dict.get("waived", []))
+    # Parties that rules which fired found on restricted-party lists (docs/screening.md).
+    matches = property(lambda self: self._dict.get("matches", []))
     error = property(lambda self: self._dict.get("error"))
 
     def to_json(self):

@@ -81,8 +81,14 @@ TEST_CASE("digest: equal for equal sources, different for any change", "[api]") 
   CHECK(digest_of({{"other.licit", kMain}, {"lib/common.licit", kCommon}}) != a);
   // The same policy from disk and from memory: the same digest when the path is the same.
   licit::Compilation from_disk = engine.compile_files({licit_test::ExamplePolicyPath()});
-  licit::Compilation from_memory =
-      engine.compile_sources({{licit_test::ExamplePolicyPath(), licit_test::ExamplePolicyText()}});
+  // Its restricted-party lists come along as files that are not roots (compile_sources(files,
+  // roots)): they are sources of the policy, in its digest, and nothing is read from disk.
+  const std::string lists = std::string(LICIT_SOURCE_DIR) + "/examples/lists/";
+  licit::Compilation from_memory = engine.compile_sources(
+      {{licit_test::ExamplePolicyPath(), licit_test::ExamplePolicyText()},
+       {lists + "mofcom-control-2026.csv", licit_test::ReadFile(lists + "mofcom-control-2026.csv")},
+       {lists + "mofcom-watch-2026.csv", licit_test::ReadFile(lists + "mofcom-watch-2026.csv")}},
+      1);
   REQUIRE(from_disk.ok());
   REQUIRE(from_memory.ok());
   CHECK(from_disk.policy().digest() == from_memory.policy().digest());

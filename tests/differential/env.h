@@ -1,5 +1,5 @@
-// Test sizes from the environment: LICIT_* variables let a long run (or a quick one) change how many
-// policies and records a randomized test tries without recompiling.
+// Test sizes from the environment: LICIT_* variables let a long run (or a quick one) change how
+// many policies and records a randomized test tries without recompiling.
 #pragma once
 
 #include <cstdint>

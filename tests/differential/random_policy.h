@@ -1,7 +1,9 @@
 // The random well-typed policy and record generator shared by the differential tests (seeded),
 // the two-engine fuzz target (tests/fuzz/fuzz_engines.cpp, byte-driven) and bench/diff_engines:
 // policies over one record type with groups, classes, rules with every clause, exceptions,
-// suspensions and defaults; records with missing and null fields, so unknowns are exercised.
+// suspensions and defaults; records with missing and null fields, so unknowns are exercised; a
+// restricted-party list (a file written once per process, with a cleared file) screened with
+// `matches` and `match()`, and party names exact, near and far from its entries.
 //
 // Three shapes of policy, so that the JIT's fast path is exercised as much as its basics:
 //  - mixed: a few rules of every clause and condition (one in seven with 8-24 rules);
@@ -17,9 +19,13 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace licit::testing {
 
@@ -80,6 +86,7 @@ class Gen {
                   : roll < shares.wide + shares.dispatch ? Shape::Dispatch
                                                          : Shape::Mixed;
     classes_ = 0;
+    lists_ = 0;
     groups_ = Int(0, 2);
     std::string s = "policy diff.gen\n\n";
     s += "record Party { name: string, country: country?, kind: string? }\n";
@@ -98,6 +105,13 @@ class Gen {
         if (d == 2) s += " until " + Date();
       }
       s += "}\n";
+    }
+    if (Chance(35)) {
+      // Thresholds sometimes other than the defaults, so both bands move.
+      s += "list L0 = \"" + ListFile() + "\" cleared \"" + ClearedFile() + "\"";
+      if (Chance(30)) s += Pick(kThresholds);
+      s += "\n";
+      lists_ = 1;
     }
     int nclasses = Int(0, 3);
     for (int c = 0; c < nclasses; ++c) {
@@ -230,7 +244,7 @@ class Gen {
   }
 
   std::string Leaf() {
-    switch (Int(0, 33)) {
+    switch (Int(0, 36)) {
       case 0: return "destination == " + Country();
       case 1: return "destination in {" + Country() + ", " + Country() + "}";
       case 2:
@@ -270,8 +284,70 @@ class Gen {
         if (classes_ > 0) return "c" + std::to_string(Int(0, classes_ - 1));
         return "has(eccn)";
       case 32: return "date >= 2025-03-01";
+      case 33:
+      case 34:
+        if (lists_ > 0) return Chance(70) ? "end_user matches L0" : "not (end_user matches L0)";
+        return "true";
+      case 35:
+        if (lists_ > 0) {
+          switch (Int(0, 3)) {
+            case 0: return "match(end_user, L0).score >= 0.9";
+            case 1: return "match(end_user, L0).source == \"s1\"";
+            case 2: return "match(end_user, L0).row > 4";
+            default: return "match(end_user, L0).id == \"E3\"";
+          }
+        }
+        return "false";
       default: return Chance(50) ? "true" : "false";
     }
+  }
+
+  // The list every generated policy screens with (written once per process into the temporary
+  // directory): entries with aliases, countries, listing dates and sources, so a name is a match,
+  // a near miss or neither depending on the record's party, country and date.
+  static std::string ListFile() {
+    static const std::string path =
+        WriteOnce("list",
+                  "id,name,aliases,country,listed,delisted,source\n"
+                  "E1,Kawasaki Heavy Industries Aerospace Systems Co.,KHI Aerospace "
+                  "Systems,JP,2025-02-24,,s1\n"
+                  "E2,Nordwind Optics GmbH,Nordwind Optik,DE;FR,,,s2\n"
+                  "E3,Beispiel Hochfrequenz Technik GmbH,,,2024-06-01,2025-12-31,s1\n"
+                  "E4,Tokyo Precision Instruments,,JP,,,s2\n"
+                  "E5,Red Star Trading Company,,CN,2025-01-01,,s1\n"
+                  "E6,三菱重工業株式会社,Mitsubishi Heavy Industries,JP,,,s2\n");
+    return path;
+  }
+  // The same entries without listing dates (for tests that need an undated program).
+  static std::string UndatedListFile() {
+    static const std::string path = WriteOnce(
+        "undated-list",
+        "id,name,aliases,country,listed,delisted,source\n"
+        "E1,Kawasaki Heavy Industries Aerospace Systems Co.,KHI Aerospace Systems,JP,,,s1\n"
+        "E2,Nordwind Optics GmbH,Nordwind Optik,DE;FR,,,s2\n"
+        "E3,Beispiel Hochfrequenz Technik GmbH,,,,,s1\n"
+        "E4,Tokyo Precision Instruments,,JP,,,s2\n"
+        "E5,Red Star Trading Company,,CN,,,s1\n"
+        "E6,三菱重工業株式会社,Mitsubishi Heavy Industries,JP,,,s2\n");
+    return path;
+  }
+  static std::string ClearedFile() {
+    static const std::string path =
+        WriteOnce("cleared",
+                  "party,entry,decided_by,decided_on,note\n"
+                  "Nordwind Optic,E2,tester,2025-01-01,a different company\n"
+                  "Red Star Trading,E5,tester,2025-01-01,\n");
+    return path;
+  }
+  static std::string WriteOnce(const char* what, const char* text) {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+    if (ec) dir = ".";
+    std::string path = (dir / ("licit-random-" + std::string(what) + "-" +
+                               std::to_string(static_cast<unsigned long>(::getpid())) + ".csv"))
+                           .string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
   }
 
   // --- records ---------------------------------------------------------------------------------
@@ -296,7 +372,7 @@ class Gen {
     opt("hs", "\"" + Pick(kHs) + "\"");
     opt("value", "\"" + Pick(kMoney) + "\"");
     opt("tags", Chance(50) ? "[\"x\",\"y\"]" : "[\"y\"]");
-    std::string party = "{\"name\":\"p\"";
+    std::string party = "{\"name\":\"" + Pick(kPartyNames) + "\"";
     if (Int(0, 3) > 0) party += ",\"country\":\"" + Country() + "\"";
     int k = Int(0, 4);
     if (k == 1) party += ",\"kind\":null";
@@ -315,6 +391,8 @@ class Gen {
   bool from_bytes_ = false;
   int classes_ = 0;
   int groups_ = 0;
+  int lists_ = 0;
+
   Shape last_shape_ = Shape::Mixed;
   inline static const std::vector<std::string> kCountries = {"JP", "KR", "DE", "CN",
                                                              "US", "FR", "IR"};
@@ -331,6 +409,29 @@ class Gen {
   inline static const std::vector<std::string> kMoney = {"100.00 USD", "2500 USD", "900 EUR",
                                                          "1000 USD"};
   inline static const std::vector<std::string> kKinds = {"military", "government", "commercial"};
+  // Exact names and aliases, legal forms and punctuation, typos, word order, initialisms, CJK,
+  // cleared names and names far from every entry.
+  inline static const std::vector<std::string> kPartyNames = {
+      "p",
+      "Kawasaki Heavy Industries Aerospace Systems Co.",
+      "KAWASAKI HEAVY INDUSTRIES, LTD., AEROSPACE SYSTEMS COMPANY",
+      "Kawasaki Heavy Industries Aerospace",
+      "KHI Aerospace",
+      "Nordwind Optics",
+      "Nordwind Optic",
+      "Nordwind Optiks",
+      "Beispiel Hochfrequenz GmbH",
+      "Hochfrequenz Technik Beispiel",
+      "Tokyo Precision Instrument",
+      "Tokyo Electron",
+      "Red Star Trading",
+      "Red Star Trading Co",
+      "三菱重工業",
+      "Mitsubishi Heavy Industries, Ltd.",
+      "Acme Widgets",
+  };
+  inline static const std::vector<std::string> kThresholds = {
+      " match 0.95 review 0.80", " review 0.90", " match 0.88", " match 1 review 1"};
   inline static const std::vector<Field> kKeyFields = {{"eccn", true, false, &kCodes},
                                                        {"eccn", true, false, &kCodes},
                                                        {"destination", false, true, &kCountries},

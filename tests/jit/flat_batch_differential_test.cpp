@@ -31,12 +31,19 @@ namespace {
 using testing::Gen;
 
 // The policy without anything that makes a decision depend on the date (ir::Program::dated):
-// rule and exception periods, suspensions, group membership periods. Conditions may still read
+// rule and exception periods, suspensions, group membership periods, list entries' listing
+// dates. Conditions may still read
 // the `date` field.
 std::string Undated(const std::string& text) {
   static const std::regex period(" (since|until) [0-9]{4}-[0-9]{2}-[0-9]{2}");
   static const std::regex suspension("\nsuspend [^\n]*");
-  return std::regex_replace(std::regex_replace(text, suspension, ""), period, "");
+  std::string out = std::regex_replace(std::regex_replace(text, suspension, ""), period, "");
+  // List entries listed or delisted on a date make screening depend on the day too.
+  const std::string dated_list = testing::Gen::ListFile();
+  for (size_t at; (at = out.find(dated_list)) != std::string::npos;) {
+    out.replace(at, dated_list.size(), testing::Gen::UndatedListFile());
+  }
+  return out;
 }
 
 // The policy with `date` optional, so that records without one read (rt::Record then has no day;

@@ -8,6 +8,7 @@ at the CLI; from a shell:
 import datetime
 import json
 import os
+import shutil
 import stat
 import subprocess
 import threading
@@ -95,6 +96,21 @@ def test_compile_error_has_diagnostics():
         licit.compile_source(b"policy p")
 
 
+def test_a_listed_party_is_named_in_the_decision(policy):
+    base = json.loads(example_lines()[0])
+    listed = dict(base, date="2026-03-01", destination="JP",
+                  end_user={"name": "KAWASAKI HEAVY INDUSTRIES, LTD., AEROSPACE SYSTEMS COMPANY"},
+                  item={"cn": "9A001"})
+    d = policy.decide(json.dumps(listed))
+    assert d.effect == "deny"
+    assert [m["entry"] for m in d.matches] == ["Kawasaki Heavy Industries Aerospace Systems Co."]
+    assert d.matches[0]["list"] == "jp-control" and d.matches[0]["score"] == 1.0
+    near = dict(listed, end_user={"name": "Kawasaki Heavy Industries Aerospace"})
+    d = policy.decide(json.dumps(near))
+    assert d.matches == []
+    assert any(u["reason"].startswith("possible match:") for u in d.unknowns)
+
+
 def test_compile_source_and_a_directory(tmp_path, policy):
     with open(POLICY, encoding="utf-8") as f:
         text = f.read()
@@ -103,6 +119,8 @@ def test_compile_source_and_a_directory(tmp_path, policy):
     assert again.decide(line).to_json() == policy.decide(line).to_json()
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "p.licit").write_text(text)
+    # The policy's restricted-party lists travel with it, relative to the policy file.
+    shutil.copytree(os.path.join(os.path.dirname(POLICY), "lists"), tmp_path / "sub" / "lists")
     (tmp_path / "notes.txt").write_text("not a policy")
     from_dir = licit.compile_files(str(tmp_path))
     assert from_dir.names == policy.names

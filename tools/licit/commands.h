@@ -25,6 +25,7 @@ extern const Command kTestCommand;
 extern const Command kFmtCommand;
 extern const Command kLspCommand;
 extern const Command kDiffCommand;
+extern const Command kMatchCommand;
 extern const Command kAnalyzeCommand;
 extern const Command kReplCommand;
 extern const Command kServeCommand;

@@ -16,8 +16,9 @@ namespace {
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*> kCommands = {
-      &kCheckCommand, &kDumpCommand, &kRunCommand,   &kEvalCommand, &kExplainCommand, &kTestCommand,
-      &kFmtCommand,   &kReplCommand, &kServeCommand, &kLspCommand,  &kAnalyzeCommand, &kDiffCommand,
+      &kCheckCommand,   &kDumpCommand, &kRunCommand,   &kEvalCommand,  &kExplainCommand,
+      &kTestCommand,    &kFmtCommand,  &kReplCommand,  &kServeCommand, &kLspCommand,
+      &kAnalyzeCommand, &kDiffCommand, &kMatchCommand,
   };
   return kCommands;
 }

@@ -169,7 +169,8 @@ class LICIT_API Compilation {
  private:
   friend class Engine;
   friend class Workspace;
-  friend class Policy;  // analyze() returns its findings as a Compilation
+  friend class Policy;     // analyze() returns its findings as a Compilation
+  friend class PartyList;  // a list file's diagnostics are a Compilation without a policy
   explicit Compilation(std::shared_ptr<const detail::CompiledState> state);
   std::shared_ptr<const detail::CompiledState> state_;
 };
@@ -236,9 +237,11 @@ class LICIT_API Engine {
   Compilation compile_source(std::string_view name, std::string_view text) const;
 
   // Compiles policy files held in memory, (path, text) pairs, all of them roots in the order
-  // given: an editor's unsaved buffers, a service's `/v1/check`. Relative imports resolve among
-  // the given paths (against the importing file's directory, as on disk) and `std.*` as usual;
-  // nothing is read from disk: importing a path not given is E0311 (cannot read).
+  // given: an editor's unsaved buffers, a service's `/v1/check`. Relative imports (and the files
+  // `list` declarations name) resolve among the given paths (against the importing file's
+  // directory, as on disk) and `std.*` as usual; nothing is read from disk: importing a path not
+  // given is E0311 (cannot read), a list file not given E0601. Give list files after the roots,
+  // with the overload below.
   Compilation compile_sources(const std::vector<std::pair<std::string, std::string>>& files) const;
   // The same, with only the first `roots` files as roots; the others can only be imported (the
   // files a Policy was compiled from, Policy::sources(), to compile it again elsewhere).
@@ -281,6 +284,19 @@ struct Waiver {
 struct Unknown {
   std::string rule;
   std::string reason;
+};
+
+// A party that a rule which fired screened and found on a restricted-party list (screening.md).
+struct ListedParty {
+  std::string rule;
+  std::string list;
+  std::string party;    // the field screened: "end_user"
+  std::string name;     // the party's name in the record
+  std::string entry;    // the entry's name in the list
+  std::string matched;  // the entry's name or alias that scored best
+  std::string id;       // the entry's id ("" when the list has none)
+  uint32_t row = 0;     // the entry's line in the list file
+  double score = 0;     // two decimal places; 1 for an equal name or alias
 };
 
 // One policy's own effect, when several policies decide together.
@@ -330,6 +346,7 @@ class LICIT_API Decision {
   std::vector<Waiver> waived() const;
   std::vector<std::string> licenses() const;  // licences needed (when the effect is License)
   std::vector<Unknown> unknowns() const;
+  std::vector<ListedParty> matches() const;  // parties found on lists by rules that fired
   std::vector<PolicyEffect> policies() const;
 
   // One JSON line, byte for byte what `licit run` and `licit eval` write (no trailing newline).
@@ -758,6 +775,9 @@ struct SessionValue {
   std::string value;  // as Licit source writes it: "JP", "\"military\"", "unknown"
   bool known = false;
   std::string unknown_reason;  // when !known: "end_user.kind is missing"
+  // For `party matches list`: the entry screening found, with its score and row (or that none
+  // resembles the party, or a clearance), whatever the value.
+  std::string note;
 };
 
 // A named declaration visible in the session (for :rules, :show and completion).
@@ -937,6 +957,124 @@ class LICIT_API Workspace {
 
  private:
   std::unique_ptr<detail::WorkspaceState> state_;
+};
+
+// --- Party lists: an analyst's look at a restricted-party list (`licit match`) ---------------
+//
+// The lists a policy screens parties against (`list csl = "consolidated.csv" format csl`,
+// docs/screening.md), read on their own and searched by name, as the Consolidated Screening
+// List's search or OFAC's Sanctions List Search do:
+//
+//   licit::PartyList list = licit::PartyList::load("lists/mofcom-control-2026.csv");
+//   if (!list.ok()) { std::cerr << list.diagnostics().diagnostics_text(); return 1; }
+//   std::vector<licit::ListMatch> found;
+//   std::string error;
+//   list.search({.name = "Kawasaki Heavy Industries Aerospace"}, &found, &error);
+//
+// The same matcher as the policies' `matches` (and both engines): the same normalisation, scores
+// and thresholds, so a name scored here is scored the same inside a rule.
+
+namespace detail {
+struct PartyListState;
+}  // namespace detail
+
+// How to read a list file.
+struct ListOptions {
+  // The US Consolidated Screening List's CSV columns (`name`, `alt_names`, `addresses`,
+  // `start_date`, `end_date`, `source`, `entity_number`; a policy's `format csl`) instead of
+  // Licit's (`id,name,aliases,country,listed,delisted,source,remarks`).
+  bool csl = false;
+  // A cleared-matches file (`party,entry,decided_by,decided_on,note`: reviewed near misses that
+  // are not the entry); empty for none.
+  std::string cleared;
+  // Score thresholds, each in [0, 1] with review <= match (a policy's `match X review Y`); unset:
+  // 0.92 and 0.85. A score from `match` up is a match, from `review` up to `match` a possible
+  // match, below `review` none.
+  std::optional<double> match, review;
+};
+
+// A name to look up.
+struct ListQuery {
+  std::string name;  // as a person writes it: any case, punctuation and legal forms
+  // An ISO 3166-1 alpha-2 code ("JP", also "jp"): entries whose countries are given and do not
+  // include it are left out. Unset: countries are ignored.
+  std::optional<std::string> country;
+  // A day "YYYY-MM-DD": entries not listed on that day (before `listed`, from `delisted` on) are
+  // left out. Unset: listing dates are ignored (every entry, past and future ones too).
+  std::optional<std::string> date;
+  size_t top = 5;  // at most this many results
+};
+
+// One entry of a list that resembles the name searched, and how much. Plain data.
+struct ListMatch {
+  // "match" (score at least the match threshold, or an exact name or alias), "possible" (from
+  // the review threshold up), "none" (below it: shown for context, not a finding), or "cleared":
+  // an entry a person reviewed and cleared for this name (cleared_*), no match whatever its score.
+  std::string verdict;
+  double score = 0;     // in [0, 1], rounded to 2 places as the thresholds see it
+  bool exact = false;   // the normalised name equals the entry's normalised name or an alias
+  uint32_t row = 0;     // the entry's line in the list file (the header is line 1)
+  std::string id;       // the entry's id ("" when the list gives none: `row` identifies it)
+  std::string name;     // the entry's name, as written in the file
+  std::string matched;  // the entry's name or alias that scored best, as written
+  std::string source, remarks;
+  std::vector<std::string> countries;           // ISO codes; empty: any country
+  std::optional<std::string> listed, delisted;  // "YYYY-MM-DD"; unset: open-ended
+  // For verdict "cleared": who cleared the pair, on which day and why (the cleared file's
+  // decided_by, decided_on and note; unset when its cell is empty).
+  std::optional<std::string> cleared_by, cleared_on, cleared_note;
+};
+
+// A restricted-party list read from its file (and its cleared file). Immutable; cheap to copy
+// (shared); search() is safe to call from many threads at once.
+class LICIT_API PartyList {
+ public:
+  PartyList();  // an empty list: !ok(), no entries, no diagnostics
+  ~PartyList();
+  PartyList(const PartyList&);
+  PartyList(PartyList&&) noexcept;
+  PartyList& operator=(const PartyList&);
+  PartyList& operator=(PartyList&&) noexcept;
+
+  // Reads the list file at `path` (and options.cleared). Problems are diagnostics at the file's
+  // line and column, as in a policy: an unreadable file (E0601, no location), malformed CSV, a
+  // missing column, a row without a name, a bad date or country code (rows with errors are left
+  // out), a cleared entry naming no entry, thresholds out of range (E0607). Never throws.
+  static PartyList load(const std::string& path, const ListOptions& options = {});
+
+  // True when the files were read without errors (warnings allowed).
+  bool ok() const noexcept;
+  // The path given to load().
+  const std::string& path() const noexcept;
+  // Entries read (rows with errors are not entries).
+  size_t size() const noexcept;
+  // The thresholds in force (ListOptions or the defaults).
+  double match_threshold() const noexcept;
+  double review_threshold() const noexcept;
+  // The diagnostics of load(), with source lines and carets (diagnostics_text, _json, counts).
+  // Its policy() is always empty; its ok() is ok().
+  const Compilation& diagnostics() const noexcept;
+
+  // The entries that resemble query.name best, best first (ties by row), at most query.top.
+  // Entries with nothing in common with the name are not results, so `out` may be empty. False
+  // with *error (one line, for a usage message) for a bad country code or date, and on a list
+  // that is not ok(). Cleared entries are results with verdict "cleared" at their own score,
+  // unless the name is exact (clearing never applies to an exact name or alias).
+  bool search(const ListQuery& query, std::vector<ListMatch>* out, std::string* error) const;
+  // One JSON document (no trailing newline), as `licit match --diagnostics=json` prints it:
+  // {"list":PATH,"entries":N,"thresholds":{"match":X,"review":Y},"query":{"name","normalized",
+  //  "country","date","top"},"results":[{"verdict","score","exact","row","id","name","matched",
+  //  "countries","listed","delisted","source","remarks","cleared"}]}; unset fields are null,
+  // "cleared" is {"by","on","note"} or null.
+  std::string to_json(const ListQuery& query, const std::vector<ListMatch>& results) const;
+
+  // A name as the matcher compares it: case folded, diacritics and legal forms dropped (Co.,
+  // Ltd., GmbH, 株式会社, ...), `&` as `and`, punctuation and spaces collapsed:
+  // normalize("Kawasaki Heavy Industries, Ltd.") == "kawasaki heavy industries".
+  static std::string normalize(std::string_view name);
+
+ private:
+  std::shared_ptr<const detail::PartyListState> state_;
 };
 
 }  // namespace licit

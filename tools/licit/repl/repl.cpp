@@ -166,6 +166,11 @@ std::string Repl::RenderDecision(const Decision& d) const {
   for (const Unknown& u : d.unknowns()) {
     out += fmt::format("  unknown  {}: {}\n", u.rule, u.reason);
   }
+  for (const ListedParty& m : d.matches()) {
+    std::string alias = m.matched == m.entry ? "" : fmt::format("alias \"{}\", ", m.matched);
+    out += fmt::format("  listed   {}: {} \"{}\" ~ \"{}\" ({}{:.2f}, {} row {})\n", m.rule, m.party,
+                       m.name, m.entry, alias, m.score, m.list, m.row);
+  }
   std::vector<std::string> licences = d.licenses();
   if (!licences.empty()) {
     out += "  licences:";
@@ -190,6 +195,8 @@ std::string Repl::Expression(std::string_view input) {
   if (!v.ok) return v.diagnostics;
   std::string out = Paint(v.value, v.known ? kBold : kMagenta) + " : " + Paint(v.type, kCyan);
   if (!v.known && !v.unknown_reason.empty()) out += "  (" + v.unknown_reason + ")";
+  // A possible match's reason already names the entry; a true or false says it here.
+  if (v.known && !v.note.empty()) out += "  (" + v.note + ")";
   return out + "\n";
 }
 

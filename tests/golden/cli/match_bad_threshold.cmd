@@ -1,0 +1,1 @@
+match fixtures/screening/parties.csv --name "Acme" --match 1.5

@@ -1,0 +1,1 @@
+match fixtures/screening/parties.csv --name "Golden Crescent Shipping Agency" --cleared fixtures/screening/parties-cleared.csv --top 2

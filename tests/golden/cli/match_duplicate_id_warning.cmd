@@ -1,0 +1,1 @@
+match fixtures/screening/duplicate-id.csv --name "Baltic Amber Logistics"

@@ -1,0 +1,1 @@
+match fixtures/screening/broken.csv --name "Good Trading"

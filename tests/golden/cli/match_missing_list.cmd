@@ -1,0 +1,1 @@
+match fixtures/screening/no-such-list.csv --name "Acme"

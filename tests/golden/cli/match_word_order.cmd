@@ -1,0 +1,1 @@
+match fixtures/screening/parties.csv --name "Aerospace Systems Kawasaki Heavy Industries"
