@@ -57,7 +57,8 @@ clean:
 # generated 1,000- and 10,000-rule policies, the reference policies when node is installed, and
 # bench_interp: the reference workload (1M records) through the interpreter and `licit run`;
 # bench_api: the embedding API's overhead over the engine (docs/embedding.md, "Speed");
-# screening_bench: party screening, 1 M names against a 20,000-entry list.
+# screening_bench: party screening, 1 M names against a 20,000-entry list; bench/screening/run.sh:
+# the same through `licit run`.
 .PHONY: bench
 bench: deps
 	cmake --preset release -B build/bench
@@ -72,6 +73,7 @@ bench: deps
 	./build/bench/bench/bench_interp
 	./build/bench/bench/bench_api
 	./build/bench/bench/screening_bench
+	bench/screening/run.sh build/bench
 
 # The HTTP load benchmark of `licit serve` (bench/README.md, "licit serve (HTTP)"): the same
 # release build in build/bench, then bench/server/run.sh, which starts the server itself and drives

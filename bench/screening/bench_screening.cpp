@@ -13,7 +13,11 @@
 // Prints markdown tables; exits 1 when the goal (500,000 records/s on the reference-like
 // workload, cache on from empty) is missed.
 //
-//   screening_bench [--entries N] [--names N] [--runs N] [--no-goal]
+//   screening_bench [--entries N] [--names N] [--runs N] [--no-goal] [--write DIR]
+//
+// --write DIR also writes the workload for `licit run` (bench/screening/run.sh): DIR/list.csv
+// (the generated list), DIR/records.jsonl (the reference-like records as std.trade shipments
+// whose end user is the party) and DIR/policy.licit (a rule screening the end user), then exits.
 
 #include <chrono>
 #include <cstdio>
@@ -29,6 +33,7 @@
 #include "base/date.h"
 #include "base/diagnostic.h"
 #include "base/iso_codes.h"
+#include "base/json.h"
 #include "base/source.h"
 #include "base/text.h"
 #include "screening/internal.h"
@@ -229,6 +234,7 @@ size_t RssBytes() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string write_dir;
   size_t entries = 20000, names = 1000000;
   int runs = 3;
   bool goal = true;
@@ -239,6 +245,8 @@ int main(int argc, char** argv) {
       names = std::strtoull(argv[++i], nullptr, 10);
     } else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) {
       runs = std::atoi(argv[++i]);
+    } else if (!std::strcmp(argv[i], "--write") && i + 1 < argc) {
+      write_dir = argv[++i];
     } else if (!std::strcmp(argv[i], "--no-goal")) {
       goal = false;
     } else {
@@ -335,6 +343,29 @@ int main(int argc, char** argv) {
     r.party = static_cast<uint32_t>(rng.Below(parties.size()));
     r.day = first_day + static_cast<licit::DayNumber>(rng.Below(911));
     if (!rng.Chance(10)) r.country = licit::FindCountry(kDest[rng.Below(7)]);
+  }
+  if (!write_dir.empty()) {
+    // The same records as shipments for `licit run` (bench/screening/run.sh).
+    std::ofstream(write_dir + "/list.csv", std::ios::binary) << g.csv;
+    std::ofstream(write_dir + "/policy.licit", std::ios::binary)
+        << "policy bench.screening\nimport std.trade\n\n"
+           "list generated = \"list.csv\"\n\n"
+           "rule listed-end-user: deny to any\n  when end_user matches generated\n";
+    std::ofstream out(write_dir + "/records.jsonl", std::ios::binary);
+    std::string line;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const Record& r = records[i];
+      line =
+          fmt::format(R"({{"id":"S{:07}","date":"{}","destination":"{}","end_user":{{"name":{})",
+                      i + 1, licit::FormatDate(r.day),
+                      r.country ? licit::AllCountries()[*r.country].code : std::string_view("CN"),
+                      licit::JsonQuote(parties[r.party]));
+      if (r.country)
+        line += fmt::format(R"(,"country":"{}")", licit::AllCountries()[*r.country].code);
+      line += "},\"item\":{}}\n";
+      out << line;
+    }
+    return 0;
   }
   struct Row {
     const char* what;

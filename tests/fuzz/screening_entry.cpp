@@ -34,8 +34,8 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return out;
 }
 
-void CheckHitKind(std::string_view data, const screening::Hit& hit,
-                  const screening::Thresholds& t, std::string_view name) {
+void CheckHitKind(std::string_view data, const screening::Hit& hit, const screening::Thresholds& t,
+                  std::string_view name) {
   if (!(hit.score >= 0 && hit.score <= 1)) Fail(data, "a score outside [0, 1]");
   using Kind = screening::Hit::Kind;
   Kind want = hit.exact || hit.score >= t.match ? Kind::Match

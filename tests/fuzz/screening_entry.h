@@ -21,10 +21,10 @@ namespace licit::fuzz {
 // Counters over every input run in this process (the replay test shows them).
 struct ScreeningStats {
   uint64_t inputs = 0;
-  uint64_t entries = 0;    // entries read
-  uint64_t screened = 0;   // names screened
-  uint64_t matches = 0;    // of those, matches
-  uint64_t possible = 0;   // possible matches
+  uint64_t entries = 0;   // entries read
+  uint64_t screened = 0;  // names screened
+  uint64_t matches = 0;   // of those, matches
+  uint64_t possible = 0;  // possible matches
   uint64_t diagnostics = 0;
 };
 
