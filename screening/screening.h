@@ -97,9 +97,9 @@ struct Hit {
   enum class Kind : uint8_t { None, Possible, Match };
   Kind kind = Kind::None;
   const Entry* entry = nullptr;  // the best entry not cleared (null when nothing resembles)
-  std::string matched;           // the entry's name or alias that scored best, as written
-  double score = 0;              // rounded to 2 places before thresholds are applied
-  bool exact = false;            // a normalised name or alias equals the party's normalised name
+  std::string_view matched;  // the entry's name or alias that scored best (points into the entry)
+  double score = 0;          // rounded to 2 places before thresholds are applied
+  bool exact = false;        // a normalised name or alias equals the party's normalised name
   // When the best candidate that would have been a match or possible match was cleared: its
   // clearance (and `cleared_entry` the entry); the hit then describes the best remaining one.
   const Clearance* cleared = nullptr;

@@ -213,7 +213,7 @@ bool PartyList::search(const ListQuery& query, std::vector<ListMatch>* out,
     ListMatch m = Describe(*hit.entry);
     m.score = hit.score;
     m.exact = hit.exact;
-    m.matched = hit.matched.empty() ? hit.entry->name : hit.matched;
+    m.matched = hit.matched.empty() ? hit.entry->name : std::string(hit.matched);
     if (hit.cleared != nullptr && hit.cleared_entry == hit.entry && !hit.exact) {
       m.verdict = "cleared";
       // (Cells left empty in the cleared file stay unset; an empty date reads as day 0.)

@@ -171,7 +171,7 @@ void AddMatchNotes(const ir::Program& program, const ir::Rule& rule, rt::EvalCon
     note.party = path.ends_with(".name") ? path.substr(0, path.size() - 5) : path;
     note.name = std::string(name.text());
     note.entry = hit.entry->name;
-    note.matched = hit.matched;
+    note.matched = std::string(hit.matched);
     note.id = hit.entry->id;
     note.row = hit.entry->row;
     note.score = hit.score;

@@ -160,6 +160,43 @@ def test_watch_reloads_on_change_and_on_rename(serve, tmp_path):
     assert 1 <= reloads - reloads_before <= 3
 
 
+def test_watch_reloads_when_a_list_file_changes(serve, tmp_path):
+    # A restricted-party list is a source of the policy: editing it reloads, a broken row keeps
+    # the old policy (with its diagnostic in the log), and the digest follows the list.
+    d = tmp_path / "policies"
+    d.mkdir()
+    header = "id,name,aliases,country,listed,delisted,source,remarks\n"
+    lst = d / "parties.csv"
+    write(lst, header + "P1,Acme Optics Ltd.,,,,,test,\n")
+    main = d / "main.licit"
+    main.write_text('policy t.lists\nimport std.trade\nlist parties = "parties.csv"\n'
+                    "rule listed:\n  deny to any\n  when end_user matches parties\n")
+    s = serve(str(main), "--watch")
+    record = json.dumps({"id": "R2", "date": "2026-02-01", "destination": "DE",
+                         "end_user": {"name": "Nordwind Optics GmbH"}, "item": {}})
+
+    def effect():
+        return s.post("/v1/decide", record).json()["effect"]
+
+    def wait_for(predicate, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.1)
+        return False
+
+    assert effect() == "allow"
+    digest = s.get("/v1/policy").json()["digest"]
+    write(lst, header + "P1,Acme Optics Ltd.,,,,,test,\nP2,Nordwind Optics GmbH,,DE,,,test,\n")
+    assert wait_for(lambda: effect() == "deny"), s.stderr()
+    assert s.get("/v1/policy").json()["digest"] != digest
+    write(lst, header + "P3,Broken Row,,XZ,,,test,\n")
+    assert s.wait_for_stderr(r"reload \(a policy file changed\) failed")
+    assert s.wait_for_stderr(r"E0606")
+    assert effect() == "deny"
+
+
 def test_watch_directory_picks_up_new_files(serve, tmp_path):
     d = tmp_path / "policies"
     d.mkdir()

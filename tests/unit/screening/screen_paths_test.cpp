@@ -152,7 +152,7 @@ bool Same(const Hit& a, const Hit& b) {
 
 std::string Describe(const Hit& h) {
   return std::to_string(static_cast<int>(h.kind)) + " " +
-         (h.entry ? std::to_string(h.entry->row) : "-") + " '" + h.matched + "' " +
+         (h.entry ? std::to_string(h.entry->row) : "-") + " '" + std::string(h.matched) + "' " +
          std::to_string(h.score) + (h.exact ? " exact" : "") + (h.cleared ? " cleared" : "");
 }
 
