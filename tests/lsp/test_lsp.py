@@ -190,6 +190,23 @@ def test_diagnostics_follow_imports(client, workspace):
     assert any("listed_codes" in d["message"] for d in diags), diags
 
 
+def test_list_file_problems_show_on_the_list_declaration(client, workspace):
+    # A restricted-party list's errors are in a CSV the editor has no Licit document for: they
+    # are shown on the policy's `list` declaration, with the CSV's line and column.
+    client.initialize()
+    (workspace / "parties.csv").write_text("id,name,country\nP1,Acme Optics,XZ\n")
+    text = ('policy acme.lists\nimport std.trade\nlist parties = "parties.csv"\n'
+            "rule listed:\n  deny to any\n  when end_user matches parties\n")
+    path = workspace / "lists.licit"
+    path.write_text(text)
+    open_doc(client, path, text)
+    diags = client.diagnostics(uri(path), predicate=lambda d: len(d) > 0)
+    assert [d["code"] for d in diags] == ["E0606"], diags
+    assert "parties.csv:2:16: unknown country code `XZ`" in diags[0]["message"], diags
+    assert diags[0]["range"]["start"] == pos(text, "parties.csv")
+    assert diags[0]["relatedInformation"][0]["location"]["uri"] == uri(workspace / "parties.csv")
+
+
 def test_bad_input_never_stops_the_server(client, workspace):
     client.initialize()
     # Not JSON; JSON but not an object; a request without a method; an unknown method; wrong

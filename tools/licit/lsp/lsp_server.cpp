@@ -476,21 +476,42 @@ class Server {
       // location (an unreadable file) is shown at the start.
       bool here =
           d.file.empty() || std::filesystem::path(d.file).lexically_normal().string() == self;
-      if (!here) continue;
+      // A problem in a file that is no policy (a restricted-party list or its cleared file) has
+      // no Licit document to be shown in: it is shown here, on the string naming the file (the
+      // `list` declaration), with its own location in the message and as related information.
+      const bool list_file = !here && !d.file.empty() && !d.file.ends_with(".licit");
+      if (!here && !list_file) continue;
+      json range = {{"start", index.PositionOfColumn(d.line, d.column)},
+                    {"end", index.PositionOfColumn(d.end_line ? d.end_line : d.line,
+                                                   d.end_column ? d.end_column : d.column)}};
+      if (list_file) {
+        const std::string name = std::filesystem::path(d.file).filename().string();
+        const size_t at = text->find(name);
+        range = at == std::string::npos ? index.Range(0, 0)
+                                        : index.Range(static_cast<uint32_t>(at),
+                                                      static_cast<uint32_t>(at + name.size()));
+      }
       json item = {
-          {"range",
-           {{"start", index.PositionOfColumn(d.line, d.column)},
-            {"end", index.PositionOfColumn(d.end_line ? d.end_line : d.line,
-                                           d.end_column ? d.end_column : d.column)}}},
+          {"range", range},
           {"severity", d.severity == licit::DiagnosticSeverity::Error     ? 1
                        : d.severity == licit::DiagnosticSeverity::Warning ? 2
                                                                           : 3},
           {"code", d.code},
           {"source", "licit"},
-          {"message", MessageOf(d)},
+          {"message", list_file
+                          ? fmt::format("{}:{}:{}: {}", d.file, d.line, d.column, MessageOf(d))
+                          : MessageOf(d)},
       };
       if (auto href = DocsLink(d.code)) item["codeDescription"] = {{"href", *href}};
       json related = json::array();
+      if (list_file && d.line > 0) {
+        const std::string list_text = ReadFile(d.file);  // LineIndex keeps a reference
+        LineIndex list_index(list_text, utf8_);
+        json pos = list_index.PositionOfColumn(d.line, d.column);
+        related.push_back(
+            {{"location", {{"uri", UriFor(d.file)}, {"range", {{"start", pos}, {"end", pos}}}}},
+             {"message", d.label.empty() ? "here" : d.label}});
+      }
       for (const licit::DiagnosticLabel& l : d.secondary) {
         if (l.file.empty() || l.line == 0) continue;
         const std::string* other = workspace_.document(l.file);
