@@ -8,6 +8,35 @@ namespace licit::rt {
 
 std::string ScoreText(double score) { return fmt::format("{:.2f}", score); }
 
+const screening::Hit& ScreenParty(const ScreenList& list, std::string_view party,
+                                  std::optional<CountryId> country, DayNumber day) {
+  struct Last {
+    const screening::PartyList* list = nullptr;
+    uint64_t generation = 0;
+    screening::Thresholds thresholds;
+    std::string party;
+    std::optional<CountryId> country;
+    DayNumber day = 0;
+    screening::Hit hit;
+  };
+  thread_local Last last;
+  const screening::PartyList& l = *list.list;
+  if (last.list == &l && last.generation == l.generation() && last.day == day &&
+      last.country == country && last.party == party &&
+      last.thresholds.match == l.thresholds().match &&
+      last.thresholds.review == l.thresholds().review) {
+    return last.hit;
+  }
+  last.hit = l.Screen(party, country, day);
+  last.list = &l;
+  last.generation = l.generation();
+  last.thresholds = l.thresholds();
+  last.party.assign(party);
+  last.country = country;
+  last.day = day;
+  return last.hit;
+}
+
 std::string PossibleMatchText(std::string_view party, const ScreenList& list,
                               const screening::Hit& hit) {
   return fmt::format("possible match: \"{}\" ~ \"{}\" ({}, {} row {})", party, hit.matched,
@@ -65,7 +94,7 @@ extern "C" void licit_rt_screen(licit::rt::EvalContext* ctx, const licit::rt::Sc
     return;
   }
   const std::string_view party = name->text();
-  const licit::screening::Hit hit = list->list->Screen(party, ScreenCountry(country), ctx->date);
+  const licit::screening::Hit& hit = ScreenParty(*list, party, ScreenCountry(country), ctx->date);
   if (which == ScreenPart::Matches) {
     switch (hit.kind) {
       case licit::screening::Hit::Kind::Match: *out = Value::Bool(true); return;

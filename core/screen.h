@@ -38,6 +38,12 @@ inline std::optional<CountryId> ScreenCountry(const Value* country) {
 // (0.88, jp-control row 3)": the reason a near miss gives, also used by explanations.
 std::string PossibleMatchText(std::string_view party, const ScreenList& list,
                               const screening::Hit& hit);
+// Screens a party as licit_rt_screen does, remembering the last call on this thread: deciding a
+// record can ask the same question up to three times (the JIT's fast path, its full path, and
+// the note naming a matched entry), and the answer is the same. The Hit points into the list.
+const screening::Hit& ScreenParty(const ScreenList& list, std::string_view party,
+                                  std::optional<CountryId> country, DayNumber day);
+
 // "0.88" (scores are rounded to two places before thresholds apply).
 std::string ScoreText(double score);
 // What screening `party` found, for explanations: the best entry with its score, row and whether

@@ -146,6 +146,8 @@ std::atomic<uint64_t> g_generation{0};
 }  // namespace
 
 PartyList::PartyList() = default;
+uint64_t PartyList::generation() const { return index_ ? index_->generation : 0; }
+
 PartyList::~PartyList() = default;
 
 void PartyList::BuildIndex() {

@@ -133,6 +133,9 @@ class PartyList {
 
   const std::vector<Entry>& entries() const { return entries_; }
   const std::vector<Clearance>& clearances() const { return clearances_; }
+  // Unique among every list built in this process, and renewed when clearances are added: a memo
+  // of Screen's results keyed by it (and the thresholds) never outlives what it was computed on.
+  uint64_t generation() const;
 
  private:
   PartyList();

@@ -162,7 +162,8 @@ void AddMatchNotes(const ir::Program& program, const ir::Rule& rule, rt::EvalCon
       licit_rt_read_field(&ctx, &program.input, program.node(a[1]).imm, &country);
     }
     const rt::ScreenList& list = program.lists[ir::ScreenListOf(n.imm)];
-    screening::Hit hit = list.list->Screen(name.text(), rt::ScreenCountry(&country), ctx.date);
+    const screening::Hit& hit =
+        rt::ScreenParty(list, name.text(), rt::ScreenCountry(&country), ctx.date);
     if (hit.kind != screening::Hit::Kind::Match || hit.entry == nullptr) continue;
     rt::MatchNote note;
     note.rule = rule.name;
