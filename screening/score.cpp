@@ -11,6 +11,28 @@
 namespace licit::screening {
 namespace internal {
 
+namespace {
+
+// Jaro-Winkler from its parts, shared by the code-point and the ASCII versions: `m` matching
+// characters, `half` the matches out of order (twice the transpositions), the lengths, and the
+// common prefix (prefix scale 0.1, at most 4).
+double JaroWinklerOf(size_t m, size_t half, size_t la, size_t lb, size_t prefix) {
+  const double md = static_cast<double>(m);
+  const double t = static_cast<double>(half / 2);
+  const double jaro =
+      (md / static_cast<double>(la) + md / static_cast<double>(lb) + (md - t) / md) / 3.0;
+  return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+}
+
+template <typename Text>
+size_t CommonPrefix(const Text& a, const Text& b) {
+  size_t prefix = 0;
+  while (prefix < 4 && prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+  return prefix;
+}
+
+}  // namespace
+
 double JaroWinkler(std::u32string_view a, std::u32string_view b) {
   const size_t la = a.size(), lb = b.size();
   if (la == 0 && lb == 0) return 1.0;
@@ -42,13 +64,7 @@ double JaroWinkler(std::u32string_view a, std::u32string_view b) {
     if (a[i] != b[j]) ++half;
     ++j;
   }
-  const double md = static_cast<double>(m);
-  const double t = static_cast<double>(half / 2);
-  const double jaro =
-      (md / static_cast<double>(la) + md / static_cast<double>(lb) + (md - t) / md) / 3.0;
-  size_t prefix = 0;
-  while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]) ++prefix;
-  return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+  return JaroWinklerOf(m, half, la, lb, CommonPrefix(a, b));
 }
 
 double TokenWeight(size_t code_points) {
@@ -195,13 +211,7 @@ double JaroWinklerAscii(std::string_view a, std::string_view b) {
     fb &= fb - 1;
     if (a[static_cast<size_t>(i)] != b[static_cast<size_t>(j)]) ++half;
   }
-  const double md = static_cast<double>(m);
-  const double t = static_cast<double>(half / 2);
-  const double jaro =
-      (md / static_cast<double>(la) + md / static_cast<double>(lb) + (md - t) / md) / 3.0;
-  size_t prefix = 0;
-  while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]) ++prefix;
-  return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+  return JaroWinklerOf(m, half, la, lb, CommonPrefix(a, b));
 }
 
 }  // namespace

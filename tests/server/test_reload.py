@@ -112,6 +112,16 @@ def test_failed_reload_keeps_the_old_policy(serve, tmp_path):
     assert s.post("/v1/decide", RECORD).json()["rules"][0]["rule"] == "version-b"
 
 
+def wait_for(predicate, timeout=20):
+    """Polls `predicate` until it holds (True) or `timeout` seconds pass (False)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_watch_reloads_on_change_and_on_rename(serve, tmp_path):
     d = tmp_path / "policies"
     d.mkdir()
@@ -125,14 +135,6 @@ def test_watch_reloads_on_change_and_on_rename(serve, tmp_path):
 
     def effect():
         return s.post("/v1/decide", RECORD).json()["effect"]
-
-    def wait_for(predicate, timeout=20):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return True
-            time.sleep(0.1)
-        return False
 
     assert effect() == "deny"
     # An imported file edited in place.
@@ -177,14 +179,6 @@ def test_watch_reloads_when_a_list_file_changes(serve, tmp_path):
 
     def effect():
         return s.post("/v1/decide", record).json()["effect"]
-
-    def wait_for(predicate, timeout=20):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return True
-            time.sleep(0.1)
-        return False
 
     assert effect() == "allow"
     digest = s.get("/v1/policy").json()["digest"]
