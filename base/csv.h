@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +55,9 @@ class Splitter {
   size_t Run(std::string_view source, size_t pos, bool stop_at_newline, bool& unterminated);
 
   std::vector<Cell> cells_;
-  std::vector<std::string> buffers_;  // one per cell index, for cells that need unescaping
+  // One per cell index, for cells that need unescaping. A deque: adding a buffer for a later cell
+  // must not move the earlier ones, whose (short, in-object) texts the record's cells still view.
+  std::deque<std::string> buffers_;
   size_t count_ = 0;
   uint32_t record_begin_ = 0, record_end_ = 0;
 };

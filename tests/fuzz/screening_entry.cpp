@@ -136,7 +136,10 @@ void RunScreening(std::string_view data) {
   for (size_t e = 0; e < entries.size() && e < 50; ++e) {
     const screening::Entry& entry = entries[e];
     if (entry.listed >= entry.delisted) continue;
-    const DayNumber day = entry.listed == INT32_MIN ? 0 : entry.listed;
+    // A day it is listed: its first, else the day before it left, else any.
+    const DayNumber day = entry.listed != INT32_MIN     ? entry.listed
+                          : entry.delisted != INT32_MAX ? entry.delisted - 1
+                                                        : 0;
     std::vector<std::string> own{entry.name};
     own.insert(own.end(), entry.aliases.begin(), entry.aliases.end());
     for (const std::string& name : own) {

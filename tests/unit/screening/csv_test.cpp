@@ -61,3 +61,19 @@ TEST_CASE("a quoted cell followed by CRLF", "[csv]") {
 
 }  // namespace
 }  // namespace licit::csv
+
+TEST_CASE("cells that need unescaping keep their text while later cells grow the buffers",
+          "[csv]") {
+  // Found by fuzz_screening (tests/fuzz/screening-regressions/escaped-cells-buffer-growth): the
+  // first record with many escaped cells added a buffer per cell, and moving the earlier (short,
+  // in-object) buffers left the earlier cells' views dangling.
+  std::string record;
+  for (int i = 0; i < 40; ++i)
+    record += (i ? "," : "") + std::string("\"a\"\"") + char('A' + i % 26) + "\"";
+  licit::csv::Splitter s;
+  REQUIRE(s.Split(record));
+  REQUIRE(s.size() == 40);
+  for (size_t i = 0; i < 40; ++i) {
+    CHECK(s.text(i) == std::string("a\"") + char('A' + i % 26));
+  }
+}
