@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,16 @@ namespace licit::rt {
 // Id..List follow the fields of the checker's `Match` record (sema::MatchRecordType) in order.
 enum class ScreenPart : uint8_t { Matches, Id, Name, Score, Source, Row, List };
 inline constexpr uint8_t kScreenPartCount = 7;
+
+// The kind of value a part gives (a Bool for Matches; the Match record's field types after it):
+// what lowering gives a Screen node and what the IR verifier expects of one.
+inline ValueKind ScreenPartKind(ScreenPart part) {
+  constexpr ValueKind kKinds[] = {ValueKind::Bool,    ValueKind::String, ValueKind::String,
+                                  ValueKind::Decimal, ValueKind::String, ValueKind::Int,
+                                  ValueKind::String};
+  static_assert(std::size(kKinds) == kScreenPartCount);
+  return kKinds[static_cast<uint8_t>(part)];
+}
 
 // A list as a program holds it: its name in the policy and its entries (shared with the checked
 // program that read it, so a Policy keeps its lists alive).

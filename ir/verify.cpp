@@ -283,10 +283,7 @@ class Verifier {
         if (ScreenListOf(n.imm) >= p_.lists.size()) {
           Problem("expr {} (screen): list {} out of range", id, ScreenListOf(n.imm));
         }
-        static constexpr K kPartKinds[] = {K::Bool,   K::String, K::String, K::Decimal,
-                                           K::String, K::Int,    K::String};
-        static_assert(std::size(kPartKinds) == rt::kScreenPartCount);
-        expect_result(kPartKinds[n.imm % rt::kScreenPartCount]);
+        expect_result(rt::ScreenPartKind(ScreenPartOf(n.imm)));
         break;
       }
       case Op::Call: break;  // builtin signatures are the checker's; counts were checked above

@@ -538,11 +538,8 @@ ExprId Lowerer::LowerScreen(ModuleId m, const ast::Expr* party, const ast::Expr*
     if (!country) return Fail(span, "screening a party whose country has no slot");
     operands.push_back(*country);
   }
-  static constexpr rt::ValueKind kPartKinds[] = {
-      rt::ValueKind::Bool,   rt::ValueKind::String, rt::ValueKind::String, rt::ValueKind::Decimal,
-      rt::ValueKind::String, rt::ValueKind::Int,    rt::ValueKind::String};
-  return AddNode(Op::Screen, kPartKinds[static_cast<uint8_t>(part)], rt::ValueKind::Unknown,
-                 operands, ir::ScreenImm(ListOf(ref->symbol), part), span);
+  return AddNode(Op::Screen, rt::ScreenPartKind(part), rt::ValueKind::Unknown, operands,
+                 ir::ScreenImm(ListOf(ref->symbol), part), span);
 }
 
 // The dotted input path an expression denotes (`item.cn`), or nullopt when it is not one.

@@ -21,6 +21,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A path written in a policy file (an import, a list file), relative to that file's directory.
+std::string Beside(const std::string& policy_path, const std::string& relative) {
+  return (fs::path(policy_path).parent_path() / relative).lexically_normal().string();
+}
+
 std::string CanonicalKey(const std::string& path) {
   std::error_code ec;
   fs::path canonical = fs::weakly_canonical(fs::absolute(path, ec), ec);
@@ -192,9 +197,7 @@ std::optional<ModuleId> Checker::LoadStd(const std::string& name, Span span, boo
 }
 
 std::optional<ModuleId> Checker::LoadRelative(ModuleId importer, const ast::StringLit& lit) {
-  const CheckedModule& from = program_.module(importer);
-  fs::path base = fs::path(from.path).parent_path();
-  std::string path = (base / lit.value).lexically_normal().string();
+  std::string path = Beside(program_.module(importer).path, lit.value);
   std::string key = CanonicalKey(path);
   if (auto it = loaded_.find(key); it != loaded_.end()) {
     if (CheckCycle(importer, key, lit.span)) return std::nullopt;
@@ -338,10 +341,9 @@ void Checker::DeclareNames(CheckedModule& m) {
 }
 
 void Checker::LoadLists(CheckedModule& m) {
-  fs::path base = fs::path(m.path).parent_path();
   // A list or cleared file, relative to the policy file; nullopt (reported) when unreadable.
   auto read = [&](const ast::StringLit& lit, const char* what) -> std::optional<FileId> {
-    std::string path = (base / lit.value).lexically_normal().string();
+    std::string path = Beside(m.path, lit.value);
     std::optional<std::string> text = ReadPolicyFile(path);
     if (!text) {
       diags_
