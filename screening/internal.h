@@ -65,7 +65,7 @@ bool InitialismShaped(std::u32string_view token);
 struct Side {
   const double* weights = nullptr;
   const char32_t* initials = nullptr;
-  const std::u32string_view* texts = nullptr;  // for initialisms only
+  const std::u32string_view* texts = nullptr;  // for initialisms and the orientation
   const char* initialism = nullptr;            // token i is InitialismShaped
   size_t size = 0;
   double total = 0;

@@ -329,10 +329,8 @@ void InitialismPairs(const Side& x, const Side& y, Add add) {
   }
 }
 
-}  // namespace
-
-double Align(const Side& a, const Side& b, const double* sims) {
-  if (a.size == 0 || b.size == 0 || a.total <= 0 || b.total <= 0) return 0.0;
+// The greedy alignment of AlignOriented, with `a` the side whose tokens sort first.
+double AlignOriented(const Side& a, const Side& b, const double* sims) {
   thread_local std::vector<Pair> pairs;
   thread_local std::vector<char> used;
   pairs.clear();
@@ -389,6 +387,24 @@ double Align(const Side& a, const Side& b, const double* sims) {
   }
   double score = 0.5 * (matched_a / a.total + matched_b / b.total);
   return std::min(score, 1.0);
+}
+
+}  // namespace
+
+double Align(const Side& a, const Side& b, const double* sims) {
+  if (a.size == 0 || b.size == 0 || a.total <= 0 || b.total <= 0) return 0.0;
+  // The greedy pass breaks ties between equally good pairs by position on `a`, then on `b`, so
+  // Align(a, b) and Align(b, a) could pick different pairs. The score is symmetric because it is
+  // always taken in one orientation: the side whose token sequence sorts first plays `a`.
+  const bool in_order =
+      !std::lexicographical_compare(b.texts, b.texts + b.size, a.texts, a.texts + a.size);
+  if (in_order) return AlignOriented(a, b, sims);
+  thread_local std::vector<double> transposed;
+  transposed.resize(a.size * b.size);
+  for (size_t i = 0; i < a.size; ++i) {
+    for (size_t j = 0; j < b.size; ++j) transposed[j * a.size + i] = sims[i * b.size + j];
+  }
+  return AlignOriented(b, a, transposed.data());
 }
 
 }  // namespace internal

@@ -55,7 +55,8 @@ NormalizedName Normalize(std::string_view name);
 //   similarity 0.90.
 // - Alignment: every pair with a similarity above 0 (token-token and initialism-run), best first
 //   (ties: the heavier pair, then the earlier position), is taken when none of its tokens is
-//   taken yet; so tokens align one to one and word order does not matter.
+//   taken yet; so tokens align one to one and word order does not matter. Positions count on
+//   the name whose token sequence sorts first, so Score(a, b) == Score(b, a) exactly.
 // - Weights: a token of n code points weighs w = 1 + log2(n) (`of` 2, `heavy` 3.3, `industries`
 //   4.3): long words count more, but not in proportion. W(a), W(b): the names' total weights.
 // - Score = ( sum over pairs of sim * wa(pair) / W(a) + sum over pairs of sim * wb(pair) / W(b) )
