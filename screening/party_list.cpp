@@ -24,7 +24,7 @@
 // country), and ApplyExact / ApplyScored apply the day, the country and the clearances. A
 // per-thread ResultCache keeps each party's analysis (key: list, index generation, `review`, the
 // raw party string), so a party seen before costs a hash lookup and a walk over a few
-// candidates; a per-thread TokenMemo keeps the pairs of words missing from the vocabulary. The
+// candidates; a per-thread TokenMemo keeps the pairs of the words queries used. The
 // matcher as first written stays as Matcher::Reference: tests check that all paths agree
 // (tests/unit/screening/screen_paths_test.cpp). Similarities of ASCII tokens are computed on
 // bytes (score.cpp, KeyedSimilarityCounted), with a bound from per-token character counts first.
@@ -35,6 +35,8 @@
 #include <cstring>
 #include <new>
 #include <unordered_map>
+
+#include <sys/mman.h>
 
 #include "screening/internal.h"
 
@@ -115,9 +117,6 @@ struct PartyList::Index {
   std::vector<uint64_t> bitsets;
   size_t words = 0;
 
-  // Per vocabulary token: the other vocabulary tokens it pairs with, and their similarity.
-  std::vector<uint32_t> near_begin;  // size V + 1
-  std::vector<std::pair<uint32_t, double>> near;
   std::unordered_map<uint64_t, Range> key_buckets;
   std::vector<uint32_t> key_vocab;
   std::unordered_map<uint32_t, Range> initialism_runs;  // packed initials -> names
@@ -241,32 +240,6 @@ void PartyList::BuildIndex() {
     r.end = static_cast<uint32_t>(x.key_vocab.size());
     x.key_buckets.emplace(key, r);
   }
-  // Each vocabulary token's pairs within the vocabulary, so a query token found in the
-  // vocabulary needs no Jaro-Winkler at all.
-  x.near_begin.reserve(x.weights.size() + 1);
-  x.near_begin.push_back(0);
-  // seen[u] == v + 1: u was looked at for v already (a token may share several keys with v).
-  std::vector<uint32_t> seen(x.weights.size(), 0);
-  for (uint32_t v = 0; v < x.weights.size(); ++v) {
-    uint64_t keys[4];
-    int nk = QueryKeys(x.Token(v), keys);
-    const std::u32string_view tv = x.Token(v);
-    const std::string_view text = x.Text(v);
-    const bool ascii = x.ascii[v] != 0;
-    for (int k = 0; k < nk; ++k) {
-      auto it = x.key_buckets.find(keys[k]);
-      if (it == x.key_buckets.end()) continue;
-      for (uint32_t b = it->second.begin; b < it->second.end; ++b) {
-        uint32_t u = x.key_vocab[b];
-        // (Only pairs with sim > 0 were remembered before; a pair at 0 computes 0 again.)
-        if (seen[u] == v + 1) continue;
-        seen[u] = v + 1;
-        double sim = x.Similarity(tv, text, ascii, x.counts[v], u);
-        if (sim > 0) x.near.emplace_back(u, sim);
-      }
-    }
-    x.near_begin.push_back(static_cast<uint32_t>(x.near.size()));
-  }
   x.initialism_runs.reserve(runs.size());
   for (auto& [key, list] : runs) {
     Range r{static_cast<uint32_t>(x.initialism_names.size()), 0};
@@ -295,8 +268,7 @@ void PartyList::AddClearedPair(const std::string& party, uint32_t entry, uint32_
 namespace {
 
 // Per thread, for Screen's cached path: the vocabulary tokens (and similarities) that a query
-// token missing from the vocabulary pairs with, by index generation and token, so a word seen
-// before costs no Jaro-Winkler. At most 65,536 tokens and 512 Ki pairs (8 MiB) per thread; when
+// token pairs with, by index generation and token, so a word seen before costs no Jaro-Winkler. At most 65,536 tokens and 512 Ki pairs (8 MiB) per thread; when
 // either is full it is cleared and fills again.
 struct TokenMemo {
   static constexpr size_t kMaxTokens = 65536, kMaxPairs = size_t{512} << 10;
@@ -507,20 +479,10 @@ struct PartyList::Matcher {
     q.extra_vocab.clear();
     q.extra_runs.clear();
     for (size_t i = 0; i < n; ++i) {
-      if (auto known = x.by_text.find(std::string_view(q.norm.tokens[i]));
-          known != x.by_text.end()) {
-        const uint32_t kv = known->second;
-        for (uint32_t e = x.near_begin[kv]; e < x.near_begin[kv + 1]; ++e) {
-          auto [v, sim] = x.near[e];
-          if (q.vocab_stamp[v] == q.stamp && q.rows[q.vocab_row[v] * n + i] != 0) continue;
-          Row(v)[i] = sim;
-          if (i < 64) q.row_mask[q.vocab_row[v]] |= uint64_t{1} << i;
-          q.matches.emplace_back(static_cast<uint32_t>(i), v);
-        }
-        continue;
-      }
-      // An unknown token: the vocabulary tokens sharing a key with it, each once, in the order
-      // of its keys (so the memo, which keeps that order, gives the same matches).
+      // The vocabulary tokens sharing a key with the token, each once, in the order of its keys
+      // (so the memo, which keeps that order, gives the same matches). Whether the token is in
+      // the vocabulary or not: computing every vocabulary token's pairs when the list is built
+      // cost a fifth of a second for 20,000 entries, at every load, for words few queries use.
       TokenMemo::Range* memo = nullptr;
       const size_t first = q.matches.size();
       if (q.use_memo) {
@@ -997,6 +959,21 @@ namespace {
 // at most 65,536 parties (kMaxNames) and a 16 MiB arena, plus 512 KiB of slots; when either is
 // full the whole cache is cleared and fills again. Parties longer than 1,024 bytes or with more
 // than 4,096 candidates are not cached.
+// Lookups land anywhere in the cache (parties come in no order), so with 4 KiB pages nearly each
+// one also misses the TLB: ask for huge pages where the kernel gives them on request. Only the
+// whole 2 MiB pages inside the range can be huge; a hint, so failure changes nothing.
+void AdviseHugePages(void* data, size_t bytes) {
+#if defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
 class ResultCache {
  public:
   static constexpr size_t kMaxNames = 65536;
@@ -1054,7 +1031,14 @@ class ResultCache {
       Clear();
       old = 0;
     }
-    if (slots_.empty()) slots_.assign(kSlots, 0);
+    if (slots_.empty()) {
+      slots_.assign(kSlots, 0);
+      AdviseHugePages(slots_.data(), slots_.size() * sizeof(uint32_t));
+    }
+    if (arena_.capacity() == 0) {
+      arena_.reserve(kMaxArenaWords);
+      AdviseHugePages(arena_.data(), kMaxArenaWords * 8);
+    }
     if (arena_.empty()) arena_.push_back(0);  // offset 0 means an empty slot
     const uint32_t at = static_cast<uint32_t>(arena_.size());
     arena_.resize(arena_.size() + words);

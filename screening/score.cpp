@@ -368,6 +368,7 @@ double AlignOriented(const Side& a, const Side& b, const double* sims) {
   char* ua = used.data();
   char* ub = used.data() + a.size;
   double matched_a = 0, matched_b = 0;
+  bool words_paired = false;  // some pair is word to word, not only initialisms
   for (const Pair& p : pairs) {
     bool free = true;
     for (size_t q = 0; q < p.a_len && free; ++q) free = !ua[p.a_begin + q];
@@ -384,9 +385,10 @@ double AlignOriented(const Side& a, const Side& b, const double* sims) {
     }
     matched_a += p.sim * wa;
     matched_b += p.sim * wb;
+    words_paired = words_paired || (p.a_len == 1 && p.b_len == 1);
   }
   double score = 0.5 * (matched_a / a.total + matched_b / b.total);
-  return std::min(score, 1.0);
+  return std::min(score, words_paired ? 1.0 : kInitialismOnlyCap);
 }
 
 }  // namespace

@@ -52,7 +52,8 @@ NormalizedName Normalize(std::string_view name);
 //   other words still count); the index relies on this rule to find every pair it scores.
 // - Initialisms: a token of 2-5 ASCII letters pairs with a run of as many consecutive tokens of
 //   the other name whose first letters spell it (`khi` ~ `kawasaki heavy industries`), with
-//   similarity 0.90.
+//   similarity 0.90. When no word pairs as a word (only initialisms with runs), the score is at
+//   most 0.75: initials alone fit too many names.
 // - Alignment: every pair with a similarity above 0 (token-token and initialism-run), best first
 //   (ties: the heavier pair, then the earlier position), is taken when none of its tokens is
 //   taken yet; so tokens align one to one and word order does not matter. Positions count on

@@ -68,7 +68,9 @@ TEST_CASE("word order does not matter and the score is symmetric", "[screening][
 }
 
 TEST_CASE("initialisms align with the words they spell", "[screening][score]") {
-  CHECK(S("KHI", "Kawasaki Heavy Industries") == Approx(0.90));
+  // An initialism alone is not a near miss: no word pairs as a word, so the score is capped.
+  CHECK(S("KHI", "Kawasaki Heavy Industries") == Approx(0.75));
+  CHECK(S("TE", "Tekviksol Energy JSC") == Approx(0.75));
   double khi = S("KHI Aerospace Systems", "Kawasaki Heavy Industries Aerospace Systems");
   CHECK(khi >= 0.85);
   CHECK(S("K.H.I. Aerospace Systems", "Kawasaki Heavy Industries Aerospace Systems") == khi);
