@@ -268,8 +268,9 @@ void PartyList::AddClearedPair(const std::string& party, uint32_t entry, uint32_
 namespace {
 
 // Per thread, for Screen's cached path: the vocabulary tokens (and similarities) that a query
-// token pairs with, by index generation and token, so a word seen before costs no Jaro-Winkler. At most 65,536 tokens and 512 Ki pairs (8 MiB) per thread; when
-// either is full it is cleared and fills again.
+// token pairs with, by index generation and token, so a word seen before costs no Jaro-Winkler. At
+// most 65,536 tokens and 512 Ki pairs (8 MiB) per thread; when either is full it is cleared and
+// fills again.
 struct TokenMemo {
   static constexpr size_t kMaxTokens = 65536, kMaxPairs = size_t{512} << 10;
   struct Range {
