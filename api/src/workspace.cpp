@@ -976,6 +976,45 @@ std::vector<CompletionItem> Workspace::completions(const std::string& path, uint
     return out;
   }
 
+  // A list declaration's options (`list csl = "consolidated.csv" format csl review 0.85`): after
+  // the file name or a whole option, the option names; after `format`, the formats.
+  if (prefix_text.rfind("list ", 0) == 0 && prefix_text.find('"') != std::string::npos) {
+    std::string words = prefix_text.substr(prefix_text.find('"'));
+    const bool in_file_name = std::count(words.begin(), words.end(), '"') % 2 == 1;
+    while (!words.empty() && words.back() == ' ') words.pop_back();
+    if (in_file_name) return out;
+    if (words.size() >= 6 && words.compare(words.size() - 6, 6, "format") == 0) {
+      out.push_back({"licit", "format", "id,name,aliases,country,listed,delisted,source,remarks"});
+      out.push_back({"csl", "format", "the US Consolidated Screening List's CSV"});
+      return out;
+    }
+    out.push_back({"format", "list option", "format licit | csl: the file's columns"});
+    out.push_back({"match", "list option", "match 0.92: the score from which a name matches"});
+    out.push_back(
+        {"review", "list option", "review 0.85: the score from which a name is reviewed"});
+    out.push_back({"cleared", "list option", "cleared \"FILE\": reviewed false positives"});
+    out.push_back({"because", "list option", "because \"TEXT\": the reason decisions give"});
+    out.push_back({"cite", "list option", "cite \"TEXT\": the legal citation decisions give"});
+    return out;
+  }
+
+  // After `matches`: the lists first (`end_user matches jp-control`); a glob is a string.
+  {
+    std::string t = prefix_text;
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    constexpr std::string_view kMatches = "matches";
+    const size_t k = kMatches.size();
+    if (t.size() >= k && t.compare(t.size() - k, k, kMatches) == 0 &&
+        (t.size() == k || !is_name_char(t[t.size() - k - 1])) && m) {
+      for (const auto& [name, sym] : m->scope) {
+        if (sym->kind == sema::SymbolKind::List) {
+          out.push_back({name, "list", "list of " + a.state->checked->module(sym->module).name});
+        }
+      }
+      if (!out.empty()) return out;
+    }
+  }
+
   // After a rule's `:` (`rule x: `, `class to JP: `) -> effects.
   std::string trimmed = prefix_text;
   while (!trimmed.empty() && trimmed.back() == ' ') trimmed.pop_back();
@@ -988,8 +1027,8 @@ std::vector<CompletionItem> Workspace::completions(const std::string& path, uint
 
   // Column 1: the declaration keywords (and class names, which start a concise rule).
   if (prefix_text.empty()) {
-    for (const char* k : {"policy", "import", "record", "input", "let", "class", "group", "rule",
-                          "exception", "suspend", "default", "test"}) {
+    for (const char* k : {"policy", "import", "record", "input", "let", "class", "group", "list",
+                          "rule", "exception", "suspend", "default", "test"}) {
       out.push_back({k, "keyword", "declaration"});
     }
     if (m) {

@@ -249,6 +249,40 @@ TEST_CASE("Workspace: check, hover, definition, references, rename, symbols", "[
   CHECK(ws.document(path) == nullptr);
 }
 
+TEST_CASE("Workspace: completion knows lists, their options and where they go", "[authoring]") {
+  licit::Workspace ws;
+  const std::string path = "/nonexistent-licit-test/lists.licit";
+  auto labels_at = [&](const std::string& text, const std::string& after) {
+    ws.set_document(path, text);
+    std::vector<std::string> labels;
+    for (const auto& c : ws.completions(path, OffsetOf(text, after) + after.size())) {
+      labels.push_back(c.label);
+    }
+    return labels;
+  };
+  auto has = [](const std::vector<std::string>& labels, const char* label) {
+    return std::find(labels.begin(), labels.end(), label) != labels.end();
+  };
+  const std::string head =
+      "policy p\nimport std.trade\nlist control = \"control.csv\"\nlet n = 1\n";
+  // After `matches`: the lists, not every name.
+  auto after_matches = labels_at(head + "rule r: deny to JP when end_user matches \n", "matches ");
+  CHECK(has(after_matches, "control"));
+  CHECK_FALSE(has(after_matches, "n"));
+  CHECK_FALSE(has(after_matches, "when"));
+  // A list declaration's options, and the formats after `format`.
+  auto options = labels_at(head + "list csl = \"csl.csv\" \n", "\"csl.csv\" ");
+  CHECK(has(options, "format"));
+  CHECK(has(options, "review"));
+  CHECK(has(options, "cleared"));
+  CHECK_FALSE(has(options, "when"));
+  auto formats = labels_at(head + "list csl = \"csl.csv\" format \n", "format ");
+  CHECK(formats == std::vector<std::string>{"licit", "csl"});
+  // Nothing inside the file name; `list` among column 1's keywords.
+  CHECK(labels_at(head + "list csl = \"cs\n", "\"cs").empty());
+  CHECK(has(labels_at(head + "\n", "let n = 1\n"), "list"));
+}
+
 TEST_CASE("Workspace: dependents, the open documents importing a file", "[authoring]") {
   licit::Workspace ws;
   ws.set_document("/nonexistent-licit-test/shared.licit", "policy s\nlet codes = [\"1C903\"]\n");
