@@ -26,7 +26,8 @@ analysis::DecideWitness WitnessDecider(const CompiledState& s) {
     decide::DecideOptions options;
     options.as_of = as_of;
     out.push_back(s.interp->Decide(record, options));
-    if (s.jit) out.push_back(s.jit->Decide(record, options));
+    // A witness is worth the wait for a tiered policy's JIT: both engines must decide it.
+    if (s.WaitForJit() == JitState::Ready) out.push_back(s.Jit()->Decide(record, options));
     return out;
   };
 }

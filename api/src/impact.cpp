@@ -91,7 +91,8 @@ class Comparer {
  private:
   std::optional<rt::Effect> Fast(const CompiledState& s, const rt::Record& record,
                                  rt::Verdict& verdict) const {
-    if (s.jit && s.jit->DecideVerdict(record, decide_, verdict)) return verdict.effect;
+    const jit::JitProgram* j = s.Jit();
+    if (j != nullptr && j->DecideVerdict(record, decide_, verdict)) return verdict.effect;
     return std::nullopt;
   }
 

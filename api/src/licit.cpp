@@ -274,6 +274,7 @@ Engine::Engine(EngineOptions options) {
   s->resolved = s->options.engine == EngineKind::Default
                     ? (jit_available() ? EngineKind::Jit : EngineKind::Interpreter)
                     : s->options.engine;
+  s->tiered = s->options.engine == EngineKind::Default && s->resolved == EngineKind::Jit;
   state_ = std::move(s);
 }
 Engine::~Engine() = default;
@@ -315,11 +316,60 @@ DiagnosticInfo InternalDiagnostic(std::string code, std::string message) {
 
 // Freeing a policy's JIT code (its ResourceTracker) takes the compile lock too, so a policy
 // released by a hot reload never races a compilation inside the process-wide JIT.
+// JIT compiles and frees are serialised by their own lock, not CompileMutex: a tiered policy's
+// background compile must not hold up the next front-end compile (the REPL, a server reload).
+// The process-wide JIT's target machines are not thread-safe.
+std::mutex& JitMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 CompiledState::~CompiledState() {
-  if (jit) {
-    std::lock_guard<std::recursive_mutex> lock(detail::CompileMutex());
-    jit.reset();
+  cancel_jit_.store(true, std::memory_order_relaxed);
+  if (jit_thread_.joinable()) jit_thread_.join();
+  if (jit_) {
+    std::lock_guard<std::mutex> lock(JitMutex());
+    jit_.reset();
   }
+}
+
+bool CompiledState::CompileJit(std::string& error) {
+  std::unique_ptr<jit::JitProgram> compiled;
+  {
+    std::lock_guard<std::mutex> lock(JitMutex());
+    compiled = jit::JitProgram::Compile(*program, *interp, &error, &cancel_jit_);
+  }
+  if (!compiled) {
+    jit_state_.store(JitState::Failed, std::memory_order_release);
+    return false;
+  }
+  jit_ = std::move(compiled);
+  jit_ready_.store(jit_.get(), std::memory_order_release);
+  jit_state_.store(JitState::Ready, std::memory_order_release);
+  return true;
+}
+
+void CompiledState::StartJit() {
+  jit_state_.store(JitState::Compiling, std::memory_order_release);
+  jit_thread_ = std::thread([this] {
+    // Tests hold the JIT back to see the switch in the middle of a run (LICIT_TEST_JIT_DELAY_MS).
+    if (const char* delay = std::getenv("LICIT_TEST_JIT_DELAY_MS")) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(atoi(delay));
+      while (std::chrono::steady_clock::now() < until && !cancel_jit_.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+    std::string error;
+    CompileJit(error);  // on failure the interpreter goes on deciding: same decisions
+    std::lock_guard<std::mutex> lock(jit_mutex_);
+    jit_done_.notify_all();
+  });
+}
+
+JitState CompiledState::WaitForJit() const {
+  std::unique_lock<std::mutex> lock(jit_mutex_);
+  jit_done_.wait(lock, [this] { return jit_state() != JitState::Compiling; });
+  return jit_state();
 }
 
 bool ResolveOptions(const DecideOptions& in, decide::DecideOptions& out, std::string& error) {
@@ -355,18 +405,18 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
   bool failed = s->program == nullptr;
   s->diags.SortByLocation();
   if (!failed) {
-    if (s->kind == EngineKind::Jit) {
+    // Explanations always use the interpreter; it is also the engine until (or unless) the JIT is.
+    s->interp = std::make_unique<interp::Interpreter>(*s->program);
+    if (s->kind == EngineKind::Jit && engine.tiered) {
+      s->StartJit();
+    } else if (s->kind == EngineKind::Jit) {
       std::string error;
-      s->interp = std::make_unique<interp::Interpreter>(*s->program);
-      s->jit = jit::JitProgram::Compile(*s->program, *s->interp, &error);
-      if (!s->jit) {
+      if (!s->CompileJit(error)) {
         s->extra.push_back(detail::InternalDiagnostic(
             "internal", "internal error: the JIT could not compile the policy: " + error));
         failed = true;
       }
     }
-    // Explanations always use the interpreter; it is also the engine when the JIT is not used.
-    if (!failed && !s->interp) s->interp = std::make_unique<interp::Interpreter>(*s->program);
   }
   s->ok = !failed;
   return s;
@@ -400,6 +450,7 @@ std::shared_ptr<const CompiledState> CompileRootTexts(
   EngineState engine;
   engine.options = options;
   engine.resolved = kind;
+  engine.tiered = options.engine == EngineKind::Default && kind == EngineKind::Jit;
   return CompileWith(engine, [&](SourceManager& sources, DiagnosticSink& diags,
                                  frontend::PipelineOptions options) {
     options.check.probe = probe;
@@ -755,6 +806,10 @@ bool Policy::valid() const noexcept { return state_ != nullptr; }
 EngineKind Policy::engine_kind() const noexcept {
   return state_ ? state_->kind : EngineKind::Default;
 }
+JitState Policy::jit_state() const noexcept {
+  return state_ ? state_->jit_state() : JitState::None;
+}
+JitState Policy::wait_for_jit() const { return state_ ? state_->WaitForJit() : JitState::None; }
 
 std::vector<std::string> Policy::names() const {
   std::vector<std::string> out;

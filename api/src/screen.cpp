@@ -45,8 +45,9 @@ class Renderer {
 
   void Render(const rt::Record& record, const io::ReadResult& read, std::string& out, Tally& tally,
               VerdictCache& cache) const {
-    if (read.ok && format_ == RecordFormat::JsonLines && policy_.jit &&
-        policy_.jit->DecideVerdict(record, decide_, cache.verdict)) {
+    const jit::JitProgram* jit = policy_.Jit();  // null until a tiered policy's JIT is ready
+    if (read.ok && format_ == RecordFormat::JsonLines && jit != nullptr &&
+        jit->DecideVerdict(record, decide_, cache.verdict)) {
       const rt::Verdict& v = cache.verdict;
       cache.key.clear();
       cache.key.push_back(static_cast<char>(v.effect));
@@ -75,6 +76,7 @@ class Renderer {
         return;
       }
     }
+    if (jit == nullptr && policy_.jit_state() != JitState::None) ++tally.interpreted;
     RenderDecision(record, read, out, tally);
   }
 
@@ -196,6 +198,7 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
   summary.records = tally.total;
   std::copy(std::begin(tally.by_effect), std::end(tally.by_effect), summary.by_effect);
   summary.tripped = tally.tripped;
+  summary.interpreted = tally.interpreted;
   if (records.bad()) summary.error = "error reading records";
   return summary;
 }

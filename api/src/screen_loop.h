@@ -24,6 +24,7 @@ namespace licit::detail {
 struct Tally {
   uint64_t by_effect[6] = {};
   uint64_t total = 0;
+  uint64_t interpreted = 0;  // of a tiered policy, decided before its JIT was ready
   bool tripped = false;
 };
 
@@ -147,6 +148,7 @@ Tally RunScreen(unsigned threads, Make&& make, Fill&& fill, Work&& work, BytesRe
   for (const Tally& t : tallies) {
     for (size_t e = 0; e < std::size(t.by_effect); ++e) total.by_effect[e] += t.by_effect[e];
     total.total += t.total;
+    total.interpreted += t.interpreted;
     total.tripped = total.tripped || t.tripped;
   }
   return total;

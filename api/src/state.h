@@ -3,12 +3,14 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/diagnostic.h"
@@ -27,6 +29,9 @@ namespace licit::detail {
 struct EngineState {
   EngineOptions options;
   EngineKind resolved = EngineKind::Interpreter;
+  // EngineKind::Default in a build with the JIT: the interpreter decides at once while the JIT
+  // compiles in the background (CompiledState::StartJit).
+  bool tiered = false;
 };
 
 // One compilation and, when it succeeded, the policy: sources, checked program, IR and the engine
@@ -41,15 +46,28 @@ struct CompiledState {
   std::unique_ptr<sema::CheckedProgram> checked;
   std::unique_ptr<ir::Program> program;  // declared before the engines: they refer to it
   std::unique_ptr<interp::Interpreter> interp;
-  std::unique_ptr<jit::JitProgram> jit;
   // Policy::digest, computed on first use (a server asks for it on every request).
   mutable std::once_flag digest_once;
   mutable std::string digest;
 
   ~CompiledState();
 
+  // The JIT when it decides: null while a tiered policy's JIT compiles (the interpreter decides
+  // meanwhile; both decide the same, so only the speed changes when it arrives), and for good
+  // when the interpreter is the engine or the background compile failed. Deciding code asks
+  // for it once per record or batch.
+  const jit::JitProgram* Jit() const { return jit_ready_.load(std::memory_order_acquire); }
+  JitState jit_state() const { return jit_state_.load(std::memory_order_acquire); }
+  // Blocks until a background compile has ended (at once when there is none).
+  JitState WaitForJit() const;
+  // Compiles the JIT now, on this thread (EngineKind::Jit): false with `error` on failure.
+  bool CompileJit(std::string& error);
+  // Starts compiling the JIT on a thread of its own (a tiered policy). The destructor cancels
+  // it and waits for it to stop.
+  void StartJit();
+
   rt::Decision Decide(const rt::Record& record, const decide::DecideOptions& options) const {
-    if (jit) return jit->Decide(record, options);
+    if (const jit::JitProgram* j = Jit()) return j->Decide(record, options);
     return interp->Decide(record, options);
   }
   // Explanations always come from the reference engine (the JIT decides the same; the
@@ -58,6 +76,15 @@ struct CompiledState {
                               const decide::DecideOptions& options) const {
     return interp->Explain(record, options);
   }
+
+ private:
+  std::unique_ptr<jit::JitProgram> jit_;  // written once (before jit_ready_), freed last
+  std::atomic<const jit::JitProgram*> jit_ready_{nullptr};
+  std::atomic<JitState> jit_state_{JitState::None};
+  std::atomic<bool> cancel_jit_{false};
+  std::thread jit_thread_;
+  mutable std::mutex jit_mutex_;  // with jit_done_: WaitForJit
+  mutable std::condition_variable jit_done_;
 };
 
 // The lock every compilation (and dump) holds; see licit.cpp.

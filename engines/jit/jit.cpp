@@ -473,12 +473,18 @@ JitProgram::~JitProgram() {
 }
 
 std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
-                                                const decide::Engine& reference,
-                                                std::string* error) {
+                                                const decide::Engine& reference, std::string* error,
+                                                const std::atomic<bool>* cancel) {
+  auto cancelled = [&] {
+    if (cancel == nullptr || !cancel->load(std::memory_order_relaxed)) return false;
+    *error = "cancelled";
+    return true;
+  };
   Host* host = Host::Get(error);
-  if (host == nullptr) return nullptr;
+  if (host == nullptr || cancelled()) return nullptr;
   const std::string prefix = host->NextPrefix();
   codegen::Generated g = codegen::Generate(program, prefix);
+  if (cancelled()) return nullptr;
   g.module->setDataLayout(host->jit().getDataLayout());
   g.module->setTargetTriple(host->jit().getTargetTriple().str());
   {
@@ -489,7 +495,9 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
       return nullptr;
     }
   }
+  if (cancelled()) return nullptr;
   if (g.optimize) codegen::Optimize(*g.module, host->tm());
+  if (cancelled()) return nullptr;
   auto impl = std::make_unique<Impl>(program, std::move(g.flat));
   impl->reference = &reference;
   impl->shape.full_path_code = g.full_path;
@@ -516,6 +524,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
       return nullptr;
     }
   }
+  if (cancelled()) return nullptr;
   if (!g.conditions.empty()) im.fns.assign(program.nodes.size(), nullptr);
   for (ir::ExprId id : g.conditions) {
     auto addr = host->jit().lookup(codegen::ConditionName(prefix, id));
@@ -538,6 +547,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
       for (uint32_t r : im.dispatch.keys[pi][ki].rules) {
         DispatchedRule& dr = im.dispatch.rules[pi][r];
         if (dr.data || dr.fn != nullptr) continue;
+        if (cancelled()) return nullptr;
         auto fn = host->jit().lookup(codegen::RuleName(prefix, pi, r));
         if (!fn) {
           *error = ToString(fn.takeError());

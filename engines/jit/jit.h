@@ -10,6 +10,7 @@
 // Explanations are the interpreter's (the API asks it). No LLVM types in this header.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -28,8 +29,12 @@ class JitProgram final : public decide::Engine {
   // `reference` (the interpreter on the same program, outliving the result) decides the records
   // the fast path gives up on when the program is too large for full-path code
   // (codegen::kFullPathMaxRules).
+  // `cancel` (optional): when it becomes true the compile stops at its next phase (code
+  // generation, optimisation, machine code, linking each rule) and returns null with "cancelled";
+  // a background compile whose policy is dropped uses it.
   static std::unique_ptr<JitProgram> Compile(const ir::Program& program,
-                                             const decide::Engine& reference, std::string* error);
+                                             const decide::Engine& reference, std::string* error,
+                                             const std::atomic<bool>* cancel = nullptr);
   ~JitProgram() override;
   JitProgram(const JitProgram&) = delete;
   JitProgram& operator=(const JitProgram&) = delete;

@@ -78,8 +78,9 @@ Options:
   --as-of DATE           judge at DATE instead of the record's `date` (what-if)
   --fail-on deny|license|review
                          exit 3 when the decision is at least that strong
-  --engine jit|interp    the evaluation engine (default: jit, the LLVM JIT; interp is the
-                         reference interpreter, which decides the same)
+  --engine jit|interp    the evaluation engine; both decide the same. Default: tiered, the
+                         reference interpreter at once and the LLVM JIT once it has compiled
+                         in the background; jit waits for the JIT, interp never compiles it
   --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N
   -h, --help             show this help
 

@@ -73,7 +73,7 @@ class Progress {
 };
 
 std::string Summary(const licit::ScreenSummary& c, SummaryMode mode, double seconds,
-                    const std::string& out) {
+                    const std::string& out, const licit::Policy& policy) {
   using E = licit::Effect;
   std::string text =
       fmt::format("licit: screened {} record{}", Thousands(c.records), c.records == 1 ? "" : "s");
@@ -90,6 +90,17 @@ std::string Summary(const licit::ScreenSummary& c, SummaryMode mode, double seco
                         Thousands(c.count(order[i])));
   }
   text += "\n";
+  // Tiered start, with timing only (how many records come before the JIT depends on the moment).
+  if (mode == SummaryMode::kFull && c.interpreted > 0) {
+    if (policy.jit_state() == licit::JitState::Failed) {
+      text += "  the interpreter decided every record: the JIT could not compile the policy\n";
+    } else if (c.interpreted == c.records) {
+      text += "  the interpreter decided every record: the JIT was still compiling\n";
+    } else {
+      text += fmt::format("  the interpreter decided {} of them while the JIT compiled\n",
+                          Thousands(c.interpreted));
+    }
+  }
   return text;
 }
 
@@ -218,7 +229,7 @@ int RunRun(std::span<const std::string> args) {
     return kExitInternal;
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (summary != SummaryMode::kNone) WriteStderr(Summary(counts, summary, seconds, out));
+  if (summary != SummaryMode::kNone) WriteStderr(Summary(counts, summary, seconds, out, policy));
   // An incomplete screen (records not judged) outranks a tripped --fail-on: the unjudged
   // records might have tripped it too.
   if (counts.count(licit::Effect::Error) > 0) return kExitInputErrors;
@@ -249,8 +260,9 @@ Options:
                          exit 3 when any decision is at least that strong
   --threads N            decide on N threads (0: one per core; default 1); output order is
                          always the input order
-  --engine jit|interp    the evaluation engine (default: jit, the LLVM JIT; interp is the
-                         reference interpreter, which decides the same)
+  --engine jit|interp    the evaluation engine; both decide the same. Default: tiered, the
+                         reference interpreter at once and the LLVM JIT once it has compiled
+                         in the background; jit waits for the JIT, interp never compiles it
   --summary full|counts|none
                          the summary on stderr: with timing (default), counts only, or none
   --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N

@@ -210,7 +210,8 @@ Options:
                            whitespace and newlines
   --tls-cert F --tls-key F serve HTTPS with this PEM certificate and key
   --max-body BYTES         refuse larger request bodies with 413 (K, M, G suffixes; default 64M)
-  --engine jit|interp      the evaluation engine (default: jit)
+  --engine jit|interp      the evaluation engine (default: tiered, the interpreter until the
+                           JIT has compiled in the background, at start and on every reload)
   --werror                 refuse policies with warnings too
   --max-source-bytes N     refuse policy files larger than N bytes (default 64M)
   -h, --help               show this help

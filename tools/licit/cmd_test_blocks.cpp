@@ -53,8 +53,9 @@ what was expected and what came out, with every contribution. Then the rules no 
 Options:
   --format text|json     the report as text (default; PASS and FAIL coloured on a terminal) or
                          as one JSON document
-  --engine jit|interp    the evaluation engine (default: jit, the LLVM JIT; interp is the
-                         reference interpreter, which decides the same)
+  --engine jit|interp    the evaluation engine; both decide the same. Default: tiered, the
+                         reference interpreter at once and the LLVM JIT once it has compiled
+                         in the background; jit waits for the JIT, interp never compiles it
   --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N
   -h, --help             show this help
 

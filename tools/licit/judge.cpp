@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <iterator>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -42,6 +43,17 @@ bool ParseJudgeSettings(const JudgeOptionText& text, JudgeSettings* out, std::st
   return true;
 }
 
+namespace {
+// The policies CompilePolicy gave, kept alive until the process exits: a command that ends before
+// the background JIT is ready (a few records against a large policy) must not wait for a compile
+// whose result nothing will use. Dropping the policy would cancel it, but only at the compile's
+// next phase, seconds away for 10,000 rules; exiting at once costs nothing.
+std::vector<licit::Policy>& KeptPolicies() {
+  static auto* kept = new std::vector<licit::Policy>;  // never destroyed: see BackgroundJitInFlight
+  return *kept;
+}
+}  // namespace
+
 int CompilePolicy(const CommonOptions& options, licit::EngineKind engine, licit::Policy* out) {
   licit::Engine compiler(EngineOptionsFor(options, engine));
   licit::Compilation c = compiler.compile_files(options.positional);
@@ -49,7 +61,15 @@ int CompilePolicy(const CommonOptions& options, licit::EngineKind engine, licit:
     if (int code = ReportDiagnostics(c, options); code != kExitOk) return code;
   }
   *out = c.policy();
+  if (out->jit_state() == licit::JitState::Compiling) KeptPolicies().push_back(*out);
   return kExitOk;
+}
+
+bool BackgroundJitInFlight() {
+  for (const licit::Policy& p : KeptPolicies()) {
+    if (p.jit_state() == licit::JitState::Compiling) return true;
+  }
+  return false;
 }
 
 bool TripsFailOn(const licit::Decision& d, const JudgeSettings& settings) {

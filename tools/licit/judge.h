@@ -33,6 +33,10 @@ bool ParseJudgeSettings(const JudgeOptionText& text, JudgeSettings* out, std::st
 // code to return (1 for policy errors, 70 for an internal error).
 int CompilePolicy(const CommonOptions& options, licit::EngineKind engine, licit::Policy* out);
 
+// Whether a policy CompilePolicy gave still compiles its JIT in the background (the default,
+// tiered engine): main() then exits without waiting for it, after the command's output is out.
+bool BackgroundJitInFlight();
+
 // Whether a decision trips --fail-on (errors never do: they exit 4).
 bool TripsFailOn(const licit::Decision& d, const JudgeSettings& settings);
 

@@ -1,6 +1,8 @@
 // `licit`: the command-line front end. Dispatches to one Command per subcommand (commands.h) and
 // turns anything thrown below into exit code 70, so a bug never looks like a policy verdict.
 
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -9,6 +11,7 @@
 
 #include "licit/licit.hpp"
 #include "tools/licit/commands.h"
+#include "tools/licit/judge.h"
 #include "tools/licit/options.h"
 
 namespace licit::cli {
@@ -94,7 +97,15 @@ int main(int argc, char** argv) {
   // Our code does not throw; this guards against the standard library and third-party code
   // (std::bad_alloc, ANTLR) so a crash is reported as a bug, never as a policy verdict.
   try {
-    return licit::cli::Main(argc, argv);
+    const int code = licit::cli::Main(argc, argv);
+    // The command is done and its output written (files closed, stdout and stderr flushed by
+    // every write); a tiered policy's JIT still compiling would only make the process wait, or
+    // run LLVM while static destructors do: leave without either.
+    if (licit::cli::BackgroundJitInFlight()) {
+      std::fflush(nullptr);
+      std::_Exit(code);
+    }
+    return code;
   } catch (const std::exception& e) {
     licit::cli::WriteStderr(
         fmt::format("licit: internal error: {}; please report this as a bug\n", e.what()));

@@ -56,9 +56,16 @@ enum class Effect : uint8_t { Allow, Exempt, Review, License, Deny, Error };
 // "allow", "exempt", "review", "license", "deny", "error".
 LICIT_API const char* effect_name(Effect e) noexcept;
 
-// Which engine decides. Default is the JIT when the library was built with LLVM, else the
-// interpreter; both give identical decisions (the interpreter is the reference).
+// Which engine decides; both give identical decisions (the interpreter is the reference).
+// Default, in a build with LLVM, is tiered: the interpreter decides as soon as the policy is
+// compiled while the JIT compiles on a background thread, and the JIT decides from the moment it
+// is ready (Policy::jit_state). Jit compiles the JIT before compile returns; Interpreter never
+// compiles it. Without LLVM, Default is the interpreter.
 enum class EngineKind : uint8_t { Default, Interpreter, Jit };
+// Where a policy's JIT is: None (the interpreter is the engine), Compiling (a tiered policy,
+// deciding with the interpreter meanwhile), Ready (the JIT decides), Failed (a background compile
+// failed; the interpreter decides, with the same results).
+enum class JitState : uint8_t { None, Compiling, Ready, Failed };
 LICIT_API const char* engine_kind_name(EngineKind k) noexcept;  // "default", "interp", "jit"
 // Whether this build has the LLVM JIT.
 LICIT_API bool jit_available() noexcept;
@@ -453,6 +460,9 @@ struct ScreenSummary {
   uint64_t records = 0;        // decisions written: one per record, errors included
   uint64_t by_effect[6] = {};  // indexed by Effect
   bool tripped = false;        // some decision reached ScreenOptions::fail_on (errors never do)
+  // Of a tiered policy (EngineKind::Default): the records the interpreter decided because the JIT
+  // was still compiling (or failed to); the others the JIT decided, with the same results.
+  uint64_t interpreted = 0;
   // Why the screen could not start or stopped before the end of the input: an empty Policy, a
   // bad as_of, an I/O error reading the records. "" when every record was screened.
   std::string error;
@@ -552,6 +562,10 @@ class LICIT_API Policy {
   bool valid() const noexcept;
   explicit operator bool() const noexcept { return valid(); }
   EngineKind engine_kind() const noexcept;
+  // The JIT's state (see JitState); wait_for_jit blocks until a background compile has ended
+  // and returns the state then (Ready or Failed; at once for the others).
+  JitState jit_state() const noexcept;
+  JitState wait_for_jit() const;
   // The names of the root policies ("cn.mofcom.japan_2026"), in the order compiled.
   std::vector<std::string> names() const;
   // The root policies, in the order compiled, and their rules in all.
