@@ -57,8 +57,9 @@ clean:
 # generated 1,000- and 10,000-rule policies, the reference policies when node is installed, and
 # bench_interp: the reference workload (1M records) through the interpreter and `licit run`;
 # bench_api: the embedding API's overhead over the engine (docs/embedding.md, "Speed");
-# screening_bench: party screening, 1 M names against a 20,000-entry list; bench/screening/run.sh:
-# the same through `licit run`.
+# bench/start/run.sh: time to the first decision (tiered start) and to the JIT, 1,000 and 10,000
+# rules; screening_bench: party screening, 1 M names against a 20,000-entry list;
+# bench/screening/run.sh: the same through `licit run`.
 .PHONY: bench
 bench: deps
 	cmake --preset release -B build/bench
@@ -72,6 +73,7 @@ bench: deps
 	bench/run_reference.sh build/bench/licit
 	./build/bench/bench/bench_interp
 	./build/bench/bench/bench_api
+	bench/start/run.sh build/bench
 	./build/bench/bench/screening_bench
 	bench/screening/run.sh build/bench
 

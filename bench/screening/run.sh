@@ -34,7 +34,7 @@ best() {  # best wall time in ms of RUNS runs of `licit run`; exit status 0 or 3
 
 load_ms=$(best "$work/policy.licit")  # warm the page cache first; measured again below
 screen_ms=$(best "$work/policy.licit")
-summary=$(tail -1 "$work/err")
+summary=$(grep -E "^  deny " "$work/err" | head -1)
 base_ms=$(best "$work/baseline.licit")
 rate() { echo $(( records * 1000 / ($1 > 0 ? $1 : 1) )); }
 check_ms=$( { /usr/bin/time -f '%e %M' "$licit" check "$work/policy.licit" > /dev/null; } 2>&1 | tail -1)
