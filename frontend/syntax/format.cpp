@@ -20,6 +20,7 @@
 #include "LicitParser.h"
 #include "frontend/syntax/ast_builder.h"
 #include "frontend/syntax/parse_tree.h"
+#include "frontend/syntax/parser_cache.h"
 #include "frontend/syntax/pretty_doc.h"
 #include "licit_antlr.h"
 
@@ -632,9 +633,11 @@ std::optional<Fingerprint> LexFingerprint(const std::string& text) {
   const SourceFile& file = sources.Get(id);
   DiagnosticSink diags;
   if (FindInvalidUtf8(text) != std::string_view::npos) return std::nullopt;
+  ParserCacheLease lease;
   OffsetMap offsets(text);
   antlr4::ANTLRInputStream input(text);
   LicitLexer lexer(&input);
+  UseLeakFreeSimulator(lexer);
   LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
   if (lexed.too_deep || diags.has_errors()) return std::nullopt;
   std::vector<antlr4::Token*> tokens;

@@ -11,6 +11,7 @@
 #include "base/source.h"
 #include "frontend/syntax/ast_builder.h"
 #include "frontend/syntax/parse_tree.h"
+#include "frontend/syntax/parser_cache.h"
 #include "frontend/syntax/token_source.h"
 #include "licit_antlr.h"
 #include "tree/ParseTreeListener.h"
@@ -319,11 +320,13 @@ bool ParseTree(const SourceFile& file, DiagnosticSink& diags, const ParseOptions
   if (!CheckEncoding(file, diags, options.max_source_bytes)) return false;
   FileId file_id = file.id();
   bool parsed = false;
+  ParserCacheLease lease;
   RunWithLargeStack([&] {
     try {
       OffsetMap offsets(file.text());
       antlr4::ANTLRInputStream input(file.text());
       LicitLexer lexer(&input);
+      UseLeakFreeSimulator(lexer);
       LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
       if (lexed.too_deep) return;
       antlr4::ListTokenSource token_source(std::move(lexed.tokens));
@@ -391,9 +394,11 @@ std::string DumpTokens(const SourceManager& sources, FileId file_id, DiagnosticS
   const SourceFile& file = sources.Get(file_id);
   if (!CheckEncoding(file, diags, options.max_source_bytes)) return {};
   std::string out;
+  ParserCacheLease lease;
   OffsetMap offsets(file.text());
   antlr4::ANTLRInputStream input(file.text());
   LicitLexer lexer(&input);
+  UseLeakFreeSimulator(lexer);
   LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
   const auto& vocab = lexer.getVocabulary();
   for (const auto& t : lexed.tokens) {
