@@ -9,7 +9,6 @@
 set -euo pipefail
 build=${1:-build/bench}
 licit=$build/licit
-runs=${RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 records=${2:-$work/records.jsonl}
@@ -18,16 +17,8 @@ if [[ ! -f $records ]]; then
 fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-best() {  # best wall time in ms of RUNS runs of the command
-  local best=
-  for ((i = 0; i < runs; i++)); do
-    local start=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || [[ $? -le 1 ]]
-    local ms=$((($(date +%s%N) - start) / 1000000))
-    [[ -z $best || $ms -lt $best ]] && best=$ms
-  done
-  echo "$best"
-}
+# shellcheck source=../lib.sh
+source "$root/bench/lib.sh"
 
 echo "| policy | records | licit run (ms) | licit diff --records (ms) | ratio | changed | goal | result |"
 echo "|---|---:|---:|---:|---:|---:|---:|---|"
@@ -36,8 +27,8 @@ for name in small large; do
   old=$root/bench/policies/$name.licit
   new=$work/$name-new.licit
   sed 's/since 2026-01-06/since 2025-01-06/' "$old" > "$new"
-  run_ms=$(best "$licit" run "$old" --records "$records" --out /dev/null --summary=none)
-  diff_ms=$(best "$licit" diff "$old" "$new" --records "$records" --out "$work/changed.jsonl")
+  run_ms=$(best_ms "$licit" run "$old" --records "$records" --out /dev/null --summary=none)
+  diff_ms=$(best_ms "$licit" diff "$old" "$new" --records "$records" --out "$work/changed.jsonl")
   changed=$(wc -l < "$work/changed.jsonl")
   ratio=$(awk -v a="$diff_ms" -v b="$run_ms" 'BEGIN { printf "%.2f", a / b }')
   result=$(awk -v r="$ratio" 'BEGIN { print (r <= 2.2) ? "met" : "**missed**" }')

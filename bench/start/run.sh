@@ -10,31 +10,22 @@
 set -euo pipefail
 build=${1:-build/bench}
 licit=$build/licit
-runs=${RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 head -n 1 "$root/examples/shipments.jsonl" > "$work/one.jsonl"
 
-best() {  # best wall time in ms of RUNS runs of the command
-  local best=
-  for ((i = 0; i < runs; i++)); do
-    local start=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true
-    local ms=$((($(date +%s%N) - start) / 1000000))
-    [[ -z $best || $ms -lt $best ]] && best=$ms
-  done
-  echo "$best"
-}
+# shellcheck source=../lib.sh
+source "$root/bench/lib.sh"
 
 echo "| rules | \`licit check\` ms | first decision ms (\`licit run\`, tiered) | ratio | goal | JIT ready ms (\`--engine jit\`) | goal |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
 status=0
 for rules in 1000 10000; do
   "$build/bench/gen_policy" --rules "$rules" --out "$work/p$rules.licit" > /dev/null
-  check=$(best "$licit" check "$work/p$rules.licit")
-  tiered=$(best "$licit" run "$work/p$rules.licit" --records "$work/one.jsonl")
-  jit=$(best "$licit" run --engine jit "$work/p$rules.licit" --records "$work/one.jsonl")
+  check=$(best_ms "$licit" check "$work/p$rules.licit")
+  tiered=$(best_ms "$licit" run "$work/p$rules.licit" --records "$work/one.jsonl")
+  jit=$(best_ms "$licit" run --engine jit "$work/p$rules.licit" --records "$work/one.jsonl")
   ratio=$(awk -v a="$tiered" -v b="$check" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }')
   ok_ratio=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.2) ? "met" : "MISSED" }')
   ok_jit=met
