@@ -948,18 +948,6 @@ void PartyList::Matcher::ApplyScored(const Scored* scored, size_t n,
 
 namespace {
 
-// The per-thread result cache of Screen: for a (list, party string) the day- and
-// country-independent part of the work (the exact names, the scored candidates), so screening a
-// party seen before only re-applies dates, countries and clearances to a few candidates.
-//
-// Keys: the list's address, its index's generation (unique in the process, renewed when
-// clearances are added, so a list freed and another allocated at the same address never finds
-// stale entries), the `review` threshold the candidates were chosen with, and the raw party
-// string. Each record is one block of an arena (header, scored candidates, exact names, party
-// text), so a hit reads one or two cache lines besides its slot. Memory is bounded per thread:
-// at most 65,536 parties (kMaxNames) and a 16 MiB arena, plus 512 KiB of slots; when either is
-// full the whole cache is cleared and fills again. Parties longer than 1,024 bytes or with more
-// than 4,096 candidates are not cached.
 // Lookups land anywhere in the cache (parties come in no order), so with 4 KiB pages nearly each
 // one also misses the TLB: ask for huge pages where the kernel gives them on request. Only the
 // whole 2 MiB pages inside the range can be huge; a hint, so failure changes nothing.
@@ -975,6 +963,18 @@ void AdviseHugePages(void* data, size_t bytes) {
 #endif
 }
 
+// The per-thread result cache of Screen: for a (list, party string) the day- and
+// country-independent part of the work (the exact names, the scored candidates), so screening a
+// party seen before only re-applies dates, countries and clearances to a few candidates.
+//
+// Keys: the list's address, its index's generation (unique in the process, renewed when
+// clearances are added, so a list freed and another allocated at the same address never finds
+// stale entries), the `review` threshold the candidates were chosen with, and the raw party
+// string. Each record is one block of an arena (header, scored candidates, exact names, party
+// text), so a hit reads one or two cache lines besides its slot. Memory is bounded per thread:
+// at most 65,536 parties (kMaxNames) and a 16 MiB arena, plus 512 KiB of slots; when either is
+// full the whole cache is cleared and fills again. Parties longer than 1,024 bytes or with more
+// than 4,096 candidates are not cached.
 class ResultCache {
  public:
   static constexpr size_t kMaxNames = 65536;

@@ -274,7 +274,6 @@ Engine::Engine(EngineOptions options) {
   s->resolved = s->options.engine == EngineKind::Default
                     ? (jit_available() ? EngineKind::Jit : EngineKind::Interpreter)
                     : s->options.engine;
-  s->tiered = s->options.engine == EngineKind::Default && s->resolved == EngineKind::Jit;
   state_ = std::move(s);
 }
 Engine::~Engine() = default;
@@ -314,11 +313,10 @@ DiagnosticInfo InternalDiagnostic(std::string code, std::string message) {
   return d;
 }
 
-// Freeing a policy's JIT code (its ResourceTracker) takes the compile lock too, so a policy
-// released by a hot reload never races a compilation inside the process-wide JIT.
-// JIT compiles and frees are serialised by their own lock, not CompileMutex: a tiered policy's
-// background compile must not hold up the next front-end compile (the REPL, a server reload).
-// The process-wide JIT's target machines are not thread-safe.
+// JIT compiles and frees (a policy's ResourceTracker, when a hot reload releases it) are serialised
+// by their own lock, not CompileMutex: a tiered policy's background compile must not hold up the
+// next front-end compile (the REPL, a server reload). The process-wide JIT's target machines are
+// not thread-safe.
 std::mutex& JitMutex() {
   static std::mutex mutex;
   return mutex;
@@ -407,7 +405,7 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
   if (!failed) {
     // Explanations always use the interpreter; it is also the engine until (or unless) the JIT is.
     s->interp = std::make_unique<interp::Interpreter>(*s->program);
-    if (s->kind == EngineKind::Jit && engine.tiered) {
+    if (s->kind == EngineKind::Jit && engine.tiered()) {
       s->StartJit();
     } else if (s->kind == EngineKind::Jit) {
       std::string error;
@@ -450,7 +448,6 @@ std::shared_ptr<const CompiledState> CompileRootTexts(
   EngineState engine;
   engine.options = options;
   engine.resolved = kind;
-  engine.tiered = options.engine == EngineKind::Default && kind == EngineKind::Jit;
   return CompileWith(engine, [&](SourceManager& sources, DiagnosticSink& diags,
                                  frontend::PipelineOptions options) {
     options.check.probe = probe;

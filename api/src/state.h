@@ -31,7 +31,9 @@ struct EngineState {
   EngineKind resolved = EngineKind::Interpreter;
   // EngineKind::Default in a build with the JIT: the interpreter decides at once while the JIT
   // compiles in the background (CompiledState::StartJit).
-  bool tiered = false;
+  bool tiered() const {
+    return options.engine == EngineKind::Default && resolved == EngineKind::Jit;
+  }
 };
 
 // One compilation and, when it succeeded, the policy: sources, checked program, IR and the engine

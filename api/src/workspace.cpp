@@ -998,26 +998,23 @@ std::vector<CompletionItem> Workspace::completions(const std::string& path, uint
     return out;
   }
 
+  std::string trimmed = prefix_text;
+  while (!trimmed.empty() && trimmed.back() == ' ') trimmed.pop_back();
+
   // After `matches`: the lists first (`end_user matches jp-control`); a glob is a string.
-  {
-    std::string t = prefix_text;
-    while (!t.empty() && t.back() == ' ') t.pop_back();
-    constexpr std::string_view kMatches = "matches";
-    const size_t k = kMatches.size();
-    if (t.size() >= k && t.compare(t.size() - k, k, kMatches) == 0 &&
-        (t.size() == k || !is_name_char(t[t.size() - k - 1])) && m) {
-      for (const auto& [name, sym] : m->scope) {
-        if (sym->kind == sema::SymbolKind::List) {
-          out.push_back({name, "list", "list of " + a.state->checked->module(sym->module).name});
-        }
+  constexpr std::string_view kMatches = "matches";
+  const size_t k = kMatches.size();
+  if (m && trimmed.size() >= k && trimmed.compare(trimmed.size() - k, k, kMatches) == 0 &&
+      (trimmed.size() == k || !is_name_char(trimmed[trimmed.size() - k - 1]))) {
+    for (const auto& [name, sym] : m->scope) {
+      if (sym->kind == sema::SymbolKind::List) {
+        out.push_back({name, "list", "list of " + a.state->checked->module(sym->module).name});
       }
-      if (!out.empty()) return out;
     }
+    if (!out.empty()) return out;
   }
 
   // After a rule's `:` (`rule x: `, `class to JP: `) -> effects.
-  std::string trimmed = prefix_text;
-  while (!trimmed.empty() && trimmed.back() == ' ') trimmed.pop_back();
   if (!trimmed.empty() && trimmed.back() == ':' && trimmed.find('{') == std::string::npos) {
     for (const char* e : {"deny", "license", "review", "exempt", "allow"}) {
       out.push_back({e, "effect", "effect"});
