@@ -19,6 +19,7 @@ packages=(
   wrk  # the server's load benchmark (bench/server)
   python3-dev pybind11-dev  # the Python package (python/, docs/python.md)
   python3-pandas python3-dask python3-distributed  # licit.pandas and licit.dask
+  chromium python3-websocket  # headless browser tests of the HTML report and the playground (tests/browser)
 )
 
 missing=()
