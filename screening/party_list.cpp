@@ -269,15 +269,19 @@ namespace {
 
 // Per thread, for Screen's cached path: the vocabulary tokens (and similarities) that a query
 // token pairs with, by index generation and token, so a word seen before costs no Jaro-Winkler. At
-// most 65,536 tokens and 512 Ki pairs (8 MiB) per thread; when either is full it is cleared and
-// fills again.
+// most 131,072 tokens and 2 Mi pairs (24 MiB: a pair is a vocabulary id and a double, kept in two
+// arrays) per thread; when either is full it is cleared and fills again. The bound is sized for
+// a run's distinct words: in the benchmark (bench/screening) 50,000 parties have 22,700 distinct
+// words pairing with 64 vocabulary tokens each, and the old bound of 512 Ki pairs cleared the
+// memo four times, recomputing a quarter of all similarities.
 struct TokenMemo {
-  static constexpr size_t kMaxTokens = 65536, kMaxPairs = size_t{512} << 10;
+  static constexpr size_t kMaxTokens = size_t{128} << 10, kMaxPairs = size_t{2} << 20;
   struct Range {
     uint32_t begin = 0, end = 0;
   };
-  StringMap<Range> map;  // key: the generation's 8 bytes, then the token
-  std::vector<std::pair<uint32_t, double>> pairs;
+  StringMap<Range> map;         // key: the generation's 8 bytes, then the token
+  std::vector<uint32_t> vocab;  // the pairs: vocabulary id and similarity, by index
+  std::vector<double> sims;
   std::string key;
   Range scratch_range;
 
@@ -290,17 +294,22 @@ struct TokenMemo {
     auto it = map.find(k);
     return it == map.end() ? nullptr : &it->second;
   }
+  void Clear() {
+    map.clear();
+    vocab.clear();
+    sims.clear();
+  }
   // Stores the matches of one token (`key` still holds its key).
   template <typename SimOf>
   void Store(uint64_t generation, std::string_view token,
              const std::pair<uint32_t, uint32_t>* matches, size_t n, SimOf sim_of) {
-    if (map.size() >= kMaxTokens || pairs.size() + n > kMaxPairs) {
-      map.clear();
-      pairs.clear();
+    if (map.size() >= kMaxTokens || vocab.size() + n > kMaxPairs) Clear();
+    Range r{static_cast<uint32_t>(vocab.size()), 0};
+    for (size_t k = 0; k < n; ++k) {
+      vocab.push_back(matches[k].second);
+      sims.push_back(sim_of(matches[k].second));
     }
-    Range r{static_cast<uint32_t>(pairs.size()), 0};
-    for (size_t k = 0; k < n; ++k) pairs.emplace_back(matches[k].second, sim_of(matches[k].second));
-    r.end = static_cast<uint32_t>(pairs.size());
+    r.end = static_cast<uint32_t>(vocab.size());
     map.emplace(std::string(Key(generation, token)), r);
   }
 };
@@ -490,8 +499,8 @@ struct PartyList::Matcher {
         const std::string_view key = q.memo.Key(x.generation, q.norm.tokens[i]);
         if (const TokenMemo::Range* r = q.memo.Find(key)) {
           for (uint32_t e = r->begin; e < r->end; ++e) {
-            auto [v, sim] = q.memo.pairs[e];
-            Row(v)[i] = sim;
+            const uint32_t v = q.memo.vocab[e];
+            Row(v)[i] = q.memo.sims[e];
             if (i < 64) q.row_mask[q.vocab_row[v]] |= uint64_t{1} << i;
             q.matches.emplace_back(static_cast<uint32_t>(i), v);
           }
@@ -1112,8 +1121,7 @@ void SetScreenPath(ScreenPath path) { ThisThread().path = path; }
 ScreenPath GetScreenPath() { return ThisThread().path; }
 void ClearScreenCache() {
   ThisThread().cache.Clear();
-  ThreadQuery().memo.map.clear();
-  ThreadQuery().memo.pairs.clear();
+  ThreadQuery().memo.Clear();
 }
 size_t ScreenCacheSize() { return ThisThread().cache.size(); }
 size_t ScreenCacheBytes() { return ThisThread().cache.arena_bytes(); }
