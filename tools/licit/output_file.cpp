@@ -77,6 +77,15 @@ bool OutputFile::Open(const std::string& path, std::string* error) {
 // Decisions are small and many: one write per MiB instead of per 4 KiB.
 void OutputFile::Buffer() { std::setvbuf(file_, nullptr, _IOFBF, size_t{1} << 20); }
 
+void OutputFile::StartWriteback() {
+  unsynced_ = 0;
+  // Only the temporary file is synced at Commit; stdout, devices and pipes are left alone.
+  if (file_ == stdout || in_place_) return;
+  // The whole file: pages already being written back are skipped; a failure only means Commit's
+  // fsync does all the work, as it did before.
+  (void)sync_file_range(fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 bool OutputFile::Commit(std::string* error) {
   if (file_ == stdout) {
     std::fflush(stdout);
