@@ -635,7 +635,7 @@ std::optional<Fingerprint> LexFingerprint(const std::string& text) {
   if (FindInvalidUtf8(text) != std::string_view::npos) return std::nullopt;
   ParserCacheLease lease;
   OffsetMap offsets(text);
-  antlr4::ANTLRInputStream input(text);
+  Utf8InputStream input(text);
   LicitLexer lexer(&input);
   UseLeakFreeSimulator(lexer);
   LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);

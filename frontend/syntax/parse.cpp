@@ -324,7 +324,7 @@ bool ParseTree(const SourceFile& file, DiagnosticSink& diags, const ParseOptions
   RunWithLargeStack([&] {
     try {
       OffsetMap offsets(file.text());
-      antlr4::ANTLRInputStream input(file.text());
+      Utf8InputStream input(file.text());
       LicitLexer lexer(&input);
       UseLeakFreeSimulator(lexer);
       LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
@@ -396,7 +396,7 @@ std::string DumpTokens(const SourceManager& sources, FileId file_id, DiagnosticS
   std::string out;
   ParserCacheLease lease;
   OffsetMap offsets(file.text());
-  antlr4::ANTLRInputStream input(file.text());
+  Utf8InputStream input(file.text());
   LicitLexer lexer(&input);
   UseLeakFreeSimulator(lexer);
   LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);

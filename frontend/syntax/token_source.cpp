@@ -9,29 +9,52 @@ namespace licit::syntax {
 
 using licit_gen::LicitLexer;
 
-OffsetMap::OffsetMap(const std::string& utf8) {
+OffsetMap::OffsetMap(const std::string& utf8) : size_(static_cast<uint32_t>(utf8.size())) {
+  bool ascii = true;
+  for (char c : utf8) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) return;
   byte_of_cp_.reserve(utf8.size() + 1);
   for (uint32_t i = 0; i < utf8.size(); ++i) {
     if ((static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80) byte_of_cp_.push_back(i);
   }
-  byte_of_cp_.push_back(static_cast<uint32_t>(utf8.size()));
+  byte_of_cp_.push_back(size_);
 }
 
 uint32_t OffsetMap::ByteOffset(size_t cp) const {
+  if (byte_of_cp_.empty()) return cp >= size_ ? size_ : static_cast<uint32_t>(cp);
   if (cp >= byte_of_cp_.size()) return byte_of_cp_.back();
   return byte_of_cp_[cp];
 }
 
 Span OffsetMap::TokenSpan(FileId file, const antlr4::Token* token) const {
-  if (token->getType() == antlr4::Token::EOF) {
-    uint32_t end = byte_of_cp_.back();
-    return Span{file, end, end};
-  }
+  if (token->getType() == antlr4::Token::EOF) return Span{file, size_, size_};
   size_t start = token->getStartIndex();
   size_t stop = token->getStopIndex();
   uint32_t b = ByteOffset(start);
   uint32_t e = stop + 1 >= start ? ByteOffset(stop + 1) : b;
   return Span{file, b, std::max(b, e)};
+}
+
+Utf8InputStream::Utf8InputStream(std::string_view utf8) {
+  if (utf8.substr(0, 3) == "\xEF\xBB\xBF") utf8.remove_prefix(3);
+  size_t code_points = 0;
+  for (char c : utf8) code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  _data.resize(code_points);
+  size_t out = 0;
+  for (size_t i = 0; i < utf8.size();) {
+    const unsigned char lead = static_cast<unsigned char>(utf8[i]);
+    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    char32_t cp = length == 1   ? lead
+                  : length == 2 ? lead & 0x1F
+                  : length == 3 ? lead & 0x0F
+                                : lead & 0x07;
+    for (size_t k = 1; k < length && i + k < utf8.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    }
+    _data[out++] = static_cast<decltype(_data)::value_type>(cp);
+    i += length;
+  }
+  p = 0;
 }
 
 bool StartsDeclaration(size_t type) {
