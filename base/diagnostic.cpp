@@ -236,6 +236,21 @@ Diagnostic& DiagnosticSink::Report(DiagKind kind, Span span, std::string message
   return diagnostics_.back();
 }
 
+void DiagnosticSink::Absorb(DiagnosticSink&& other) {
+  for (Diagnostic& d : other.diagnostics_) {
+    const Severity severity = d.severity;
+    const bool keep = diagnostics_.size() < kMaxStored;
+    if (severity == Severity::Error) ++(keep ? errors_ : (++errors_, dropped_errors_));
+    if (severity == Severity::Warning) ++(keep ? warnings_ : (++warnings_, dropped_warnings_));
+    if (keep) diagnostics_.push_back(std::move(d));
+  }
+  errors_ += other.dropped_errors_;
+  dropped_errors_ += other.dropped_errors_;
+  warnings_ += other.dropped_warnings_;
+  dropped_warnings_ += other.dropped_warnings_;
+  other = DiagnosticSink();
+}
+
 void DiagnosticSink::SortByLocation() {
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {

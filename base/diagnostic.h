@@ -92,6 +92,9 @@ class DiagnosticSink {
   size_t dropped_warnings() const { return dropped_warnings_; }
   // Orders diagnostics by file, then position, keeping report order for ties.
   void SortByLocation();
+  // Appends `other`'s diagnostics (kept and counted) after this sink's, as if they had been
+  // reported here in the same order (for work done on the side and kept only when it succeeds).
+  void Absorb(DiagnosticSink&& other);
 
  private:
   std::vector<Diagnostic> diagnostics_;

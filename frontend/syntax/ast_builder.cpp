@@ -28,10 +28,14 @@ class Builder {
 
   std::unique_ptr<ast::Module> Build(P::FileContext* tree) {
     if (tree) {
-      for (P::DeclarationContext* d : tree->declaration()) {
-        if (ast::Decl* decl = Declaration(d)) module_->AddDecl(decl);
-      }
+      for (P::DeclarationContext* d : tree->declaration()) Add(d);
     }
+    return Finish();
+  }
+  void Add(P::DeclarationContext* d) {
+    if (ast::Decl* decl = Declaration(d)) module_->AddDecl(decl);
+  }
+  std::unique_ptr<ast::Module> Finish() {
     CheckHeader();
     return std::move(module_);
   }
@@ -1087,5 +1091,16 @@ std::unique_ptr<ast::Module> BuildModule(P::FileContext* tree, const SourceFile&
                                          const OffsetMap& offsets, DiagnosticSink& diags) {
   return Builder(file, offsets, diags).Build(tree);
 }
+
+class ModuleBuilder::Impl : public Builder {
+  using Builder::Builder;
+};
+
+ModuleBuilder::ModuleBuilder(const SourceFile& file, const OffsetMap& offsets,
+                             DiagnosticSink& diags)
+    : impl_(std::make_unique<Impl>(file, offsets, diags)) {}
+ModuleBuilder::~ModuleBuilder() = default;
+void ModuleBuilder::Add(P::DeclarationContext* declaration) { impl_->Add(declaration); }
+std::unique_ptr<ast::Module> ModuleBuilder::Finish() { return impl_->Finish(); }
 
 }  // namespace licit::syntax

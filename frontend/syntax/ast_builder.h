@@ -17,4 +17,21 @@ std::unique_ptr<ast::Module> BuildModule(licit_gen::LicitParser::FileContext* tr
                                          const SourceFile& file, const OffsetMap& offsets,
                                          DiagnosticSink& diags);
 
+// BuildModule one declaration at a time, for a parser that frees each declaration's parse tree
+// before the next: Add each declaration in file order, then Finish. The same module and the same
+// diagnostics, in the same order, as BuildModule on the whole file's tree.
+class ModuleBuilder {
+ public:
+  ModuleBuilder(const SourceFile& file, const OffsetMap& offsets, DiagnosticSink& diags);
+  ~ModuleBuilder();
+  ModuleBuilder(const ModuleBuilder&) = delete;
+  ModuleBuilder& operator=(const ModuleBuilder&) = delete;
+  void Add(licit_gen::LicitParser::DeclarationContext* declaration);
+  std::unique_ptr<ast::Module> Finish();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace licit::syntax

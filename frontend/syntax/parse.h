@@ -21,6 +21,9 @@ inline constexpr uint32_t kMaxExpressionDepth = 1000;
 struct ParseOptions {
   // Larger files are refused with E0004 (embedders screening untrusted policies may lower it).
   size_t max_source_bytes = kMaxSourceBytes;
+  // Parse the whole file into one parse tree first, never one declaration at a time (the two give
+  // the same module and diagnostics; tests compare them).
+  bool whole_file_tree = false;
 };
 
 // Parses one file. Never throws and never fails to return a module: syntax errors are reported
