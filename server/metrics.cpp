@@ -15,10 +15,13 @@ std::string_view HandlerPath(Handler h) {
     case Handler::kTest: return "/v1/test";
     case Handler::kCheck: return "/v1/check";
     case Handler::kPolicy: return "/v1/policy";
+    case Handler::kPolicySource: return "/v1/policy/source";
+    case Handler::kSchema: return "/v1/schema";
     case Handler::kReload: return "/v1/reload";
     case Handler::kHealth: return "/health";
     case Handler::kHealthReady: return "/health/ready";
     case Handler::kMetrics: return "/metrics";
+    case Handler::kPage: return "/";
     case Handler::kOther: return "other";
   }
   return "other";

@@ -19,14 +19,17 @@ enum class Handler : uint8_t {
   kTest,
   kCheck,
   kPolicy,
+  kPolicySource,
+  kSchema,
   kReload,
   kHealth,
   kHealthReady,
   kMetrics,
+  kPage,  // the playground page at `/` (--ui)
   kOther,
 };
-inline constexpr size_t kHandlerCount = 10;
-std::string_view HandlerPath(Handler h);  // "/v1/decide", ..., "other"
+inline constexpr size_t kHandlerCount = 13;
+std::string_view HandlerPath(Handler h);  // "/v1/decide", ..., "/", "other"
 
 class Metrics {
  public:

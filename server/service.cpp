@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/ui_page.h"
+
 namespace licit::server {
 
 namespace {
@@ -47,17 +49,20 @@ std::string NewRequestId() {
   return fmt::format("{:016x}{:016x}", random(), random());
 }
 
-Handler Classify(const std::string& path) {
+// `ui`: the playground page is served at `/` (--ui); without it `/` is an unknown path.
+Handler Classify(const std::string& path, bool ui) {
   static const std::pair<const char*, Handler> kPaths[] = {
       {"/v1/decide", Handler::kDecide}, {"/v1/explain", Handler::kExplain},
       {"/v1/test", Handler::kTest},     {"/v1/check", Handler::kCheck},
-      {"/v1/policy", Handler::kPolicy}, {"/v1/reload", Handler::kReload},
+      {"/v1/policy", Handler::kPolicy}, {"/v1/policy/source", Handler::kPolicySource},
+      {"/v1/schema", Handler::kSchema}, {"/v1/reload", Handler::kReload},
       {"/health", Handler::kHealth},    {"/health/ready", Handler::kHealthReady},
       {"/metrics", Handler::kMetrics},
   };
   for (const auto& [p, h] : kPaths) {
     if (path == p) return h;
   }
+  if (ui && path == "/") return Handler::kPage;
   return Handler::kOther;
 }
 
@@ -65,6 +70,9 @@ Handler Classify(const std::string& path) {
 const char* AllowedMethods(Handler h) {
   switch (h) {
     case Handler::kPolicy:
+    case Handler::kPolicySource:
+    case Handler::kSchema:
+    case Handler::kPage:
     case Handler::kHealth:
     case Handler::kHealthReady:
     case Handler::kMetrics: return "GET, HEAD";
@@ -311,7 +319,7 @@ bool Service::Listen(std::string* error) {
       });
   // Every answer is counted, including those the library made before a handler ran.
   http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    metrics_.CountResponse(Classify(req.path), res.status);
+    metrics_.CountResponse(Classify(req.path, options_.ui), res.status);
   });
 
   if (options_.port == 0) {
@@ -444,7 +452,7 @@ void Service::Handle(const httplib::Request& req, httplib::Response& res, std::s
       if (!released) count.fetch_sub(1);
     }
   } in_flight{in_flight_};
-  const Handler handler = Classify(req.path);
+  const Handler handler = Classify(req.path, options_.ui);
   std::string request_id = req.get_header_value("X-Request-Id");
   if (!UsableRequestId(request_id)) request_id = NewRequestId();
   Call call{req,
@@ -488,7 +496,10 @@ void Service::Handle(const httplib::Request& req, httplib::Response& res, std::s
     return finish();
   }
   const bool health = handler == Handler::kHealth || handler == Handler::kHealthReady;
-  if (!health && !Authorized(req)) {
+  // The page itself holds no policy data, and a browser cannot send a bearer token when it
+  // navigates: it is served to anyone, and its script asks the person for the token the JSON
+  // endpoints need (docs/playground.md).
+  if (!health && handler != Handler::kPage && !Authorized(req)) {
     res.set_header("WWW-Authenticate", "Bearer realm=\"licit\"");
     call.Error(401, "unauthorized", "a valid `Authorization: Bearer TOKEN` header is required");
     return finish();
@@ -506,7 +517,7 @@ void Service::Handle(const httplib::Request& req, httplib::Response& res, std::s
       call.Error(400, "bad_query", fmt::format("query parameter `{}` given more than once", name));
       return finish();
     }
-    if (!takes_query && handler != Handler::kMetrics && !health) {
+    if (!takes_query && handler != Handler::kMetrics && handler != Handler::kPage && !health) {
       call.Error(400, "bad_query",
                  fmt::format("{} takes no query parameter (`{}`)", req.path, name));
       return finish();
@@ -535,8 +546,9 @@ void Service::Handle(const httplib::Request& req, httplib::Response& res, std::s
     }
   }
 
-  const bool needs_policy =
-      handler == Handler::kDecide || handler == Handler::kExplain || handler == Handler::kTest;
+  const bool needs_policy = handler == Handler::kDecide || handler == Handler::kExplain ||
+                            handler == Handler::kTest || handler == Handler::kPolicySource ||
+                            handler == Handler::kSchema;
   if (needs_policy && !call.policy.valid()) {
     call.Error(503, "not_ready", "no policy is loaded");
     return finish();
@@ -548,6 +560,9 @@ void Service::Handle(const httplib::Request& req, httplib::Response& res, std::s
     case Handler::kTest: HandleTest(call); break;
     case Handler::kCheck: HandleCheck(call); break;
     case Handler::kPolicy: call.Json(200, store_.DescribeJson()); break;
+    case Handler::kPolicySource: call.Json(200, views_.SourceJson(call.policy)); break;
+    case Handler::kSchema: call.Json(200, views_.SchemaJson(call.policy)); break;
+    case Handler::kPage: HandlePage(call); break;
     case Handler::kReload: HandleReload(call); break;
     case Handler::kHealth: call.Json(200, R"({"status":"ok"})"); break;
     case Handler::kHealthReady:
@@ -879,6 +894,16 @@ void Service::HandleExplain(Call& call) {
   out += json(explanation.to_text()).dump(-1, ' ', false, json::error_handler_t::replace);
   out += "}";
   call.Json(200, std::move(out));
+}
+
+void Service::HandlePage(Call& call) {
+  const ui::Page& page = ui::PlaygroundPage();
+  call.res.status = 200;
+  call.res.set_header("Content-Security-Policy", page.content_security_policy);
+  call.res.set_header("X-Content-Type-Options", "nosniff");
+  call.res.set_header("Referrer-Policy", "no-referrer");
+  call.res.set_header("Cache-Control", "no-store");
+  call.res.set_content(page.html, "text/html; charset=utf-8");
 }
 
 void Service::HandleTest(Call& call) { call.Json(200, call.policy.run_tests().to_json()); }

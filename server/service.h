@@ -21,6 +21,7 @@
 #include "server/file_watcher.h"
 #include "server/metrics.h"
 #include "server/policy_store.h"
+#include "server/policy_views.h"
 
 namespace httplib {
 class Server;
@@ -43,6 +44,7 @@ struct ServeOptions {
   size_t max_body = size_t{64} << 20;
   std::chrono::milliseconds watch_debounce{200};
   std::chrono::seconds shutdown_grace{10};
+  bool ui = false;  // serve the playground page at `/` (docs/playground.md)
 };
 
 class Service {
@@ -95,6 +97,7 @@ class Service {
   void HandleCheck(Call& call);
   void HandleReload(Call& call);
   void HandleMetrics(Call& call);
+  void HandlePage(Call& call);
   // The error handler: JSON bodies and the common headers for answers the HTTP library made
   // itself (413 over --max-body, 400 for a malformed request line).
   void CompleteLibraryError(const httplib::Request& req, httplib::Response& res);
@@ -110,6 +113,7 @@ class Service {
   PolicyStore store_;
   licit::Engine check_engine_;  // /v1/check: diagnostics only, so the interpreter (no JIT work)
   Metrics metrics_;
+  PolicyViews views_;  // GET /v1/schema and /v1/policy/source
   DecisionLog decision_log_;
   std::unique_ptr<FileWatcher> watcher_;
   std::unique_ptr<httplib::Server> http_;

@@ -20,6 +20,7 @@
 #include "tools/licit/judge.h"
 #include "tools/licit/options.h"
 #include "tools/licit/output_file.h"
+#include "tools/licit/report_file.h"
 
 namespace licit::cli {
 namespace {
@@ -107,7 +108,7 @@ std::string Summary(const licit::ScreenSummary& c, SummaryMode mode, double seco
 int RunRun(std::span<const std::string> args) {
   CommonOptions options;
   JudgeOptionText judge_text;
-  std::string records, out, format, out_format, threads_text, summary_text;
+  std::string records, out, format, out_format, threads_text, summary_text, report_path;
   std::string error;
   std::vector<OptionSpec> specs = {
       {"records", &records},
@@ -119,6 +120,7 @@ int RunRun(std::span<const std::string> args) {
       {"engine", &judge_text.engine},
       {"as-of", &judge_text.as_of},
       {"fail-on", &judge_text.fail_on},
+      {"report", &report_path},
   };
   if (!ParseOptions(args, specs, &options, &error)) return UsageError("run", error);
   if (options.help) {
@@ -179,6 +181,13 @@ int RunRun(std::span<const std::string> args) {
                                          summary_text));
   }
 
+  RunReport report;  // --report: the same aggregator as `licit report` (report_file.h)
+  if (!report_path.empty() &&
+      !report.Start(report_path, records, in_format == licit::RecordFormat::JsonLines,
+                    screen.output == licit::RecordFormat::JsonLines, &error)) {
+    return UsageError("run", error);
+  }
+
   licit::Policy policy;
   if (int code = CompilePolicy(options, judge.engine, &policy); code != kExitOk) return code;
 
@@ -216,15 +225,19 @@ int RunRun(std::span<const std::string> args) {
   Progress progress(summary != SummaryMode::kNone && isatty(STDERR_FILENO), input_size);
   screen.progress = [&progress](uint64_t n, uint64_t bytes) { progress.Update(n, bytes); };
   auto start = std::chrono::steady_clock::now();
-  const licit::ScreenSummary counts =
-      policy.screen(*input, [&output](std::string_view chunk) { output.Write(chunk); }, screen);
+  auto write = [&output, &report](std::string_view chunk) {
+    output.Write(chunk);
+    report.Feed(chunk);
+  };
+  const licit::ScreenSummary counts = policy.screen(*input, write, screen);
   progress.Clear();
   if (!counts.ok()) {
     output.Abandon();
     WriteStderr(fmt::format("licit: {} `{}`\n", counts.error, records));
     return kExitInputErrors;
   }
-  if (!output.Commit(&error)) {
+  if (!output.Commit(&error) ||
+      !report.Finish(args, policy, judge.engine, counts.interpreted, out, &error)) {
     WriteStderr(fmt::format("licit: {}\n", error));
     return kExitInternal;
   }
@@ -265,6 +278,8 @@ Options:
                          in the background; jit waits for the JIT, interp never compiles it
   --summary full|counts|none
                          the summary on stderr: with timing (default), counts only, or none
+  --report FILE          also write the screening report of these decisions (as `licit
+                         report` does): HTML, or the aggregates as JSON when FILE ends in .json
   --diagnostics=text|json  --color=auto|always|never  --werror  --max-source-bytes N
   -h, --help             show this help
 

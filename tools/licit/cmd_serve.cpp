@@ -46,7 +46,7 @@ int RunServe(std::span<const std::string> args) {
   CommonOptions options;
   std::string addr = "127.0.0.1:8181", threads, decision_log, token_file, tls_cert, tls_key,
               max_body, engine_name;
-  bool watch = false, no_input = false;
+  bool watch = false, no_input = false, ui = false;
   std::string error;
   const std::vector<OptionSpec> extra = {
       {"addr", &addr},
@@ -59,6 +59,7 @@ int RunServe(std::span<const std::string> args) {
       {"tls-key", &tls_key},
       {"max-body", &max_body},
       {"engine", &engine_name},
+      {"ui", nullptr, &ui},
   };
   if (!ParseOptions(args, extra, &options, &error)) return UsageError("serve", error);
   if (options.help) {
@@ -104,6 +105,7 @@ int RunServe(std::span<const std::string> args) {
   serve.token_file = token_file;
   serve.tls_cert = tls_cert;
   serve.tls_key = tls_key;
+  serve.ui = ui;
 
   // Before any thread exists: every thread inherits this mask, so only the signal thread below
   // receives these signals. A client that disconnects must not kill the process (SIGPIPE).
@@ -191,8 +193,9 @@ const Command kServeCommand = {
     R"(Usage: licit serve [OPTIONS] FILE|DIR...
 
 Serves the policy files (a directory means every *.licit under it) as an HTTP/JSON decision
-service: POST /v1/decide, /v1/explain, /v1/test, /v1/check, GET /v1/policy, POST /v1/reload,
-GET /health, /health/ready and /metrics (Prometheus). Once listening it prints
+service: POST /v1/decide, /v1/explain, /v1/test, /v1/check, GET /v1/policy, /v1/policy/source,
+/v1/schema, POST /v1/reload, GET /health, /health/ready and /metrics (Prometheus); with --ui,
+a policy playground for a browser at /. Once listening it prints
 `licit: serving N policies on http://HOST:PORT (digest sha256:...)` on stderr. The policies are
 judged together, as `licit run FILE...` judges them; the server does not start when they do not
 compile. docs/server.md describes every endpoint.
@@ -205,11 +208,14 @@ Options:
   --watch                  reload when a policy file, an imported file or a directory changes
   --decision-log FILE      append one JSON line per decision (audit); SIGUSR1 reopens it
   --decision-log-no-input  log the record's id instead of the whole record
-  --token-file F           require `Authorization: Bearer TOKEN` on every endpoint but /health
-                           and /health/ready; TOKEN is the file's text without trailing
-                           whitespace and newlines
+  --token-file F           require `Authorization: Bearer TOKEN` on every endpoint but /health,
+                           /health/ready and the playground page; TOKEN is the file's text
+                           without trailing whitespace and newlines
   --tls-cert F --tls-key F serve HTTPS with this PEM certificate and key
   --max-body BYTES         refuse larger request bodies with 413 (K, M, G suffixes; default 64M)
+  --ui                     serve the policy playground at / (docs/playground.md): the
+                           policies, a record form, decisions, explanations and tests in a
+                           browser; the page itself needs no token, its requests do
   --engine jit|interp      the evaluation engine (default: tiered, the interpreter until the
                            JIT has compiled in the background, at start and on every reload)
   --werror                 refuse policies with warnings too

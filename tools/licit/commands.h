@@ -29,5 +29,6 @@ extern const Command kMatchCommand;
 extern const Command kAnalyzeCommand;
 extern const Command kReplCommand;
 extern const Command kServeCommand;
+extern const Command kReportCommand;
 
 }  // namespace licit::cli

@@ -19,9 +19,9 @@ namespace {
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*> kCommands = {
-      &kCheckCommand,   &kDumpCommand, &kRunCommand,   &kEvalCommand,  &kExplainCommand,
-      &kTestCommand,    &kFmtCommand,  &kReplCommand,  &kServeCommand, &kLspCommand,
-      &kAnalyzeCommand, &kDiffCommand, &kMatchCommand,
+      &kCheckCommand,   &kDumpCommand, &kRunCommand,   &kEvalCommand,   &kExplainCommand,
+      &kTestCommand,    &kFmtCommand,  &kReplCommand,  &kServeCommand,  &kLspCommand,
+      &kAnalyzeCommand, &kDiffCommand, &kMatchCommand, &kReportCommand,
   };
   return kCommands;
 }

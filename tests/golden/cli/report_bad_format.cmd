@@ -1,0 +1,1 @@
+report fixtures/report/decisions.jsonl --format pdf

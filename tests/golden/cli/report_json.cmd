@@ -1,0 +1,1 @@
+report fixtures/report/decisions.jsonl --records fixtures/report/shipments.jsonl --format json

@@ -1,0 +1,1 @@
+report fixtures/report/changed.jsonl --records fixtures/report/shipments.jsonl -o -  --format=json

@@ -1,0 +1,1 @@
+report fixtures/report/none.jsonl -o report.html
