@@ -12,3 +12,16 @@ best_ms() {
   done
   echo "$best"
 }
+
+# reference_records BUILD_DIR WORK_DIR [FILE]: prints FILE when it is given and exists, else the
+# path of 1 M reference records generated into WORK_DIR (by BUILD_DIR's gen_records).
+reference_records() {
+  local build=$1 work=$2 file=${3:-}
+  if [[ -n $file && -f $file ]]; then
+    echo "$file"
+    return
+  fi
+  file=${file:-$work/records.jsonl}
+  "$build/bench/gen_records" --n 1000000 --out "$file" > /dev/null
+  echo "$file"
+}

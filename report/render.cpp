@@ -11,6 +11,16 @@
 #include "report/report.h"
 
 namespace licit::report {
+
+std::string Thousands(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 namespace {
 
 // JSON string literal, with control characters escaped.
@@ -50,16 +60,6 @@ std::string JsonTop(std::string_view name, const TopTable& table) {
                        JsonString(row.key), row.total, JsonEffects(row.by_effect));
   }
   out += table.rows.empty() ? "]},\n" : "\n  ]},\n";
-  return out;
-}
-
-// "1,234,567": counts as people read them.
-std::string Thousands(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
   return out;
 }
 

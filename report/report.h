@@ -174,4 +174,7 @@ std::string RenderHtml(const Aggregates& aggregates, const RunInfo& info);
 // Text escaped for HTML element content and attribute values (& < > " ').
 std::string EscapeHtml(std::string_view text);
 
+// "1,234,567": counts as people read them (the page, and `licit run`'s summary).
+std::string Thousands(uint64_t n);
+
 }  // namespace licit::report

@@ -11,14 +11,11 @@ build=${1:-build/bench}
 licit=$build/licit
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-records=${2:-$work/records.jsonl}
-if [[ ! -f $records ]]; then
-  "$build/bench/gen_records" --n 1000000 --out "$records" > /dev/null
-fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # shellcheck source=../lib.sh
 source "$root/bench/lib.sh"
+records=$(reference_records "$build" "$work" "${2:-}")
 
 echo "| policy | records | licit run (ms) | licit diff --records (ms) | ratio | changed | goal | result |"
 echo "|---|---:|---:|---:|---:|---:|---:|---|"

@@ -31,15 +31,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// "1,234,567": counts in the summary and the progress line.
-std::string Thousands(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+using report::Thousands;  // counts in the summary and the progress line
 
 // The progress line on a terminal: records so far and, for a regular file, how far through.
 class Progress {
