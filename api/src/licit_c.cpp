@@ -733,6 +733,31 @@ licit_status licit_policy_clone(const licit_policy* p, licit_policy** out) {
 
 void licit_policy_free(licit_policy* p) { Free(p); }
 
+namespace {
+licit_jit_state ToC(licit::JitState state) {
+  switch (state) {
+    case licit::JitState::None: return LICIT_JIT_NONE;
+    case licit::JitState::Compiling: return LICIT_JIT_COMPILING;
+    case licit::JitState::Ready: return LICIT_JIT_READY;
+    case licit::JitState::Failed: return LICIT_JIT_FAILED;
+  }
+  return LICIT_JIT_NONE;
+}
+}  // namespace
+
+licit_jit_state licit_policy_jit_state(const licit_policy* p) {
+  return Live(p) ? ToC(p->policy.jit_state()) : LICIT_JIT_NONE;
+}
+
+licit_jit_state licit_policy_wait_for_jit(const licit_policy* p) {
+  if (!Live(p)) return LICIT_JIT_NONE;
+  try {
+    return ToC(p->policy.wait_for_jit());
+  } catch (...) {
+    return LICIT_JIT_NONE;  // never throws today; the C ABI never lets anything through
+  }
+}
+
 licit_status licit_policy_decide_json(const licit_policy* p, const char* json, size_t len,
                                       const char* as_of, licit_decision** out) {
   return Guard([&] {

@@ -119,6 +119,14 @@ class Policy:
     rule_count = property(lambda self: self._native.rule_count)
     input_type = property(lambda self: self._native.input_type)
     source_files = property(lambda self: list(self._native.source_files))
+    jit_state = property(
+        lambda self: self._native.jit_state,
+        doc="the JIT's background compile: 'compiling' (the interpreter decides meanwhile, the "
+        "same decisions), 'ready', 'failed' (the interpreter goes on), or 'none'")
+
+    def wait_for_jit(self):
+        """Blocks (the GIL released) until the JIT's background compile has ended; its state."""
+        return self._native.wait_for_jit()
 
     @property
     def fields(self):

@@ -244,6 +244,17 @@ ScreenResult ScreenFile(const licit::Policy& policy, const std::string& records,
   return result;
 }
 
+// Policy::jit_state as Python sees it: "none", "compiling", "ready" or "failed".
+const char* JitStateName(licit::JitState state) {
+  switch (state) {
+    case licit::JitState::None: return "none";
+    case licit::JitState::Compiling: return "compiling";
+    case licit::JitState::Ready: return "ready";
+    case licit::JitState::Failed: return "failed";
+  }
+  return "none";
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_licit, m) {
@@ -269,6 +280,17 @@ PYBIND11_MODULE(_licit, m) {
       .def_property_readonly("rule_count", &licit::Policy::rule_count)
       .def_property_readonly("input_type", &licit::Policy::input_type)
       .def_property_readonly("source_files", &licit::Policy::source_files)
+      .def_property_readonly("jit_state",
+                             [](const licit::Policy& p) { return JitStateName(p.jit_state()); })
+      .def("wait_for_jit",
+           [](const licit::Policy& p) {
+             licit::JitState state;
+             {
+               py::gil_scoped_release release;
+               state = p.wait_for_jit();
+             }
+             return JitStateName(state);
+           })
       .def_property_readonly("sources", &licit::Policy::sources)
       .def_property_readonly("root_files",
                              [](const licit::Policy& p) {

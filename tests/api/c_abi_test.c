@@ -152,6 +152,28 @@ int main(int argc, char** argv) {
   CHECK(licit_compilation_ok(compilation) == 1);
   CHECK(licit_compilation_policy(compilation, &policy) == LICIT_OK);
 
+  /* The default engine is tiered: the JIT compiles in the background and is ready when waited
+   * for (this build has LLVM); the interpreter alone never has one. */
+  {
+    licit_jit_state state = licit_policy_jit_state(policy);
+    licit_engine* interp = NULL;
+    licit_compilation* interp_compilation = NULL;
+    licit_policy* interp_policy = NULL;
+    CHECK(state == LICIT_JIT_COMPILING || state == LICIT_JIT_READY);
+    CHECK(licit_policy_wait_for_jit(policy) == LICIT_JIT_READY);
+    CHECK(licit_policy_jit_state(policy) == LICIT_JIT_READY);
+    CHECK(licit_policy_jit_state(NULL) == LICIT_JIT_NONE);
+    CHECK(licit_engine_new_with(LICIT_ENGINE_INTERP, 0, &interp) == LICIT_OK);
+    CHECK(licit_compile_files(interp, (const char* const*)&argv[1], 1, &interp_compilation) ==
+          LICIT_OK);
+    CHECK(licit_compilation_policy(interp_compilation, &interp_policy) == LICIT_OK);
+    CHECK(licit_policy_jit_state(interp_policy) == LICIT_JIT_NONE);
+    CHECK(licit_policy_wait_for_jit(interp_policy) == LICIT_JIT_NONE);
+    licit_policy_free(interp_policy);
+    licit_compilation_free(interp_compilation);
+    licit_engine_free(interp);
+  }
+
   CHECK(licit_policy_decide_json(policy, record, strlen(record), NULL, &decision) == LICIT_OK);
   CHECK(licit_decision_effect(decision) == LICIT_EFFECT_LICENSE);
   CHECK(strcmp(licit_effect_name(licit_decision_effect(decision)), "license") == 0);

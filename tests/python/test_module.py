@@ -48,6 +48,16 @@ def test_version_and_policy_facts(policy):
     assert POLICY in policy.source_files
 
 
+def test_the_jit_compiles_in_the_background(policy):
+    # The default engine is tiered: decisions come at once, the same before and after the JIT.
+    record = {"id": "T1", "date": "2026-02-01", "destination": "JP", "item": {"cn": "1C902"}}
+    assert policy.jit_state in ("compiling", "ready")
+    before = policy.decide(record).to_json()
+    assert policy.wait_for_jit() == "ready"
+    assert policy.jit_state == "ready"
+    assert policy.decide(record).to_json() == before
+
+
 def test_decide_is_licit_eval_byte_for_byte(policy):
     for line in example_lines()[:8]:
         try:

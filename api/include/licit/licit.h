@@ -72,7 +72,9 @@ typedef enum licit_effect {
 } licit_effect;
 
 typedef enum licit_engine_kind {
-  LICIT_ENGINE_DEFAULT = 0, /* the JIT when built with LLVM, else the interpreter */
+  LICIT_ENGINE_DEFAULT = 0, /* tiered: the interpreter at once, the JIT from when its background
+                               compile is ready (licit_policy_jit_state); the interpreter alone in
+                               a build without LLVM */
   LICIT_ENGINE_INTERP = 1,
   LICIT_ENGINE_JIT = 2,
   LICIT_INT_RANGE(LICIT_ENGINE_KIND)
@@ -163,6 +165,21 @@ LICIT_C_API licit_status licit_dump_files(const licit_engine* engine, const char
 /* Another reference to the same immutable policy (cheap). */
 LICIT_C_API licit_status licit_policy_clone(const licit_policy* p, licit_policy** out);
 LICIT_C_API void licit_policy_free(licit_policy* p);
+
+/* The JIT of a policy compiled with LICIT_ENGINE_DEFAULT: NONE for the interpreter alone (or an
+ * invalid handle), COMPILING while its background compile runs (the interpreter decides
+ * meanwhile: the same decisions), READY when the JIT decides, FAILED when it could not compile
+ * (the interpreter goes on deciding). licit_policy_wait_for_jit blocks until a compile has ended
+ * and returns the state then. */
+typedef enum licit_jit_state {
+  LICIT_JIT_NONE = 0,
+  LICIT_JIT_COMPILING = 1,
+  LICIT_JIT_READY = 2,
+  LICIT_JIT_FAILED = 3,
+  LICIT_INT_RANGE(LICIT_JIT_STATE)
+} licit_jit_state;
+LICIT_C_API licit_jit_state licit_policy_jit_state(const licit_policy* p);
+LICIT_C_API licit_jit_state licit_policy_wait_for_jit(const licit_policy* p);
 
 /* Decides one JSON record (`len` bytes). `as_of` is NULL, or a date "2026-01-06" to judge at
  * instead of the record's date. *out always receives a decision on LICIT_OK, LICIT_ERR_JSON,
