@@ -1,7 +1,9 @@
 #include "engines/jit/codegen.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <optional>
 
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/DerivedTypes.h>
@@ -36,9 +38,17 @@ static_assert(offsetof(JitEnv, constants) == 0 && offsetof(JitEnv, layout) == 8)
 
 class Gen {
  public:
+  // `shard` of `shards`: which rule functions this module holds (see GenerateShard).
   Gen(const ir::Program& p, const rt::FlatLayout& flat, llvm::LLVMContext& c, llvm::Module& m,
-      std::string prefix)
-      : p_(p), flat_(flat), c_(c), m_(m), b_(c), prefix_(std::move(prefix)) {
+      std::string prefix, uint32_t shard = 0, uint32_t shards = 1)
+      : p_(p),
+        flat_(flat),
+        c_(c),
+        m_(m),
+        b_(c),
+        prefix_(std::move(prefix)),
+        shard_(shard),
+        shards_(shards) {
     i1_ = llvm::Type::getInt1Ty(c);
     i8_ = llvm::Type::getInt8Ty(c);
     i16_ = llvm::Type::getInt16Ty(c);
@@ -53,9 +63,14 @@ class Gen {
 
   std::vector<ir::ExprId> Run(bool full_path) {
     // Classes first (declared, then defined: a class may use another): for the fast path, on
-    // flat records; for the full path's conditions, on rt::Record slots.
-    DefineClasses(/*flat=*/true, flat_class_fns_);
-    if (full_path) DefineClasses(/*flat=*/false, class_fns_);
+    // flat records (only declared here: see DefineUsedFlatClasses); for the full path's
+    // conditions, on rt::Record slots.
+    DeclareClasses(/*flat=*/true, flat_class_fns_);
+    if (full_path) {
+      DeclareClasses(/*flat=*/false, class_fns_);
+      for (uint32_t k = 0; k < p_.classes.size(); ++k)
+        Define(class_fns_[k], p_.classes[k].predicate, /*flat=*/false);
+    }
     // The conditions, each an external function the full path looks up by name. The fast path
     // does not call them: its rule functions contain their conditions, on flat records.
     std::vector<ir::ExprId> conds;
@@ -86,6 +101,7 @@ class Gen {
     }
     MarkRules();
     DefineDecide();
+    DefineUsedFlatClasses();
     return conds;
   }
 
@@ -95,17 +111,36 @@ class Gen {
     llvm::Value* reason;  // i16
   };
 
-  void DefineClasses(bool flat, std::vector<llvm::Function*>& fns) {
+  void DeclareClasses(bool flat, std::vector<llvm::Function*>& fns) {
     const char* kind = flat ? "flatclass_" : "class_";
     for (uint32_t k = 0; k < p_.classes.size(); ++k)
       fns.push_back(llvm::Function::Create(cond_ty_, llvm::Function::InternalLinkage,
                                            prefix_ + kind + std::to_string(k), m_));
-    for (uint32_t k = 0; k < p_.classes.size(); ++k) Define(fns[k], p_.classes[k].predicate, flat);
+  }
+
+  // The fast path's class functions get a body only when emitted code calls them (Pure classes
+  // are computed in line, PureState), once everything else is emitted; the others are removed.
+  // Unoptimised code keeps every function of its module, and a shard holds only the classes its
+  // own rules use. A body may call further classes: repeat until none is added.
+  void DefineUsedFlatClasses() {
+    for (bool added = true; added;) {
+      added = false;
+      for (uint32_t k = 0; k < flat_class_fns_.size(); ++k) {
+        llvm::Function* f = flat_class_fns_[k];
+        if (!f->isDeclaration() || f->use_empty()) continue;
+        Define(f, p_.classes[k].predicate, /*flat=*/true);
+        added = true;
+      }
+    }
+    for (llvm::Function* f : flat_class_fns_)
+      if (f->isDeclaration()) f->eraseFromParent();
+    flat_class_fns_.clear();
   }
 
   // i8 @f(slots or flat record, ctx, env, reason): condition `id` (kNone: unknown).
   void Define(llvm::Function* f, ir::ExprId id, bool flat) {
     flat_mode_ = flat;
+    presence_words_.clear();
     f->addFnAttr(llvm::Attribute::NoUnwind);
     entry_ = llvm::BasicBlock::Create(c_, "entry", f);
     fn_ = f;
@@ -132,6 +167,7 @@ class Gen {
 
   DecideArgs BeginDecideFn(llvm::Function* f) {
     flat_mode_ = true;  // the fast path reads flat records
+    presence_words_.clear();
     f->addFnAttr(llvm::Attribute::NoUnwind);
     fn_ = f;
     entry_ = llvm::BasicBlock::Create(c_, "entry", f);
@@ -148,8 +184,8 @@ class Gen {
   // i1: `day` lies inside `p` (ir::Period::Contains with constant bounds).
   llvm::Value* DayIn(const DecideArgs& a, const ir::Period& p) {
     llvm::Value* in = b_.getTrue();
-    if (p.since != INT32_MIN) in = b_.CreateAnd(in, b_.CreateICmpSGE(a.day, b_.getInt32(p.since)));
-    if (p.until != INT32_MAX) in = b_.CreateAnd(in, b_.CreateICmpSLE(a.day, b_.getInt32(p.until)));
+    if (p.since != INT32_MIN) in = And(in, b_.CreateICmpSGE(a.day, b_.getInt32(p.since)));
+    if (p.until != INT32_MAX) in = And(in, b_.CreateICmpSLE(a.day, b_.getInt32(p.until)));
     return in;
   }
 
@@ -187,7 +223,7 @@ class Gen {
       llvm::BasicBlock* next = Block("part");
       b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt8(stop)), skip, next);
       b_.SetInsertPoint(next);
-      unknown = b_.CreateOr(unknown, b_.CreateICmpEQ(st, b_.getInt8(2)));
+      unknown = Or(unknown, b_.CreateICmpEQ(st, b_.getInt8(2)));
     }
     llvm::BasicBlock* known = Block("known");
     b_.CreateCondBr(unknown, bail, known);
@@ -222,13 +258,13 @@ class Gen {
     llvm::Value* go = DayIn(a, period);
     for (ir::SuspensionId sid : suspensions)
       if (sid < policy.suspensions.size())
-        go = b_.CreateAnd(go, b_.CreateNot(DayIn(a, policy.suspensions[sid].period)));
+        go = And(go, b_.CreateNot(DayIn(a, policy.suspensions[sid].period)));
     llvm::Value* unknown = b_.getFalse();
     for (const auto& [id, stop] : parts) {
       if (id == ir::kNone || id >= p_.nodes.size()) continue;
       llvm::Value* st = PureState(id);
-      go = b_.CreateAnd(go, b_.CreateICmpNE(st, b_.getInt8(stop)));
-      unknown = b_.CreateOr(unknown, b_.CreateICmpEQ(st, b_.getInt8(2)));
+      go = And(go, b_.CreateICmpNE(st, b_.getInt8(stop)));
+      unknown = Or(unknown, b_.CreateICmpEQ(st, b_.getInt8(2)));
     }
     llvm::BasicBlock* known = Block("known");
     llvm::BasicBlock* applies = Block("applies");
@@ -264,7 +300,11 @@ class Gen {
         if (n.count != 2 || !ScalarEq(n)) return false;
         for (uint32_t k = 0; k < 2; ++k) {
           const ir::Node& o = p_.nodes[a[k]];
-          if (o.op == ir::Op::Const) continue;
+          // A constant of another kind is an unknown to ScalarCompare; PureState would compare it.
+          if (o.op == ir::Op::Const) {
+            if (p_.constants[o.imm].kind != p_.nodes[a[0]].kind) return false;
+            continue;
+          }
           if (o.op != ir::Op::Field || flat_.CellOf(o.imm) < 0) return false;
         }
         // Texts: only a field against a constant (an atom compare); two text fields would need
@@ -302,8 +342,8 @@ class Gen {
         llvm::Value* unknown = b_.getFalse();
         for (uint32_t k = 0; k < n.count; ++k) {
           llvm::Value* st = PureState(a[k]);
-          decided = b_.CreateOr(decided, b_.CreateICmpEQ(st, i8(decide)));
-          unknown = b_.CreateOr(unknown, b_.CreateICmpEQ(st, i8(2)));
+          decided = Or(decided, b_.CreateICmpEQ(st, i8(decide)));
+          unknown = Or(unknown, b_.CreateICmpEQ(st, i8(2)));
         }
         return b_.CreateSelect(decided, i8(decide),
                                b_.CreateSelect(unknown, i8(2), i8(decide ^ 1)));
@@ -316,7 +356,7 @@ class Gen {
         const ir::Node& l = p_.nodes[a[0]];
         const ir::Node& r = p_.nodes[a[1]];
         for (const ir::Node* o : {&l, &r})
-          if (o->op == ir::Op::Field) known = b_.CreateAnd(known, Present(o->imm));
+          if (o->op == ir::Op::Field) known = And(known, Present(o->imm));
         const ValueKind kind = l.kind;
         if (kind == ValueKind::String || kind == ValueKind::Code) {
           const ir::Node& field = l.op == ir::Op::Const ? r : l;
@@ -445,21 +485,41 @@ class Gen {
         }
       }
     }
+    // The rules with code, divided among the shards in program order, in equal runs.
+    size_t with_code = 0;
+    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi)
+      for (uint8_t data : data_rule_[pi]) with_code += data ? 0 : 1;
+    rule_shard_.assign(p_.policies.size(), {});
+    size_t k = 0;
+    for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
+      rule_shard_[pi].assign(p_.policies[pi].rules.size(), 0);
+      for (uint32_t ri = 0; ri < rule_shard_[pi].size(); ++ri)
+        if (!data_rule_[pi][ri])
+          rule_shard_[pi][ri] = static_cast<uint32_t>(k++ * shards_ / with_code);
+    }
   }
 
+  // This shard's rule functions, and in shard 0 the decide function, which calls the rules of
+  // the other shards by name.
   void DefineDecide() {
     std::vector<std::vector<llvm::Function*>> rules(p_.policies.size());
     for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
       const ir::Policy& policy = p_.policies[pi];
       rules[pi].assign(policy.rules.size(), nullptr);
       for (uint32_t ri = 0; ri < policy.rules.size(); ++ri) {
-        if (!dispatched_[pi][ri]) {
-          rules[pi][ri] = DefineRule(pi, ri, false);
-        } else if (!data_rule_[pi][ri]) {
-          DefineRule(pi, ri, true);
+        if (data_rule_[pi][ri]) continue;
+        const bool here = rule_shard_[pi][ri] == shard_;
+        if (dispatched_[pi][ri]) {
+          if (here) DefineRule(pi, ri, true);
+        } else if (here) {
+          rules[pi][ri] = DefineRule(pi, ri, /*external=*/shard_ != 0);
+        } else if (shard_ == 0) {
+          rules[pi][ri] = llvm::Function::Create(decide_ty_, llvm::Function::ExternalLinkage,
+                                                 RuleName(prefix_, pi, ri), m_);
         }
       }
     }
+    if (shard_ != 0) return;
 
     llvm::Function* f = llvm::Function::Create(decide_ty_, llvm::Function::ExternalLinkage,
                                                DecideName(prefix_), m_);
@@ -491,6 +551,18 @@ class Gen {
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+  // i1 and/or leaving out constant operands: a large program is compiled unoptimised, so an
+  // `and i1 true, %x` would reach the code generator as it is.
+  llvm::Value* And(llvm::Value* x, llvm::Value* y) {
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(x)) return c->isOne() ? y : x;
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(y)) return c->isOne() ? x : y;
+    return b_.CreateAnd(x, y);
+  }
+  llvm::Value* Or(llvm::Value* x, llvm::Value* y) {
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(x)) return c->isZero() ? y : x;
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(y)) return c->isZero() ? x : y;
+    return b_.CreateOr(x, y);
+  }
   llvm::Value* Temp(const char* name = "v") {
     llvm::IRBuilder<> tmp(entry_, entry_->begin());
     llvm::AllocaInst* a = tmp.CreateAlloca(value_ty_, nullptr, name);
@@ -525,6 +597,7 @@ class Gen {
     llvm::Value* unknown = b_.CreateICmpEQ(kind, b_.getInt8(0));
     llvm::Value* bit = b_.CreateAnd(Payload(v, i8_), b_.getInt8(1));
     llvm::Value* state = b_.CreateSelect(unknown, b_.getInt8(2), bit);
+    if (flat_mode_) return {state, b_.getInt16(0)};  // the fast path reads no reasons
     llvm::Value* reason = b_.CreateSelect(unknown, Aux(v), b_.getInt16(0));
     return {state, reason};
   }
@@ -551,8 +624,7 @@ class Gen {
     if (flat_mode_) {
       const int32_t cell = flat_.CellOf(slot);
       if (cell < 0) return b_.getFalse();  // not stored: not read by any condition
-      llvm::Value* word =
-          b_.CreateLoad(i64_, At(slots_, rt::FlatLayout::PresenceWordOffset(cell)), "presence");
+      llvm::Value* word = PresenceWord(rt::FlatLayout::PresenceWordOffset(cell));
       llvm::Value* bit = llvm::ConstantInt::get(i64_, rt::FlatLayout::PresenceBit(cell));
       return b_.CreateICmpNE(b_.CreateAnd(word, bit), llvm::ConstantInt::get(i64_, 0));
     }
@@ -563,6 +635,19 @@ class Gen {
       all = all ? b_.CreateAnd(all, known) : known;
     }
     return all ? all : b_.getTrue();
+  }
+
+  // A word of the flat record's presence bits, loaded once per function, in its entry block
+  // (the record does not change during a call), rather than at every test of a field.
+  llvm::Value* PresenceWord(uint32_t offset) {
+    for (const auto& [at, word] : presence_words_)
+      if (at == offset) return word;
+    llvm::IRBuilder<> entry(entry_, entry_->begin());
+    llvm::Value* address =
+        offset == 0 ? slots_ : entry.CreateConstInBoundsGEP1_64(i8_, slots_, offset);
+    llvm::Value* word = entry.CreateLoad(i64_, address, "presence");
+    presence_words_.emplace_back(offset, word);
+    return word;
   }
 
   bool CondNative(const ir::Node& n) const {
@@ -641,6 +726,11 @@ class Gen {
   Tri Cond(ir::ExprId id) {
     const ir::Node& n = p_.nodes[id];
     const ir::ExprId* a = p_.args(n);
+    // On the fast path a Pure condition (loads and compares of the flat record) is computed with
+    // selects: the same states as below in a fraction of the instructions (no temporary Values,
+    // no reasons, which the fast path never reads). A large program is compiled unoptimised, so
+    // what is emitted here is what the code generator pays for, rule after rule.
+    if (flat_mode_ && Pure(id, 0)) return {PureState(id), b_.getInt16(0)};
     switch (n.op) {
       case ir::Op::Const: {
         const Value& v = p_.constants[n.imm];
@@ -653,6 +743,7 @@ class Gen {
         if (n.imm >= fns.size()) break;
         llvm::Value* reason = ReasonTemp();
         llvm::Value* state = b_.CreateCall(fns[n.imm], {slots_, ctx_, env_, reason});
+        if (flat_mode_) return {state, b_.getInt16(0)};
         return {state, b_.CreateLoad(i16_, reason)};
       }
       case ir::Op::Not: return NotTri(Cond(a[0]));
@@ -660,8 +751,10 @@ class Gen {
       case ir::Op::Or: return Kleene(n);
       case ir::Op::InGroup:
       case ir::Op::NotInGroup: {
+        if (flat_mode_)
+          if (std::optional<Tri> t = FlatInGroup(n, a[0])) return *t;
         llvm::Value* c = Eval(a[0]);
-        Tri u = {b_.getInt8(2), Aux(c)};
+        Tri u = {b_.getInt8(2), flat_mode_ ? static_cast<llvm::Value*>(b_.getInt16(0)) : Aux(c)};
         llvm::Value* known = b_.CreateICmpNE(Kind(c), b_.getInt8(0));
         llvm::BasicBlock* from = b_.GetInsertBlock();
         llvm::BasicBlock* yes = Block("ingroup");
@@ -686,9 +779,75 @@ class Gen {
       case ir::Op::Ne:
         if (ScalarEq(n)) return ScalarCompare(n);
         break;
+      case ir::Op::Lt:
+      case ir::Op::Le:
+      case ir::Op::Gt:
+      case ir::Op::Ge:
+        if (flat_mode_ && n.count == 2) {
+          const ValueKind l = p_.nodes[a[0]].kind, r = p_.nodes[a[1]].kind;
+          if (l == r && (l == ValueKind::Int || l == ValueKind::Date)) return FlatOrder(n);
+        }
+        break;
       default: break;
     }
     return ToTri(Eval(id));
+  }
+
+  // `<`, `<=`, `>`, `>=` of two ints or two dates on the fast path: compared natively when both
+  // operands hold that kind (as licit_rt_compare compares them); anything else (an unknown)
+  // leaves the record to the full path. A field of the flat record and a constant are read as
+  // they are, with no Value built for them.
+  Tri FlatOrder(const ir::Node& n) {
+    const ir::ExprId* a = p_.args(n);
+    const ValueKind kind = p_.nodes[a[0]].kind;
+    llvm::Value* known = b_.getTrue();
+    llvm::Value* operand[2];
+    for (uint32_t k = 0; k < 2; ++k) {
+      const ir::Node& o = p_.nodes[a[k]];
+      if (o.op == ir::Op::Const) {
+        if (p_.constants[o.imm].kind != kind) known = b_.getFalse();
+        operand[k] = ConstScalar(p_.constants[o.imm], kind);
+      } else if (o.op == ir::Op::Field && flat_.CellOf(o.imm) >= 0) {
+        known = And(known, Present(o.imm));
+        operand[k] = ScalarOperand(o, kind);
+      } else {
+        llvm::Value* v = Eval(a[k]);
+        known = And(known, b_.CreateICmpEQ(Kind(v), b_.getInt8(static_cast<uint8_t>(kind))));
+        operand[k] = Payload(v, ScalarType(kind));
+      }
+    }
+    llvm::CmpInst::Predicate pred = n.op == ir::Op::Lt   ? llvm::CmpInst::ICMP_SLT
+                                    : n.op == ir::Op::Le ? llvm::CmpInst::ICMP_SLE
+                                    : n.op == ir::Op::Gt ? llvm::CmpInst::ICMP_SGT
+                                                         : llvm::CmpInst::ICMP_SGE;
+    llvm::Value* holds = b_.CreateZExt(b_.CreateICmp(pred, operand[0], operand[1]), i8_);
+    return {b_.CreateSelect(known, holds, b_.getInt8(2)), b_.getInt16(0)};
+  }
+
+  // `in group` on a country field of the flat record: the country id goes to the helper as it
+  // is, no Value is built for it. Nothing when the operand is not such a field.
+  std::optional<Tri> FlatInGroup(const ir::Node& n, ir::ExprId operand) {
+    const ir::Node& field = p_.nodes[operand];
+    if (field.op != ir::Op::Field) return std::nullopt;
+    const int32_t ci = flat_.CellOf(field.imm);
+    if (ci < 0 || flat_.cells()[ci].kind != ValueKind::Country) return std::nullopt;
+    llvm::BasicBlock* from = b_.GetInsertBlock();
+    llvm::BasicBlock* yes = Block("ingroup");
+    llvm::BasicBlock* done = Block("ingroup.done");
+    b_.CreateCondBr(Present(field.imm), yes, done);
+    b_.SetInsertPoint(yes);
+    llvm::Value* country =
+        b_.CreateZExt(b_.CreateLoad(i16_, At(slots_, flat_.cells()[ci].offset), "country"), i32_);
+    llvm::Value* in = b_.CreateCall(Rt("licit_jit_country_in_group", i8_, {ptr_, i32_, i32_, ptr_}),
+                                    {env_, b_.getInt32(n.imm), country, ctx_});
+    if (n.op == ir::Op::NotInGroup) in = b_.CreateXor(in, b_.getInt8(1));
+    llvm::BasicBlock* yes_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* state = b_.CreatePHI(i8_, 2);
+    state->addIncoming(b_.getInt8(2), from);
+    state->addIncoming(in, yes_end);
+    return Tri{state, b_.getInt16(0)};
   }
 
   llvm::Value* ReasonTemp() {
@@ -702,6 +861,7 @@ class Gen {
     const ir::ExprId* a = p_.args(n);
     const uint8_t decide = n.op == ir::Op::Or ? 1 : 0;
     llvm::BasicBlock* done = Block(n.op == ir::Op::Or ? "or.done" : "and.done");
+    if (flat_mode_) return FlatKleene(n, decide, done);
     llvm::IRBuilder<> tmp(entry_, entry_->begin());
     llvm::Value* saw = tmp.CreateAlloca(i8_, nullptr, "saw");
     llvm::Value* first = tmp.CreateAlloca(i16_, nullptr, "first");
@@ -732,6 +892,30 @@ class Gen {
     llvm::Value* reason = b_.CreateSelect(b_.CreateICmpEQ(state, b_.getInt8(2)),
                                           b_.CreateLoad(i16_, first), b_.getInt16(0));
     return {state, reason};
+  }
+
+  // Kleene and/or on the fast path, which gives up on any unknown without asking why: only
+  // whether an operand was unknown is tracked (in a value, not in memory: each operand's code
+  // runs only after the previous one's, so the running "or" dominates it).
+  Tri FlatKleene(const ir::Node& n, uint8_t decide, llvm::BasicBlock* done) {
+    const ir::ExprId* a = p_.args(n);
+    llvm::Value* unknown = b_.getFalse();
+    std::vector<std::pair<llvm::BasicBlock*, llvm::Value*>> exits;  // (block, state)
+    for (uint32_t k = 0; k < n.count; ++k) {
+      llvm::Value* st = Cond(a[k]).state;
+      unknown = Or(unknown, b_.CreateICmpEQ(st, b_.getInt8(2)));
+      llvm::BasicBlock* next = Block("next");
+      exits.emplace_back(b_.GetInsertBlock(), b_.getInt8(decide));
+      b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt8(decide)), done, next);
+      b_.SetInsertPoint(next);
+    }
+    llvm::Value* fallthrough = b_.CreateSelect(unknown, b_.getInt8(2), b_.getInt8(decide ^ 1));
+    exits.emplace_back(b_.GetInsertBlock(), fallthrough);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* state = b_.CreatePHI(i8_, static_cast<unsigned>(exits.size()));
+    for (auto& [bb, v] : exits) state->addIncoming(v, bb);
+    return {state, b_.getInt16(0)};
   }
 
   // Eq/Ne on two ints, dates, countries, bools, strings or codes: native compare when both are
@@ -1030,8 +1214,11 @@ class Gen {
   // path gives up on them).
   bool flat_mode_ = false;
   llvm::GlobalVariable* unknown_value_ = nullptr;
-  std::vector<std::vector<uint8_t>> dispatched_;  // [policy][rule]: judged by licit_jit_judge_key
-  std::vector<std::vector<uint8_t>> data_rule_;   // [policy][rule]: ... from data (no code)
+  std::vector<std::pair<uint32_t, llvm::Value*>> presence_words_;  // (offset, word), this function
+  std::vector<std::vector<uint8_t>> dispatched_;   // [policy][rule]: judged by licit_jit_judge_key
+  std::vector<std::vector<uint8_t>> data_rule_;    // [policy][rule]: ... from data (no code)
+  std::vector<std::vector<uint32_t>> rule_shard_;  // [policy][rule]: the shard holding its code
+  uint32_t shard_ = 0, shards_ = 1;
   llvm::Function* fn_ = nullptr;
   llvm::BasicBlock* entry_ = nullptr;
   llvm::Value *slots_ = nullptr, *ctx_ = nullptr, *env_ = nullptr;
@@ -1070,6 +1257,7 @@ const std::vector<std::string>& RuntimeFunctionNames() {
       "licit_rt_to_decimal",
       "licit_rt_make_collection",
       "licit_jit_in_group",
+      "licit_jit_country_in_group",
       "licit_jit_under",
       "licit_jit_screen",
       "licit_jit_hit",
@@ -1121,20 +1309,51 @@ std::unique_ptr<rt::FlatLayout> BuildFlatLayout(const ir::Program& program) {
   return std::make_unique<rt::FlatLayout>(program.input, slots, text_slots, texts);
 }
 
-Generated Generate(const ir::Program& program, const std::string& prefix) {
-  Generated g;
-  g.context = std::make_unique<llvm::LLVMContext>();
-  g.module = std::make_unique<llvm::Module>("licit", *g.context);
+namespace {
+size_t RuleCount(const ir::Program& program) {
   size_t rules = 0;
   for (const ir::Policy& policy : program.policies) rules += policy.rules.size();
-  g.full_path = rules <= kFullPathMaxRules;
+  return rules;
+}
+
+size_t InstructionCount(const llvm::Module& module) {
+  size_t instructions = 0;
+  for (const llvm::Function& f : module) instructions += f.getInstructionCount();
+  return instructions;
+}
+}  // namespace
+
+Generated Generate(const ir::Program& program, const std::string& prefix, bool names) {
+  Generated g;
+  g.context = std::make_unique<llvm::LLVMContext>();
+  g.context->setDiscardValueNames(!names);
+  g.module = std::make_unique<llvm::Module>("licit", *g.context);
+  g.full_path = RuleCount(program) <= kFullPathMaxRules;
   g.flat = BuildFlatLayout(program);
   Gen gen(program, *g.flat, *g.context, *g.module, prefix);
   g.conditions = gen.Run(g.full_path);
-  size_t instructions = 0;
-  for (const llvm::Function& f : *g.module) instructions += f.getInstructionCount();
-  g.instructions = instructions;
-  g.optimize = instructions <= kOptimizeMaxInstructions;
+  g.instructions = InstructionCount(*g.module);
+  g.optimize = g.instructions <= kOptimizeMaxInstructions;
+  return g;
+}
+
+uint32_t ShardCount(const ir::Program& program) {
+  const size_t rules = RuleCount(program);
+  if (rules <= kFullPathMaxRules) return 1;
+  return static_cast<uint32_t>(std::max<size_t>(2, (rules + kShardRules - 1) / kShardRules));
+}
+
+Generated GenerateShard(const ir::Program& program, const rt::FlatLayout& flat,
+                        const std::string& prefix, uint32_t shard, uint32_t shards) {
+  Generated g;
+  g.context = std::make_unique<llvm::LLVMContext>();
+  g.context->setDiscardValueNames(true);
+  g.module = std::make_unique<llvm::Module>("licit." + std::to_string(shard), *g.context);
+  g.full_path = false;
+  Gen gen(program, flat, *g.context, *g.module, prefix, shard, shards);
+  gen.Run(/*full_path=*/false);
+  g.instructions = InstructionCount(*g.module);
+  g.optimize = false;
   return g;
 }
 

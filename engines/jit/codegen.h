@@ -88,6 +88,15 @@ inline bool DispatchedKey(const ir::RuleIndex::Key& key) {
 //    instruction selector (the engine picks the code generator from Generated::optimize).
 inline constexpr size_t kFullPathMaxRules = 256;
 inline constexpr size_t kOptimizeMaxInstructions = 40000;
+// Programs above kFullPathMaxRules are generated as several modules ("shards"), each with its
+// own LLVMContext, so the engine generates and compiles them on several threads at once and
+// frees each module as soon as its machine code exists (a 10,000-rule program's IR is about
+// 100 MB, its machine code 8 MB). About this many rules a shard, and at least two shards:
+// smaller shards keep less IR alive at once (10,000 rules, peak RSS: 214 MB with 1,024 rules a
+// shard, 185 MB with 256, the same compile time), but each shard has its own copy of the class
+// functions its rules call. Shards are compiled unoptimised (a program this large is past
+// kOptimizeMaxInstructions).
+inline constexpr size_t kShardRules = 256;
 
 struct Generated {
   Generated();
@@ -103,7 +112,7 @@ struct Generated {
   // The conditions compiled for the full path, each as function `<prefix>cond_<id>` (empty when
   // the program is above kFullPathMaxRules).
   std::vector<ir::ExprId> conditions;
-  bool full_path = true;    // the conditions above exist
+  bool full_path = true;    // the conditions above exist (never in a shard)
   bool optimize = true;     // small enough to optimise (kOptimizeMaxInstructions)
   size_t instructions = 0;  // IR instructions generated, before optimisation
 };
@@ -124,7 +133,23 @@ std::string RuleName(const std::string& prefix, uint32_t policy, uint32_t rule);
 const std::vector<std::string>& RuntimeFunctionNames();
 
 // Generates the module. `prefix` keeps names unique when several programs share one JIT.
-Generated Generate(const ir::Program& program, const std::string& prefix = "");
+// `names`: name the instructions and blocks (for dumps; the JIT leaves them out: they cost
+// memory and time and nothing reads them).
+Generated Generate(const ir::Program& program, const std::string& prefix = "", bool names = true);
+
+// How many modules Generate's program is compiled as: 1 up to kFullPathMaxRules rules (one
+// module, from Generate), else at least 2 shards (GenerateShard), one per kShardRules rules.
+uint32_t ShardCount(const ir::Program& program);
+
+// Shard `shard` of `shards` (ShardCount) of a program above kFullPathMaxRules, on the flat
+// layout `flat` (BuildFlatLayout; Generated::flat is null). Shards may be generated on several
+// threads at once (each has its own context; they only read `program` and `flat`). The rules
+// with code are divided among the shards in program order; shard 0 also holds the decide
+// function, and calls the others' rule functions by name (external, as dispatched rules'
+// are); every shard has its own internal copies of the class functions its code calls.
+// Without value names (see Generate). Never full path, never optimised.
+Generated GenerateShard(const ir::Program& program, const rt::FlatLayout& flat,
+                        const std::string& prefix, uint32_t shard, uint32_t shards);
 
 // Runs the O2 pipeline on the module (with `tm`'s target information when given).
 void Optimize(llvm::Module& module, llvm::TargetMachine* tm);
@@ -154,6 +179,9 @@ uint8_t licit_jit_judge_key(const licit::codegen::JitEnv* env, uint32_t policy, 
 // 1 when the country value `c` (known) is in group `group` at ctx->date, else 0.
 uint8_t licit_jit_in_group(const licit::codegen::JitEnv* env, uint32_t group,
                            const licit::rt::Value* c, const licit::rt::EvalContext* ctx);
+// The same for a known country id (a flat record's country cell).
+uint8_t licit_jit_country_in_group(const licit::codegen::JitEnv* env, uint32_t group,
+                                   uint32_t country, const licit::rt::EvalContext* ctx);
 // `under` naming the field at `slot` (-1: not a field) in an unknown's reason.
 void licit_jit_under(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* env, int32_t slot,
                      const licit::rt::Value* code, const licit::rt::Value* pattern,

@@ -5,7 +5,10 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
@@ -36,6 +39,15 @@ uint8_t licit_jit_in_group(const licit::codegen::JitEnv* env, uint32_t group,
              : 0;
 }
 
+uint8_t licit_jit_country_in_group(const licit::codegen::JitEnv* env, uint32_t group,
+                                   uint32_t country, const licit::rt::EvalContext* ctx) {
+  const licit::ir::Program& p = *env->program;
+  return group < p.groups.size() &&
+                 p.groups[group].Contains(static_cast<licit::CountryId>(country), ctx->date)
+             ? 1
+             : 0;
+}
+
 void licit_jit_under(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv* env, int32_t slot,
                      const licit::rt::Value* code, const licit::rt::Value* pattern,
                      licit::rt::Value* out) {
@@ -59,7 +71,6 @@ void licit_jit_screen(licit::rt::EvalContext* ctx, const licit::codegen::JitEnv*
 
 namespace licit::jit {
 namespace {
-
 // The candidate tables behind licit_jit_judge_key, for the rule-index keys the decide function
 // dispatches on (codegen::DispatchedKey): the rules of each key value as one flat array, found
 // by the flat record's cell: a country id or a text's atom (rt::FlatLayout), both small dense
@@ -320,12 +331,11 @@ class Host {
   llvm::orc::LLJIT& jit() { return *jit_; }
   llvm::TargetMachine* tm() { return tm_.get(); }
 
-  // Compiles a module too big to optimise with the fast instruction selector (CodeGenOpt None),
-  // to an object file for the JIT to link. One at a time: a TargetMachine is not thread-safe.
-  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> CompileFast(llvm::Module& m) {
-    std::lock_guard<std::mutex> lock(fast_mutex_);
-    llvm::orc::SimpleCompiler compile(*fast_tm_);
-    return compile(m);
+  // A target machine for modules too big to optimise: the fast instruction selector
+  // (CodeGenOpt None). A TargetMachine is not thread-safe, so each compiling thread makes its
+  // own.
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> FastTargetMachine() {
+    return fast_jtmb_->createTargetMachine();
   }
   std::string NextPrefix() { return "p" + std::to_string(counter_.fetch_add(1)) + "_"; }
 
@@ -345,14 +355,19 @@ class Host {
       return;
     }
     tm_ = std::move(*tm);
-    llvm::orc::JITTargetMachineBuilder fast = *jtmb;
-    fast.setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
-    auto fast_tm = fast.createTargetMachine();
-    if (!fast_tm) {
+    // The small code model and position-independent code, as LLJIT itself compiles for
+    // JITLink (calls to other objects and to the runtime go through stubs JITLink makes).
+    // Without them the target machine's JIT default, the large code model, leaves the fast
+    // instruction selector unable to emit a call or a global's address: it gave up on every
+    // function, and SelectionDAG compiled them all (1.7 times the time for 10,000 rules).
+    fast_jtmb_.emplace(*jtmb);
+    fast_jtmb_->setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
+    fast_jtmb_->setCodeModel(llvm::CodeModel::Small);
+    fast_jtmb_->setRelocationModel(llvm::Reloc::PIC_);
+    if (auto fast_tm = FastTargetMachine(); !fast_tm) {
       error_ = ToString(fast_tm.takeError());
       return;
     }
-    fast_tm_ = std::move(*fast_tm);
     auto jit = llvm::orc::LLJITBuilder()
                    .setJITTargetMachineBuilder(*jtmb)
                    .setLinkProcessSymbolsByDefault(false)
@@ -380,6 +395,7 @@ class Host {
     def("licit_rt_to_decimal", &licit_rt_to_decimal);
     def("licit_rt_make_collection", &licit_rt_make_collection);
     def("licit_jit_in_group", &licit_jit_in_group);
+    def("licit_jit_country_in_group", &licit_jit_country_in_group);
     def("licit_jit_under", &licit_jit_under);
     def("licit_jit_screen", &licit_jit_screen);
     def("licit_jit_hit", &licit_jit_hit);
@@ -400,8 +416,7 @@ class Host {
 
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   std::unique_ptr<llvm::TargetMachine> tm_;
-  std::unique_ptr<llvm::TargetMachine> fast_tm_;
-  std::mutex fast_mutex_;
+  std::optional<llvm::orc::JITTargetMachineBuilder> fast_jtmb_;
   std::string error_;
   std::atomic<uint64_t> counter_{0};
 };
@@ -472,6 +487,72 @@ JitProgram::~JitProgram() {
   }
 }
 
+namespace {
+
+// Empty when `m` is valid, else why not.
+std::string Verify(const llvm::Module& m) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (!llvm::verifyModule(m, &os)) return {};
+  return "internal error: generated module is invalid: " + os.str();
+}
+
+// Compiling threads for a program in shards: the machines this runs on have two cores, and a
+// background compile should leave a larger machine's other cores to the records being decided.
+constexpr unsigned kCompileThreads = 2;
+
+// Generates and compiles the shards of a large program (codegen::GenerateShard) to objects, on
+// up to kCompileThreads threads (this one included) that take the next shard until none is
+// left. Each shard has its own LLVMContext and each thread its own TargetMachine (neither is
+// thread-safe), and a shard's module is freed as soon as its object exists, so at most one
+// module a thread is alive at once. False with `*error` set on failure or cancellation (checked
+// before each shard).
+bool CompileShards(Host& host, const ir::Program& program, const rt::FlatLayout& flat,
+                   const std::string& prefix, uint32_t shards, const std::atomic<bool>* cancel,
+                   std::vector<std::unique_ptr<llvm::MemoryBuffer>>& objects, std::string* error) {
+  objects.clear();
+  objects.resize(shards);
+  const llvm::DataLayout& layout = host.jit().getDataLayout();
+  const std::string triple = host.jit().getTargetTriple().str();
+  std::atomic<uint32_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex error_mutex;
+  std::string first_error;
+  auto fail = [&](std::string why) {
+    std::lock_guard<std::mutex> lock(error_mutex);
+    if (first_error.empty()) first_error = std::move(why);
+    stop = true;
+  };
+  auto work = [&] {
+    auto tm = host.FastTargetMachine();
+    if (!tm) return fail(ToString(tm.takeError()));
+    llvm::orc::SimpleCompiler compile(**tm);
+    while (!stop) {
+      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return fail("cancelled");
+      const uint32_t k = next.fetch_add(1);
+      if (k >= shards) return;
+      codegen::Generated g = codegen::GenerateShard(program, flat, prefix, k, shards);
+      g.module->setDataLayout(layout);
+      g.module->setTargetTriple(triple);
+      if (std::string why = Verify(*g.module); !why.empty()) return fail(std::move(why));
+      auto object = compile(*g.module);
+      if (!object) return fail(ToString(object.takeError()));
+      objects[k] = std::move(*object);
+    }
+  };
+  const unsigned threads =
+      std::min({shards, kCompileThreads, std::max(1u, std::thread::hardware_concurrency())});
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  if (first_error.empty()) return true;
+  *error = first_error;
+  return false;
+}
+
+}  // namespace
+
 std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
                                                 const decide::Engine& reference, std::string* error,
                                                 const std::atomic<bool>* cancel) {
@@ -482,81 +563,114 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   };
   Host* host = Host::Get(error);
   if (host == nullptr || cancelled()) return nullptr;
+  llvm::orc::LLJIT& jit = host->jit();
   const std::string prefix = host->NextPrefix();
-  codegen::Generated g = codegen::Generate(program, prefix);
-  if (cancelled()) return nullptr;
-  g.module->setDataLayout(host->jit().getDataLayout());
-  g.module->setTargetTriple(host->jit().getTargetTriple().str());
-  {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    if (llvm::verifyModule(*g.module, &os)) {
-      *error = "internal error: generated module is invalid: " + os.str();
+  // The code, as one module to optimise and add as IR (small programs), or as objects: of one
+  // module (the fast code generator, no optimisation), or of shards compiled on several threads.
+  const uint32_t shards = codegen::ShardCount(program);
+  codegen::Generated g;
+  std::unique_ptr<rt::FlatLayout> flat;
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
+  if (shards > 1) {
+    flat = codegen::BuildFlatLayout(program);
+    if (!CompileShards(*host, program, *flat, prefix, shards, cancel, objects, error))
       return nullptr;
+  } else {
+    g = codegen::Generate(program, prefix, /*names=*/false);
+    flat = std::move(g.flat);
+    if (cancelled()) return nullptr;
+    g.module->setDataLayout(jit.getDataLayout());
+    g.module->setTargetTriple(jit.getTargetTriple().str());
+    if (std::string why = Verify(*g.module); !why.empty()) {
+      *error = std::move(why);
+      return nullptr;
+    }
+    if (cancelled()) return nullptr;
+    if (g.optimize) {
+      codegen::Optimize(*g.module, host->tm());
+    } else {
+      auto tm = host->FastTargetMachine();
+      if (!tm) {
+        *error = ToString(tm.takeError());
+        return nullptr;
+      }
+      auto object = llvm::orc::SimpleCompiler(**tm)(*g.module);
+      if (!object) {
+        *error = ToString(object.takeError());
+        return nullptr;
+      }
+      objects.push_back(std::move(*object));
+      g.module.reset();  // before its context
+      g.context.reset();
     }
   }
   if (cancelled()) return nullptr;
-  if (g.optimize) codegen::Optimize(*g.module, host->tm());
-  if (cancelled()) return nullptr;
-  auto impl = std::make_unique<Impl>(program, std::move(g.flat));
+  auto impl = std::make_unique<Impl>(program, std::move(flat));
   impl->reference = &reference;
-  impl->shape.full_path_code = g.full_path;
-  impl->shape.optimized = g.optimize;
+  impl->shape.full_path_code = g.full_path && shards == 1;
+  impl->shape.optimized = g.optimize && shards == 1;
+  impl->shape.modules = shards;
   impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
-  llvm::orc::JITDylib& jd = host->jit().getMainJITDylib();
+  llvm::orc::JITDylib& jd = jit.getMainJITDylib();
   impl->tracker = jd.createResourceTracker();
   std::unique_ptr<JitProgram> result(new JitProgram(std::move(impl)));
   Impl& im = *result->impl_;
-  if (g.optimize) {
+  if (g.module) {
     llvm::orc::ThreadSafeModule tsm(std::move(g.module), std::move(g.context));
-    if (auto err = host->jit().addIRModule(im.tracker, std::move(tsm))) {
-      *error = ToString(std::move(err));
-      return nullptr;
-    }
-  } else {
-    auto object = host->CompileFast(*g.module);
-    if (!object) {
-      *error = ToString(object.takeError());
-      return nullptr;
-    }
-    if (auto err = host->jit().addObjectFile(im.tracker, std::move(*object))) {
+    if (auto err = jit.addIRModule(im.tracker, std::move(tsm))) {
       *error = ToString(std::move(err));
       return nullptr;
     }
   }
+  for (std::unique_ptr<llvm::MemoryBuffer>& object : objects) {
+    if (auto err = jit.addObjectFile(im.tracker, std::move(object))) {
+      *error = ToString(std::move(err));
+      return nullptr;
+    }
+  }
+  objects.clear();
   if (cancelled()) return nullptr;
-  if (!g.conditions.empty()) im.fns.assign(program.nodes.size(), nullptr);
-  for (ir::ExprId id : g.conditions) {
-    auto addr = host->jit().lookup(codegen::ConditionName(prefix, id));
-    if (!addr) {
-      *error = ToString(addr.takeError());
-      return nullptr;
-    }
-    im.fns[id] = addr->toPtr<codegen::ConditionFn>();
-  }
-  auto decide = host->jit().lookup(codegen::DecideName(prefix));
-  if (!decide) {
-    *error = ToString(decide.takeError());
-    return nullptr;
-  }
-  im.decide = decide->toPtr<codegen::DecideFn>();
-  // The generated functions of dispatched rules that are not judged from data.
+  // Every function the engine calls, found by one lookup, which also links (or compiles) the
+  // code: the conditions, the decide function, and the dispatched rules with code (thousands
+  // in a large program, one session round trip instead of one each).
+  llvm::orc::SymbolLookupSet wanted;
+  auto want = [&](const std::string& name) {
+    llvm::orc::SymbolStringPtr s = jit.mangleAndIntern(name);
+    wanted.add(s);
+    return s;
+  };
+  std::vector<std::pair<ir::ExprId, llvm::orc::SymbolStringPtr>> conditions;
+  for (ir::ExprId id : g.conditions)
+    conditions.emplace_back(id, want(codegen::ConditionName(prefix, id)));
+  const llvm::orc::SymbolStringPtr decide = want(codegen::DecideName(prefix));
+  std::vector<std::pair<DispatchedRule*, llvm::orc::SymbolStringPtr>> rules;
   for (uint32_t pi = 0; pi < im.dispatch.rules.size(); ++pi) {
+    std::vector<uint8_t> asked(im.dispatch.rules[pi].size(), 0);  // a rule may be in two keys
     for (uint32_t ki = 0; ki < im.dispatch.keys[pi].size(); ++ki) {
       if (!im.dispatch.keys[pi][ki].used) continue;
       for (uint32_t r : im.dispatch.keys[pi][ki].rules) {
         DispatchedRule& dr = im.dispatch.rules[pi][r];
-        if (dr.data || dr.fn != nullptr) continue;
-        if (cancelled()) return nullptr;
-        auto fn = host->jit().lookup(codegen::RuleName(prefix, pi, r));
-        if (!fn) {
-          *error = ToString(fn.takeError());
-          return nullptr;
-        }
-        dr.fn = fn->toPtr<codegen::DecideFn>();
+        if (dr.data || asked[r]) continue;
+        asked[r] = 1;
+        rules.emplace_back(&dr, want(codegen::RuleName(prefix, pi, r)));
       }
     }
   }
+  auto found = jit.getExecutionSession().lookup(
+      llvm::orc::makeJITDylibSearchOrder(&jd, llvm::orc::JITDylibLookupFlags::MatchAllSymbols),
+      std::move(wanted));
+  if (!found) {
+    *error = ToString(found.takeError());
+    return nullptr;
+  }
+  auto address = [&](const llvm::orc::SymbolStringPtr& name) {
+    return (*found)[name].getAddress();
+  };
+  if (!conditions.empty()) im.fns.assign(program.nodes.size(), nullptr);
+  for (const auto& [id, name] : conditions)
+    im.fns[id] = address(name).toPtr<codegen::ConditionFn>();
+  im.decide = address(decide).toPtr<codegen::DecideFn>();
+  for (const auto& [dr, name] : rules) dr->fn = address(name).toPtr<codegen::DecideFn>();
   return result;
 }
 

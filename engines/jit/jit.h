@@ -1,6 +1,7 @@
 // The JIT engine: ir::Program compiled to native code (codegen.h) by one process-wide
 // ORC LLJIT, with one ResourceTracker per compiled program (its code is freed when the
-// JitProgram is destroyed).
+// JitProgram is destroyed). Small programs are added as IR, optimised; large ones as objects
+// compiled with the fast instruction selector, in shards on two threads (codegen::ShardCount).
 //
 // Deciding has two paths. The fast path is one generated function that judges every candidate
 // rule of the record (rule-index dispatch, periods, conditions, exceptions) into a compact
@@ -30,8 +31,10 @@ class JitProgram final : public decide::Engine {
   // the fast path gives up on when the program is too large for full-path code
   // (codegen::kFullPathMaxRules).
   // `cancel` (optional): when it becomes true the compile stops at its next phase (code
-  // generation, optimisation, machine code, linking each rule) and returns null with "cancelled";
-  // a background compile whose policy is dropped uses it.
+  // generation, optimisation, machine code of each module, linking) and returns null with
+  // "cancelled"; a background compile whose policy is dropped uses it.
+  // A program above codegen::kFullPathMaxRules is compiled as several modules on up to two
+  // threads (this one and one more; codegen::ShardCount).
   static std::unique_ptr<JitProgram> Compile(const ir::Program& program,
                                              const decide::Engine& reference, std::string* error,
                                              const std::atomic<bool>* cancel = nullptr);
@@ -69,6 +72,7 @@ class JitProgram final : public decide::Engine {
     uint32_t dispatched_rules = 0;   // (value, rule) entries of those keys
     uint32_t data_rules = 0;         // of those, rules judged from data (ir::EqualityRule)
     uint32_t second_level_runs = 0;  // key values whose rules are found by a second field
+    uint32_t modules = 1;            // compiled as this many modules (codegen::ShardCount)
   };
   const Shape& shape() const;
 
