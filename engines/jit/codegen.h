@@ -88,14 +88,15 @@ inline bool DispatchedKey(const ir::RuleIndex::Key& key) {
 //    instruction selector (the engine picks the code generator from Generated::optimize).
 inline constexpr size_t kFullPathMaxRules = 256;
 inline constexpr size_t kOptimizeMaxInstructions = 40000;
-// Programs above kFullPathMaxRules are generated as several modules ("shards"), each with its
-// own LLVMContext, so the engine generates and compiles them on several threads at once and
-// frees each module as soon as its machine code exists (a 10,000-rule program's IR is about
-// 100 MB, its machine code 8 MB). About this many rules a shard, and at least two shards:
-// smaller shards keep less IR alive at once (10,000 rules, peak RSS: 214 MB with 1,024 rules a
-// shard, 185 MB with 256, the same compile time), but each shard has its own copy of the class
-// functions its rules call. Shards are compiled unoptimised (a program this large is past
-// kOptimizeMaxInstructions).
+// Programs with more than kShardRules rules with code (ShardCount; rules judged from data have
+// none, and a program of mostly such rules stays one module, optimised when small enough) are
+// generated as several modules ("shards"), each with its own LLVMContext, so the engine generates
+// and compiles them on several threads at once and frees each module as soon as its machine code
+// exists (a 10,000-rule program's IR is about 100 MB, its machine code 8 MB). About this many rules
+// a shard, and at least two shards: smaller shards keep less IR alive at once (10,000 rules, peak
+// RSS: 214 MB with 1,024 rules a shard, 185 MB with 256, the same compile time), but each shard has
+// its own copy of the class functions its rules call. Shards are compiled unoptimised (a program
+// this large is past kOptimizeMaxInstructions).
 inline constexpr size_t kShardRules = 256;
 
 struct Generated {
@@ -137,8 +138,9 @@ const std::vector<std::string>& RuntimeFunctionNames();
 // memory and time and nothing reads them).
 Generated Generate(const ir::Program& program, const std::string& prefix = "", bool names = true);
 
-// How many modules Generate's program is compiled as: 1 up to kFullPathMaxRules rules (one
-// module, from Generate), else at least 2 shards (GenerateShard), one per kShardRules rules.
+// How many modules Generate's program is compiled as: 1 up to kFullPathMaxRules rules or up to
+// kShardRules rules with code (one module, from Generate), else at least 2 shards
+// (GenerateShard), one per kShardRules rules with code.
 uint32_t ShardCount(const ir::Program& program);
 
 // Shard `shard` of `shards` (ShardCount) of a program above kFullPathMaxRules, on the flat

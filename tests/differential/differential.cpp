@@ -63,6 +63,7 @@ std::unique_ptr<EngineDiff> EngineDiff::Compile(const std::string& policy, std::
   c.policies_with_dispatch = shape.dispatched_keys > 0 ? 1 : 0;
   c.fast_only_policies = shape.full_path_code ? 0 : 1;
   c.unoptimized_policies = shape.optimized ? 0 : 1;
+  c.sharded_policies = shape.modules > 1 ? 1 : 0;
   return diff;
 }
 
@@ -179,14 +180,16 @@ void DiffCoverage::Add(const DiffCoverage& o) {
   policies_with_dispatch += o.policies_with_dispatch;
   fast_only_policies += o.fast_only_policies;
   unoptimized_policies += o.unoptimized_policies;
+  sharded_policies += o.sharded_policies;
 }
 
 std::string DiffCoverage::Text() const {
   auto pct = [](uint64_t n, uint64_t of) { return of == 0 ? 0.0 : 100.0 * n / of; };
   std::string out = fmt::format(
-      "policies {}: {} with dispatch ({:.0f}%), {} fast-only (over 256 rules), {} unoptimised\n",
+      "policies {}: {} with dispatch ({:.0f}%), {} fast-only (over 256 rules), {} unoptimised, {} "
+      "sharded\n",
       policies, policies_with_dispatch, pct(policies_with_dispatch, policies), fast_only_policies,
-      unoptimized_policies);
+      unoptimized_policies, sharded_policies);
   out += fmt::format(
       "dispatch: {} keys, {} (value, rule) entries, {} judged from data, {} second-level runs\n",
       dispatched_keys, dispatched_rules, data_rules, second_level_runs);

@@ -42,6 +42,7 @@ struct DiffCoverage {
   uint64_t policies_with_dispatch = 0;
   uint64_t fast_only_policies = 0;  // no full-path code (more than kFullPathMaxRules rules)
   uint64_t unoptimized_policies = 0;
+  uint64_t sharded_policies = 0;  // compiled as several modules (codegen::ShardCount)
 
   void Add(const DiffCoverage& other);
   // One line per group of counts, for a log or a README.

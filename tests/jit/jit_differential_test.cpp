@@ -151,6 +151,27 @@ TEST_CASE("jit: many threads decide on one compiled policy", "[jit][threads]") {
               "\" and destination == " + countries[(i / 5) % 7] + "\n";
     DecideOnThreads(text, gen);
   }
+  SECTION("600 more rules with code (compiled in shards on two threads)") {
+    // Not of the equality shape (`!=`), so every rule has code: past codegen::kShardRules rules
+    // with code the program is compiled as several modules, whose rule functions the decide
+    // function of the first calls by name.
+    std::string text = gen.Policy();
+    const char* codes[] = {"3A001", "3A001.a", "3B001", "5A002", "EAR99"};
+    const char* countries[] = {"JP", "KR", "DE", "CN", "US", "FR", "IR"};
+    for (int i = 0; i < 600; ++i)
+      text += "\nrule coded" + std::to_string(i) + ":\n  " + (i % 3 == 0 ? "deny" : "review") +
+              " when eccn == \"" + codes[i % 5] +
+              "\" and destination != " + countries[(i / 5) % 7] + "\n";
+    std::string errors;
+    auto compiled = CompileSource(text, &errors);
+    REQUIRE(compiled);
+    interp::Interpreter interp(*compiled->program);
+    std::string jit_error;
+    auto jit = jit::JitProgram::Compile(*compiled->program, interp, &jit_error);
+    REQUIRE(jit);
+    CHECK(jit->shape().modules > 1);
+    DecideOnThreads(text, gen);
+  }
 }
 
 TEST_CASE("jit: dropping a compiled policy frees it and others keep working", "[jit]") {
