@@ -20,7 +20,6 @@
 #include "LicitParser.h"
 #include "frontend/syntax/ast_builder.h"
 #include "frontend/syntax/parse_tree.h"
-#include "frontend/syntax/parser_cache.h"
 #include "frontend/syntax/pretty_doc.h"
 #include "licit_antlr.h"
 
@@ -633,12 +632,8 @@ std::optional<Fingerprint> LexFingerprint(const std::string& text) {
   const SourceFile& file = sources.Get(id);
   DiagnosticSink diags;
   if (FindInvalidUtf8(text) != std::string_view::npos) return std::nullopt;
-  ParserCacheLease lease;
-  OffsetMap offsets(text);
-  Utf8InputStream input(text);
-  LicitLexer lexer(&input);
-  UseLeakFreeSimulator(lexer);
-  LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
+  FileLexer lexing(file);
+  LexedFile lexed = LexWithLayout(lexing, diags);
   if (lexed.too_deep || diags.has_errors()) return std::nullopt;
   std::vector<antlr4::Token*> tokens;
   for (const auto& t : lexed.tokens) tokens.push_back(t.get());

@@ -11,7 +11,6 @@
 #include "base/source.h"
 #include "frontend/syntax/ast_builder.h"
 #include "frontend/syntax/parse_tree.h"
-#include "frontend/syntax/parser_cache.h"
 #include "frontend/syntax/token_source.h"
 #include "licit_antlr.h"
 #include "tree/ParseTreeListener.h"
@@ -81,6 +80,23 @@ class DepthGuard : public antlr4::tree::ParseTreeListener {
   }
   LicitParser* parser_;
   int expr_ = 0, not_ = 0, unary_ = 0, total_ = 0;
+};
+
+// The parser half of both paths, set up once: a token stream over `source`, the parser reading it
+// without ANTLR's console listener and with the DepthGuard, in the first stage of both paths: SLL
+// prediction that bails at the first error. Made after the FileLexer, whose lease covers it.
+struct FileParser {
+  explicit FileParser(antlr4::TokenSource* source)
+      : tokens(source), parser(&tokens), guard(&parser) {
+    parser.removeErrorListeners();
+    parser.addParseListener(&guard);
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::SLL);
+    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  }
+  antlr4::CommonTokenStream tokens;
+  LicitParser parser;
+  DepthGuard guard;
 };
 
 // What the author was writing when the error happened, for the message.
@@ -320,29 +336,21 @@ bool ParseTree(const SourceFile& file, DiagnosticSink& diags, const ParseOptions
   if (!CheckEncoding(file, diags, options.max_source_bytes)) return false;
   FileId file_id = file.id();
   bool parsed = false;
-  ParserCacheLease lease;
   RunWithLargeStack([&] {
     try {
-      OffsetMap offsets(file.text());
-      Utf8InputStream input(file.text());
-      LicitLexer lexer(&input);
-      UseLeakFreeSimulator(lexer);
-      LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
+      FileLexer lexing(file);
+      const OffsetMap& offsets = lexing.offsets;
+      LexedFile lexed = LexWithLayout(lexing, diags);
       if (lexed.too_deep) return;
       antlr4::ListTokenSource token_source(std::move(lexed.tokens));
-      antlr4::CommonTokenStream tokens(&token_source);
-      LicitParser parser(&tokens);
-      parser.removeErrorListeners();
-      DepthGuard guard(&parser);
-      parser.addParseListener(&guard);
+      FileParser setup(&token_source);
+      antlr4::CommonTokenStream& tokens = setup.tokens;
+      LicitParser& parser = setup.parser;
+      DepthGuard& guard = setup.guard;
 
       // Stage 1: fast SLL prediction that bails at the first error; almost every policy parses
       // here. Stage 2, only on error: full LL with recovery and our error messages.
       LicitParser::FileContext* tree = nullptr;
-      parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-          antlr4::atn::PredictionMode::SLL);
-      auto bail = std::make_shared<antlr4::BailErrorStrategy>();
-      parser.setErrorHandler(bail);
       try {
         try {
           tree = parser.file();
@@ -381,48 +389,98 @@ bool ParseTree(const SourceFile& file, DiagnosticSink& diags, const ParseOptions
 
 namespace {
 
+// The fast path's token source: the layout lexer's tokens, one declaration at a time, so the
+// parser's stream (which keeps every token it fetches until it is given a source again) holds one
+// declaration's tokens and never the file's (for 10,000 rules, 250,000 tokens: 34 MB). After
+// Start, it serves any comments before the declaration, the declaration's SEP and tokens, and
+// then what follows the declaration in the file: the next declaration's SEP (a copy: the
+// original begins the next declaration) and EOF after it, or the file's EOF.
+class DeclarationSource : public antlr4::TokenSource {
+ public:
+  explicit DeclarationSource(FileLexer& lexing, LayoutLexer& layout)
+      : lexing_(lexing), layout_(layout) {}
+
+  void Start() { started_ = false, ended_ = false; }
+
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    if (ended_) {
+      // Past the next declaration's SEP. Prediction never reads beyond it (a declaration cannot
+      // continue with a SEP), but the stream reads to an EOF when filled.
+      auto eof = std::make_unique<antlr4::CommonToken>(held_.get());
+      eof->setType(antlr4::Token::EOF);
+      eof->setText("<EOF>");
+      return eof;
+    }
+    std::unique_ptr<antlr4::Token> token = held_ ? std::move(held_) : layout_.Next();
+    if (!token) return std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF);  // not reached
+    if (token->getType() == LicitLexer::SEP) {
+      if (started_) {
+        held_ = std::move(token);
+        ended_ = true;
+        return std::make_unique<antlr4::CommonToken>(held_.get());
+      }
+      started_ = true;
+    }
+    return token;
+  }
+  size_t getLine() const override { return lexing_.lexer.getLine(); }
+  size_t getCharPositionInLine() override { return lexing_.lexer.getCharPositionInLine(); }
+  antlr4::CharStream* getInputStream() override { return lexing_.input.get(); }
+  std::string getSourceName() override { return lexing_.lexer.getSourceName(); }
+  antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override {
+    return lexing_.lexer.getTokenFactory();
+  }
+
+ private:
+  FileLexer& lexing_;
+  LayoutLexer& layout_;
+  std::unique_ptr<antlr4::Token> held_;  // the next declaration's SEP
+  bool started_ = false;                 // this declaration's SEP was served
+  bool ended_ = false;                   // the copy of the next one's too
+};
+
 // Parse's fast path: the file read as `(SEP declaration)* EOF` one declaration at a time, with
-// SLL prediction, each declaration's AST built and its parse tree freed before the next, so a
-// compile never holds the parse tree of the whole file (for 10,000 rules, 90 MB of ANTLR contexts
-// and terminal nodes: bench/README.md, "licit check memory per rule"). Calling `declaration` as
-// a start rule predicts as the file rule does: its follow there is SEP or EOF, which no
-// declaration can continue with, so a declaration ends where it ends in the file. The diagnostics
-// (the lexer's, the AST builder's) go to a sink of their own and reach `diags` only on success;
-// on any lexing error, parse error or exception it returns null having reported nothing, and
-// Parse takes the whole-file path, with its recovery and error messages.
+// SLL prediction, each declaration lexed, parsed, its AST built and its tokens and parse tree
+// freed before the next, so a compile never holds the parse tree or the tokens of the whole file
+// (for 10,000 rules, 90 MB of ANTLR contexts and terminal nodes and 34 MB of tokens:
+// bench/README.md, "licit check memory per rule"). Calling `declaration` as a start rule
+// predicts as the file rule does: its follow there is SEP or EOF, which no declaration can
+// continue with, so a declaration ends where it ends in the file. The diagnostics (the lexer's,
+// the AST builder's) go to sinks of their own and reach `diags` only on success; on any lexing
+// error, parse error or exception it returns null having reported nothing, and Parse takes the
+// whole-file path, with its recovery and error messages.
 std::unique_ptr<ast::Module> ParseByDeclaration(const SourceFile& file, DiagnosticSink& diags) {
   std::unique_ptr<ast::Module> module;
-  ParserCacheLease lease;
   RunWithLargeStack([&] {
     try {
+      DiagnosticSink lexed;  // every lexer diagnostic is an error: any sends Parse the other way
       DiagnosticSink side;
-      OffsetMap offsets(file.text());
-      Utf8InputStream input(file.text());
-      LicitLexer lexer(&input);
-      UseLeakFreeSimulator(lexer);
-      LexedFile lexed = LexWithLayout(file, lexer, offsets, side);
-      if (lexed.too_deep || side.has_errors()) return;
-      antlr4::ListTokenSource token_source(std::move(lexed.tokens));
-      antlr4::CommonTokenStream tokens(&token_source);
-      LicitParser parser(&tokens);
-      parser.removeErrorListeners();
-      DepthGuard guard(&parser);
-      parser.addParseListener(&guard);
-      parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-          antlr4::atn::PredictionMode::SLL);
-      parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-      ModuleBuilder builder(file, offsets, side);
-      while (tokens.LA(1) == LicitLexer::SEP) {
+      FileLexer lexing(file);
+      LayoutLexer layout(lexing, lexed);
+      DeclarationSource source(lexing, layout);
+      FileParser setup(&source);
+      antlr4::CommonTokenStream& tokens = setup.tokens;
+      ModuleBuilder builder(file, lexing.offsets, side);
+      for (;;) {
+        source.Start();
+        tokens.setTokenSource(&source);  // frees the tokens of the declaration before
+        // Lexes the whole declaration before parsing it, as the whole-file path lexes the whole
+        // file: the parser never runs on brackets nested too deep.
+        tokens.fill();
+        if (layout.too_deep() || lexed.has_errors()) return;
+        if (tokens.LA(1) == antlr4::Token::EOF) break;  // comments after the last declaration
+        if (tokens.LA(1) != LicitLexer::SEP) return;
         tokens.consume();
-        LicitParser::DeclarationContext* declaration = parser.declaration();
+        LicitParser::DeclarationContext* declaration = setup.parser.declaration();
         const size_t next = tokens.LA(1);
         if (next != LicitLexer::SEP && next != antlr4::Token::EOF) return;  // trailing tokens
         builder.Add(declaration);
         // Frees every context and terminal node made so far: this declaration's tree.
-        parser.getTreeTracker().reset();
+        setup.parser.getTreeTracker().reset();
+        if (next == antlr4::Token::EOF) break;
       }
-      if (tokens.LA(1) != antlr4::Token::EOF) return;
       std::unique_ptr<ast::Module> built = builder.Finish();
+      diags.Absorb(std::move(lexed));
       diags.Absorb(std::move(side));
       module = std::move(built);
     } catch (...) {
@@ -459,13 +517,10 @@ std::string DumpTokens(const SourceManager& sources, FileId file_id, DiagnosticS
   const SourceFile& file = sources.Get(file_id);
   if (!CheckEncoding(file, diags, options.max_source_bytes)) return {};
   std::string out;
-  ParserCacheLease lease;
-  OffsetMap offsets(file.text());
-  Utf8InputStream input(file.text());
-  LicitLexer lexer(&input);
-  UseLeakFreeSimulator(lexer);
-  LexedFile lexed = LexWithLayout(file, lexer, offsets, diags);
-  const auto& vocab = lexer.getVocabulary();
+  FileLexer lexing(file);
+  const OffsetMap& offsets = lexing.offsets;
+  LexedFile lexed = LexWithLayout(lexing, diags);
+  const auto& vocab = lexing.lexer.getVocabulary();
   for (const auto& t : lexed.tokens) {
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     Span span = offsets.TokenSpan(file_id, t.get());

@@ -57,6 +57,56 @@ Utf8InputStream::Utf8InputStream(std::string_view utf8) {
   p = 0;
 }
 
+// As ANTLRInputStream does, on a text of one unit per byte.
+void AsciiInputStream::consume() {
+  if (p_ >= text_.size()) throw antlr4::IllegalStateException("cannot consume EOF");
+  ++p_;
+}
+
+size_t AsciiInputStream::LA(ssize_t i) {
+  if (i == 0) return 0;  // undefined
+  ssize_t at = static_cast<ssize_t>(p_) + (i < 0 ? i : i - 1);
+  if (at < 0 || at >= static_cast<ssize_t>(text_.size())) return antlr4::IntStream::EOF;
+  return static_cast<unsigned char>(text_[static_cast<size_t>(at)]);
+}
+
+void AsciiInputStream::seek(size_t index) {
+  p_ = index <= p_ ? index : std::min(index, text_.size());
+}
+
+std::string AsciiInputStream::getSourceName() const {
+  return antlr4::IntStream::UNKNOWN_SOURCE_NAME;
+}
+
+std::string AsciiInputStream::getText(const antlr4::misc::Interval& interval) {
+  if (interval.a < 0 || interval.b < 0) return {};
+  const size_t start = static_cast<size_t>(interval.a);
+  const size_t stop = std::min(static_cast<size_t>(interval.b), text_.size() - 1);
+  if (start >= text_.size()) return {};
+  // As ANTLR counts: a stop before the start wraps around and reads to the end.
+  return std::string(text_.substr(start, stop - start + 1));
+}
+
+namespace {
+
+// Read in place when the text is ASCII, as almost every policy is.
+std::unique_ptr<antlr4::CharStream> InputStreamFor(const std::string& text,
+                                                   const OffsetMap& offsets) {
+  if (offsets.ascii()) return std::make_unique<AsciiInputStream>(text);
+  return std::make_unique<Utf8InputStream>(text);
+}
+
+}  // namespace
+
+FileLexer::FileLexer(const SourceFile& source)
+    : file(source),
+      offsets(source.text()),
+      input(InputStreamFor(source.text(), offsets)),
+      lexer(input.get()) {
+  UseLeakFreeSimulator(lexer);
+  lexer.removeErrorListeners();  // ERROR_CHAR catches everything the rules do not
+}
+
 bool StartsDeclaration(size_t type) {
   switch (type) {
     case LicitLexer::POLICY:
@@ -76,20 +126,6 @@ bool StartsDeclaration(size_t type) {
 }
 
 namespace {
-
-std::unique_ptr<antlr4::Token> MakeSep(LicitLexer& lexer, const antlr4::Token& next) {
-  auto sep = std::make_unique<antlr4::CommonToken>(
-      std::pair<antlr4::TokenSource*, antlr4::CharStream*>(&lexer, lexer.getInputStream()),
-      LicitLexer::SEP, antlr4::Token::DEFAULT_CHANNEL, next.getStartIndex(),
-      next.getStartIndex() - 1);
-  sep->setText("<declaration>");
-  sep->setLine(next.getLine());
-  sep->setCharPositionInLine(next.getCharPositionInLine());
-  sep->setStartIndex(next.getStartIndex());
-  sep->setStopIndex(next.getStartIndex() - 1);  // empty span just before the token
-  sep->setChannel(antlr4::Token::DEFAULT_CHANNEL);
-  return sep;
-}
 
 // Stray characters shown in messages: control characters as `U+0001`, so a binary byte never
 // reaches the author's terminal raw.
@@ -126,90 +162,98 @@ std::string HelpForCharacter(std::string_view c) {
 
 }  // namespace
 
-LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetMap& offsets,
-                        DiagnosticSink& diags) {
-  lexer.removeErrorListeners();  // ERROR_CHAR catches everything the rules do not
-  LexedFile out;
-  int depth = 0;
-  bool first = true;
-  bool reported_depth = false;
-  Diagnostic* last_error = nullptr;  // valid while no other diagnostic was reported since
-  std::string last_error_text;
-  size_t last_error_count = 0;
+LayoutLexer::LayoutLexer(FileLexer& lexing, DiagnosticSink& diags)
+    : lexing_(lexing), diags_(diags) {}
+
+std::unique_ptr<antlr4::Token> LayoutLexer::MakeSep(const antlr4::Token& next) {
+  LicitLexer& lexer = lexing_.lexer;
+  auto sep = std::make_unique<antlr4::CommonToken>(
+      std::pair<antlr4::TokenSource*, antlr4::CharStream*>(&lexer, lexer.getInputStream()),
+      LicitLexer::SEP, antlr4::Token::DEFAULT_CHANNEL, next.getStartIndex(),
+      next.getStartIndex() - 1);
+  sep->setText("<declaration>");
+  sep->setLine(next.getLine());
+  sep->setCharPositionInLine(next.getCharPositionInLine());
+  sep->setStartIndex(next.getStartIndex());
+  sep->setStopIndex(next.getStartIndex() - 1);  // empty span just before the token
+  sep->setChannel(antlr4::Token::DEFAULT_CHANNEL);
+  return sep;
+}
+
+std::unique_ptr<antlr4::Token> LayoutLexer::Next() {
+  if (pending_) return std::move(pending_);
+  if (done_) return nullptr;
+  const FileId file_id = lexing_.file.id();
   // Random bytes would otherwise yield one diagnostic per byte.
   constexpr size_t kMaxStrayReports = 20;
-  size_t stray_count = 0;
   for (;;) {
-    std::unique_ptr<antlr4::Token> token = lexer.nextToken();
+    std::unique_ptr<antlr4::Token> token = lexing_.lexer.nextToken();
     size_t type = token->getType();
     if (type == antlr4::Token::EOF) {
-      out.tokens.push_back(std::move(token));
-      break;
+      done_ = true;
+      return token;
     }
-    Span span = offsets.TokenSpan(file.id(), token.get());
+    Span span = lexing_.offsets.TokenSpan(file_id, token.get());
     if (type == LicitLexer::ERROR_CHAR) {
       // A run of adjacent stray characters (`&&`, `||`) is one mistake: report it once.
       std::string text = token->getText();
-      // Compare the count before touching last_error: any report since may have moved it.
-      if (last_error && last_error_count == diags.all().size() &&
-          last_error->span.end == span.begin) {
-        last_error->span.end = span.end;
-        last_error_text += text;
-        last_error->message = fmt::format("unexpected characters `{}`", Printable(last_error_text));
+      // Compare the count before touching last_error_: any report since may have moved it.
+      if (last_error_ && last_error_count_ == diags_.all().size() &&
+          last_error_->span.end == span.begin) {
+        last_error_->span.end = span.end;
+        last_error_text_ += text;
+        last_error_->message =
+            fmt::format("unexpected characters `{}`", Printable(last_error_text_));
         continue;
       }
-      if (++stray_count > kMaxStrayReports) {
-        if (stray_count == kMaxStrayReports + 1) {
-          diags.Report(DiagKind::UnexpectedCharacter, span, "more unexpected characters follow")
+      if (++stray_count_ > kMaxStrayReports) {
+        if (stray_count_ == kMaxStrayReports + 1) {
+          diags_.Report(DiagKind::UnexpectedCharacter, span, "more unexpected characters follow")
               .Note("only the first few are shown; is this a policy file?");
         }
-        last_error = nullptr;
+        last_error_ = nullptr;
         continue;
       }
-      auto& d = diags.Report(DiagKind::UnexpectedCharacter, span,
-                             fmt::format("unexpected character `{}`", Printable(text)));
+      auto& d = diags_.Report(DiagKind::UnexpectedCharacter, span,
+                              fmt::format("unexpected character `{}`", Printable(text)));
       if (std::string help = HelpForCharacter(text); !help.empty()) d.Help(help);
-      last_error = &d;
-      last_error_text = text;
-      last_error_count = diags.all().size();
+      last_error_ = &d;
+      last_error_text_ = text;
+      last_error_count_ = diags_.all().size();
       continue;
     }
     if (type == LicitLexer::UNTERMINATED_STRING) {
-      diags.Report(DiagKind::UnterminatedString, span, "unterminated string")
+      diags_.Report(DiagKind::UnterminatedString, span, "unterminated string")
           .Label("this string has no closing `\"` on its line")
           .Help("strings cannot span lines; write `\\n` for a line break");
       auto* common = static_cast<antlr4::CommonToken*>(token.get());
       common->setType(LicitLexer::STRING);
       common->setText(token->getText() + "\"");
     }
-    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) {
-      out.tokens.push_back(std::move(token));
-      continue;
-    }
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) return token;
     bool column_one = token->getCharPositionInLine() == 0;
-    if (first && !column_one) {
-      diags.Report(DiagKind::IndentedDeclaration, span, "the first declaration is indented")
+    if (first_ && !column_one) {
+      diags_.Report(DiagKind::IndentedDeclaration, span, "the first declaration is indented")
           .Label("this should start in column 1")
           .Help(
               "every declaration starts in column 1; indented lines continue the declaration "
               "above");
     }
-    if (depth > 0 && column_one && StartsDeclaration(type)) {
+    if (depth_ > 0 && column_one && StartsDeclaration(type)) {
       // An unclosed bracket would otherwise swallow the rest of the file; a declaration keyword
       // in column 1 is almost certainly a new declaration, so resynchronise here. The parser
       // then reports the missing closing bracket at this point.
-      depth = 0;
+      depth_ = 0;
     }
-    if (first || (depth == 0 && column_one)) out.tokens.push_back(MakeSep(lexer, *token));
-    first = false;
+    const bool starts_declaration = first_ || (depth_ == 0 && column_one);
+    first_ = false;
     switch (type) {
       case LicitLexer::LPAREN:
       case LicitLexer::LBRACE:
       case LicitLexer::LBRACKET:
-        if (++depth > kMaxNestingDepth && !reported_depth) {
-          reported_depth = true;
-          out.too_deep = true;
-          diags
+        if (++depth_ > kMaxNestingDepth && !too_deep_) {
+          too_deep_ = true;
+          diags_
               .Report(DiagKind::NestingTooDeep, span,
                       fmt::format("brackets are nested more than {} deep", kMaxNestingDepth))
               .Label("this bracket is too deep")
@@ -219,12 +263,22 @@ LexedFile LexWithLayout(const SourceFile& file, LicitLexer& lexer, const OffsetM
       case LicitLexer::RPAREN:
       case LicitLexer::RBRACE:
       case LicitLexer::RBRACKET:
-        if (depth > 0) --depth;
+        if (depth_ > 0) --depth_;
         break;
       default: break;
     }
-    out.tokens.push_back(std::move(token));
+    if (!starts_declaration) return token;
+    pending_ = std::move(token);
+    return MakeSep(*pending_);
   }
+}
+
+LexedFile LexWithLayout(FileLexer& lexing, DiagnosticSink& diags) {
+  LayoutLexer layout(lexing, diags);
+  LexedFile out;
+  while (std::unique_ptr<antlr4::Token> token = layout.Next())
+    out.tokens.push_back(std::move(token));
+  out.too_deep = layout.too_deep();
   return out;
 }
 
