@@ -1,5 +1,8 @@
 #include "base/json.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace licit {
 namespace {
 
@@ -7,6 +10,27 @@ namespace {
 constexpr bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
 }  // namespace
+
+bool NeedsJsonEscape(std::string_view s) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  // Eight bytes at a time: a quote, a backslash or a byte below 0x20 sets its byte's high bit in
+  // `special` (bytes of 0x80 and above are masked out: UTF-8 is written as it is).
+  for (; end - p >= 8; p += 8) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    const uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
+    const uint64_t special = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                              ((x - kOnes * 0x20) & ~x)) &
+                             ~x & kHigh;
+    if (special != 0) return true;
+  }
+  for (; p < end; ++p) {
+    if (NeedsEscape(static_cast<unsigned char>(*p))) return true;
+  }
+  return false;
+}
 
 // Runs of plain bytes (almost always the whole string) are copied in one append; only the bytes
 // that need escaping go one by one. Decision output calls this for every string it writes.

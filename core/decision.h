@@ -93,6 +93,10 @@ void AppendDecisionJson(const Decision& d, std::string& out);
 // `{"id":...,"effect":...,"date":...,` (AppendDecisionJson writes it first). What follows depends
 // only on the effect, policies, rules, waivers, licences and unknowns.
 void AppendDecisionJsonHead(const Decision& d, std::string& out);
+// The same from the parts, for a decision not built as a Decision (`licit run`'s fast path: the
+// rest of its JSON comes from a cache by verdict).
+void AppendDecisionJsonHead(std::optional<std::string_view> id, Effect effect,
+                            std::optional<DayNumber> date, std::string& out);
 
 // CSV: the header and one row (id, line, effect, date, policies, rules, licenses, unknowns,
 // error), lists joined with "; ", quoted per RFC 4180.

@@ -2,6 +2,7 @@
 
 #include "io/json_fast.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -20,6 +21,26 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
+FastJsonDecoder::FastJsonDecoder(const rt::RecordLayout& layout) : layout_(layout) {
+  keys_.reserve(layout.slots.size());
+  for (const rt::FieldSlot& slot : layout.slots) {
+    Key& key = keys_.emplace_back();
+    key.text.reserve(slot.name.size() + 3);
+    key.text += '"';
+    key.text += slot.name;
+    key.text += "\":";
+    key.size = key.text.size();
+    // The first 16 bytes as two little-endian words (zero-padded), and masks of the bytes used.
+    char bytes[16] = {}, mask[16] = {};
+    for (size_t i = 0; i < std::min<size_t>(key.size, 16); ++i) {
+      bytes[i] = key.text[i];
+      mask[i] = static_cast<char>(0xFF);
+    }
+    std::memcpy(key.words, bytes, 16);
+    std::memcpy(key.masks, mask, 16);
+  }
+}
+
 bool FastJsonDecoder::Decode(std::string_view line, rt::Record& record) {
   p_ = line.data();
   end_ = p_ + line.size();
@@ -27,7 +48,7 @@ bool FastJsonDecoder::Decode(std::string_view line, rt::Record& record) {
   SkipWhitespace();
   if (!Object(layout_.top_level, record)) return false;
   SkipWhitespace();
-  return p_ == end_ && FirstMissingRequired(layout_, layout_.top_level, record) == nullptr;
+  return p_ == end_ && AllRequiredPresent(layout_.top_level, record);
 }
 
 // Elements separated by commas up to `close`, at *p_ (the opening bracket). `element()` reads one
@@ -77,27 +98,49 @@ bool FastJsonDecoder::Colon() {
 bool FastJsonDecoder::Object(const std::vector<uint32_t>& children, rt::Record& record) {
   if (p_ == end_ || *p_ != '{') return false;
   size_t hint = 0;
-  return Sequence('}', [&] {
+  bool in_order = true;  // every member so far was the field after the previous one
+  const bool ok = Sequence('}', [&] {
     // Objects usually list their fields in declaration order: the field after the previous
     // match is tried first, without scanning its key (as FindChild would, with the same result).
-    if (hint < children.size() && ExpectedKey(layout_.slots[children[hint]].name)) {
+    if (hint < children.size() && ExpectedKey(children[hint])) {
       const uint32_t slot = children[hint++];
-      return Colon() && Field(slot, record);
+      SkipWhitespace();
+      return p_ != end_ && Field(slot, record);
     }
+    in_order = false;
     return Member([&](std::string_view key) {
       const int32_t slot = FindChild(layout_, children, key, hint);
       return slot < 0 ? Skip() : Field(static_cast<uint32_t>(slot), record);
     });
   });
+  // Each field exactly once, in declaration order: every field is present, and none of them is
+  // an unknown unless it is optional (Field declines a null of a required field).
+  complete_ = ok && in_order && hint == children.size();
+  return ok;
 }
 
-bool FastJsonDecoder::ExpectedKey(const std::string& name) {
-  // A field name holds no quote, backslash or control character, so `"name"` is that key.
-  if (static_cast<size_t>(end_ - p_) < name.size() + 2 || *p_ != '"' ||
-      p_[name.size() + 1] != '"' || std::memcmp(p_ + 1, name.data(), name.size()) != 0) {
+bool FastJsonDecoder::AllRequiredPresent(const std::vector<uint32_t>& children,
+                                         const rt::Record& record) const {
+  return complete_ || FirstMissingRequired(layout_, children, record) == nullptr;
+}
+
+bool FastJsonDecoder::ExpectedKey(uint32_t slot) {
+  // A field name holds no quote, backslash or control character, so `"name":` is that key and
+  // its colon. (`"name" :`, with a space, goes the general way: Member and FindChild.)
+  const Key& key = keys_[slot];
+  if (key.size <= 16 && end_ - p_ >= 16) {
+    // Two word compares under masks instead of a call to memcmp (almost every field name).
+    uint64_t lo, hi;
+    std::memcpy(&lo, p_, 8);
+    std::memcpy(&hi, p_ + 8, 8);
+    if (((lo ^ key.words[0]) & key.masks[0]) != 0 || ((hi ^ key.words[1]) & key.masks[1]) != 0) {
+      return false;
+    }
+  } else if (static_cast<size_t>(end_ - p_) < key.size ||
+             std::memcmp(p_, key.text.data(), key.size) != 0) {
     return false;
   }
-  p_ += name.size() + 2;
+  p_ += key.size;
   return true;
 }
 
@@ -114,8 +157,7 @@ bool FastJsonDecoder::Field(uint32_t slot_index, rt::Record& record) {
   switch (slot.kind) {
     case rt::ValueKind::Record:
       out = rt::Value::RecordPresent();
-      return Object(slot.children, record) &&
-             FirstMissingRequired(layout_, slot.children, record) == nullptr;
+      return Object(slot.children, record) && AllRequiredPresent(slot.children, record);
     case rt::ValueKind::Set:
     case rt::ValueKind::List: {
       if (*p_ != '[') return false;
@@ -142,9 +184,14 @@ bool FastJsonDecoder::Scalar(rt::ValueKind kind, rt::Record& record, rt::Value& 
   const char c = *p_;
   if (c == '"') {
     std::string_view text;
+    if (!String(text)) return false;
+    if (kind == rt::ValueKind::String && borrow_strings_) {
+      // DecodeScalar's string case, without the copy (an empty string stays null, as Store's).
+      out = rt::Value::String(text.empty() ? std::string_view() : text);
+      return true;
+    }
     // Bool and Int refuse JSON strings inside DecodeScalar (an error: declined).
-    return String(text) &&
-           DecodeScalar(kind, text, /*from_json_string=*/true, record, out, scratch_);
+    return DecodeScalar(kind, text, /*from_json_string=*/true, record, out, scratch_);
   }
   if (c == '-' || IsDigit(c)) {
     std::string_view raw;

@@ -18,6 +18,8 @@
 // a quarter of that, which is what takes `licit run` past a million records per second.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,12 +29,17 @@ namespace licit::io::internal {
 
 class FastJsonDecoder {
  public:
-  explicit FastJsonDecoder(const rt::RecordLayout& layout) : layout_(layout) {}
+  explicit FastJsonDecoder(const rt::RecordLayout& layout);
 
   // Decodes `line` (one JSON object) into `record`, which the caller has cleared. True when the
   // line was decoded completely and without error; false when the general path must decode it
   // (the record is then partly written and must be cleared again).
   bool Decode(std::string_view line, rt::Record& record);
+
+  // Whether `string` fields may point into the line instead of being copied into the record:
+  // for callers whose line outlives every use of the record (JsonLineDecoder::DecodeBlock, whose
+  // block is alive while each record is judged). Codes are still copied (they are upper-cased).
+  void set_borrow_strings(bool borrow) { borrow_strings_ = borrow; }
 
  private:
   template <class Element>
@@ -41,6 +48,8 @@ class FastJsonDecoder {
   bool Member(Value&& value);
   bool Colon();
   bool Object(const std::vector<uint32_t>& children, rt::Record& record);
+  // After Object(children, ...): whether the record has every required field of `children`.
+  bool AllRequiredPresent(const std::vector<uint32_t>& children, const rt::Record& record) const;
   bool Field(uint32_t slot_index, rt::Record& record);
   bool Scalar(rt::ValueKind kind, rt::Record& record, rt::Value& out);
   bool String(std::string_view& out);
@@ -51,8 +60,9 @@ class FastJsonDecoder {
     // Records rarely have whitespace between tokens: one test in the usual case.
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
   }
-  // Whether the next key is exactly `name` (then consumed); no scan of the key's bytes.
-  bool ExpectedKey(const std::string& name);
+  // Whether the next key and its colon are exactly `"name":` (then consumed), as records
+  // written by programs have them: no scan of the key's bytes, no separate colon.
+  bool ExpectedKey(uint32_t slot);
 
   const rt::RecordLayout& layout_;
   const char* p_ = nullptr;
@@ -60,6 +70,14 @@ class FastJsonDecoder {
   int depth_ = 0;
   std::vector<rt::Value> items_;  // a set's or list's elements before they are stored
   std::string scratch_;           // DecodeScalar's error text (the line is then declined)
+  struct Key {
+    std::string text;  // `"name":`
+    size_t size = 0;
+    uint64_t words[2] = {}, masks[2] = {};  // text's first 16 bytes, for ExpectedKey
+  };
+  std::vector<Key> keys_;  // per slot
+  bool borrow_strings_ = false;
+  bool complete_ = false;  // the last Object held each of its fields once, in declaration order
 };
 
 }  // namespace licit::io::internal

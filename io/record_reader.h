@@ -4,10 +4,12 @@
 // reason) without stopping: every input line yields exactly one Next() result.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <istream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,17 +42,22 @@ std::unique_ptr<RecordReader> MakeReader(Format format, std::istream& input,
                                          const rt::RecordLayout& layout);
 
 // JSON Lines on several threads (`licit run --threads`, licit::Policy::screen): a
-// LineBlockReader cuts the input into blocks of whole lines (the one serial step: a read and a
-// newline count, under the caller's lock), and each thread splits its own block and decodes its
-// lines with its own JsonLineDecoder, exactly as RecordReader::Next would.
+// LineBlockReader cuts the input into blocks of whole lines (the one serial step: a read, under
+// the caller's lock); each thread then finds its own block's lines and has them numbered
+// (LineBlockReader::Number: the one wait, for the blocks before it to be counted), and decodes
+// them with its own JsonLineDecoder, exactly as RecordReader::Next would.
 struct LineBlock {
   std::unique_ptr<char[]> bytes;  // `size` bytes of lines, then kBlockPadding readable zero bytes
   size_t size = 0;
-  size_t capacity = 0;      // of `bytes`, padding excluded
-  uint64_t first_line = 1;  // the number of the block's first line (1-based)
-  // Lines longer than the reader's limit: their text is dropped (an empty line stands in), and
-  // their numbers are listed here, in order.
-  std::vector<uint64_t> too_long;
+  size_t capacity = 0;    // of `bytes`, padding excluded
+  uint64_t sequence = 0;  // the block's place in the input, from 0 (LineBlockReader::Next)
+  // The block is one line longer than the reader's limit: its text is dropped and an empty line
+  // stands in.
+  bool too_long = false;
+  // Set by LineBlockReader::Number: the offset of each line's end (its '\n', or `size` for the
+  // input's last line without one), and the number of the block's first line (1-based).
+  std::vector<uint32_t> ends;
+  uint64_t first_line = 1;
 };
 
 class LineBlockReader {
@@ -63,6 +70,10 @@ class LineBlockReader {
   // The next lines, ending with '\n' (the last line of the input may lack it). False at end of
   // input. Not thread-safe: callers share one reader under a lock.
   bool Next(LineBlock& out);
+  // Finds the lines of a block Next gave and numbers them, once every block before it has been
+  // numbered. Thread-safe, and called outside the lock of Next, by the thread that decodes the
+  // block. Every block Next gives must be numbered (the later ones wait for it).
+  void Number(LineBlock& block);
   // Bytes read from the input so far.
   uint64_t bytes_read() const { return bytes_read_; }
 
@@ -71,8 +82,12 @@ class LineBlockReader {
   size_t block_bytes_;
   std::string carry_;  // the start of a line the previous block cut
   bool eof_ = false;
-  uint64_t next_line_ = 1;
+  uint64_t blocks_ = 0;  // blocks given by Next
   uint64_t bytes_read_ = 0;
+  std::mutex number_mutex_;
+  std::condition_variable numbered_;  // a block was numbered
+  uint64_t next_to_number_ = 0;       // guarded by number_mutex_: the block numbered next
+  uint64_t next_line_ = 1;            // guarded by number_mutex_: its first line's number
 };
 
 class JsonLineDecoder {
@@ -80,7 +95,8 @@ class JsonLineDecoder {
   explicit JsonLineDecoder(const rt::RecordLayout& layout);
   ~JsonLineDecoder();
   // Calls `each(record, result)` for every record of `block` (blank lines are not records), in
-  // order, each decoded into `record` (cleared first). Not thread-safe: one decoder per thread.
+  // order, each decoded into `record` (cleared first). The record's strings may point into
+  // `block`: valid during `each` only. Not thread-safe: one decoder per thread.
   template <class Each>
   void DecodeBlock(const LineBlock& block, rt::Record& record, ReadResult& result, Each&& each);
 
@@ -108,26 +124,21 @@ inline constexpr size_t kMaxLineLength = size_t{16} << 20;
 template <class Each>
 void JsonLineDecoder::DecodeBlock(const LineBlock& block, rt::Record& record, ReadResult& result,
                                   Each&& each) {
-  const char* p = block.bytes.get();
-  const char* const end = p + block.size;
+  const char* const bytes = block.bytes.get();
+  const char* const end = bytes + block.size;
   uint64_t number = block.first_line;
-  size_t next_too_long = 0;
-  while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-    std::string_view line(p, static_cast<size_t>((nl ? nl : end) - p));
+  size_t start = 0;
+  for (const uint32_t line_end : block.ends) {
+    std::string_view line(bytes + start, line_end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     // Measured without the '\r', as RecordReader measures it.
-    bool too_long = line.size() > kMaxLineLength;
-    if (next_too_long < block.too_long.size() && block.too_long[next_too_long] == number) {
-      too_long = true;
-      ++next_too_long;
-    }
+    const bool too_long = block.too_long || line.size() > kMaxLineLength;
     if (too_long || !IsBlankLine(line)) {
       Decode(line, static_cast<size_t>(end + kBlockPadding - line.data()), number, too_long, record,
              result);
       each(record, result);
     }
-    p = nl ? nl + 1 : end;
+    start = size_t{line_end} + 1;
     ++number;
   }
 }

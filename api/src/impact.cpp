@@ -186,6 +186,7 @@ ImpactSummary Policy::impact(const Policy& after, std::istream& records,
         },
         [&](JsonUnit& u) { return reader.Next(u.block); },
         [&](JsonUnit& u, std::string& out, Tally& t) {
+          reader.Number(u.block);
           u.decoder.DecodeBlock(
               u.block, u.record, u.read, [&](const rt::Record& record, const io::ReadResult& read) {
                 comparer.Compare(record, read, out, t, *u.impact, u.cache.verdict);

@@ -2,11 +2,12 @@
 // more threads (`licit run` is a thin shell around it).
 //
 // Every thread, the calling one included, runs the same loop: take the next unit of input under
-// the read lock (JSON Lines: a block of whole lines, only read and counted there; CSV: a batch of
-// records, parsed there because a quoted CSV field may span lines), decode, decide and render it
-// into the thread's own buffer with no lock held, then wait for its turn (units are numbered in
-// input order) and write the buffer. Each thread reuses one record and one buffer, which stay in
-// its core's cache, and no line is copied from thread to thread.
+// the read lock (JSON Lines: a block of whole lines, only read there; CSV: a batch of records,
+// parsed there because a quoted CSV field may span lines), find its lines and their numbers
+// (waiting only for the blocks before it to be counted), decode, decide and render it into the
+// thread's own buffer with no lock held, then hand the buffer over to be written in input order
+// (by whichever thread finds it next in line: none waits for its turn). Each thread reuses one
+// record, which stays in its core's cache, and no line is copied from thread to thread.
 
 #include <algorithm>
 #include <atomic>
@@ -57,11 +58,20 @@ class Renderer {
         cache.key.append(reinterpret_cast<const char*>(fields), sizeof fields);
         cache.key.push_back(static_cast<char>(h.effect));
       }
-      auto it = cache.rest.find(cache.key);
-      if (it != cache.rest.end()) {
+      // Most records repeat the verdict before them (nearly all are allowed by no rule): that
+      // one is compared first, without hashing.
+      const std::string* rest = nullptr;
+      if (cache.last_rest != nullptr && cache.key == cache.last_key) {
+        rest = cache.last_rest;
+      } else if (auto it = cache.rest.find(cache.key); it != cache.rest.end()) {
+        rest = &it->second;
+        cache.last_key = cache.key;
+        cache.last_rest = rest;  // (the map's nodes stay put as it grows)
+      }
+      if (rest != nullptr) {
         Count(v.effect, tally);
-        AppendHead(record, v.effect, cache, out);
-        out += it->second;
+        AppendHead(record, v.effect, out);
+        out += *rest;
         return;
       }
       if (cache.rest.size() < VerdictCache::kMaxEntries) {
@@ -69,7 +79,7 @@ class Renderer {
         const size_t start = out.size();
         RenderDecision(record, read, out, tally);
         std::string head;
-        AppendHead(record, v.effect, cache, head);
+        AppendHead(record, v.effect, head);
         if (std::string_view(out).substr(start, head.size()) == head) {
           cache.rest.emplace(cache.key, out.substr(start + head.size()));
         }
@@ -83,13 +93,10 @@ class Renderer {
  private:
   // `{"id":...,"effect":...,"date":...,` of a decision the fast path made: id and date as
   // decide::PrepareDecision sets them, so the head is the full decision's.
-  void AppendHead(const rt::Record& record, rt::Effect effect, VerdictCache& cache,
-                  std::string& out) const {
-    rt::Decision& head = cache.head;
-    head.id.reset();
-    decide::PrepareDecision(*policy_.program, record, decide_, head);
-    head.effect = effect;
-    rt::AppendDecisionJsonHead(head, out);
+  void AppendHead(const rt::Record& record, rt::Effect effect, std::string& out) const {
+    const ir::Program& program = *policy_.program;
+    rt::AppendDecisionJsonHead(decide::RecordId(program, record), effect,
+                               decide::RecordDay(program, record, decide_), out);
   }
 
   void Count(rt::Effect effect, Tally& tally) const {
@@ -169,6 +176,7 @@ ScreenSummary Policy::screen(std::istream& records, const DecisionWriter& write,
         threads, [&] { return std::make_unique<JsonLinesUnit>(layout); },
         [&](JsonLinesUnit& u) { return reader.Next(u.block); },
         [&](JsonLinesUnit& u, std::string& out, Tally& t) {
+          reader.Number(u.block);
           u.decoder.DecodeBlock(u.block, u.record, u.read,
                                 [&](const rt::Record& record, const io::ReadResult& read) {
                                   renderer.Render(record, read, out, t, u.cache);

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,8 +38,9 @@ struct VerdictCache {
   static constexpr size_t kMaxEntries = 4096;
   rt::Verdict verdict;
   std::string key;
-  rt::Decision head;                                  // id, effect and date only
   std::unordered_map<std::string, std::string> rest;  // verdict key -> JSON after the date
+  std::string last_key;                               // the last key found in `rest`
+  const std::string* last_rest = nullptr;             // and its entry
 };
 
 // A JSON Lines thread's unit: a block of lines, and the decoder and record it reuses.
@@ -75,19 +77,68 @@ struct CsvUnit {
 // next unit (called under the read lock; false at the end of the input); `work(unit, out, tally)`
 // renders it. Returns the merged tally; the first exception of `write` or `progress` goes to
 // `failure` and stops the screen.
+//
+// Units are written in input order, but no thread waits for its turn: a finished unit's output
+// joins the pending ones, and whichever thread finds the next unit to write among them writes
+// it (and any that follow), outside the lock, while the others go on working. (A thread that
+// waited for its turn idled whenever the unit before its own took longer, about one unit in two
+// with two threads.) At most kMaxPending outputs wait at once; a thread far ahead of the oldest
+// unit still in work waits for room.
 template <class Unit, class Make, class Fill, class Work, class BytesRead>
 Tally RunScreen(unsigned threads, Make&& make, Fill&& fill, Work&& work, BytesRead&& bytes_read,
                 const DecisionWriter& write,
                 const std::function<void(uint64_t, uint64_t)>& progress,
                 std::exception_ptr& failure) {
-  std::mutex read_mutex, write_mutex;
-  std::condition_variable turn_changed;
+  struct Output {
+    std::string text;
+    uint64_t records = 0;
+  };
+  const uint64_t max_pending = 2 * uint64_t{threads} + 2;
+  std::mutex read_mutex, out_mutex;
+  std::condition_variable room;
   uint64_t next_unit = 0;   // guarded by read_mutex
   bool input_done = false;  // guarded by read_mutex
-  uint64_t turn = 0;        // the unit written next; guarded by write_mutex
-  bool failed = false;      // guarded by write_mutex
+  // Guarded by out_mutex:
+  std::map<uint64_t, Output> pending;  // finished units not yet written, by number
+  std::vector<std::string> spare;      // written units' buffers, for reuse
+  uint64_t turn = 0;                   // the unit written next
+  bool writing = false;                // a thread is writing pending units
+  bool failed = false;
   std::atomic<uint64_t> written{0};
   std::vector<Tally> tallies(threads);
+
+  auto stop_reading = [&] {
+    std::lock_guard<std::mutex> read_lock(read_mutex);
+    input_done = true;
+  };
+  // Writes the pending units from `turn` on while they are there; called with `lock` held and
+  // `writing` set by the caller, returns with the lock held.
+  auto write_pending = [&](std::unique_lock<std::mutex>& lock) {
+    for (auto it = pending.find(turn); !failed && it != pending.end(); it = pending.find(turn)) {
+      Output output = std::move(it->second);
+      pending.erase(it);
+      lock.unlock();
+      bool ok = true;
+      try {
+        if (!output.text.empty()) write(output.text);  // (a block of blank lines writes nothing)
+      } catch (...) {
+        ok = false;
+        lock.lock();
+        if (!failed) failure = std::current_exception();
+        failed = true;
+        lock.unlock();
+        stop_reading();
+      }
+      written.fetch_add(output.records, std::memory_order_relaxed);
+      lock.lock();
+      if (ok) {
+        output.text.clear();
+        spare.push_back(std::move(output.text));
+      }
+      ++turn;
+      room.notify_all();
+    }
+  };
 
   auto loop = [&](unsigned t) {
     std::unique_ptr<Unit> unit = make();
@@ -104,37 +155,42 @@ Tally RunScreen(unsigned threads, Make&& make, Fill&& fill, Work&& work, BytesRe
         number = next_unit++;
         if (t == 0 && progress) bytes = bytes_read();
       }
-      out.clear();
       const uint64_t before = tallies[t].total;
       work(*unit, out, tallies[t]);
       {
-        std::unique_lock<std::mutex> lock(write_mutex);
-        turn_changed.wait(lock, [&] { return turn == number; });
-        if (!failed && !out.empty()) {  // (a block of blank lines writes nothing)
-          try {
-            write(out);
-          } catch (...) {
-            failure = std::current_exception();
-            failed = true;
-          }
-        }
-        ++turn;
-        turn_changed.notify_all();
+        std::unique_lock<std::mutex> lock(out_mutex);
+        room.wait(lock, [&] { return failed || number < turn + max_pending; });
         if (failed) {
-          std::lock_guard<std::mutex> read_lock(read_mutex);
-          input_done = true;
+          room.notify_all();
+          return;
+        }
+        pending.emplace(number, Output{std::move(out), tallies[t].total - before});
+        out.clear();
+        if (!spare.empty()) {
+          out = std::move(spare.back());
+          spare.pop_back();
+        }
+        if (!writing) {
+          writing = true;
+          write_pending(lock);
+          writing = false;
+        }
+        if (failed) {
+          room.notify_all();
+          return;
         }
       }
-      written.fetch_add(tallies[t].total - before, std::memory_order_relaxed);
       if (t == 0 && progress) {
         try {
           progress(written.load(std::memory_order_relaxed), bytes);
         } catch (...) {
-          std::lock_guard<std::mutex> lock(write_mutex);
-          if (!failed) failure = std::current_exception();
-          failed = true;
-          std::lock_guard<std::mutex> read_lock(read_mutex);
-          input_done = true;
+          {
+            std::lock_guard<std::mutex> lock(out_mutex);
+            if (!failed) failure = std::current_exception();
+            failed = true;
+            room.notify_all();
+          }
+          stop_reading();
         }
       }
     }

@@ -203,13 +203,17 @@ std::optional<DayNumber> RecordDay(const ir::Program& program, const rt::Record&
   return std::nullopt;
 }
 
+std::optional<std::string_view> RecordId(const ir::Program& program, const rt::Record& record) {
+  const int32_t slot = program.input.id_slot;
+  if (slot < 0) return std::nullopt;
+  const Value& id = record.slot(static_cast<uint32_t>(slot));
+  if (id.kind == ValueKind::String || id.kind == ValueKind::Code) return id.text();
+  return std::nullopt;
+}
+
 std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::Record& record,
                                          const DecideOptions& options, rt::Decision& d) {
-  const rt::RecordLayout& layout = program.input;
-  if (layout.id_slot >= 0) {
-    const Value& id = record.slot(static_cast<uint32_t>(layout.id_slot));
-    if (id.kind == ValueKind::String || id.kind == ValueKind::Code) d.id = std::string(id.text());
-  }
+  if (auto id = RecordId(program, record)) d.id = std::string(*id);
   std::optional<DayNumber> day = RecordDay(program, record, options);
   d.date = day;
   if (!day && !program.dated) return DayNumber{0};  // nothing dated: any day judges the same

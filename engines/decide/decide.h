@@ -70,6 +70,8 @@ class ConditionEvaluator {
 // The day a record is judged at: --as-of, else its `date` field; nullopt when it has neither.
 std::optional<DayNumber> RecordDay(const ir::Program& program, const rt::Record& record,
                                    const DecideOptions& options);
+// The record's `id` field, echoed in its decision (a string or code), or nullopt.
+std::optional<std::string_view> RecordId(const ir::Program& program, const rt::Record& record);
 // The record's id and the day it is judged at (--as-of, else its date) into `d`; nullopt, with
 // `d` an error decision, when there is no date.
 std::optional<DayNumber> PrepareDecision(const ir::Program& program, const rt::Record& record,

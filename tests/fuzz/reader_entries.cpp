@@ -708,6 +708,7 @@ uint64_t RunJsonLinesReader(std::string_view data) {
     io::LineBlock chunk;
     size_t i = 0;
     while (blocks.Next(chunk)) {
+      blocks.Number(chunk);
       decoder.DecodeBlock(chunk, record, result,
                           [&](const rt::Record& r, const io::ReadResult& res) {
                             if (i == got.size())
