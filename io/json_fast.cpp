@@ -124,7 +124,7 @@ bool FastJsonDecoder::AllRequiredPresent(const std::vector<uint32_t>& children,
   return complete_ || FirstMissingRequired(layout_, children, record) == nullptr;
 }
 
-bool FastJsonDecoder::ExpectedKey(uint32_t slot) {
+[[gnu::always_inline]] inline bool FastJsonDecoder::ExpectedKey(uint32_t slot) {
   // A field name holds no quote, backslash or control character, so `"name":` is that key and
   // its colon. (`"name" :`, with a space, goes the general way: Member and FindChild.)
   const Key& key = keys_[slot];
@@ -146,7 +146,7 @@ bool FastJsonDecoder::ExpectedKey(uint32_t slot) {
 
 // The value of a known field, at *p_ (not at the end). Mirrors JsonDecoder::DecodeValue's
 // successful cases; each of its errors declines instead.
-bool FastJsonDecoder::Field(uint32_t slot_index, rt::Record& record) {
+[[gnu::always_inline]] inline bool FastJsonDecoder::Field(uint32_t slot_index, rt::Record& record) {
   const rt::FieldSlot& slot = layout_.slots[slot_index];
   rt::Value& out = record.slot(slot_index);
   if (*p_ == 'n') {
@@ -180,7 +180,8 @@ bool FastJsonDecoder::Field(uint32_t slot_index, rt::Record& record) {
 }
 
 // A scalar of `kind`, at *p_ (not at the end). Mirrors JsonDecoder::DecodeScalarValue.
-bool FastJsonDecoder::Scalar(rt::ValueKind kind, rt::Record& record, rt::Value& out) {
+[[gnu::always_inline]] inline bool FastJsonDecoder::Scalar(rt::ValueKind kind, rt::Record& record,
+                                                           rt::Value& out) {
   const char c = *p_;
   if (c == '"') {
     std::string_view text;
@@ -221,7 +222,7 @@ bool FastJsonDecoder::Scalar(rt::ValueKind kind, rt::Record& record, rt::Value& 
 
 // A string without escapes, at *p_; its bytes must be valid UTF-8 and hold no control
 // characters.
-bool FastJsonDecoder::String(std::string_view& out) {
+[[gnu::always_inline]] inline bool FastJsonDecoder::String(std::string_view& out) {
   if (p_ == end_ || *p_ != '"') return false;
   const char* begin = ++p_;
   bool ascii = true;
@@ -255,7 +256,7 @@ bool FastJsonDecoder::String(std::string_view& out) {
 }
 
 // A number in JSON's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-bool FastJsonDecoder::Number(std::string_view& out) {
+[[gnu::always_inline]] inline bool FastJsonDecoder::Number(std::string_view& out) {
   const char* begin = p_;
   if (p_ < end_ && *p_ == '-') ++p_;
   if (p_ == end_ || !IsDigit(*p_)) return false;
