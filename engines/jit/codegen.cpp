@@ -35,6 +35,10 @@ constexpr unsigned kPayloadOffset = 16;
 static_assert(kKindOffset == 0 && kAuxOffset == 2);
 static_assert(sizeof(Value) == 32 && alignof(Value) == 16);
 static_assert(offsetof(JitEnv, constants) == 0 && offsetof(JitEnv, layout) == 8);
+constexpr unsigned kFiltersOffset = offsetof(JitEnv, filters);
+static_assert(kFiltersOffset == 32);
+static_assert(offsetof(KeyFilter, words) == 0 && offsetof(KeyFilter, last) == 8 &&
+              sizeof(KeyFilter) == 16);
 
 std::vector<std::vector<uint8_t>> DataRules(const ir::Program& program);  // below
 
@@ -531,15 +535,20 @@ class Gen {
       b_.CreateCondBr(b_.CreateICmpNE(ok, b_.getInt8(0)), next, bail);
       b_.SetInsertPoint(next);
     };
+    slots_ = a.slots;  // for Present
     for (uint32_t pi = 0; pi < p_.policies.size(); ++pi) {
       const ir::Policy& policy = p_.policies[pi];
       if (pi < p_.rule_index.size()) {
         const ir::RuleIndex& ix = p_.rule_index[pi];
         for (uint32_t ki = 0; ki < ix.keys.size(); ++ki) {
           if (!DispatchedKey(ix.keys[ki])) continue;
+          llvm::BasicBlock* judged = Block("judged");
+          KeyFilterTest(a, pi, ki, bail, judged);
           require(b_.CreateCall(
               Rt("licit_jit_judge_key", i8_, {ptr_, i32_, i32_, ptr_, ptr_, i32_, ptr_}),
               {a.env, b_.getInt32(pi), b_.getInt32(ki), a.slots, a.ctx, a.day, a.verdict}));
+          b_.CreateBr(judged);
+          b_.SetInsertPoint(judged);
         }
       }
       for (uint32_t ri = 0; ri < policy.rules.size(); ++ri)
@@ -549,6 +558,64 @@ class Gen {
     b_.CreateRet(b_.getInt8(1));
     b_.SetInsertPoint(bail);
     b_.CreateRet(b_.getInt8(0));
+  }
+
+  // The in-line test of dispatched key `ki` of policy `pi` (KeyFilter): leaves the builder where
+  // licit_jit_judge_key is to be called, having branched to `judged` when the filter rules the
+  // record out and to `bail` when the key's field is unknown (licit_jit_judge_key would give up).
+  // Nothing when the key's field is not in the layout (licit_jit_judge_key then gives up).
+  void KeyFilterTest(const DecideArgs& a, uint32_t pi, uint32_t ki, llvm::BasicBlock* bail,
+                     llvm::BasicBlock* judged) {
+    const ir::RuleIndex::Key& key = p_.rule_index[pi].keys[ki];
+    const int32_t key_cell = flat_.CellOf(key.slot);
+    if (key_cell < 0) return;
+    llvm::BasicBlock* known = Block("key.known");
+    b_.CreateCondBr(Present(key.slot), known, bail);
+    b_.SetInsertPoint(known);
+    llvm::Value* value = FlatScalar64(flat_.cells()[key_cell]);
+    llvm::Value* filter =
+        b_.CreateConstInBoundsGEP1_64(i8_, b_.CreateLoad(ptr_, At(a.env, kFiltersOffset)),
+                                      uint64_t{KeyFilterIndex(p_, pi, ki)} * sizeof(KeyFilter));
+    llvm::Value* words = b_.CreateLoad(ptr_, filter);
+    llvm::Value* last = b_.CreateLoad(i64_, At(filter, offsetof(KeyFilter, last)));
+    llvm::Value* line = b_.CreateSelect(b_.CreateICmpULT(value, last), value, last);
+    llvm::Value* second_known = b_.getTrue();
+    llvm::Value* word_index = b_.CreateMul(line, llvm::ConstantInt::get(i64_, kKeyFilterWords));
+    llvm::Value* bit = llvm::ConstantInt::get(i64_, 0);
+    if (const int32_t cell = KeyFilterCell(p_, flat_, pi, key); cell >= 0) {
+      const rt::FlatCell& c = flat_.cells()[cell];
+      second_known = Present(c.slot);
+      llvm::Value* have = FlatScalar64(c);
+      // KeyFilterBit
+      bit = b_.CreateAnd(b_.CreateXor(have, b_.CreateLShr(have, 8)),
+                         llvm::ConstantInt::get(i64_, 64 * kKeyFilterWords - 1));
+      word_index = b_.CreateAdd(word_index, b_.CreateLShr(bit, 6));
+      bit = b_.CreateAnd(bit, llvm::ConstantInt::get(i64_, 63));
+    }
+    llvm::Value* word = b_.CreateLoad(i64_, b_.CreateInBoundsGEP(i64_, words, word_index));
+    llvm::Value* maybe = b_.CreateTrunc(b_.CreateLShr(word, bit), i1_);
+    // An unknown second field: the rules are judged (they may still be false by another test).
+    llvm::Value* go = b_.CreateOr(maybe, b_.CreateNot(second_known));
+    llvm::BasicBlock* call = Block("key.maybe");
+    // Most records are ruled out (all but 13% of the reference policy's 1,000-rule list): the
+    // call is laid out of line.
+    b_.CreateCondBr(go, call, judged, llvm::MDBuilder(c_).createBranchWeights(1, 4));
+    b_.SetInsertPoint(call);
+  }
+
+  // A scalar cell of the flat record widened to 64 bits, exactly as FlatLayout::LoadScalar.
+  llvm::Value* FlatScalar64(const rt::FlatCell& c) {
+    switch (c.kind) {
+      case ValueKind::Bool: return b_.CreateZExt(b_.CreateLoad(i8_, At(slots_, c.offset)), i64_);
+      case ValueKind::Int: return b_.CreateLoad(i64_, At(slots_, c.offset));
+      case ValueKind::Date: return b_.CreateSExt(b_.CreateLoad(i32_, At(slots_, c.offset)), i64_);
+      case ValueKind::Country:
+        return b_.CreateZExt(b_.CreateLoad(i16_, At(slots_, c.offset)), i64_);
+      case ValueKind::String:
+      case ValueKind::Code:
+        return b_.CreateZExt(b_.CreateLoad(i32_, At(slots_, c.offset + (c.text ? 12 : 0))), i64_);
+      default: return llvm::ConstantInt::get(i64_, ~uint64_t{0});
+    }
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -1355,6 +1422,41 @@ Generated Generate(const ir::Program& program, const std::string& prefix, bool n
   g.instructions = InstructionCount(*g.module);
   g.optimize = g.instructions <= kOptimizeMaxInstructions;
   return g;
+}
+
+uint32_t KeyFilterIndex(const ir::Program& program, uint32_t policy, uint32_t key) {
+  uint32_t index = key;
+  for (uint32_t pi = 0; pi < policy && pi < program.rule_index.size(); ++pi)
+    index += static_cast<uint32_t>(program.rule_index[pi].keys.size());
+  return index;
+}
+
+int32_t KeyFilterCell(const ir::Program& program, const rt::FlatLayout& flat, uint32_t policy,
+                      const ir::RuleIndex::Key& key) {
+  if (policy >= program.policies.size()) return -1;
+  const ir::Policy& pol = program.policies[policy];
+  std::vector<uint32_t> rules_testing(program.input.slots.size(), 0);  // by slot
+  std::vector<uint8_t> counted(program.input.slots.size(), 0);
+  for (ir::RuleId r : key.all) {
+    if (r >= pol.rules.size()) continue;
+    std::optional<std::vector<ir::EqualityTest>> tests = ir::EqualityRule(program, pol.rules[r]);
+    if (!tests) continue;
+    for (const ir::EqualityTest& t : *tests)
+      if (t.slot != key.slot && t.slot < counted.size() && !counted[t.slot]) {
+        counted[t.slot] = 1;
+        ++rules_testing[t.slot];
+      }
+    for (const ir::EqualityTest& t : *tests)
+      if (t.slot < counted.size()) counted[t.slot] = 0;
+  }
+  int32_t best = -1;
+  uint32_t best_rules = 0;
+  for (uint32_t slot = 0; slot < rules_testing.size(); ++slot) {
+    if (rules_testing[slot] <= best_rules || flat.CellOf(slot) < 0) continue;
+    best = flat.CellOf(slot);
+    best_rules = rules_testing[slot];
+  }
+  return best;
 }
 
 uint32_t ShardCount(const ir::Program& program) {

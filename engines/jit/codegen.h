@@ -53,6 +53,28 @@ class TargetMachine;
 
 namespace licit::codegen {
 
+// The filter of a dispatched key, which the decide function tests in line before it calls
+// licit_jit_judge_key. Most records fire no rule of a large list: their key value names no rule,
+// or the rules it names test a second field (KeyFilterCell) for other values than the record's.
+// The filter answers "maybe" for a (key value, second value) pair from one word, so those records
+// cost a few loads instead of a call, an index probe and a search. One line of kKeyFilterWords
+// words per key value (a country id or an atom, as licit_jit_judge_key indexes its runs), bit
+// KeyFilterBit(the second cell's FlatLayout::LoadScalar) set when a rule of that value may hold
+// for it: every value's bit of the rules' second test, or all bits when a rule of the value does
+// not test that field the same way (it is judged whatever the second value). Without a second
+// field the decide function tests bit 0: set when the key value names rules. Values past `last`
+// read line `last`, which is clear.
+struct KeyFilter {
+  const uint64_t* words = nullptr;
+  uint64_t last = 0;
+};
+inline constexpr uint32_t kKeyFilterWords = 4;
+// Country ids and atoms are small dense integers: the low byte alone spreads them, and folding in
+// the next byte keeps larger values apart too. A shared bit only sends a record on to the search.
+inline uint32_t KeyFilterBit(uint64_t v) {
+  return static_cast<uint32_t>((v ^ (v >> 8)) & (64 * kKeyFilterWords - 1));
+}
+
 // What generated code reads through its `env` argument. Field order is ABI: codegen.cpp loads
 // these by offset.
 struct JitEnv {
@@ -60,6 +82,7 @@ struct JitEnv {
   const rt::RecordLayout* layout = nullptr;  // ir::Program::input
   const ir::Program* program = nullptr;      // groups and slot paths, for the licit_jit_* helpers
   const void* dispatch = nullptr;            // the engine's tables for licit_jit_judge_key
+  const KeyFilter* filters = nullptr;        // by KeyFilterIndex (the engine's, as `dispatch`)
 };
 
 using ConditionFn = uint8_t (*)(const rt::Value* slots, rt::EvalContext* ctx, const JitEnv* env,
@@ -76,6 +99,15 @@ inline constexpr size_t kDispatchMinRules = 8;
 inline bool DispatchedKey(const ir::RuleIndex::Key& key) {
   return key.all.size() >= kDispatchMinRules;
 }
+// The KeyFilter of key `key` of policy `policy` in JitEnv::filters: keys are numbered in policy
+// order, then key order, dispatched or not.
+uint32_t KeyFilterIndex(const ir::Program& program, uint32_t policy, uint32_t key);
+// The second field of a dispatched key's filter, as a cell of `flat`: the field (besides the
+// key's) that most of the key's rules of the equality shape (ir::EqualityRule) test; -1 when none
+// does. The engine builds the filters and the decide function reads the records by this one
+// choice.
+int32_t KeyFilterCell(const ir::Program& program, const rt::FlatLayout& flat, uint32_t policy,
+                      const ir::RuleIndex::Key& key);
 
 // Compile tiers. LLVM's O2 pipeline and code generator cost tens of microseconds per IR
 // instruction, so a policy of thousands of rules compiled like a small one takes seconds to

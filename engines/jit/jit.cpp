@@ -80,7 +80,9 @@ namespace {
 // level when all its rules are judged from data and test one more field: its rules sorted by
 // that field's value, so a record finds the few whose second test it passes by binary search
 // (SubEntry) instead of judging them all. Rules whose other tests fail are still judged in full;
-// the second level only skips rules that test would reject.
+// the second level only skips rules that test would reject. Every run of rules that all test
+// one same field gets it, a run of one rule too: the decide function's filter (codegen::KeyFilter)
+// sends on only records that may pass a second test, and those find their rule by it.
 struct DispatchKey {
   bool used = false;
   uint32_t cell = 0;  // the key field's cell in the flat record
@@ -97,11 +99,9 @@ struct DispatchKey {
   };
   std::vector<uint32_t> rules;  // the runs below point into this
   std::vector<SubEntry> sub;
-  std::vector<Run> by_value;  // by CountryId or by atom
+  std::vector<Run> by_value;     // by CountryId or by atom
+  std::vector<uint64_t> filter;  // codegen::KeyFilter::words
 };
-
-// Runs shorter than this are judged rule by rule: a binary search costs about as much.
-constexpr uint32_t kSubIndexMinRules = 4;
 
 // How licit_jit_judge_key judges one rule of a dispatched key: by calling its generated function,
 // or, for rules of the equality shape (ir::EqualityRule), from data: each test's cell must equal
@@ -123,15 +123,22 @@ struct DispatchedRule {
 struct DispatchTables {
   std::vector<std::vector<DispatchKey>> keys;      // [policy][key]
   std::vector<std::vector<DispatchedRule>> rules;  // [policy][rule], for rules of dispatched keys
+  std::vector<codegen::KeyFilter> filters;         // by codegen::KeyFilterIndex
 
   // The second level of a run (see DispatchKey), when every rule is judged from data and tests
-  // one same field besides the key.
-  void AddSubIndex(const std::vector<ir::RuleId>& run_rules, uint32_t key_cell, size_t pi,
-                   DispatchKey& d, DispatchKey::Run& run) const {
-    if (run_rules.size() < kSubIndexMinRules) return;
+  // one same field besides the key: the filter's field `filter_cell` when it can be.
+  void AddSubIndex(const std::vector<ir::RuleId>& run_rules, uint32_t key_cell, int32_t filter_cell,
+                   size_t pi, DispatchKey& d, DispatchKey::Run& run) const {
+    if (run_rules.empty()) return;
     const DispatchedRule& first = rules[pi][run_rules[0]];
     if (!first.data) return;
-    for (const DispatchedRule::Test& candidate : first.tests) {
+    std::vector<const DispatchedRule::Test*> candidates;
+    for (const DispatchedRule::Test& t : first.tests)
+      if (static_cast<int32_t>(t.cell) == filter_cell) candidates.push_back(&t);
+    for (const DispatchedRule::Test& t : first.tests)
+      if (static_cast<int32_t>(t.cell) != filter_cell) candidates.push_back(&t);
+    for (const DispatchedRule::Test* c : candidates) {
+      const DispatchedRule::Test& candidate = *c;
       if (candidate.cell == key_cell) continue;
       std::vector<DispatchKey::SubEntry> entries;
       bool all = true;
@@ -167,6 +174,7 @@ struct DispatchTables {
   DispatchTables(const ir::Program& p, const rt::FlatLayout& flat) {
     keys.resize(p.rule_index.size());
     rules.resize(p.rule_index.size());
+    for (const ir::RuleIndex& ix : p.rule_index) filters.resize(filters.size() + ix.keys.size());
     for (size_t pi = 0; pi < p.rule_index.size(); ++pi) {
       const ir::RuleIndex& ix = p.rule_index[pi];
       const ir::Policy& policy = p.policies[pi];
@@ -202,12 +210,13 @@ struct DispatchTables {
         d.used = true;
         d.cell = static_cast<uint32_t>(key_cell);
         d.flat = flat.cells()[d.cell];
+        const int32_t filter_cell = codegen::KeyFilterCell(p, flat, static_cast<uint32_t>(pi), key);
         for (const auto& [text, rules] : key.rules) {
           DispatchKey::Run run;
           run.offset = static_cast<uint32_t>(d.rules.size());
           run.count = static_cast<uint32_t>(rules.size());
           d.rules.insert(d.rules.end(), rules.begin(), rules.end());
-          AddSubIndex(rules, d.cell, pi, d, run);
+          AddSubIndex(rules, d.cell, filter_cell, pi, d, run);
           // The index's keys are IndexKeyOf texts: a country id's bytes, or the text itself
           // (codes upper-cased, as stored), which is one of the program's constants.
           uint32_t value = 0;
@@ -223,6 +232,29 @@ struct DispatchTables {
           if (value >= d.by_value.size()) d.by_value.resize(value + 1u);
           d.by_value[value] = run;
         }
+        BuildFilter(d, filter_cell);
+        filters[codegen::KeyFilterIndex(p, static_cast<uint32_t>(pi), ki)] =
+            codegen::KeyFilter{d.filter.data(), d.by_value.size()};
+      }
+    }
+  }
+
+  // The key's codegen::KeyFilter: per value, the filter bit of each value of its second level
+  // when that is on the filter's field, else every bit (or none for a value without rules); then
+  // the clear line for values past the last.
+  static void BuildFilter(DispatchKey& d, int32_t filter_cell) {
+    constexpr uint32_t kWords = codegen::kKeyFilterWords;
+    d.filter.assign((d.by_value.size() + 1) * kWords, 0);
+    for (size_t v = 0; v < d.by_value.size(); ++v) {
+      const DispatchKey::Run& run = d.by_value[v];
+      uint64_t* line = d.filter.data() + v * kWords;
+      if (run.sub_count != 0 && static_cast<int32_t>(run.sub_cell) == filter_cell) {
+        for (uint32_t i = 0; i < run.sub_count; ++i) {
+          const uint32_t bit = codegen::KeyFilterBit(d.sub[run.sub_offset + i].value);
+          line[bit / 64] |= uint64_t{1} << (bit % 64);
+        }
+      } else if (run.count != 0) {
+        for (uint32_t w = 0; w < kWords; ++w) line[w] = ~uint64_t{0};
       }
     }
   }
@@ -610,7 +642,8 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   impl->shape.full_path_code = g.full_path && shards == 1;
   impl->shape.optimized = g.optimize && shards == 1;
   impl->shape.modules = shards;
-  impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch};
+  impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch,
+                              impl->dispatch.filters.data()};
   llvm::orc::JITDylib& jd = jit.getMainJITDylib();
   impl->tracker = jd.createResourceTracker();
   std::unique_ptr<JitProgram> result(new JitProgram(std::move(impl)));

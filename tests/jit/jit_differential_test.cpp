@@ -1,6 +1,7 @@
 // Differential test: seeded random well-typed policies and records, decided by the interpreter
 // and the JIT; the decision JSON must be identical. On a mismatch it prints the seed, the policy
 // and the record. LICIT_DIFF_POLICIES / LICIT_DIFF_RECORDS / LICIT_DIFF_SEED override the size.
+#include <cctype>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -80,6 +81,92 @@ TEST_CASE("jit: random policies decide exactly as the interpreter", "[jit][diffe
   CHECK(coverage.with_waivers > 0);
   WARN("jit differential: every path agrees on " << coverage.records << " records\n"
                                                  << coverage.Text());
+}
+
+// The decide function's key filter (codegen::KeyFilter) skips licit_jit_judge_key for records no
+// rule of a dispatched key can fire. Long lists of the shapes it has to get right: runs of one to
+// twenty rules on (code, destination), `to` lists (several second values), runs whose rules test
+// another field (end_user) or have code (`>`), periods and suspensions, a key whose second field
+// is a text with more than 256 constants (values sharing a filter bit) and one on an int; records
+// with every field sometimes missing, codes in lower case and codes and texts no rule names.
+TEST_CASE("jit: long lists through the decide function's key filter decide as the interpreter",
+          "[jit][differential]") {
+  std::mt19937 rnd(20261207);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rnd() % n); };
+  const char* countries[] = {"JP", "KR", "DE", "CN", "US", "FR", "IR", "BR", "IN", "GB", "SA"};
+  std::vector<std::string> codes;
+  for (int i = 0; i < 40; ++i)
+    codes.push_back(std::to_string(i % 10) + "A" + std::to_string(100 + i));
+  std::string text =
+      "policy filter.test\nrecord Rec { id: string, date: date, control_code: code?,\n"
+      "  destination: country?, end_user: string?, end_use: string?, buyer: string?,\n"
+      "  quantity: int? }\ninput Rec\n";
+  int n = 0;
+  auto rule = [&](const std::string& effect, const std::string& body) {
+    text += "rule r" + std::to_string(n++) + ": " + effect + " " + body + "\n";
+  };
+  for (size_t c = 0; c < codes.size(); ++c) {
+    const size_t run = c < 4 ? 20 : 1 + c % 5;  // a few long runs, many short ones
+    const std::string when = "when control_code == \"" + codes[c] + "\"";
+    for (size_t i = 0; i < run; ++i) {
+      const std::string dest = countries[(c + i * 3) % 11];
+      if (c % 7 == 3 && i == 0) {  // a run that also has a rule on end_user
+        rule("review", when + " and end_user == \"EU-" + std::to_string(c) + "\"");
+      } else if (c % 9 == 5 && i == 0) {  // ... a rule with code
+        rule("deny", when + " and quantity > 50");
+      } else if (i % 4 == 1) {  // a `to` list: two second values
+        rule("license", "to " + dest + ", " + countries[(c + i) % 11] + " " + when);
+      } else if (i % 6 == 2) {
+        rule("deny", when + " and destination == " + dest + " since 2025-06-01 until 2026-03-01");
+      } else {
+        rule(i % 3 == 0 ? "deny" : "review", when + " and destination == " + dest);
+      }
+    }
+  }
+  // Another key: 300 buyers paired with an end use (texts: atoms past 256 share filter bits).
+  for (int i = 0; i < 300; ++i)
+    rule("review", "when end_use == \"U" + std::to_string(i % 12) + "\" and buyer == \"B" +
+                       std::to_string(i) + "\"");
+  // And a key paired with an int.
+  for (int i = 0; i < 30; ++i)
+    rule("deny", "when end_user == \"EU-X" + std::to_string(i % 3) +
+                     "\" and quantity == " + std::to_string(i * 37));
+  text += "suspend r5 from 2025-12-01 until 2026-02-01\n";
+  text += "default allow\n";
+  std::string error;
+  auto diff = testing::EngineDiff::Compile(text, &error);
+  INFO(error);
+  REQUIRE(diff);
+  testing::DiffFailure failure;
+  for (int r = 0; r < 4000; ++r) {
+    std::string json = "{\"id\":\"S" + std::to_string(r) + "\",\"date\":\"2025-" +
+                       (r % 2 ? "12" : "05") + "-1" + std::to_string(r % 10) + "\"";
+    if (pick(20) != 0) {
+      std::string code = pick(6) == 0 ? "9Z999" : codes[pick(codes.size())];
+      if (pick(8) == 0)
+        for (char& ch : code) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      json += ",\"control_code\":\"" + code + "\"";
+    }
+    if (pick(20) != 0) json += std::string(",\"destination\":\"") + countries[pick(11)] + "\"";
+    if (pick(12) != 0)
+      json += ",\"end_user\":\"EU-" +
+              (pick(2) ? std::to_string(pick(40)) : "X" + std::to_string(pick(4))) + "\"";
+    if (pick(12) != 0) json += ",\"end_use\":\"U" + std::to_string(pick(14)) + "\"";
+    if (pick(12) != 0) json += ",\"buyer\":\"B" + std::to_string(pick(400)) + "\"";
+    if (pick(12) != 0)
+      json += ",\"quantity\":" + std::to_string(pick(3) ? pick(30) * 37 : pick(100));
+    json += "}";
+    decide::DecideOptions options;
+    if (r % 13 == 0) options.as_of = 20300 + r % 200;
+    if (!diff->Check(json, options, &failure)) FAIL("record " << r << ": " << failure.Text());
+  }
+  const testing::DiffCoverage& c = diff->coverage();
+  INFO(c.Text());
+  CHECK(c.dispatched_keys == 3);
+  CHECK(c.second_level_runs > 40);
+  CHECK(c.fast > c.records / 4);
+  CHECK(c.by_effect[static_cast<size_t>(rt::Effect::Deny)] > 0);
+  CHECK(c.by_effect[static_cast<size_t>(rt::Effect::License)] > 0);
 }
 
 // Four threads decide the same records on one compiled policy (Decide and DecideVerdict) and
