@@ -21,8 +21,10 @@
 
 namespace licit::detail {
 
-// Decisions of one thread, merged at the end.
-struct Tally {
+// Decisions of one thread, merged at the end. Counted per record, so each thread's has a cache
+// line of its own (adjacent in one vector, two threads' counts shared a line and every count
+// moved it from core to core).
+struct alignas(64) Tally {
   uint64_t by_effect[6] = {};
   uint64_t total = 0;
   uint64_t interpreted = 0;  // of a tiered policy, decided before its JIT was ready
