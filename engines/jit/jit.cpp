@@ -25,6 +25,7 @@
 
 #include "core/builtins.h"
 #include "core/eval_context.h"
+#include "engines/jit/code_cache.h"
 #include "engines/jit/codegen.h"
 #include "ir/index.h"
 
@@ -369,6 +370,11 @@ class Host {
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> FastTargetMachine() {
     return fast_jtmb_->createTargetMachine();
   }
+  // One like the one LLJIT compiles optimised modules with, for a compile of one's own (the
+  // code cache's: the object must exist to be stored).
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> DefaultTargetMachine() {
+    return jtmb_->createTargetMachine();
+  }
   std::string NextPrefix() { return "p" + std::to_string(counter_.fetch_add(1)) + "_"; }
 
  private:
@@ -392,6 +398,7 @@ class Host {
     // Without them the target machine's JIT default, the large code model, leaves the fast
     // instruction selector unable to emit a call or a global's address: it gave up on every
     // function, and SelectionDAG compiled them all (1.7 times the time for 10,000 rules).
+    jtmb_.emplace(*jtmb);
     fast_jtmb_.emplace(*jtmb);
     fast_jtmb_->setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
     fast_jtmb_->setCodeModel(llvm::CodeModel::Small);
@@ -448,7 +455,7 @@ class Host {
 
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   std::unique_ptr<llvm::TargetMachine> tm_;
-  std::optional<llvm::orc::JITTargetMachineBuilder> fast_jtmb_;
+  std::optional<llvm::orc::JITTargetMachineBuilder> jtmb_, fast_jtmb_;
   std::string error_;
   std::atomic<uint64_t> counter_{0};
 };
@@ -600,11 +607,16 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   // The code, as one module to optimise and add as IR (small programs), or as objects: of one
   // module (the fast code generator, no optimisation), or of shards compiled on several threads.
   const uint32_t shards = codegen::ShardCount(program);
+  const CodeCache* cache = CodeCache::Get();  // null unless LICIT_JIT_CACHE names one
+  uint32_t cached = 0;                        // modules whose object came from the cache
   codegen::Generated g;
   std::unique_ptr<rt::FlatLayout> flat;
   std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
   if (shards > 1) {
     flat = codegen::BuildFlatLayout(program);
+    // Not through the cache: its key is the modules' text, and printing and hashing a large
+    // program's shards costs as much as a third of compiling them (10,000 rules: +1.5 s cold),
+    // while loading them saves only the code generator (generating and verifying stay).
     if (!CompileShards(*host, program, *flat, prefix, shards, cancel, objects, error))
       return nullptr;
   } else {
@@ -618,20 +630,38 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
       return nullptr;
     }
     if (cancelled()) return nullptr;
-    if (g.optimize) {
-      codegen::Optimize(*g.module, host->tm());
-    } else {
-      auto tm = host->FastTargetMachine();
-      if (!tm) {
-        *error = ToString(tm.takeError());
+    // Without a cache an optimised module goes to LLJIT as IR; with one, it is compiled here,
+    // with a target machine like LLJIT's, so that its object can be stored (or was: loaded).
+    std::unique_ptr<llvm::TargetMachine> tm;
+    if (cache != nullptr || !g.optimize) {
+      auto made = g.optimize ? host->DefaultTargetMachine() : host->FastTargetMachine();
+      if (!made) {
+        *error = ToString(made.takeError());
         return nullptr;
       }
-      auto object = llvm::orc::SimpleCompiler(**tm)(*g.module);
-      if (!object) {
-        *error = ToString(object.takeError());
-        return nullptr;
+      tm = std::move(*made);
+    }
+    std::string key;
+    if (cache != nullptr) {
+      key = cache->Key(*g.module, *tm);  // before optimising: what the code is made from
+      if (auto object = cache->Load(key)) {
+        objects.push_back(std::move(object));
+        ++cached;
       }
-      objects.push_back(std::move(*object));
+    }
+    if (objects.empty()) {
+      if (g.optimize) codegen::Optimize(*g.module, host->tm());
+      if (tm) {
+        auto object = llvm::orc::SimpleCompiler(*tm)(*g.module);
+        if (!object) {
+          *error = ToString(object.takeError());
+          return nullptr;
+        }
+        if (cache != nullptr) cache->Store(key, **object);
+        objects.push_back(std::move(*object));
+      }
+    }
+    if (!objects.empty()) {
       g.module.reset();  // before its context
       g.context.reset();
     }
@@ -642,6 +672,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   impl->shape.full_path_code = g.full_path && shards == 1;
   impl->shape.optimized = g.optimize && shards == 1;
   impl->shape.modules = shards;
+  impl->shape.cached_modules = cached;
   impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch,
                               impl->dispatch.filters.data()};
   llvm::orc::JITDylib& jd = jit.getMainJITDylib();

@@ -73,6 +73,7 @@ class JitProgram final : public decide::Engine {
     uint32_t data_rules = 0;         // of those, rules judged from data (ir::EqualityRule)
     uint32_t second_level_runs = 0;  // key values whose rules are found by a second field
     uint32_t modules = 1;            // compiled as this many modules (codegen::ShardCount)
+    uint32_t cached_modules = 0;     // of those, loaded from the code cache (code_cache.h)
   };
   const Shape& shape() const;
 
