@@ -47,7 +47,12 @@ Services& GetServices() {
       options.decision_log = "/dev/null";
       options.decision_log_no_input = guarded;
       if (guarded) options.token_file = token_file;
-      auto service = std::make_unique<server::Service>(options, licit::EngineOptions{});
+      // The JIT compiled before the first request (not in the background, the default): a
+      // process that ends while a background compile runs may crash in LLVM as the static
+      // destructors run (docs/embedding.md), and this replay ends in a tenth of a second.
+      licit::EngineOptions engine;
+      engine.engine = licit::EngineKind::Jit;
+      auto service = std::make_unique<server::Service>(options, engine);
       std::string error;
       if (!service->Load(&error)) {
         std::fprintf(stderr, "fuzz_server_request: cannot load the service: %s\n", error.c_str());

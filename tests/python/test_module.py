@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import threading
 
 import pytest
@@ -56,6 +57,30 @@ def test_the_jit_compiles_in_the_background(policy):
     assert policy.wait_for_jit() == "ready"
     assert policy.jit_state == "ready"
     assert policy.decide(record).to_json() == before
+
+
+def test_an_interpreter_exiting_while_the_jit_compiles_ends_cleanly():
+    # A script that compiles a policy and ends at once, its JIT still compiling (600 rules with
+    # code). The interpreter's exit drops the policy, which cancels the compile and waits for it,
+    # before C++'s static destructors run: were the policy kept past them, the exit could crash
+    # in LLVM under the compile (docs/embedding.md).
+    script = r"""
+import licit, sys
+codes = ["3A001", "3A001.a", "3B001", "5A002", "EAR99"]
+countries = ["JP", "KR", "DE", "CN", "US", "FR", "IR"]
+text = "policy exit.test\n\nrecord R { id: string, date: date, destination: country, eccn: code }\n"
+text += "input R\n"
+for i in range(600):
+    text += "\nrule coded%d:\n  review when eccn == \"%s\" and destination != %s\n" % (
+        i, codes[i % 5], countries[(i // 5) % 7])
+text += "\ndefault allow\n"
+policy = licit.compile_source(text, "exit.licit")
+sys.exit(0 if policy.jit_state == "compiling" else 3)
+"""
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=120, env=dict(os.environ))
+        assert done.returncode == 0, done.stderr.decode()
 
 
 def test_decide_is_licit_eval_byte_for_byte(policy):
