@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tools/licit/write_all.h"
+
 namespace licit::cli {
 namespace {
 
@@ -85,7 +87,7 @@ class OutputFile::Writer {
       queue_.pop_front();
       changed_.notify_all();
       lock.unlock();
-      if (error_ == 0) WriteAll(chunk);
+      if (error_ == 0 && !WriteAll(fd_, chunk)) error_ = errno;
       if ((unsynced += chunk.size()) >= kWritebackEvery) {
         unsynced = 0;
         // The whole file: pages already being written back are skipped; a failure only means
@@ -95,18 +97,6 @@ class OutputFile::Writer {
       chunk.clear();
       lock.lock();
       spare_.push_back(std::move(chunk));
-    }
-  }
-
-  void WriteAll(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = write(fd_, bytes.data(), bytes.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        error_ = errno;
-        return;
-      }
-      bytes.remove_prefix(static_cast<size_t>(n));
     }
   }
 

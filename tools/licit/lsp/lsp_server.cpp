@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "licit/licit.hpp"
+#include "tools/licit/write_all.h"
 
 namespace licit::cli::lsp {
 namespace {
@@ -289,13 +290,8 @@ class Server {
   void Send(const json& message) {
     std::string body = message.dump(-1, ' ', false, json::error_handler_t::replace);
     std::string out = fmt::format("Content-Length: {}\r\n\r\n{}", body.size(), body);
-    size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = write(out_fd_, out.data() + done, out.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;  // the client is gone; `exit` or end of input ends the loop
-      done += static_cast<size_t>(n);
-    }
+    // A failure means the client is gone; `exit` or end of input ends the loop.
+    (void)WriteAll(out_fd_, out);
   }
   void Reply(const json& id, json result) {
     Send(json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
