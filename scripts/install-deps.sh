@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache
   antlr4 libantlr4-runtime-dev default-jre-headless  # the ANTLR tool is a Java program
   libfmt-dev catch2 libsimdjson-dev llvm-19-dev iso-codes
+  libzstd-dev  # LLVM's static libraries need it (the licit executable links them: engines/)
   libedit-dev  # line editing for `licit repl` (BSD licence)
   clang libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for the fuzz preset
   pkg-config

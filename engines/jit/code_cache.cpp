@@ -35,8 +35,15 @@ std::array<uint8_t, kDigest> Digest(std::string_view bytes) {
   return sha.final();
 }
 
-// Whether `path` is a directory of this user that no one else may write to, made if missing.
+// Whether `path` is a directory of this user that no one else may write to, made if missing
+// (with its missing parents, mode 0700 as the XDG base directory specification asks of
+// ~/.cache: the command line's default is ~/.cache/licit/jit, whose parents may not exist yet).
 bool UsableDirectory(const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    const std::string parent = path.substr(0, slash);
+    if (mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  }
   if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return false;
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&

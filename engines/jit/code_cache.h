@@ -1,6 +1,6 @@
 // The JIT's machine code kept on disk between processes (`LICIT_JIT_CACHE=DIR`), so a policy
-// compiled once starts at full speed the next time: LLVM's O2 pipeline and code generator cost
-// about 45 ms of CPU for even the 4-rule reference policy (mostly fixed costs per function), and
+// compiled once starts at full speed the next time: LLVM's optimiser and code generator cost
+// about 25 ms of CPU for even the 4-rule reference policy (mostly fixed costs per function), and
 // seconds for 10,000 rules. Internal to engines/jit.
 //
 // An entry is the object file of one module, named by the SHA-256 of everything its machine code

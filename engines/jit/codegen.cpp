@@ -19,6 +19,11 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
+#include <llvm/Transforms/IPO/AlwaysInliner.h>
+#include <llvm/Transforms/InstCombine/InstCombine.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SROA.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include "ir/index.h"
 
@@ -1462,7 +1467,7 @@ int32_t KeyFilterCell(const ir::Program& program, const rt::FlatLayout& flat, ui
 uint32_t ShardCount(const ir::Program& program) {
   if (RuleCount(program) <= kFullPathMaxRules) return 1;
   // Only rules with code count: a program whose rules are mostly judged from data (the 1,004-rule
-  // reference policy has a few with code) stays one small module, optimised at O2; split into
+  // reference policy has a few with code) stays one small module, optimised; split into
   // unoptimised shards it decided its flat records 3x slower.
   size_t with_code = 0;
   for (const std::vector<uint8_t>& policy : DataRules(program))
@@ -1486,6 +1491,14 @@ Generated GenerateShard(const ir::Program& program, const rt::FlatLayout& flat,
 }
 
 void Optimize(llvm::Module& module, llvm::TargetMachine* tm) {
+  // Our internal functions (a rule's body, a class's test) go into their callers: each is called
+  // once (rules, from decide) or is small (classes, from the conditions that name them), which is
+  // what O2's inliner decided for them too, without its call-graph machinery.
+  for (llvm::Function& f : module) {
+    if (f.isDeclaration() || !f.hasLocalLinkage()) continue;
+    if (f.hasOneUse() || f.getInstructionCount() <= kInlineMaxInstructions)
+      f.addFnAttr(llvm::Attribute::AlwaysInline);
+  }
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -1496,7 +1509,18 @@ void Optimize(llvm::Module& module, llvm::TargetMachine* tm) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
+  // Then the function passes that tidy what the generator emits: its allocas into registers,
+  // repeated loads and tests merged, constant tests folded, empty blocks and branches gone.
+  // (Not O2's pipeline of about a hundred passes: for the 4-rule reference policy it cost 57 M
+  // instructions against about 10 M for these, for machine code as fast; bench/README.md.)
+  llvm::FunctionPassManager fpm;
+  fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+  fpm.addPass(llvm::EarlyCSEPass(/*UseMemorySSA=*/true));
+  fpm.addPass(llvm::InstCombinePass());
+  fpm.addPass(llvm::SimplifyCFGPass());
+  llvm::ModulePassManager mpm;
+  mpm.addPass(llvm::AlwaysInlinerPass());  // also deletes the functions it inlined everywhere
+  mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
   mpm.run(module, mam);
 }
 

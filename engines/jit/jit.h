@@ -67,7 +67,7 @@ class JitProgram final : public decide::Engine {
   // differential tests and fuzzers report these, so a run says which code it exercised.
   struct Shape {
     bool full_path_code = true;      // conditions compiled for the full path (else: interpreter)
-    bool optimized = true;           // O2 (else: unoptimised, fast instruction selection)
+    bool optimized = true;           // Optimize (else: unoptimised, fast instruction selection)
     uint32_t dispatched_keys = 0;    // rule-index keys judged by one probe (DispatchedKey)
     uint32_t dispatched_rules = 0;   // (value, rule) entries of those keys
     uint32_t data_rules = 0;         // of those, rules judged from data (ir::EqualityRule)

@@ -121,7 +121,16 @@ TEST_CASE("jit code cache: a directory others may write to is not used", "[jit][
   struct stat st;
   REQUIRE(stat(made.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0700);
-  CHECK(jit::CodeCache::Open((dir.path / "no" / "such").string()) == nullptr);
+  // So are missing parents (the command line's default, ~/.cache/licit/jit, may be the first).
+  const fs::path deep = dir.path / "cache" / "licit" / "jit";
+  REQUIRE(jit::CodeCache::Open(deep.string()) != nullptr);
+  for (const fs::path& d : {deep.parent_path().parent_path(), deep.parent_path(), deep}) {
+    REQUIRE(stat(d.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
+  }
+  // Not below a file.
+  std::ofstream(dir.path / "file") << "x";
+  CHECK(jit::CodeCache::Open((dir.path / "file" / "jit").string()) == nullptr);
 }
 
 TEST_CASE("jit code cache: the least recently used entries go past the limit", "[jit][cache]") {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The JIT's code cache through `licit run` (docs/cli.md, "Environment"): LICIT_JIT_CACHE=DIR makes
-# the directory (mode 0700) and stores one entry per compiled policy; the next run loads it and
-# writes byte-identical decisions; a damaged entry is compiled again; a directory others may write
-# to is not used (and the run still decides).
+# the directory (mode 0700, with its parents) and stores one entry per compiled policy; the next
+# run loads it and writes byte-identical decisions; a damaged entry is compiled again; a directory
+# others may write to is not used (and the run still decides). Unset, the command line keeps it in
+# $XDG_CACHE_HOME/licit/jit or ~/.cache/licit/jit; `off` (or empty) keeps none.
 #
 #   jit_cache_test.sh LICIT SOURCE_DIR
 set -euo pipefail
@@ -21,8 +22,7 @@ run() {  # run ENGINE OUT [env...]: the sample shipments (bad lines included: ex
 }
 
 run interp "$work/interp.jsonl"
-cache=$work/cache/jit
-mkdir -p "$work/cache"
+cache=$work/cache/licit/jit  # parents missing: made
 run jit "$work/first.jsonl" LICIT_JIT_CACHE="$cache"
 [[ -d $cache ]] || fail "the cache directory was not made"
 [[ $(stat -c %a "$cache") == 700 ]] || fail "the cache directory is not 0700"
@@ -51,4 +51,21 @@ chmod 777 "$open"
 run jit "$work/fifth.jsonl" LICIT_JIT_CACHE="$open"
 cmp "$work/interp.jsonl" "$work/fifth.jsonl" || fail "decisions differ (unusable cache)"
 [[ -z $(ls -A "$open") ]] || fail "a directory others may write to was used"
+# The command line's default: ~/.cache/licit/jit, or $XDG_CACHE_HOME/licit/jit; off when asked.
+home=$work/home
+mkdir -m 700 "$home"
+run jit "$work/home.jsonl" -u LICIT_JIT_CACHE -u XDG_CACHE_HOME HOME="$home"
+cmp "$work/interp.jsonl" "$work/home.jsonl" || fail "decisions differ (default cache)"
+entries=("$home"/.cache/licit/jit/*.o)
+[[ ${#entries[@]} -eq 1 && -f ${entries[0]} ]] || fail "the default cache holds ${entries[*]}"
+[[ $(stat -c %a "$home/.cache") == 700 ]] || fail "~/.cache was made other than 0700"
+run jit "$work/xdg.jsonl" -u LICIT_JIT_CACHE XDG_CACHE_HOME="$work/xdg" HOME="$home"
+entries=("$work"/xdg/licit/jit/*.o)
+[[ ${#entries[@]} -eq 1 && -f ${entries[0]} ]] || fail "the XDG cache holds ${entries[*]}"
+for off in off ""; do
+  rm -rf "$home/.cache"
+  run jit "$work/off.jsonl" -u XDG_CACHE_HOME LICIT_JIT_CACHE="$off" HOME="$home"
+  cmp "$work/interp.jsonl" "$work/off.jsonl" || fail "decisions differ (cache off)"
+  [[ ! -e $home/.cache ]] || fail "LICIT_JIT_CACHE='$off' still made a cache"
+done
 echo "jit cache: ok"

@@ -60,7 +60,7 @@ Stages:
   checked   each declaration with resolved names and types (the file and its imports)
   ir        the lowered program: input slots, constants, classes, groups and each rule's
             conditions as S-expressions (the file and its imports; needs a file without errors)
-  llvm      the LLVM module the JIT compiles (optimised at O2), after its
+  llvm      the LLVM module the JIT compiles (optimised), after its
             compiled record layout as comments
 
 Options:
