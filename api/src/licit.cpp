@@ -331,11 +331,11 @@ CompiledState::~CompiledState() {
   }
 }
 
-bool CompiledState::CompileJit(std::string& error) {
+bool CompiledState::CompileJit(std::string& error, jit::FullPathCode full_path) {
   std::unique_ptr<jit::JitProgram> compiled;
   {
     std::lock_guard<std::mutex> lock(JitMutex());
-    compiled = jit::JitProgram::Compile(*program, *interp, &error, &cancel_jit_);
+    compiled = jit::JitProgram::Compile(*program, *interp, &error, &cancel_jit_, full_path);
   }
   if (!compiled) {
     jit_state_.store(JitState::Failed, std::memory_order_release);
@@ -358,7 +358,9 @@ void CompiledState::StartJit() {
       }
     }
     std::string error;
-    CompileJit(error);  // on failure the interpreter goes on deciding: same decisions
+    // On failure the interpreter goes on deciding: the same decisions. The full path's
+    // conditions are compiled only if a record needs them (most runs have none).
+    CompileJit(error, jit::FullPathCode::kLazy);
     std::lock_guard<std::mutex> lock(jit_mutex_);
     jit_done_.notify_all();
   });
@@ -409,7 +411,7 @@ std::shared_ptr<const CompiledState> CompileWith(const detail::EngineState& engi
       s->StartJit();
     } else if (s->kind == EngineKind::Jit) {
       std::string error;
-      if (!s->CompileJit(error)) {
+      if (!s->CompileJit(error, jit::FullPathCode::kEager)) {
         s->extra.push_back(detail::InternalDiagnostic(
             "internal", "internal error: the JIT could not compile the policy: " + error));
         failed = true;

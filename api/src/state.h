@@ -62,8 +62,10 @@ struct CompiledState {
   JitState jit_state() const { return jit_state_.load(std::memory_order_acquire); }
   // Blocks until a background compile has ended (at once when there is none).
   JitState WaitForJit() const;
-  // Compiles the JIT now, on this thread (EngineKind::Jit): false with `error` on failure.
-  bool CompileJit(std::string& error);
+  // Compiles the JIT on this thread: false with `error` on failure. EngineKind::Jit compiles
+  // the full path's conditions at once (kEager), a tiered policy's background thread only when a
+  // record needs them (kLazy).
+  bool CompileJit(std::string& error, jit::FullPathCode full_path);
   // Starts compiling the JIT on a thread of its own (a tiered policy). The destructor cancels
   // it and waits for it to stop.
   void StartJit();

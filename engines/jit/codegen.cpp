@@ -72,11 +72,13 @@ class Gen {
     decide_ty_ = llvm::FunctionType::get(i8_, {ptr_, ptr_, ptr_, i32_, ptr_}, false);
   }
 
-  std::vector<ir::ExprId> Run(bool full_path) {
+  // The fast path (the decide function and the rule functions it calls), the full path's
+  // conditions, or both; returns the conditions made.
+  std::vector<ir::ExprId> Run(bool fast_path, bool full_path) {
     // Classes first (declared, then defined: a class may use another): for the fast path, on
     // flat records (only declared here: see DefineUsedFlatClasses); for the full path's
     // conditions, on rt::Record slots.
-    DeclareClasses(/*flat=*/true, flat_class_fns_);
+    if (fast_path) DeclareClasses(/*flat=*/true, flat_class_fns_);
     if (full_path) {
       DeclareClasses(/*flat=*/false, class_fns_);
       for (uint32_t k = 0; k < p_.classes.size(); ++k)
@@ -110,9 +112,11 @@ class Gen {
         Define(f, id, /*flat=*/false);
       }
     }
-    MarkRules();
-    DefineDecide();
-    DefineUsedFlatClasses();
+    if (fast_path) {
+      MarkRules();
+      DefineDecide();
+      DefineUsedFlatClasses();
+    }
     return conds;
   }
 
@@ -1415,15 +1419,32 @@ size_t InstructionCount(const llvm::Module& module) {
 }
 }  // namespace
 
-Generated Generate(const ir::Program& program, const std::string& prefix, bool names) {
+bool HasFullPathCode(const ir::Program& program) { return RuleCount(program) <= kFullPathMaxRules; }
+
+Generated Generate(const ir::Program& program, const std::string& prefix, bool names,
+                   bool with_conditions) {
   Generated g;
   g.context = std::make_unique<llvm::LLVMContext>();
   g.context->setDiscardValueNames(!names);
   g.module = std::make_unique<llvm::Module>("licit", *g.context);
-  g.full_path = RuleCount(program) <= kFullPathMaxRules;
+  g.full_path = with_conditions && HasFullPathCode(program);
   g.flat = BuildFlatLayout(program);
   Gen gen(program, *g.flat, *g.context, *g.module, prefix);
-  g.conditions = gen.Run(g.full_path);
+  g.conditions = gen.Run(/*fast_path=*/true, g.full_path);
+  g.instructions = InstructionCount(*g.module);
+  g.optimize = g.instructions <= kOptimizeMaxInstructions;
+  return g;
+}
+
+Generated GenerateConditions(const ir::Program& program, const rt::FlatLayout& flat,
+                             const std::string& prefix) {
+  Generated g;
+  g.context = std::make_unique<llvm::LLVMContext>();
+  g.context->setDiscardValueNames(true);
+  g.module = std::make_unique<llvm::Module>("licit.conditions", *g.context);
+  g.full_path = true;
+  Gen gen(program, flat, *g.context, *g.module, prefix);
+  g.conditions = gen.Run(/*fast_path=*/false, /*full_path=*/true);
   g.instructions = InstructionCount(*g.module);
   g.optimize = g.instructions <= kOptimizeMaxInstructions;
   return g;
@@ -1484,7 +1505,7 @@ Generated GenerateShard(const ir::Program& program, const rt::FlatLayout& flat,
   g.module = std::make_unique<llvm::Module>("licit." + std::to_string(shard), *g.context);
   g.full_path = false;
   Gen gen(program, flat, *g.context, *g.module, prefix, shard, shards);
-  gen.Run(/*full_path=*/false);
+  gen.Run(/*fast_path=*/true, /*full_path=*/false);
   g.instructions = InstructionCount(*g.module);
   g.optimize = false;
   return g;

@@ -165,10 +165,22 @@ std::string RuleName(const std::string& prefix, uint32_t policy, uint32_t rule);
 // The runtime functions generated code may call (the JIT defines exactly these).
 const std::vector<std::string>& RuntimeFunctionNames();
 
-// Generates the module. `prefix` keeps names unique when several programs share one JIT.
+// Whether the full path gets generated conditions: up to kFullPathMaxRules rules.
+bool HasFullPathCode(const ir::Program& program);
+
+// Generates the module: the fast path, and with `with_conditions` the full path's conditions
+// (when HasFullPathCode). `prefix` keeps names unique when several programs share one JIT.
 // `names`: name the instructions and blocks (for dumps; the JIT leaves them out: they cost
 // memory and time and nothing reads them).
-Generated Generate(const ir::Program& program, const std::string& prefix = "", bool names = true);
+Generated Generate(const ir::Program& program, const std::string& prefix = "", bool names = true,
+                   bool with_conditions = true);
+
+// The full path's conditions alone, as a module of their own (with internal copies of the
+// classes they use), for a program whose fast path Generate made without them: the JIT compiles
+// them when a record first needs the full path. Without value names; `flat` is the fast path's
+// layout (Generated::flat), which the conditions do not read.
+Generated GenerateConditions(const ir::Program& program, const rt::FlatLayout& flat,
+                             const std::string& prefix);
 
 // How many modules Generate's program is compiled as: 1 up to kFullPathMaxRules rules or up to
 // kShardRules rules with code (one module, from Generate), else at least 2 shards

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -377,6 +379,12 @@ class Host {
   }
   std::string NextPrefix() { return "p" + std::to_string(counter_.fetch_add(1)) + "_"; }
 
+  // Held by every compile and every program's removal: LLJIT compiles IR with one shared target
+  // machine, which is not thread-safe, and a program's full-path conditions may compile on a
+  // thread of their own (JitProgram::Compile's FullPathCode::kLazy) beside another program's
+  // compile. (The API also serialises its compiles, by a lock taken before this one.)
+  std::recursive_mutex& compile_mutex() { return compile_mutex_; }
+
  private:
   void Init() {
     llvm::InitializeNativeTarget();
@@ -458,6 +466,7 @@ class Host {
   std::optional<llvm::orc::JITTargetMachineBuilder> jtmb_, fast_jtmb_;
   std::string error_;
   std::atomic<uint64_t> counter_{0};
+  std::recursive_mutex compile_mutex_;  // recursive: a failed Compile drops its program
 };
 
 // Conditions answered by generated code.
@@ -484,15 +493,30 @@ class JitEvaluator final : public decide::ConditionEvaluator {
 
 struct JitProgram::Impl {
   const ir::Program* program = nullptr;
-  const decide::Engine* reference = nullptr;  // the full path of programs without full-path code
+  // The full path of programs without full-path code, and of the others until their conditions
+  // are compiled: decisions are the same by construction.
+  const decide::Engine* reference = nullptr;
   codegen::JitEnv env;
-  std::vector<codegen::ConditionFn> fns;  // by ExprId; null for non-conditions
   codegen::DecideFn decide = nullptr;
   std::unique_ptr<rt::FlatLayout> flat;          // what the fast path reads
   rt::Effect no_hit_effect = rt::Effect::Allow;  // of a verdict with no hits
   DispatchTables dispatch;
   Shape shape;
+  std::string prefix;  // of this program's symbols (Host::NextPrefix)
   llvm::orc::ResourceTrackerSP tracker;
+
+  // The full path's conditions (codegen::GenerateConditions), a module of their own, compiled
+  // before Compile returns (FullPathCode::kEager) or on a thread of their own when a record first
+  // needs them (kLazy; see Conditions below).
+  std::vector<codegen::ConditionFn> fns;                         // by ExprId; null for others
+  std::atomic<const codegen::ConditionFn*> conditions{nullptr};  // fns.data() once linked
+  std::once_flag conditions_started;
+  std::thread conditions_thread;
+  std::atomic<bool> cancel_conditions{false};
+  std::mutex conditions_mutex;
+  std::condition_variable conditions_cv;
+  bool conditions_done = false;  // compiled, failed or cancelled (under conditions_mutex)
+
   Impl(const ir::Program& p, std::unique_ptr<rt::FlatLayout> layout)
       : program(&p), flat(std::move(layout)), dispatch(p, *flat) {
     no_hit_effect = decide::VerdictEffect(p, rt::Verdict{});
@@ -514,16 +538,23 @@ const JitProgram::Shape& JitProgram::shape() const { return impl_->shape; }
 JitProgram::JitProgram(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 JitProgram::~JitProgram() {
-  if (!impl_ || !impl_->tracker) return;
+  if (!impl_) return;
+  // A lazy compile of the conditions stops at its next phase. It may hold the compile lock, so it
+  // ends before this takes the lock.
+  if (impl_->conditions_thread.joinable()) {
+    impl_->cancel_conditions.store(true, std::memory_order_relaxed);
+    impl_->conditions_thread.join();
+  }
+  if (!impl_->tracker) return;
+  std::string error;
+  Host* host = Host::Get(&error);  // not null: the tracker is its JIT's
+  std::lock_guard<std::recursive_mutex> lock(host->compile_mutex());
   llvm::consumeError(impl_->tracker->remove());
   // The process-wide session interns every symbol name of every program in one string pool,
   // whose entries outlive their last reference until the pool is told to drop them: without
   // this, each program compiled left its names behind (about 30 bytes a symbol), so a server
   // that reloads its policy grew without bound and libFuzzer's leak check ran on every input.
-  std::string error;
-  if (Host* host = Host::Get(&error)) {
-    host->jit().getExecutionSession().getSymbolStringPool()->clearDeadEntries();
-  }
+  host->jit().getExecutionSession().getSymbolStringPool()->clearDeadEntries();
 }
 
 namespace {
@@ -592,120 +623,260 @@ bool CompileShards(Host& host, const ir::Program& program, const rt::FlatLayout&
 
 }  // namespace
 
+namespace {
+
+// What stops a compile at its next phase: the caller's flag, and for a lazy compile of
+// conditions the process's exit (LazyCompiles). Sets "cancelled" as the error.
+struct Cancel {
+  const std::atomic<bool>* first = nullptr;
+  const std::atomic<bool>* second = nullptr;
+  bool operator()(std::string* error) const {
+    const bool stop = (first != nullptr && first->load(std::memory_order_relaxed)) ||
+                      (second != nullptr && second->load(std::memory_order_relaxed));
+    if (stop) *error = "cancelled";
+    return stop;
+  }
+};
+
+// A generated module made ready for the JIT: its object, loaded from the code cache or compiled
+// here (to be stored in the cache, or by the fast instruction selector when the module is too big
+// to optimise); or else the module itself, optimised, which LLJIT compiles at the lookup.
+struct ReadyModule {
+  std::unique_ptr<llvm::MemoryBuffer> object;
+  codegen::Generated generated;  // its module, when there is no object
+  bool cached = false;           // the object came from the code cache
+};
+
+// Verifies `g` and makes it ready (ReadyModule). False with `*error` set on failure or
+// cancellation.
+bool Prepare(Host& host, codegen::Generated g, const Cancel& cancelled, ReadyModule& out,
+             std::string* error) {
+  llvm::orc::LLJIT& jit = host.jit();
+  g.module->setDataLayout(jit.getDataLayout());
+  g.module->setTargetTriple(jit.getTargetTriple().str());
+  if (std::string why = Verify(*g.module); !why.empty()) {
+    *error = std::move(why);
+    return false;
+  }
+  if (cancelled(error)) return false;
+  // Without a cache an optimised module goes to LLJIT as IR; with one, it is compiled here,
+  // with a target machine like LLJIT's, so that its object can be stored (or was: loaded).
+  const CodeCache* cache = CodeCache::Get();  // null unless LICIT_JIT_CACHE names one
+  std::unique_ptr<llvm::TargetMachine> tm;
+  if (cache != nullptr || !g.optimize) {
+    auto made = g.optimize ? host.DefaultTargetMachine() : host.FastTargetMachine();
+    if (!made) {
+      *error = ToString(made.takeError());
+      return false;
+    }
+    tm = std::move(*made);
+  }
+  std::string key;
+  if (cache != nullptr) {
+    key = cache->Key(*g.module, *tm);  // before optimising: what the code is made from
+    out.object = cache->Load(key);
+    out.cached = out.object != nullptr;
+  }
+  if (!out.object) {
+    if (g.optimize) codegen::Optimize(*g.module, host.tm());
+    if (tm) {
+      if (cancelled(error)) return false;
+      auto object = llvm::orc::SimpleCompiler(*tm)(*g.module);
+      if (!object) {
+        *error = ToString(object.takeError());
+        return false;
+      }
+      if (cache != nullptr) cache->Store(key, **object);
+      out.object = std::move(*object);
+    }
+  }
+  if (out.object) {
+    g.module.reset();  // before its context
+    g.context.reset();
+  }
+  out.generated = std::move(g);
+  return true;
+}
+
+// Adds a ready module to the JIT under `tracker` (its code is compiled or linked at the next
+// lookup of one of its symbols).
+bool AddReady(llvm::orc::LLJIT& jit, const llvm::orc::ResourceTrackerSP& tracker, ReadyModule& m,
+              std::string* error) {
+  llvm::Error err = llvm::Error::success();
+  if (m.object) {
+    err = jit.addObjectFile(tracker, std::move(m.object));
+  } else {
+    llvm::orc::ThreadSafeModule tsm(std::move(m.generated.module), std::move(m.generated.context));
+    err = jit.addIRModule(tracker, std::move(tsm));
+  }
+  if (!err) return true;
+  *error = ToString(std::move(err));
+  return false;
+}
+
+// Generates, compiles and links the program's conditions, and publishes them (Impl::conditions).
+// The caller holds the compile lock. `*cached`: whether their object came from the code cache.
+// False with `*error` set on failure or cancellation; the reference engine then decides the full
+// path, as for a program without full-path code.
+bool CompileConditions(Host& host, JitProgram::Impl& im, const Cancel& cancelled, bool* cached,
+                       std::string* error) {
+  if (cancelled(error)) return false;
+  codegen::Generated g = codegen::GenerateConditions(*im.program, *im.flat, im.prefix);
+  const std::vector<ir::ExprId> ids = g.conditions;
+  ReadyModule ready;
+  if (!Prepare(host, std::move(g), cancelled, ready, error)) return false;
+  *cached = ready.cached;
+  if (!AddReady(host.jit(), im.tracker, ready, error) || cancelled(error)) return false;
+  llvm::orc::LLJIT& jit = host.jit();
+  llvm::orc::SymbolLookupSet wanted;
+  std::vector<llvm::orc::SymbolStringPtr> names;
+  for (ir::ExprId id : ids) {
+    names.push_back(jit.mangleAndIntern(codegen::ConditionName(im.prefix, id)));
+    wanted.add(names.back());
+  }
+  llvm::orc::JITDylib& jd = jit.getMainJITDylib();
+  auto found = jit.getExecutionSession().lookup(
+      llvm::orc::makeJITDylibSearchOrder(&jd, llvm::orc::JITDylibLookupFlags::MatchAllSymbols),
+      std::move(wanted));
+  if (!found) {
+    *error = ToString(found.takeError());
+    return false;
+  }
+  im.fns.assign(im.program->nodes.size(), nullptr);
+  for (size_t i = 0; i < ids.size(); ++i)
+    im.fns[ids[i]] = (*found)[names[i]].getAddress().toPtr<codegen::ConditionFn>();
+  im.conditions.store(im.fns.data(), std::memory_order_release);
+  return true;
+}
+
+// Lazy compiles of conditions in flight. A process that exits (returns from main, calls exit)
+// while one runs would run LLVM under its static destructors, so the first lazy compile registers
+// an exit handler that asks every compile in flight to stop at its next phase and waits for them.
+// It is registered after the process's first JIT compile, so it runs before the destructors of
+// the LLVM state made by then.
+struct LazyCompiles {
+  std::mutex mutex;
+  std::condition_variable done;
+  int in_flight = 0;
+  std::atomic<bool> exiting{false};
+};
+LazyCompiles& Lazy() {
+  static auto* lazy = new LazyCompiles;  // never destroyed: used during exit
+  return *lazy;
+}
+void StopLazyCompilesAtExit() {
+  LazyCompiles& lazy = Lazy();
+  lazy.exiting.store(true, std::memory_order_relaxed);
+  std::unique_lock<std::mutex> lock(lazy.mutex);
+  lazy.done.wait(lock, [&] { return lazy.in_flight == 0; });
+}
+
+// The program's compiled conditions, or null while there are none: without full-path code, or
+// before a lazy compile has ended (the first call starts it, on its own thread), or when it
+// failed. With `wait`, waits for a compile started or in flight.
+const codegen::ConditionFn* Conditions(JitProgram::Impl& im, bool wait) {
+  if (const codegen::ConditionFn* fns = im.conditions.load(std::memory_order_acquire)) return fns;
+  if (!im.shape.full_path_code) return nullptr;
+  std::call_once(im.conditions_started, [&im] {
+    static const bool registered = std::atexit(StopLazyCompilesAtExit) == 0;
+    (void)registered;
+    {
+      std::lock_guard<std::mutex> lock(Lazy().mutex);
+      ++Lazy().in_flight;
+    }
+    im.conditions_thread = std::thread([&im] {
+      std::string error;
+      if (Host* host = Host::Get(&error)) {
+        std::lock_guard<std::recursive_mutex> lock(host->compile_mutex());
+        bool cached = false;
+        // On failure the reference engine goes on deciding the full path: the same decisions.
+        CompileConditions(*host, im, Cancel{&im.cancel_conditions, &Lazy().exiting}, &cached,
+                          &error);
+      }
+      {
+        std::lock_guard<std::mutex> lock(im.conditions_mutex);
+        im.conditions_done = true;
+      }
+      im.conditions_cv.notify_all();
+      std::lock_guard<std::mutex> lock(Lazy().mutex);
+      --Lazy().in_flight;
+      Lazy().done.notify_all();
+    });
+  });
+  if (!wait) return nullptr;
+  std::unique_lock<std::mutex> lock(im.conditions_mutex);
+  im.conditions_cv.wait(lock, [&im] { return im.conditions_done; });
+  return im.conditions.load(std::memory_order_acquire);
+}
+
+}  // namespace
+
 std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
                                                 const decide::Engine& reference, std::string* error,
-                                                const std::atomic<bool>* cancel) {
-  auto cancelled = [&] {
-    if (cancel == nullptr || !cancel->load(std::memory_order_relaxed)) return false;
-    *error = "cancelled";
-    return true;
-  };
+                                                const std::atomic<bool>* cancel,
+                                                FullPathCode full_path) {
+  const Cancel cancelled{cancel};
   Host* host = Host::Get(error);
-  if (host == nullptr || cancelled()) return nullptr;
+  if (host == nullptr || cancelled(error)) return nullptr;
+  std::lock_guard<std::recursive_mutex> compile_lock(host->compile_mutex());
   llvm::orc::LLJIT& jit = host->jit();
   const std::string prefix = host->NextPrefix();
-  // The code, as one module to optimise and add as IR (small programs), or as objects: of one
-  // module (the fast code generator, no optimisation), or of shards compiled on several threads.
+  // The fast path's code, as one module to optimise and add as IR (small programs), or as
+  // objects: of one module (the fast code generator, no optimisation), or of shards compiled on
+  // several threads. The full path's conditions, when the program has them, are a second module
+  // (CompileConditions).
   const uint32_t shards = codegen::ShardCount(program);
-  const CodeCache* cache = CodeCache::Get();  // null unless LICIT_JIT_CACHE names one
-  uint32_t cached = 0;                        // modules whose object came from the cache
-  codegen::Generated g;
+  uint32_t cached = 0;  // modules whose object came from the cache
   std::unique_ptr<rt::FlatLayout> flat;
-  std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
+  std::vector<ReadyModule> ready;
   if (shards > 1) {
     flat = codegen::BuildFlatLayout(program);
     // Not through the cache: its key is the modules' text, and printing and hashing a large
     // program's shards costs as much as a third of compiling them (10,000 rules: +1.5 s cold),
     // while loading them saves only the code generator (generating and verifying stay).
+    std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
     if (!CompileShards(*host, program, *flat, prefix, shards, cancel, objects, error))
       return nullptr;
+    for (std::unique_ptr<llvm::MemoryBuffer>& object : objects) {
+      ready.emplace_back();
+      ready.back().object = std::move(object);
+    }
   } else {
-    g = codegen::Generate(program, prefix, /*names=*/false);
+    codegen::Generated g =
+        codegen::Generate(program, prefix, /*names=*/false, /*with_conditions=*/false);
     flat = std::move(g.flat);
-    if (cancelled()) return nullptr;
-    g.module->setDataLayout(jit.getDataLayout());
-    g.module->setTargetTriple(jit.getTargetTriple().str());
-    if (std::string why = Verify(*g.module); !why.empty()) {
-      *error = std::move(why);
-      return nullptr;
-    }
-    if (cancelled()) return nullptr;
-    // Without a cache an optimised module goes to LLJIT as IR; with one, it is compiled here,
-    // with a target machine like LLJIT's, so that its object can be stored (or was: loaded).
-    std::unique_ptr<llvm::TargetMachine> tm;
-    if (cache != nullptr || !g.optimize) {
-      auto made = g.optimize ? host->DefaultTargetMachine() : host->FastTargetMachine();
-      if (!made) {
-        *error = ToString(made.takeError());
-        return nullptr;
-      }
-      tm = std::move(*made);
-    }
-    std::string key;
-    if (cache != nullptr) {
-      key = cache->Key(*g.module, *tm);  // before optimising: what the code is made from
-      if (auto object = cache->Load(key)) {
-        objects.push_back(std::move(object));
-        ++cached;
-      }
-    }
-    if (objects.empty()) {
-      if (g.optimize) codegen::Optimize(*g.module, host->tm());
-      if (tm) {
-        auto object = llvm::orc::SimpleCompiler(*tm)(*g.module);
-        if (!object) {
-          *error = ToString(object.takeError());
-          return nullptr;
-        }
-        if (cache != nullptr) cache->Store(key, **object);
-        objects.push_back(std::move(*object));
-      }
-    }
-    if (!objects.empty()) {
-      g.module.reset();  // before its context
-      g.context.reset();
-    }
+    if (cancelled(error)) return nullptr;
+    ready.emplace_back();
+    if (!Prepare(*host, std::move(g), cancelled, ready.back(), error)) return nullptr;
+    cached += ready.back().cached ? 1 : 0;
   }
-  if (cancelled()) return nullptr;
+  if (cancelled(error)) return nullptr;
   auto impl = std::make_unique<Impl>(program, std::move(flat));
   impl->reference = &reference;
-  impl->shape.full_path_code = g.full_path && shards == 1;
-  impl->shape.optimized = g.optimize && shards == 1;
+  impl->prefix = prefix;
+  impl->shape.full_path_code = shards == 1 && codegen::HasFullPathCode(program);
+  impl->shape.optimized = shards == 1 && ready[0].generated.optimize;
   impl->shape.modules = shards;
-  impl->shape.cached_modules = cached;
   impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch,
                               impl->dispatch.filters.data()};
   llvm::orc::JITDylib& jd = jit.getMainJITDylib();
   impl->tracker = jd.createResourceTracker();
   std::unique_ptr<JitProgram> result(new JitProgram(std::move(impl)));
   Impl& im = *result->impl_;
-  if (g.module) {
-    llvm::orc::ThreadSafeModule tsm(std::move(g.module), std::move(g.context));
-    if (auto err = jit.addIRModule(im.tracker, std::move(tsm))) {
-      *error = ToString(std::move(err));
-      return nullptr;
-    }
+  for (ReadyModule& m : ready) {
+    if (!AddReady(jit, im.tracker, m, error)) return nullptr;
   }
-  for (std::unique_ptr<llvm::MemoryBuffer>& object : objects) {
-    if (auto err = jit.addObjectFile(im.tracker, std::move(object))) {
-      *error = ToString(std::move(err));
-      return nullptr;
-    }
-  }
-  objects.clear();
-  if (cancelled()) return nullptr;
+  ready.clear();
+  if (cancelled(error)) return nullptr;
   // Every function the engine calls, found by one lookup, which also links (or compiles) the
-  // code: the conditions, the decide function, and the dispatched rules with code (thousands
-  // in a large program, one session round trip instead of one each).
+  // code: the decide function and the dispatched rules with code (thousands in a large program,
+  // one session round trip instead of one each).
   llvm::orc::SymbolLookupSet wanted;
   auto want = [&](const std::string& name) {
     llvm::orc::SymbolStringPtr s = jit.mangleAndIntern(name);
     wanted.add(s);
     return s;
   };
-  std::vector<std::pair<ir::ExprId, llvm::orc::SymbolStringPtr>> conditions;
-  for (ir::ExprId id : g.conditions)
-    conditions.emplace_back(id, want(codegen::ConditionName(prefix, id)));
   const llvm::orc::SymbolStringPtr decide = want(codegen::DecideName(prefix));
   std::vector<std::pair<DispatchedRule*, llvm::orc::SymbolStringPtr>> rules;
   for (uint32_t pi = 0; pi < im.dispatch.rules.size(); ++pi) {
@@ -730,11 +901,19 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   auto address = [&](const llvm::orc::SymbolStringPtr& name) {
     return (*found)[name].getAddress();
   };
-  if (!conditions.empty()) im.fns.assign(program.nodes.size(), nullptr);
-  for (const auto& [id, name] : conditions)
-    im.fns[id] = address(name).toPtr<codegen::ConditionFn>();
   im.decide = address(decide).toPtr<codegen::DecideFn>();
   for (const auto& [dr, name] : rules) dr->fn = address(name).toPtr<codegen::DecideFn>();
+  if (full_path == FullPathCode::kEager && im.shape.full_path_code) {
+    bool conditions_cached = false;
+    if (!CompileConditions(*host, im, cancelled, &conditions_cached, error)) return nullptr;
+    cached += conditions_cached ? 1 : 0;
+  }
+  im.shape.cached_modules = cached;
+  if (full_path == FullPathCode::kEager) {
+    std::call_once(im.conditions_started, [] {});  // nothing is left to compile later
+    std::lock_guard<std::mutex> lock(im.conditions_mutex);
+    im.conditions_done = true;
+  }
   return result;
 }
 
@@ -833,7 +1012,7 @@ rt::Decision JitProgram::Decide(const rt::Record& record,
     decide::MaterializeVerdict(*impl_->program, verdict, d);
     return d;
   }
-  return FullPath(record, options, *day, std::move(d));
+  return FullPath(record, options, *day, std::move(d), /*wait=*/false);
 }
 
 rt::Decision JitProgram::DecideFullPath(const rt::Record& record,
@@ -841,18 +1020,24 @@ rt::Decision JitProgram::DecideFullPath(const rt::Record& record,
   rt::Decision d;
   std::optional<DayNumber> day = decide::PrepareDecision(*impl_->program, record, options, d);
   if (!day) return d;
-  return FullPath(record, options, *day, std::move(d));
+  return FullPath(record, options, *day, std::move(d), /*wait=*/true);
 }
 
-// The full path: the shared assembly, asking generated code for each condition; for a program
-// too big to have code for the full path (codegen::kFullPathMaxRules), the reference engine.
+bool JitProgram::full_path_compiled() const {
+  return impl_->conditions.load(std::memory_order_acquire) != nullptr;
+}
+
+// The full path: the shared assembly, asking generated code for each condition; the reference
+// engine for a program too big to have code for the full path (codegen::kFullPathMaxRules), and
+// until a lazy compile of the conditions has ended (`wait`: wait for it instead).
 // `d` holds what PrepareDecision wrote.
 rt::Decision JitProgram::FullPath(const rt::Record& record, const decide::DecideOptions& options,
-                                  DayNumber day, rt::Decision d) const {
-  if (impl_->fns.empty()) return impl_->reference->Decide(record, options);
+                                  DayNumber day, rt::Decision d, bool wait) const {
+  const codegen::ConditionFn* fns = Conditions(*impl_, wait);
+  if (fns == nullptr) return impl_->reference->Decide(record, options);
   rt::EvalContext& ctx = Thread().ctx;
   ctx.Reset(&record, day);
-  JitEvaluator ev(ctx, impl_->fns.data(), &impl_->env, record.slots());
+  JitEvaluator ev(ctx, fns, &impl_->env, record.slots());
   decide::AssembleDecision(*impl_->program, day, ev, d);
   return d;
 }

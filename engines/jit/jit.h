@@ -7,7 +7,10 @@
 // rule of the record (rule-index dispatch, periods, conditions, exceptions) into a compact
 // rt::Verdict; decide::MaterializeVerdict turns that into the rt::Decision. It gives up as soon
 // as anything is unknown. The full path is the engines' shared assembly (decide::AssembleDecision)
-// with conditions answered by generated code; it writes unknowns and their reasons.
+// with conditions answered by generated code; it writes unknowns and their reasons. Its
+// conditions are a module of their own, which a lazy program compiles only when a record first
+// needs them (FullPathCode): most runs have no record with an unknown, and for a small policy
+// the conditions are two thirds of the compile.
 // Explanations are the interpreter's (the API asks it). No LLVM types in this header.
 #pragma once
 
@@ -24,6 +27,15 @@
 
 namespace licit::jit {
 
+// When the full path's conditions are compiled (programs up to codegen::kFullPathMaxRules rules;
+// above, the reference engine is the full path).
+enum class FullPathCode : uint8_t {
+  kEager,  // before Compile returns
+  // When a record first needs them, on a thread of their own; the reference engine decides such
+  // records until they are ready (the same decisions). The tiered API's background compile.
+  kLazy,
+};
+
 class JitProgram final : public decide::Engine {
  public:
   // Compiles `program` (which must outlive the result). Null with `*error` set on failure.
@@ -34,10 +46,13 @@ class JitProgram final : public decide::Engine {
   // generation, optimisation, machine code of each module, linking) and returns null with
   // "cancelled"; a background compile whose policy is dropped uses it.
   // A program above codegen::kFullPathMaxRules is compiled as several modules on up to two
-  // threads (this one and one more; codegen::ShardCount).
+  // threads (this one and one more; codegen::ShardCount). `full_path`: see FullPathCode. Compiles
+  // of all programs are serialised by one process-wide lock, lazy ones included; destroying a
+  // program whose lazy compile runs stops it at its next phase and waits for it.
   static std::unique_ptr<JitProgram> Compile(const ir::Program& program,
                                              const decide::Engine& reference, std::string* error,
-                                             const std::atomic<bool>* cancel = nullptr);
+                                             const std::atomic<bool>* cancel = nullptr,
+                                             FullPathCode full_path = FullPathCode::kEager);
   ~JitProgram() override;
   JitProgram(const JitProgram&) = delete;
   JitProgram& operator=(const JitProgram&) = delete;
@@ -46,7 +61,8 @@ class JitProgram final : public decide::Engine {
   rt::Decision Decide(const rt::Record& record,
                       const decide::DecideOptions& options = {}) const override;
   // The full path alone, even for records the fast path would decide: the differential tests
-  // and fuzzers compare it with the fast path on every record. Thread-safe.
+  // and fuzzers compare it with the fast path on every record. Waits for a lazy program's
+  // conditions to compile (starting the compile if need be). Thread-safe.
   rt::Decision DecideFullPath(const rt::Record& record,
                               const decide::DecideOptions& options = {}) const;
   // The fast path alone, for callers that need only the effect and the contributing rules: true
@@ -66,23 +82,27 @@ class JitProgram final : public decide::Engine {
   // What the compiler made of the program: how much of the fast path's machinery it uses. The
   // differential tests and fuzzers report these, so a run says which code it exercised.
   struct Shape {
-    bool full_path_code = true;      // conditions compiled for the full path (else: interpreter)
+    bool full_path_code = true;      // conditions generated for the full path (else: interpreter)
     bool optimized = true;           // Optimize (else: unoptimised, fast instruction selection)
     uint32_t dispatched_keys = 0;    // rule-index keys judged by one probe (DispatchedKey)
     uint32_t dispatched_rules = 0;   // (value, rule) entries of those keys
     uint32_t data_rules = 0;         // of those, rules judged from data (ir::EqualityRule)
     uint32_t second_level_runs = 0;  // key values whose rules are found by a second field
     uint32_t modules = 1;            // compiled as this many modules (codegen::ShardCount)
-    uint32_t cached_modules = 0;     // of those, loaded from the code cache (code_cache.h)
+    uint32_t cached_modules = 0;     // of those and the eager conditions, loaded from the code
+                                     // cache (code_cache.h)
   };
   const Shape& shape() const;
+  // Whether the full path's conditions are compiled and linked (always, once Compile has
+  // returned, for kEager programs with full-path code; never for programs without).
+  bool full_path_compiled() const;
 
   struct Impl;
 
  private:
   explicit JitProgram(std::unique_ptr<Impl> impl);
   rt::Decision FullPath(const rt::Record& record, const decide::DecideOptions& options,
-                        DayNumber day, rt::Decision d) const;
+                        DayNumber day, rt::Decision d, bool wait) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -45,10 +45,11 @@ std::vector<fs::path> Entries(const fs::path& dir) {
   return out;
 }
 
-// In a child process: compiles `text` with the cache in `dir`, checks how many modules came from
-// the cache and that 200 records are decided as the interpreter decides them. The child's exit
-// status: 0, or which check failed.
-int CompileInChild(const std::string& dir, const std::string& text, uint32_t want_cached) {
+// In a child process: compiles `text` with the cache in `dir`, checks whether its modules came
+// from the cache (all of them, or none: the fast path's and, when the program has full-path code,
+// its conditions') and that 200 records are decided as the interpreter decides them. The child's
+// exit status: 0, or which check failed.
+int CompileInChild(const std::string& dir, const std::string& text, bool want_cached) {
   const pid_t pid = fork();
   if (pid < 0) return 100;
   if (pid == 0) {
@@ -61,7 +62,8 @@ int CompileInChild(const std::string& dir, const std::string& text, uint32_t wan
     std::string error;
     auto program = jit::JitProgram::Compile(*compiled->program, interp, &error);
     if (!program) _exit(3);
-    if (program->shape().cached_modules != want_cached) _exit(4);
+    const uint32_t modules = 1 + (program->shape().full_path_code ? 1 : 0);
+    if (program->shape().cached_modules != (want_cached ? modules : 0)) _exit(4);
     testing::Gen gen(5);
     rt::Record record(&compiled->program->input);
     for (int i = 0; i < 200; ++i) {
@@ -83,14 +85,16 @@ TEST_CASE("jit code cache: the next process loads the code and decides the same"
   TempDir dir;
   testing::Gen gen(11);
   const std::string text = gen.Policy();
-  CHECK(CompileInChild(dir.path, text, 0) == 0);  // compiled, and stored
-  REQUIRE(Entries(dir.path).size() == 1);
-  CHECK(CompileInChild(dir.path, text, 1) == 0);  // loaded
-  CHECK(Entries(dir.path).size() == 1);
-
-  // Another policy: another entry.
-  CHECK(CompileInChild(dir.path, testing::Gen(12).Policy(), 0) == 0);
+  // One entry a module: the fast path's, and the full path's conditions' (a program of this
+  // size has them).
+  CHECK(CompileInChild(dir.path, text, false) == 0);  // compiled, and stored
+  REQUIRE(Entries(dir.path).size() == 2);
+  CHECK(CompileInChild(dir.path, text, true) == 0);  // loaded
   CHECK(Entries(dir.path).size() == 2);
+
+  // Another policy: other entries.
+  CHECK(CompileInChild(dir.path, testing::Gen(12).Policy(), false) == 0);
+  CHECK(Entries(dir.path).size() == 4);
 
   SECTION("a damaged entry is compiled again") {
     for (const fs::path& entry : Entries(dir.path)) {
@@ -98,13 +102,13 @@ TEST_CASE("jit code cache: the next process loads the code and decides the same"
       f.seekp(100);
       f.put('\x5a');
     }
-    CHECK(CompileInChild(dir.path, text, 0) == 0);
-    CHECK(CompileInChild(dir.path, text, 1) == 0);
+    CHECK(CompileInChild(dir.path, text, false) == 0);
+    CHECK(CompileInChild(dir.path, text, true) == 0);
   }
   SECTION("a truncated entry is compiled again") {
     for (const fs::path& entry : Entries(dir.path)) fs::resize_file(entry, 20);
-    CHECK(CompileInChild(dir.path, text, 0) == 0);
-    CHECK(CompileInChild(dir.path, text, 1) == 0);
+    CHECK(CompileInChild(dir.path, text, false) == 0);
+    CHECK(CompileInChild(dir.path, text, true) == 0);
   }
 }
 

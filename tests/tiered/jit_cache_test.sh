@@ -26,19 +26,22 @@ cache=$work/cache/licit/jit  # parents missing: made
 run jit "$work/first.jsonl" LICIT_JIT_CACHE="$cache"
 [[ -d $cache ]] || fail "the cache directory was not made"
 [[ $(stat -c %a "$cache") == 700 ]] || fail "the cache directory is not 0700"
+# Two entries: the fast path's module and the full path's conditions' (--engine jit compiles both).
 entries=("$cache"/*.o)
-[[ ${#entries[@]} -eq 1 && -f ${entries[0]} ]] || fail "expected one entry, found ${entries[*]}"
+[[ ${#entries[@]} -eq 2 && -f ${entries[0]} ]] || fail "expected two entries, found ${entries[*]}"
 [[ $(stat -c %a "${entries[0]}") == 600 ]] || fail "the entry is not 0600"
-before=$(stat -c %Y.%s "${entries[0]}")
+before=$(stat -c %Y.%s "${entries[@]}")
 sleep 1
 run jit "$work/second.jsonl" LICIT_JIT_CACHE="$cache"
 cmp "$work/interp.jsonl" "$work/first.jsonl" || fail "decisions differ (compiled)"
 cmp "$work/interp.jsonl" "$work/second.jsonl" || fail "decisions differ (loaded)"
 # A load marks the entry used (its time), it does not rewrite it (its size stays).
-[[ $(stat -c %Y.%s "${entries[0]}") != "$before" ]] || fail "the entry was not loaded"
+[[ $(stat -c %Y.%s "${entries[@]}") != "$before" ]] || fail "the entries were not loaded"
 
 # Damaged: compiled again, stored again, the same decisions.
-printf 'XXXXXXXX' | dd of="${entries[0]}" bs=1 seek=64 conv=notrunc status=none
+for entry in "${entries[@]}"; do
+  printf 'XXXXXXXX' | dd of="$entry" bs=1 seek=64 conv=notrunc status=none
+done
 run jit "$work/third.jsonl" LICIT_JIT_CACHE="$cache"
 cmp "$work/interp.jsonl" "$work/third.jsonl" || fail "decisions differ (after damage)"
 run jit "$work/fourth.jsonl" LICIT_JIT_CACHE="$cache"
@@ -57,11 +60,11 @@ mkdir -m 700 "$home"
 run jit "$work/home.jsonl" -u LICIT_JIT_CACHE -u XDG_CACHE_HOME HOME="$home"
 cmp "$work/interp.jsonl" "$work/home.jsonl" || fail "decisions differ (default cache)"
 entries=("$home"/.cache/licit/jit/*.o)
-[[ ${#entries[@]} -eq 1 && -f ${entries[0]} ]] || fail "the default cache holds ${entries[*]}"
+[[ ${#entries[@]} -eq 2 && -f ${entries[0]} ]] || fail "the default cache holds ${entries[*]}"
 [[ $(stat -c %a "$home/.cache") == 700 ]] || fail "~/.cache was made other than 0700"
 run jit "$work/xdg.jsonl" -u LICIT_JIT_CACHE XDG_CACHE_HOME="$work/xdg" HOME="$home"
 entries=("$work"/xdg/licit/jit/*.o)
-[[ ${#entries[@]} -eq 1 && -f ${entries[0]} ]] || fail "the XDG cache holds ${entries[*]}"
+[[ ${#entries[@]} -eq 2 && -f ${entries[0]} ]] || fail "the XDG cache holds ${entries[*]}"
 for off in off ""; do
   rm -rf "$home/.cache"
   run jit "$work/off.jsonl" -u XDG_CACHE_HOME LICIT_JIT_CACHE="$off" HOME="$home"
