@@ -166,7 +166,13 @@ TEST_CASE("lazy full path: a process that exits while its conditions compile", "
     REQUIRE(waitpid(pid, &status, 0) == pid);
     INFO("round " << round << ", status " << status);
     CHECK(WIFEXITED(status));
+#if defined(__SANITIZE_THREAD__)
+    // ThreadSanitizer reports the leaked program's compile thread, which nothing joined (the
+    // child leaks its program on purpose), and exits with its own status.
+    CHECK((WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 66));
+#else
     CHECK(WEXITSTATUS(status) == 0);
+#endif
   }
 }
 
