@@ -23,7 +23,9 @@ std::string Thousands(uint64_t n) {
 
 namespace {
 
-// JSON string literal, with control characters escaped.
+// JSON string literal, with control characters escaped. (base/json.h's JsonQuote does the same,
+// but report/ includes nothing of Licit's own, layers.txt: it reads the decisions the CLI writes,
+// as any tool could, and the few lines are cheaper than making it depend on the engine's base.)
 std::string JsonString(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {

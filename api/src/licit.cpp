@@ -247,6 +247,8 @@ const char* engine_kind_name(EngineKind k) noexcept {
 
 bool jit_available() noexcept { return true; }
 
+void stop_background_compiles() noexcept { jit::StopLazyCompiles(); }
+
 std::optional<Effect> parse_effect(std::string_view name) noexcept {
   auto e = rt::ParseEffect(name);
   if (!e) return std::nullopt;

@@ -749,6 +749,8 @@ licit_jit_state licit_policy_jit_state(const licit_policy* p) {
   return Live(p) ? ToC(p->policy.jit_state()) : LICIT_JIT_NONE;
 }
 
+void licit_stop_background_compiles(void) { licit::stop_background_compiles(); }
+
 licit_jit_state licit_policy_wait_for_jit(const licit_policy* p) {
   if (!Live(p)) return LICIT_JIT_NONE;
   try {

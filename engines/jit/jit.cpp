@@ -750,10 +750,13 @@ bool CompileConditions(Host& host, JitProgram::Impl& im, const Cancel& cancelled
 }
 
 // Lazy compiles of conditions in flight. A process that exits (returns from main, calls exit)
-// while one runs would run LLVM under its static destructors, so the first lazy compile registers
-// an exit handler that asks every compile in flight to stop at its next phase and waits for them.
-// It is registered after the process's first JIT compile, so it runs before the destructors of
-// the LLVM state made by then.
+// while one runs would run LLVM under its static destructors, so StopLazyCompiles asks every
+// compile in flight to stop at its next phase and waits for them; a program calls it (through
+// the API's stop_background_compiles) before it exits. The first lazy compile also registers it
+// as an exit handler, as a fallback: that runs before the destructors of the static state made
+// before it, but not of any LLVM makes on first use during that compile (with the code cache
+// warm, the conditions may be the process's first machine code: a `licit diff` ending with one in
+// flight crashed once in a few hundred runs under load, in SelectionDAG).
 struct LazyCompiles {
   std::mutex mutex;
   std::condition_variable done;
@@ -764,12 +767,16 @@ LazyCompiles& Lazy() {
   static auto* lazy = new LazyCompiles;  // never destroyed: used during exit
   return *lazy;
 }
-void StopLazyCompilesAtExit() {
+}  // namespace
+
+void StopLazyCompiles() {
   LazyCompiles& lazy = Lazy();
   lazy.exiting.store(true, std::memory_order_relaxed);
   std::unique_lock<std::mutex> lock(lazy.mutex);
   lazy.done.wait(lock, [&] { return lazy.in_flight == 0; });
 }
+
+namespace {
 
 // The program's compiled conditions, or null while there are none: without full-path code, or
 // before a lazy compile has ended (the first call starts it, on its own thread), or when it
@@ -778,7 +785,7 @@ const codegen::ConditionFn* Conditions(JitProgram::Impl& im, bool wait) {
   if (const codegen::ConditionFn* fns = im.conditions.load(std::memory_order_acquire)) return fns;
   if (!im.shape.full_path_code) return nullptr;
   std::call_once(im.conditions_started, [&im] {
-    static const bool registered = std::atexit(StopLazyCompilesAtExit) == 0;
+    static const bool registered = std::atexit(StopLazyCompiles) == 0;
     (void)registered;
     {
       std::lock_guard<std::mutex> lock(Lazy().mutex);

@@ -36,6 +36,11 @@ enum class FullPathCode : uint8_t {
   kLazy,
 };
 
+// Stops every lazy compile of conditions in flight at its next phase and waits for them; later
+// ones are cancelled at once (the reference engine goes on deciding those records). For a
+// process about to exit with programs alive: LLVM must not run under static destructors.
+void StopLazyCompiles();
+
 class JitProgram final : public decide::Engine {
  public:
   // Compiles `program` (which must outlive the result). Null with `*error` set on failure.

@@ -27,6 +27,11 @@ except ImportError as _error:  # pragma: no cover - the message is the point
 
 __version__ = _licit.__version__
 
+# A policy kept to the end (a module global) may be compiling, on a thread of its own, the code
+# for records with unknown values when the interpreter exits: stopped first (docs/python.md).
+import atexit as _atexit  # noqa: E402
+_atexit.register(_licit._stop_background_compiles)
+
 __all__ = ["CompileError", "Decision", "Policy", "ScreenSummary", "compile_files", "compile_source",
            "__version__"]
 

@@ -404,4 +404,10 @@ PYBIND11_MODULE(_licit, m) {
         return FromCompilation(SharedEngine().compile_source(name, text));
       },
       py::arg("name"), py::arg("text"));
+  // Called at the interpreter's exit (licit/__init__.py registers it with atexit), before module
+  // globals that may hold policies are torn down.
+  m.def("_stop_background_compiles", [] {
+    py::gil_scoped_release release;
+    licit::stop_background_compiles();
+  });
 }

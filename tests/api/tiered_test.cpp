@@ -7,9 +7,13 @@
 #include <string>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "api_test_support.h"
+#include "licit/licit.h"
 #include "licit/licit.hpp"
 
 namespace {
@@ -93,4 +97,39 @@ TEST_CASE("tiered: Jit and Interpreter are not tiered", "[tiered]") {
   CHECK(Compile(licit::EngineKind::Jit).jit_state() == licit::JitState::Ready);
   CHECK(Compile(licit::EngineKind::Interpreter).jit_state() == licit::JitState::None);
   CHECK(Compile(licit::EngineKind::Interpreter).wait_for_jit() == licit::JitState::None);
+}
+
+TEST_CASE("tiered: stop_background_compiles before exit, and decisions after it", "[tiered]") {
+  if (!licit::jit_available()) return;
+  // Process-wide and for good, so in a child: a tiered policy whose JIT is ready starts the
+  // compile of its full path on a record with an unknown; stop_background_compiles stops and
+  // waits for it; every decision after it, of this policy and of a new one, is still the
+  // interpreter's (C and C++ entry points both).
+  const std::vector<std::string> lines = licit_test::ShipmentLines();
+  std::vector<std::string> expected;
+  const licit::Policy interp = Compile(licit::EngineKind::Interpreter);
+  for (const std::string& line : lines) expected.push_back(interp.decide_json(line).to_json());
+  for (int variant = 0; variant < 2; ++variant) {
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      licit::Policy tiered = Compile(licit::EngineKind::Default);
+      if (tiered.wait_for_jit() != licit::JitState::Ready) _exit(2);
+      for (size_t i = 0; i < lines.size(); ++i)
+        if (tiered.decide_json(lines[i]).to_json() != expected[i]) _exit(3);
+      if (variant == 0) licit::stop_background_compiles();
+      else licit_stop_background_compiles();
+      for (const licit::Policy& p : {tiered, Compile(licit::EngineKind::Default)}) {
+        p.wait_for_jit();
+        for (size_t i = 0; i < lines.size(); ++i)
+          if (p.decide_json(lines[i]).to_json() != expected[i]) _exit(4);
+      }
+      _exit(0);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    INFO("variant " << variant << ", status " << status);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
 }

@@ -141,6 +141,34 @@ TEST_CASE("lazy full path: a program dropped while its conditions compile", "[ji
   CHECK(rt::DecisionToJson(program->DecideFullPath(*c.records[1])) == c.expected[1]);
 }
 
+TEST_CASE("lazy full path: StopLazyCompiles stops one in flight and starts no more",
+          "[jit][lazy]") {
+  // Process-wide and for good, so in a child.
+  Case c = MakeCase(57);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    auto program = CompileLazy(c);
+    if (rt::DecisionToJson(program->Decide(*c.records[0])) != c.expected[0]) _exit(2);
+    jit::StopLazyCompiles();  // the compile just started: stopped, or already done
+    const bool compiled = program->full_path_compiled();
+    auto later = CompileLazy(c);
+    for (size_t i = 0; i < c.records.size(); ++i) {
+      if (rt::DecisionToJson(program->Decide(*c.records[i])) != c.expected[i]) _exit(3);
+      if (rt::DecisionToJson(later->DecideFullPath(*c.records[i])) != c.expected[i]) _exit(4);
+    }
+    // Nothing compiled after the stop: the first program's conditions are as they were, the
+    // second's never start (DecideFullPath's wait ends at once, the reference deciding).
+    if (program->full_path_compiled() != compiled || later->full_path_compiled()) _exit(5);
+    _exit(0);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  INFO("status " << status);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
 TEST_CASE("lazy full path: a process that exits while its conditions compile", "[jit][lazy]") {
   // Each child keeps its program to the end (leaked, as a static would be), starts the lazy
   // compile and exits at once or a moment later: the exit handler stops the compile before LLVM's

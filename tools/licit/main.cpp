@@ -125,6 +125,9 @@ int main(int argc, char** argv) {
       std::fflush(nullptr);
       std::_Exit(code);
     }
+    // A policy whose JIT is ready may be compiling the code for records with unknowns (started
+    // by a record that needed it): stopped here, before static destructors could run under it.
+    licit::stop_background_compiles();
     return code;
   } catch (const std::exception& e) {
     licit::cli::WriteStderr(

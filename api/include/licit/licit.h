@@ -180,6 +180,10 @@ typedef enum licit_jit_state {
 } licit_jit_state;
 LICIT_C_API licit_jit_state licit_policy_jit_state(const licit_policy* p);
 LICIT_C_API licit_jit_state licit_policy_wait_for_jit(const licit_policy* p);
+/* For a program about to exit with policies still alive: stops the JIT's background compiles of
+ * the code for records with unknown values (compiled when a record first needs it) and waits for
+ * them; later ones do not start (the interpreter decides those records). */
+LICIT_C_API void licit_stop_background_compiles(void);
 
 /* Decides one JSON record (`len` bytes). `as_of` is NULL, or a date "2026-01-06" to judge at
  * instead of the record's date. *out always receives a decision on LICIT_OK, LICIT_ERR_JSON,

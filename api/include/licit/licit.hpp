@@ -69,6 +69,13 @@ enum class JitState : uint8_t { None, Compiling, Ready, Failed };
 LICIT_API const char* engine_kind_name(EngineKind k) noexcept;  // "default", "interp", "jit"
 // Whether this build has the LLVM JIT.
 LICIT_API bool jit_available() noexcept;
+// For a program about to exit while policies are still alive (kept in a static, leaked): stops
+// the JIT's background compiles of the code for records with unknown values (a tiered policy
+// compiles it when a record first needs it) at their next phase and waits for them; later ones
+// do not start, the interpreter deciding those records. Without it such a compile could run
+// under the process's static destructors. (A tiered policy's own background compile stops when
+// the policy is dropped; see Policy::wait_for_jit.)
+LICIT_API void stop_background_compiles() noexcept;
 
 // Reading the names above back, for command lines and configuration files (the CLI's --fail-on
 // and --engine): exactly the names effect_name and engine_kind_name return; nullopt otherwise.
