@@ -621,10 +621,6 @@ bool CompileShards(Host& host, const ir::Program& program, const rt::FlatLayout&
   return false;
 }
 
-}  // namespace
-
-namespace {
-
 // What stops a compile at its next phase: the caller's flag, and for a lazy compile of
 // conditions the process's exit (LazyCompiles). Sets "cancelled" as the error.
 struct Cancel {
@@ -714,6 +710,22 @@ bool AddReady(llvm::orc::LLJIT& jit, const llvm::orc::ResourceTrackerSP& tracker
   return false;
 }
 
+// Every symbol in `wanted` from the main JITDylib, by one lookup, which also compiles or links the
+// modules that define them. Null with `*error` set on failure.
+std::optional<llvm::orc::SymbolMap> LookupAll(llvm::orc::LLJIT& jit,
+                                              llvm::orc::SymbolLookupSet wanted,
+                                              std::string* error) {
+  llvm::orc::JITDylib& jd = jit.getMainJITDylib();
+  auto found = jit.getExecutionSession().lookup(
+      llvm::orc::makeJITDylibSearchOrder(&jd, llvm::orc::JITDylibLookupFlags::MatchAllSymbols),
+      std::move(wanted));
+  if (!found) {
+    *error = ToString(found.takeError());
+    return std::nullopt;
+  }
+  return std::move(*found);
+}
+
 // Generates, compiles and links the program's conditions, and publishes them (Impl::conditions).
 // The caller holds the compile lock. `*cached`: whether their object came from the code cache.
 // False with `*error` set on failure or cancellation; the reference engine then decides the full
@@ -734,14 +746,8 @@ bool CompileConditions(Host& host, JitProgram::Impl& im, const Cancel& cancelled
     names.push_back(jit.mangleAndIntern(codegen::ConditionName(im.prefix, id)));
     wanted.add(names.back());
   }
-  llvm::orc::JITDylib& jd = jit.getMainJITDylib();
-  auto found = jit.getExecutionSession().lookup(
-      llvm::orc::makeJITDylibSearchOrder(&jd, llvm::orc::JITDylibLookupFlags::MatchAllSymbols),
-      std::move(wanted));
-  if (!found) {
-    *error = ToString(found.takeError());
-    return false;
-  }
+  std::optional<llvm::orc::SymbolMap> found = LookupAll(jit, std::move(wanted), error);
+  if (!found) return false;
   im.fns.assign(im.program->nodes.size(), nullptr);
   for (size_t i = 0; i < ids.size(); ++i)
     im.fns[ids[i]] = (*found)[names[i]].getAddress().toPtr<codegen::ConditionFn>();
@@ -866,8 +872,7 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   impl->shape.modules = shards;
   impl->env = codegen::JitEnv{program.constants.data(), &program.input, &program, &impl->dispatch,
                               impl->dispatch.filters.data()};
-  llvm::orc::JITDylib& jd = jit.getMainJITDylib();
-  impl->tracker = jd.createResourceTracker();
+  impl->tracker = jit.getMainJITDylib().createResourceTracker();
   std::unique_ptr<JitProgram> result(new JitProgram(std::move(impl)));
   Impl& im = *result->impl_;
   for (ReadyModule& m : ready) {
@@ -898,13 +903,8 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
       }
     }
   }
-  auto found = jit.getExecutionSession().lookup(
-      llvm::orc::makeJITDylibSearchOrder(&jd, llvm::orc::JITDylibLookupFlags::MatchAllSymbols),
-      std::move(wanted));
-  if (!found) {
-    *error = ToString(found.takeError());
-    return nullptr;
-  }
+  std::optional<llvm::orc::SymbolMap> found = LookupAll(jit, std::move(wanted), error);
+  if (!found) return nullptr;
   auto address = [&](const llvm::orc::SymbolStringPtr& name) {
     return (*found)[name].getAddress();
   };
