@@ -28,6 +28,6 @@ install(FILES ${PROJECT_BINARY_DIR}/licitConfig.cmake ${PROJECT_BINARY_DIR}/lici
 
 # pkg-config: the shared library by default; Libs.private for `pkg-config --static`.
 set(LICIT_PC_PRIVATE
-    "-lstdc++ -lm -lpthread -lfmt -lsimdjson -lcrypto -lz3 -licui18n -licuuc -licudata ${ANTLR4_RUNTIME_LIB} ${LICIT_LLVM_SHARED_LIB}")
+    "-lstdc++ -lm -lpthread -lfmt -lsimdjson -lmd -lz3 -licui18n -licuuc -licudata ${ANTLR4_RUNTIME_LIB} ${LICIT_LLVM_SHARED_LIB}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/licit.pc.in ${PROJECT_BINARY_DIR}/licit.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/licit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

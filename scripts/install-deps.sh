@@ -9,6 +9,7 @@ packages=(
   libfmt-dev catch2 libsimdjson-dev llvm-19-dev iso-codes
   libzstd-dev  # LLVM's static libraries need it (the licit executable links them: engines/)
   libedit-dev  # line editing for `licit repl` (BSD licence)
+  libmd-dev  # SHA-256 for Policy::digest (libedit's libbsd loads libmd anyway)
   clang libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for the fuzz preset
   pkg-config
   clang-format-19  # make lint (.clang-format uses keys clang-format 14 lacks)

@@ -11,7 +11,7 @@
 #include <new>
 #include <utility>
 
-#include <openssl/evp.h>
+#include <sha2.h>
 
 #include "api/src/state.h"
 #include "base/check.h"
@@ -859,25 +859,28 @@ namespace {
 
 // "sha256:<hex>" of every source file as "<path length>:<path><text length>:<text>", so no two
 // file sets hash alike by moving bytes between a name and a text.
+//
+// SHA-256 is libmd's (the BSD message digest functions), not OpenSSL's: `licit` loads libmd anyway
+// (libedit needs it), and loading libcrypto cost every command 1.1 ms before main for this one
+// function (bench/README.md, "the start").
 std::string DigestOf(const SourceManager& sources) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  LICIT_CHECK(ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1);
+  SHA2_CTX ctx;
+  SHA256Init(&ctx);
   auto feed = [&](std::string_view part) {
-    std::string length = std::to_string(part.size()) + ":";
-    EVP_DigestUpdate(ctx.get(), length.data(), length.size());
-    EVP_DigestUpdate(ctx.get(), part.data(), part.size());
+    const std::string length = std::to_string(part.size()) + ":";
+    SHA256Update(&ctx, reinterpret_cast<const uint8_t*>(length.data()), length.size());
+    SHA256Update(&ctx, reinterpret_cast<const uint8_t*>(part.data()), part.size());
   };
   for (size_t i = 0; i < sources.size(); ++i) {
     const SourceFile& file = sources.Get(static_cast<FileId>(i));
     feed(file.path());
     feed(file.text());
   }
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int hash_size = 0;
-  LICIT_CHECK(EVP_DigestFinal_ex(ctx.get(), hash, &hash_size) == 1 && hash_size == 32);
+  uint8_t hash[SHA256_DIGEST_LENGTH];
+  SHA256Final(hash, &ctx);
   std::string out = "sha256:";
   static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned int i = 0; i < hash_size; ++i) {
+  for (size_t i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
     out += kHex[hash[i] >> 4];
     out += kHex[hash[i] & 15];
   }

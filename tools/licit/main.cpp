@@ -56,25 +56,6 @@ std::string MainHelp() {
   return out;
 }
 
-// The JIT's code cache is on for the command line unless LICIT_JIT_CACHE says otherwise: in
-// $XDG_CACHE_HOME/licit/jit, or ~/.cache/licit/jit (the XDG default). A policy run again, the
-// usual case (the same rules over each day's shipments), then starts with its machine code instead
-// of 45 ms of LLVM for even 4 rules, which with --threads 2 on two cores competes with both
-// workers. The library and Python leave the cache off unless the variable is set
-// (docs/cli.md, "Environment"). Set before any thread starts, so setenv is safe here.
-void DefaultJitCache() {
-  if (std::getenv("LICIT_JIT_CACHE") != nullptr) return;  // set, even to "" or "off": the user's
-  std::string base;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
-    base = xdg;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
-    base = std::string(home) + "/.cache";
-  } else {
-    return;  // nowhere to keep it
-  }
-  setenv("LICIT_JIT_CACHE", (base + "/licit/jit").c_str(), /*overwrite=*/0);
-}
-
 int Main(int argc, char** argv) {
   DefaultJitCache();
   std::vector<std::string> args(argv + 1, argv + argc);

@@ -80,4 +80,8 @@ int UsageError(std::string_view command, std::string_view message);
 void WriteStdout(std::string_view text);
 void WriteStderr(std::string_view text);
 
+// Sets LICIT_JIT_CACHE to the per-user cache directory unless it is set (options.cpp says why).
+// Called first by `licit` and licit-serve, before any thread starts.
+void DefaultJitCache();
+
 }  // namespace licit::cli
