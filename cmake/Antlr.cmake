@@ -3,6 +3,11 @@
 find_program(ANTLR4_TOOL antlr4 REQUIRED)
 find_path(ANTLR4_INCLUDE_DIR antlr4-runtime.h PATH_SUFFIXES antlr4-runtime REQUIRED)
 find_library(ANTLR4_RUNTIME_LIB antlr4-runtime REQUIRED)
+# The runtime's static archive (Debian ships it, position-independent), for a target whose property
+# LICIT_LINK_STATIC_ANTLR is true: the `licit` executable, so that its start does not look up the
+# shared runtime's 2,700 symbols (bench/README.md, "the start").
+find_library(ANTLR4_RUNTIME_STATIC_LIB libantlr4-runtime.a)
+option(LICIT_STATIC_ANTLR "link the licit executable with the ANTLR runtime's static archive" ON)
 
 # licit_antlr_generate(<out_var> OUTPUT_DIR <dir> LEXER <g4> PARSER <g4> NAMESPACE <ns>)
 function(licit_antlr_generate out_var)
