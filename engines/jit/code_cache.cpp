@@ -13,12 +13,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <llvm/ADT/StringExtras.h>
+#include <llvm/Bitcode/BitcodeWriter.h>
 #include <llvm/Config/llvm-config.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/SHA256.h>
-#include <llvm/Support/raw_ostream.h>
-#include <llvm/Target/TargetMachine.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,7 +25,7 @@ namespace licit::jit {
 namespace {
 
 // Bumped when what an entry holds changes.
-constexpr std::string_view kFormat = "licit-jit-cache 1";
+constexpr std::string_view kFormat = "licit-jit-cache 2";
 constexpr size_t kDigest = 32;  // SHA-256
 
 std::array<uint8_t, kDigest> Digest(std::string_view bytes) {
@@ -89,20 +88,18 @@ std::unique_ptr<CodeCache> CodeCache::Open(const std::string& dir, uint64_t max_
   return std::unique_ptr<CodeCache>(new CodeCache(dir, max_bytes));
 }
 
-std::string CodeCache::Key(const llvm::Module& module, const llvm::TargetMachine& tm) const {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << kFormat << '\n'
-     << "LLVM " << LLVM_VERSION_STRING << '\n'
-     << tm.getTargetTriple().str() << '\n'
-     << tm.getTargetCPU() << '\n'
-     << tm.getTargetFeatureString() << '\n'
-     << "opt " << static_cast<int>(tm.getOptLevel()) << " model "
-     << static_cast<int>(tm.getCodeModel()) << " reloc "
-     << static_cast<int>(tm.getRelocationModel()) << '\n';
-  module.print(os, nullptr);
-  os.flush();
-  const std::array<uint8_t, kDigest> digest = Digest(text);
+std::string CodeCache::Key(const llvm::Module& module, std::string_view target) const {
+  llvm::SmallVector<char, 0> bitcode;
+  llvm::BitcodeWriter writer(bitcode);
+  writer.writeModule(module);
+  writer.writeStrtab();  // the names of the module's functions and globals
+  llvm::SHA256 sha;
+  for (std::string_view part : {kFormat, std::string_view("\nLLVM " LLVM_VERSION_STRING "\n"),
+                                target, std::string_view("\n")}) {
+    sha.update(llvm::StringRef(part.data(), part.size()));
+  }
+  sha.update(llvm::StringRef(bitcode.data(), bitcode.size()));
+  const std::array<uint8_t, kDigest> digest = sha.final();
   return llvm::toHex(llvm::ArrayRef<uint8_t>(digest.data(), digest.size()), /*LowerCase=*/true);
 }
 

@@ -14,6 +14,7 @@
 
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/IRCompileLayer.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
@@ -364,7 +365,21 @@ class Host {
   }
 
   llvm::orc::LLJIT& jit() { return *jit_; }
-  llvm::TargetMachine* tm() { return tm_.get(); }
+  // The optimiser's target machine (codegen::Optimize asks it about costs), made at first use:
+  // a process whose modules all come from the code cache never optimises, and making a target
+  // machine costs about a million instructions. Null if it cannot be made.
+  llvm::TargetMachine* tm() {
+    std::call_once(tm_once_, [this] {
+      if (auto tm = jtmb_->createTargetMachine()) tm_ = std::move(*tm);
+      else llvm::consumeError(tm.takeError());
+    });
+    return tm_.get();
+  }
+  // How DefaultTargetMachine (optimise: true) or FastTargetMachine compiles, for the code cache's
+  // keys (CodeCache::Key).
+  const std::string& TargetDescription(bool optimise) const {
+    return optimise ? default_target_ : fast_target_;
+  }
 
   // A target machine for modules too big to optimise: the fast instruction selector
   // (CodeGenOpt None). A TargetMachine is not thread-safe, so each compiling thread makes its
@@ -395,12 +410,6 @@ class Host {
       return;
     }
     jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
-    auto tm = jtmb->createTargetMachine();
-    if (!tm) {
-      error_ = ToString(tm.takeError());
-      return;
-    }
-    tm_ = std::move(*tm);
     // The small code model and position-independent code, as LLJIT itself compiles for
     // JITLink (calls to other objects and to the runtime go through stubs JITLink makes).
     // Without them the target machine's JIT default, the large code model, leaves the fast
@@ -411,15 +420,23 @@ class Host {
     fast_jtmb_->setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
     fast_jtmb_->setCodeModel(llvm::CodeModel::Small);
     fast_jtmb_->setRelocationModel(llvm::Reloc::PIC_);
-    if (auto fast_tm = FastTargetMachine(); !fast_tm) {
-      error_ = ToString(fast_tm.takeError());
-      return;
-    }
-    auto jit = llvm::orc::LLJITBuilder()
-                   .setJITTargetMachineBuilder(*jtmb)
-                   .setLinkProcessSymbolsByDefault(false)
-                   .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
-                   .create();
+    default_target_ = Describe(*jtmb_, llvm::CodeGenOptLevel::Default);
+    fast_target_ = Describe(*fast_jtmb_, llvm::CodeGenOptLevel::None);
+    // No target machine is made here: LLJIT's own compiler makes one when it first compiles IR
+    // (LazyCompiler), and the others are made when needed. A policy whose code comes from the
+    // code cache then starts without any: they were about 4 M of the 7 M instructions of
+    // small.licit's cached start (bench/README.md, "the start").
+    auto jit =
+        llvm::orc::LLJITBuilder()
+            .setJITTargetMachineBuilder(*jtmb)
+            .setCompileFunctionCreator(
+                [](llvm::orc::JITTargetMachineBuilder jtmb)
+                    -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                  return std::make_unique<LazyCompiler>(std::move(jtmb));
+                })
+            .setLinkProcessSymbolsByDefault(false)
+            .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
+            .create();
     if (!jit) {
       error_ = ToString(jit.takeError());
       return;
@@ -461,9 +478,48 @@ class Host {
     jit_ = std::move(*jit);
   }
 
+  // LLJIT's compiler of IR modules: llvm::orc::SimpleCompiler with a target machine made at its
+  // first compile, not when LLJIT is made. (LLJIT compiles on the thread that looks its symbols
+  // up, which holds compile_mutex: one compile at a time.)
+  class LazyCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
+   public:
+    explicit LazyCompiler(llvm::orc::JITTargetMachineBuilder jtmb)
+        : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(jtmb.getOptions())),
+          jtmb_(std::move(jtmb)) {}
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override {
+      if (!tm_) {
+        auto tm = jtmb_.createTargetMachine();
+        if (!tm) return tm.takeError();
+        tm_ = std::move(*tm);
+      }
+      return llvm::orc::SimpleCompiler(*tm_)(module);
+    }
+
+   private:
+    llvm::orc::JITTargetMachineBuilder jtmb_;
+    std::unique_ptr<llvm::TargetMachine> tm_;
+  };
+
+  // What a target machine made by `jtmb` at `level` compiles for (JITTargetMachineBuilder keeps
+  // its optimisation level to itself, so it is given).
+  static std::string Describe(const llvm::orc::JITTargetMachineBuilder& jtmb,
+                              llvm::CodeGenOptLevel level) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << jtmb.getTargetTriple().str() << '\n'
+       << jtmb.getCPU() << '\n'
+       << jtmb.getFeatures().getString() << '\n'
+       << "opt " << static_cast<int>(level) << " model "
+       << (jtmb.getCodeModel() ? static_cast<int>(*jtmb.getCodeModel()) : -1) << " reloc "
+       << (jtmb.getRelocationModel() ? static_cast<int>(*jtmb.getRelocationModel()) : -1);
+    return text;
+  }
+
   std::unique_ptr<llvm::orc::LLJIT> jit_;
+  std::once_flag tm_once_;
   std::unique_ptr<llvm::TargetMachine> tm_;
   std::optional<llvm::orc::JITTargetMachineBuilder> jtmb_, fast_jtmb_;
+  std::string default_target_, fast_target_;
   std::string error_;
   std::atomic<uint64_t> counter_{0};
   std::recursive_mutex compile_mutex_;  // recursive: a failed Compile drops its program
@@ -658,26 +714,23 @@ bool Prepare(Host& host, codegen::Generated g, const Cancel& cancelled, ReadyMod
   // Without a cache an optimised module goes to LLJIT as IR; with one, it is compiled here,
   // with a target machine like LLJIT's, so that its object can be stored (or was: loaded).
   const CodeCache* cache = CodeCache::Get();  // null unless LICIT_JIT_CACHE names one
-  std::unique_ptr<llvm::TargetMachine> tm;
-  if (cache != nullptr || !g.optimize) {
-    auto made = g.optimize ? host.DefaultTargetMachine() : host.FastTargetMachine();
-    if (!made) {
-      *error = ToString(made.takeError());
-      return false;
-    }
-    tm = std::move(*made);
-  }
   std::string key;
   if (cache != nullptr) {
-    key = cache->Key(*g.module, *tm);  // before optimising: what the code is made from
+    // Before optimising: what the code is made from.
+    key = cache->Key(*g.module, host.TargetDescription(g.optimize));
     out.object = cache->Load(key);
     out.cached = out.object != nullptr;
   }
   if (!out.object) {
     if (g.optimize) codegen::Optimize(*g.module, host.tm());
-    if (tm) {
+    if (cache != nullptr || !g.optimize) {
+      auto tm = g.optimize ? host.DefaultTargetMachine() : host.FastTargetMachine();
+      if (!tm) {
+        *error = ToString(tm.takeError());
+        return false;
+      }
       if (cancelled(error)) return false;
-      auto object = llvm::orc::SimpleCompiler(*tm)(*g.module);
+      auto object = llvm::orc::SimpleCompiler(**tm)(*g.module);
       if (!object) {
         *error = ToString(object.takeError());
         return false;
