@@ -423,8 +423,8 @@ class DeclarationSource : public antlr4::TokenSource {
     }
     return token;
   }
-  size_t getLine() const override { return lexing_.lexer.getLine(); }
-  size_t getCharPositionInLine() override { return lexing_.lexer.getCharPositionInLine(); }
+  size_t getLine() const override { return lexing_.scanner.line(); }
+  size_t getCharPositionInLine() override { return lexing_.scanner.column(); }
   antlr4::CharStream* getInputStream() override { return lexing_.input.get(); }
   std::string getSourceName() override { return lexing_.lexer.getSourceName(); }
   antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override {

@@ -96,16 +96,21 @@ std::unique_ptr<antlr4::CharStream> InputStreamFor(const std::string& text,
   return std::make_unique<Utf8InputStream>(text);
 }
 
+// The scanner over what `input` (made by InputStreamFor) reads.
+Scanner ScannerFor(const std::string& text, const OffsetMap& offsets, antlr4::CharStream& input,
+                   LicitLexer& lexer) {
+  if (offsets.ascii()) return Scanner(std::string_view(text), lexer);
+  return Scanner(static_cast<Utf8InputStream&>(input).code_points(), lexer);
+}
+
 }  // namespace
 
 FileLexer::FileLexer(const SourceFile& source)
     : file(source),
       offsets(source.text()),
       input(InputStreamFor(source.text(), offsets)),
-      lexer(input.get()) {
-  UseLeakFreeSimulator(lexer);
-  lexer.removeErrorListeners();  // ERROR_CHAR catches everything the rules do not
-}
+      lexer(input.get()),
+      scanner(ScannerFor(source.text(), offsets, *input, lexer)) {}
 
 bool StartsDeclaration(size_t type) {
   switch (type) {
@@ -187,7 +192,7 @@ std::unique_ptr<antlr4::Token> LayoutLexer::Next() {
   // Random bytes would otherwise yield one diagnostic per byte.
   constexpr size_t kMaxStrayReports = 20;
   for (;;) {
-    std::unique_ptr<antlr4::Token> token = lexing_.lexer.nextToken();
+    std::unique_ptr<antlr4::Token> token = lexing_.scanner.Next();
     size_t type = token->getType();
     if (type == antlr4::Token::EOF) {
       done_ = true;

@@ -10,6 +10,7 @@
 #include "base/diagnostic.h"
 #include "base/source.h"
 #include "frontend/syntax/parser_cache.h"
+#include "frontend/syntax/scanner.h"
 #include "licit_antlr.h"
 
 namespace licit::syntax {
@@ -37,6 +38,7 @@ class OffsetMap {
 class Utf8InputStream : public antlr4::ANTLRInputStream {
  public:
   explicit Utf8InputStream(std::string_view utf8);
+  std::u32string_view code_points() const { return _data; }
 };
 
 // ANTLR's character stream over an ASCII text, read in place: for almost every policy the buffer
@@ -69,10 +71,11 @@ struct LexedFile {
 
 // The lexing half of the syntax phase, set up the one way every user (the parser's two paths,
 // `licit dump --emit=tokens`, the formatter's check) sets it up: a lease on ANTLR's shared caches
-// (parser_cache.h; first, so it outlives the lexer), the byte offsets, the character stream (read
-// in place for ASCII text, which `file` must keep alive), and the generated lexer with the
-// leak-free simulator. The tokens point back at `lexer`, so it must outlive them (ANTLR's error
-// recovery asks a token for its source). Make it on the thread that lexes (the lease is a lock).
+// (parser_cache.h; first, so it outlives the parser), the byte offsets, the character stream
+// (read in place for ASCII text, which `file` must keep alive), the generated lexer, and the
+// scanner that makes its tokens (scanner.h: the generated lexer is their source, for ANTLR, and
+// never runs). The tokens point back at `lexer`, so it must outlive them (ANTLR's error recovery
+// asks a token for its source). Make it on the thread that lexes (the lease is a lock).
 struct FileLexer {
   explicit FileLexer(const SourceFile& file);
   const SourceFile& file;
@@ -80,6 +83,7 @@ struct FileLexer {
   OffsetMap offsets;
   std::unique_ptr<antlr4::CharStream> input;
   licit_gen::LicitLexer lexer;
+  Scanner scanner;
 };
 
 // The lexer's tokens with the layout rule applied, one at a time: a SEP token goes before every

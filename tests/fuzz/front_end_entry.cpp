@@ -13,6 +13,7 @@
 #include "frontend/syntax/format.h"
 #include "frontend/syntax/parse.h"
 #include "tests/fuzz/strict_json.h"
+#include "tests/unit/frontend/scanner_differential.h"
 
 namespace licit::fuzz {
 namespace {
@@ -112,6 +113,16 @@ void CheckFormatter(std::string_view data) {
   }
 }
 
+// The hand-written scanner makes the generated lexer's tokens (scanner_differential.h). Only on
+// valid UTF-8: the syntax phase reads nothing else (CompileText reports invalid text instead).
+void CheckScanner(std::string_view data) {
+  const std::string text(data);
+  if (FindInvalidUtf8(text) != std::string_view::npos) return;
+  if (std::string why = syntax::ScannerDisagreement(text); !why.empty()) {
+    Fail("the scanner and the generated lexer disagree", why);
+  }
+}
+
 }  // namespace
 
 void RunFrontEnd(std::string_view data) {
@@ -132,6 +143,7 @@ void RunFrontEnd(std::string_view data) {
     Fail("diagnostics rendered as empty text", json);
   }
   CheckFormatter(data);
+  CheckScanner(data);
 }
 
 }  // namespace licit::fuzz
