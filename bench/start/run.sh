@@ -8,6 +8,9 @@
 #
 #   bench/start/run.sh [BUILD_DIR]     (default build/bench)
 set -euo pipefail
+# Every run compiles: the command line's code cache (on by default) would otherwise hand the second
+# and third runs the first one's machine code.
+export LICIT_JIT_CACHE=off
 build=${1:-build/bench}
 licit=$build/licit
 work=$(mktemp -d)
