@@ -365,18 +365,24 @@ class Host {
   }
 
   llvm::orc::LLJIT& jit() { return *jit_; }
-  // The optimiser's target machine (codegen::Optimize asks it about costs), made at first use:
-  // a process whose modules all come from the code cache never optimises, and making a target
-  // machine costs about a million instructions. Null if it cannot be made.
-  llvm::TargetMachine* tm() {
-    std::call_once(tm_once_, [this] {
-      if (auto tm = jtmb_->createTargetMachine()) tm_ = std::move(*tm);
-      else llvm::consumeError(tm.takeError());
-    });
+  // The target machine an optimised module is optimised with (codegen::Optimize asks it about
+  // costs) and, for the code cache, compiled with: like LLJIT's own. Made at first use, since a
+  // process whose modules all come from the code cache never optimises and making one costs
+  // about a million instructions. A TargetMachine is not thread-safe: only under compile_mutex.
+  // Null with `*error` set if it cannot be made.
+  llvm::TargetMachine* tm(std::string* error) {
+    if (!tm_) {
+      auto made = jtmb_->createTargetMachine();
+      if (!made) {
+        *error = ToString(made.takeError());
+        return nullptr;
+      }
+      tm_ = std::move(*made);
+    }
     return tm_.get();
   }
-  // How DefaultTargetMachine (optimise: true) or FastTargetMachine compiles, for the code cache's
-  // keys (CodeCache::Key).
+  // How tm() (optimise: true) or FastTargetMachine compiles, for the code cache's keys
+  // (CodeCache::Key).
   const std::string& TargetDescription(bool optimise) const {
     return optimise ? default_target_ : fast_target_;
   }
@@ -386,11 +392,6 @@ class Host {
   // own.
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> FastTargetMachine() {
     return fast_jtmb_->createTargetMachine();
-  }
-  // One like the one LLJIT compiles optimised modules with, for a compile of one's own (the
-  // code cache's: the object must exist to be stored).
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> DefaultTargetMachine() {
-    return jtmb_->createTargetMachine();
   }
   std::string NextPrefix() { return "p" + std::to_string(counter_.fetch_add(1)) + "_"; }
 
@@ -422,17 +423,17 @@ class Host {
     fast_jtmb_->setRelocationModel(llvm::Reloc::PIC_);
     default_target_ = Describe(*jtmb_, llvm::CodeGenOptLevel::Default);
     fast_target_ = Describe(*fast_jtmb_, llvm::CodeGenOptLevel::None);
-    // No target machine is made here: LLJIT's own compiler makes one when it first compiles IR
-    // (LazyCompiler), and the others are made when needed. A policy whose code comes from the
-    // code cache then starts without any: they were about 4 M of the 7 M instructions of
+    // No target machine is made here: LLJIT compiles IR with tm() (HostCompiler), made at its
+    // first use, and fast ones are made when needed. A policy whose code comes from the code
+    // cache then starts without any: they were about 4 M of the 7 M instructions of
     // small.licit's cached start (bench/README.md, "the start").
     auto jit =
         llvm::orc::LLJITBuilder()
             .setJITTargetMachineBuilder(*jtmb)
             .setCompileFunctionCreator(
-                [](llvm::orc::JITTargetMachineBuilder jtmb)
+                [this](llvm::orc::JITTargetMachineBuilder jtmb)
                     -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
-                  return std::make_unique<LazyCompiler>(std::move(jtmb));
+                  return std::make_unique<HostCompiler>(*this, jtmb);
                 })
             .setLinkProcessSymbolsByDefault(false)
             .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
@@ -478,26 +479,24 @@ class Host {
     jit_ = std::move(*jit);
   }
 
-  // LLJIT's compiler of IR modules: llvm::orc::SimpleCompiler with a target machine made at its
-  // first compile, not when LLJIT is made. (LLJIT compiles on the thread that looks its symbols
-  // up, which holds compile_mutex: one compile at a time.)
-  class LazyCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
+  // LLJIT's compiler of IR modules: llvm::orc::SimpleCompiler with the host's tm(), the target
+  // machine the module was optimised with, not one of its own made when LLJIT is made. (LLJIT
+  // compiles on the thread that looks its symbols up, which holds compile_mutex.)
+  class HostCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
    public:
-    explicit LazyCompiler(llvm::orc::JITTargetMachineBuilder jtmb)
+    HostCompiler(Host& host, const llvm::orc::JITTargetMachineBuilder& jtmb)
         : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(jtmb.getOptions())),
-          jtmb_(std::move(jtmb)) {}
+          host_(host) {}
     llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override {
-      if (!tm_) {
-        auto tm = jtmb_.createTargetMachine();
-        if (!tm) return tm.takeError();
-        tm_ = std::move(*tm);
-      }
-      return llvm::orc::SimpleCompiler(*tm_)(module);
+      std::string error;
+      llvm::TargetMachine* tm = host_.tm(&error);
+      if (tm == nullptr)
+        return llvm::make_error<llvm::StringError>(error, llvm::inconvertibleErrorCode());
+      return llvm::orc::SimpleCompiler(*tm)(module);
     }
 
    private:
-    llvm::orc::JITTargetMachineBuilder jtmb_;
-    std::unique_ptr<llvm::TargetMachine> tm_;
+    Host& host_;
   };
 
   // What a target machine made by `jtmb` at `level` compiles for (JITTargetMachineBuilder keeps
@@ -516,8 +515,7 @@ class Host {
   }
 
   std::unique_ptr<llvm::orc::LLJIT> jit_;
-  std::once_flag tm_once_;
-  std::unique_ptr<llvm::TargetMachine> tm_;
+  std::unique_ptr<llvm::TargetMachine> tm_;  // tm()'s
   std::optional<llvm::orc::JITTargetMachineBuilder> jtmb_, fast_jtmb_;
   std::string default_target_, fast_target_;
   std::string error_;
@@ -722,15 +720,26 @@ bool Prepare(Host& host, codegen::Generated g, const Cancel& cancelled, ReadyMod
     out.cached = out.object != nullptr;
   }
   if (!out.object) {
-    if (g.optimize) codegen::Optimize(*g.module, host.tm());
-    if (cache != nullptr || !g.optimize) {
-      auto tm = g.optimize ? host.DefaultTargetMachine() : host.FastTargetMachine();
-      if (!tm) {
-        *error = ToString(tm.takeError());
+    // An optimised module is optimised, and compiled for the cache, with the host's target
+    // machine (the caller holds the compile lock); one too big to optimise with a fast one.
+    llvm::TargetMachine* tm = nullptr;
+    std::unique_ptr<llvm::TargetMachine> fast;
+    if (g.optimize) {
+      tm = host.tm(error);
+      if (tm == nullptr) return false;
+      codegen::Optimize(*g.module, tm);
+    } else {
+      auto made = host.FastTargetMachine();
+      if (!made) {
+        *error = ToString(made.takeError());
         return false;
       }
+      fast = std::move(*made);
+      tm = fast.get();
+    }
+    if (cache != nullptr || !g.optimize) {
       if (cancelled(error)) return false;
-      auto object = llvm::orc::SimpleCompiler(**tm)(*g.module);
+      auto object = llvm::orc::SimpleCompiler(*tm)(*g.module);
       if (!object) {
         *error = ToString(object.takeError());
         return false;
@@ -897,9 +906,10 @@ std::unique_ptr<JitProgram> JitProgram::Compile(const ir::Program& program,
   std::vector<ReadyModule> ready;
   if (shards > 1) {
     flat = codegen::BuildFlatLayout(program);
-    // Not through the cache: its key is the modules' text, and printing and hashing a large
-    // program's shards costs as much as a third of compiling them (10,000 rules: +1.5 s cold),
-    // while loading them saves only the code generator (generating and verifying stay).
+    // Not through the cache: keying a large program's shards cost as much as a third of
+    // compiling them when the key was their text (10,000 rules: +1.5 s cold; it is their bitcode
+    // now, not measured again), while loading them saves only the code generator (generating and
+    // verifying stay).
     std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
     if (!CompileShards(*host, program, *flat, prefix, shards, cancel, objects, error))
       return nullptr;
