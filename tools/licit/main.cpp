@@ -95,9 +95,7 @@ int Main(int argc, char** argv) {
 }  // namespace licit::cli
 
 int main(int argc, char** argv) {
-  // Our code does not throw; this guards against the standard library and third-party code
-  // (std::bad_alloc, ANTLR) so a crash is reported as a bug, never as a policy verdict.
-  try {
+  return licit::cli::RunGuarded([&] {
     const int code = licit::cli::Main(argc, argv);
     // The command is done and its output written (files closed, stdout and stderr flushed by
     // every write); a tiered policy's JIT still compiling would only make the process wait, or
@@ -110,12 +108,5 @@ int main(int argc, char** argv) {
     // by a record that needed it): stopped here, before static destructors could run under it.
     licit::stop_background_compiles();
     return code;
-  } catch (const std::exception& e) {
-    licit::cli::WriteStderr(
-        fmt::format("licit: internal error: {}; please report this as a bug\n", e.what()));
-  } catch (...) {
-    licit::cli::WriteStderr(
-        "licit: internal error: unknown exception; please report this as a bug\n");
-  }
-  return licit::cli::kExitInternal;
+  });
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -250,6 +251,17 @@ void DefaultJitCache() {
     return;  // nowhere to keep it
   }
   setenv("LICIT_JIT_CACHE", (base + "/licit/jit").c_str(), /*overwrite=*/0);
+}
+
+int RunGuarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    WriteStderr(fmt::format("licit: internal error: {}; please report this as a bug\n", e.what()));
+  } catch (...) {
+    WriteStderr("licit: internal error: unknown exception; please report this as a bug\n");
+  }
+  return kExitInternal;
 }
 
 }  // namespace licit::cli

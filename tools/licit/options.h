@@ -2,6 +2,7 @@
 // library: the CLI's options are few and uniform (`--name`, `--name=value`, `--name value`).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -79,6 +80,11 @@ int UsageError(std::string_view command, std::string_view message);
 // Writes to stdout exactly as given (no locale or newline translation).
 void WriteStdout(std::string_view text);
 void WriteStderr(std::string_view text);
+
+// Runs a program's body: anything it throws is reported as a bug (exit 70), never as a policy
+// verdict. Our code does not throw; this guards against the standard library and third-party
+// code (std::bad_alloc, ANTLR). `licit` and licit-serve both run their main through it.
+int RunGuarded(const std::function<int()>& body);
 
 // Sets LICIT_JIT_CACHE to the per-user cache directory unless it is set (options.cpp says why).
 // Called first by `licit` and licit-serve, before any thread starts.

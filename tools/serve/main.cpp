@@ -193,18 +193,11 @@ int RunServe(std::span<const std::string> args) {
 }  // namespace licit::cli
 
 int main(int argc, char** argv) {
-  using namespace licit::cli;
-  // As in licit's main: anything thrown below is a bug, reported as one (exit 70).
-  try {
-    DefaultJitCache();
+  return licit::cli::RunGuarded([&] {
+    licit::cli::DefaultJitCache();
     const std::vector<std::string> args(argv + 1, argv + argc);
-    const int code = RunServe(args);
+    const int code = licit::cli::RunServe(args);
     licit::stop_background_compiles();  // a reload's lazy JIT compile may be in flight
     return code;
-  } catch (const std::exception& e) {
-    WriteStderr(fmt::format("licit: internal error: {}; please report this as a bug\n", e.what()));
-  } catch (...) {
-    WriteStderr("licit: internal error: unknown exception; please report this as a bug\n");
-  }
-  return kExitInternal;
+  });
 }
